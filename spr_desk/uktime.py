@@ -1,0 +1,35 @@
+"""UK local time: the desk thinks in Europe/London, stores and adds time in UTC."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def as_utc(moment: datetime) -> datetime:
+    """An aware UTC copy; a naive time is read as UK local time (the desk's wall clock)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=LONDON)
+    return moment.astimezone(UTC)
+
+
+def as_local(moment: datetime) -> datetime:
+    """The same instant on the UK wall clock (GMT or BST as the date says)."""
+    return as_utc(moment).astimezone(LONDON)
+
+
+def parse_local(text: str) -> datetime:
+    """An ISO time as typed or filed: with an offset it is exact, without one it is UK local.
+
+    Raises:
+        ValueError: when the text is not an ISO 8601 date and time.
+    """
+    moment = datetime.fromisoformat(text)
+    return as_local(moment)
+
+
+def short_local(moment: datetime) -> str:
+    """`Mon 02 Mar 17:05`: how a due time reads on the desk."""
+    return as_local(moment).strftime("%a %d %b %H:%M")

@@ -1,0 +1,245 @@
+"""The desk's vocabulary: every enum the facts, the matrix and the lifecycle speak in.
+
+Member values are the words used in scenario files, the database and `spr-desk recommend`;
+`LABELS` holds the plain-English words a handler reads on screen.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Pathway(StrEnum):
+    STEP_UP = "step_up"
+    STEP_DOWN = "step_down"
+
+
+class Setting(StrEnum):
+    HOME = "home"
+    CARE_HOME = "care_home"
+    HOSPITAL_WARD = "hospital_ward"
+    EMERGENCY_DEPARTMENT = "emergency_department"
+    OTHER = "other"
+
+
+class RedFlag(StrEnum):
+    STROKE_SIGNS = "stroke_signs"
+    CHEST_PAIN = "chest_pain"
+    SEVERE_BREATHLESSNESS = "severe_breathlessness"
+    REDUCED_CONSCIOUSNESS = "reduced_consciousness"
+    SUSPECTED_SEPSIS = "suspected_sepsis"
+    MAJOR_BLEEDING = "major_bleeding"
+    SUSPECTED_FRACTURE = "suspected_fracture"
+
+
+class NeedGroup(StrEnum):
+    CLINICAL = "clinical"
+    FUNCTION = "function"
+    DAILY_LIVING = "daily_living"
+
+
+class Need(StrEnum):
+    # clinical
+    MEDICATION = "medication"
+    WOUND_CARE = "wound_care"
+    CATHETER_CONTINENCE = "catheter_continence"
+    DEHYDRATION = "dehydration"
+    INFECTION = "infection"
+    LONG_TERM_CONDITION_EXACERBATION = "long_term_condition_exacerbation"
+    END_OF_LIFE = "end_of_life"
+    # function
+    FALL_NO_INJURY = "fall_no_injury"
+    REDUCED_MOBILITY = "reduced_mobility"
+    TRANSFERS = "transfers"
+    EQUIPMENT = "equipment"
+    HOME_SAFETY = "home_safety"
+    # daily living
+    PERSONAL_CARE = "personal_care"
+    MEALS = "meals"
+    CARER_BREAKDOWN = "carer_breakdown"
+    PACKAGE_OF_CARE = "package_of_care"
+
+
+class Urgency(StrEnum):
+    # within hours
+    ADMISSION_RISK_WITHIN_HOURS = "admission_risk_within_hours"
+    UNSAFE_ALONE_TONIGHT = "unsafe_alone_tonight"
+    CARER_BREAKDOWN_NOW = "carer_breakdown_now"
+    CREW_ON_SCENE = "crew_on_scene"
+    DISCHARGE_TODAY = "discharge_today"
+    # within a day
+    DETERIORATING = "deteriorating"
+    NEW_NEED_WITHIN_DAY = "new_need_within_day"
+    DISCHARGE_TOMORROW = "discharge_tomorrow"
+
+
+class Response(StrEnum):
+    """The matrix rows, most urgent first."""
+
+    RAPID = "rapid"
+    FAST = "fast"
+    NORMAL = "normal"
+
+
+class Lead(StrEnum):
+    """The matrix columns: the profession that leads the first response."""
+
+    NURSE = "nurse"
+    THERAPIST = "therapist"
+    SOCIAL_CARE = "social_care"
+
+
+class Outcome(StrEnum):
+    """What `recommend` concludes."""
+
+    MATRIX = "matrix"
+    EMERGENCY = "emergency"
+    REDIRECT = "redirect"
+    ESCALATE = "escalate"
+
+
+class Status(StrEnum):
+    """Where a referral is in its life."""
+
+    DRAFT = "draft"
+    RECORDED = "recorded"
+    ALLOCATED = "allocated"
+    RESPONDED = "responded"
+    IN_SERVICE = "in_service"
+    CLOSED = "closed"
+    REDIRECTED = "redirected"
+    CANCELLED = "cancelled"
+
+
+class ReferrerRole(StrEnum):
+    """The professionals the SPR takes referrals from (reference 001:470-478)."""
+
+    WARD_TEAM = "ward_team"
+    GP_OR_PRACTICE_NURSE = "gp_or_practice_nurse"
+    GP_OUT_OF_HOURS = "gp_out_of_hours"
+    HOSPITAL_OR_AE = "hospital_or_ae"
+    COMMUNITY_HEALTH_OR_SOCIAL_CARE = "community_health_or_social_care"
+    AMBULANCE_CREW = "ambulance_crew"
+    CARE_HOME = "care_home"
+    OTHER = "other"
+
+
+class CloseOutcome(StrEnum):
+    """How an episode ended."""
+
+    NO_FURTHER_SERVICES = "no_further_services"
+    ONGOING_CARE_ARRANGED = "ongoing_care_arranged"
+    ADMITTED_TO_HOSPITAL = "admitted_to_hospital"
+    BED_BASED_CARE = "bed_based_care"
+    DECLINED = "declined"
+    DIED = "died"
+    OTHER = "other"
+
+
+class StaffRole(StrEnum):
+    """Roles on the rota; `LEAD_OF_ROLE` says which matrix column each can lead."""
+
+    NURSE = "nurse"
+    OCCUPATIONAL_THERAPIST = "occupational_therapist"
+    PHYSIOTHERAPIST = "physiotherapist"
+    HCA = "hca"
+    REABLEMENT_WORKER = "reablement_worker"
+    REABLEMENT_ASSESSOR = "reablement_assessor"
+    SOCIAL_WORKER = "social_worker"
+    SOCIAL_WORK_ASSISTANT = "social_work_assistant"
+    COORDINATOR = "coordinator"
+    MANAGER = "manager"
+
+
+LEAD_OF_ROLE: dict[StaffRole, Lead] = {
+    StaffRole.NURSE: Lead.NURSE,
+    StaffRole.OCCUPATIONAL_THERAPIST: Lead.THERAPIST,
+    StaffRole.PHYSIOTHERAPIST: Lead.THERAPIST,
+    StaffRole.REABLEMENT_ASSESSOR: Lead.SOCIAL_CARE,
+    StaffRole.SOCIAL_WORKER: Lead.SOCIAL_CARE,
+}
+"""Roles that can lead a first response; HCAs, reablement workers and the rest support one."""
+
+RESPONSE_WORDS: dict[Response, str] = {
+    Response.RAPID: "Rapid (within 3 hours)",
+    Response.FAST: "Fast (within 1 day)",
+    Response.NORMAL: "Normal (within 3 days)",
+}
+
+LABELS: dict[StrEnum, str] = {
+    Pathway.STEP_UP: "step-up (avoid an admission)",
+    Pathway.STEP_DOWN: "step-down (support a discharge)",
+    Setting.HOME: "home",
+    Setting.CARE_HOME: "care home",
+    Setting.HOSPITAL_WARD: "hospital ward",
+    Setting.EMERGENCY_DEPARTMENT: "A&E",
+    Setting.OTHER: "other",
+    RedFlag.STROKE_SIGNS: "signs of a stroke",
+    RedFlag.CHEST_PAIN: "chest pain",
+    RedFlag.SEVERE_BREATHLESSNESS: "severe breathlessness",
+    RedFlag.REDUCED_CONSCIOUSNESS: "reduced consciousness",
+    RedFlag.SUSPECTED_SEPSIS: "suspected sepsis",
+    RedFlag.MAJOR_BLEEDING: "major bleeding",
+    RedFlag.SUSPECTED_FRACTURE: "a suspected fracture after a fall",
+    NeedGroup.CLINICAL: "clinical",
+    NeedGroup.FUNCTION: "function",
+    NeedGroup.DAILY_LIVING: "daily living",
+    Need.MEDICATION: "medication",
+    Need.WOUND_CARE: "wound care",
+    Need.CATHETER_CONTINENCE: "catheter or continence care",
+    Need.DEHYDRATION: "dehydration",
+    Need.INFECTION: "infection",
+    Need.LONG_TERM_CONDITION_EXACERBATION: "a long-term condition getting worse",
+    Need.END_OF_LIFE: "end-of-life care",
+    Need.FALL_NO_INJURY: "a fall without injury",
+    Need.REDUCED_MOBILITY: "reduced mobility",
+    Need.TRANSFERS: "transfers",
+    Need.EQUIPMENT: "equipment",
+    Need.HOME_SAFETY: "home safety",
+    Need.PERSONAL_CARE: "personal care",
+    Need.MEALS: "meals",
+    Need.CARER_BREAKDOWN: "carer breakdown",
+    Need.PACKAGE_OF_CARE: "a package of care",
+    Urgency.ADMISSION_RISK_WITHIN_HOURS: "at risk of admission within hours",
+    Urgency.UNSAFE_ALONE_TONIGHT: "alone and unable to manage tonight",
+    Urgency.CARER_BREAKDOWN_NOW: "the carer has broken down now",
+    Urgency.CREW_ON_SCENE: "an ambulance crew is on scene waiting",
+    Urgency.DISCHARGE_TODAY: "discharge is today",
+    Urgency.DETERIORATING: "deteriorating",
+    Urgency.NEW_NEED_WITHIN_DAY: "a new need to meet within a day",
+    Urgency.DISCHARGE_TOMORROW: "discharge is tomorrow",
+    Response.RAPID: "Rapid",
+    Response.FAST: "Fast",
+    Response.NORMAL: "Normal",
+    Lead.NURSE: "Nurse",
+    Lead.THERAPIST: "Therapist",
+    Lead.SOCIAL_CARE: "Social care",
+    Status.DRAFT: "draft",
+    Status.RECORDED: "recorded",
+    Status.ALLOCATED: "allocated",
+    Status.RESPONDED: "responded",
+    Status.IN_SERVICE: "in service",
+    Status.CLOSED: "closed",
+    Status.REDIRECTED: "redirected",
+    Status.CANCELLED: "cancelled",
+    ReferrerRole.WARD_TEAM: "ward team",
+    ReferrerRole.GP_OR_PRACTICE_NURSE: "GP or practice nurse",
+    ReferrerRole.GP_OUT_OF_HOURS: "GP out-of-hours",
+    ReferrerRole.HOSPITAL_OR_AE: "A&E or hospital staff",
+    ReferrerRole.COMMUNITY_HEALTH_OR_SOCIAL_CARE: "community health or social care",
+    ReferrerRole.AMBULANCE_CREW: "ambulance crew",
+    ReferrerRole.CARE_HOME: "nursing or residential home",
+    ReferrerRole.OTHER: "other",
+    CloseOutcome.NO_FURTHER_SERVICES: "no further services",
+    CloseOutcome.ONGOING_CARE_ARRANGED: "ongoing care arranged",
+    CloseOutcome.ADMITTED_TO_HOSPITAL: "admitted to hospital",
+    CloseOutcome.BED_BASED_CARE: "bed-based care",
+    CloseOutcome.DECLINED: "declined",
+    CloseOutcome.DIED: "died",
+    CloseOutcome.OTHER: "other",
+}
+
+
+def label(member: StrEnum) -> str:
+    """The words a handler reads for a vocabulary member."""
+    return LABELS.get(member, member.value.replace("_", " "))
