@@ -1,0 +1,189 @@
+"""Desk actions inside a transaction someone else owns: each writes its change and its audit
+event. The desk service wraps one per user action; the demo loader runs many in one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, select
+
+from db import audit, referrals, seed
+from db.models import Referral, Team
+from spr_desk.due import due_at, is_breached
+from spr_desk.facts import check_facts
+from spr_desk.lifecycle import transition
+from spr_desk.matrix import Availability, Recommendation, recommend
+from spr_desk.referral import Decision, NewReferral, decide, initial_status
+from spr_desk.rules import Rules
+from spr_desk.uktime import as_local
+from spr_desk.vocabulary import CloseOutcome, Status
+
+
+class DeskError(ValueError):
+    """An action the desk refused; the message is for the handler."""
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedReferral:
+    reference: str
+    status: Status
+    due_at: datetime | None
+    recommendation: Recommendation
+    decision: Decision
+
+
+def record_referral(
+    *,
+    session: Session,
+    call: NewReferral,
+    by: str,
+    now: datetime,
+    rules: Rules,
+    availability: Availability,
+) -> RecordedReferral:
+    """Write a call as a referral, with its recommendation, the agreed cell and due time.
+
+    Raises:
+        FieldError: the facts or the decision are not complete (names the field).
+    """
+    check_facts(call.facts)
+    recommendation = recommend(call.facts, availability, call.received_at, rules)
+    given = call.decision
+    # A decision built on screen is checked again here, against this recommendation.
+    decision = (
+        decide(recommendation)
+        if given is None
+        else decide(recommendation, given.response, given.lead, given.override_reason)
+    )
+    status = initial_status(recommendation)
+    due = (
+        due_at(call.received_at, decision.response, rules.due_hours) if decision.response else None
+    )
+    referrer = referrals.upsert_referrer(session=session, details=call.referrer)
+    patient = referrals.upsert_patient(session=session, details=call.patient)
+    locality_id = seed.locality_ids(session=session).get(call.locality) if call.locality else None
+    reference = referrals.next_reference(session=session, year=as_local(call.received_at).year)
+    row = Referral(
+        reference=reference,
+        received_at=call.received_at,
+        taken_by=by,
+        referrer_id=referrer.id,
+        patient_id=patient.id,
+        pathway=call.facts.pathway.value,
+        setting=call.facts.setting.value,
+        locality_id=locality_id,
+        facts=call.facts.to_dict(),
+        rules_version=recommendation.rules_version,
+        rec_outcome=recommendation.outcome.value,
+        rec_response=_value(recommendation.response),
+        rec_lead=_value(recommendation.lead),
+        rec_fallback_from=_value(recommendation.fallback_from),
+        rec_reasons=list(recommendation.reasons),
+        bed_needed=recommendation.bed_needed,
+        response=_value(decision.response),
+        lead=_value(decision.lead),
+        override_reason=decision.override_reason,
+        due_at=due,
+        status=status.value,
+        status_reason=recommendation.reasons[0] if status is Status.REDIRECTED else "",
+        notes=call.notes,
+        is_demo=call.is_demo,
+        updated_at=now,
+    )
+    session.add(row)
+    session.flush()
+    audit.add_event(
+        session=session,
+        at=now,
+        actor=by,
+        action="recorded",
+        referral_id=row.id,
+        entity_id=reference,
+        after=state_of(row),
+        detail=f"outcome {recommendation.outcome.value}",
+    )
+    if decision.is_override:
+        audit.add_event(
+            session=session,
+            at=now,
+            actor=by,
+            action="override",
+            referral_id=row.id,
+            entity_id=reference,
+            before={"response": row.rec_response, "lead": row.rec_lead},
+            after={"response": row.response, "lead": row.lead},
+            detail=decision.override_reason,
+        )
+    return RecordedReferral(reference, status, due, recommendation, decision)
+
+
+def move(
+    *,
+    session: Session,
+    row: Referral,
+    target: Status,
+    by: str,
+    now: datetime,
+    reason: str = "",
+    team: str | None = None,
+    outcome: CloseOutcome | None = None,
+    gp_updated: bool | None = None,
+) -> None:
+    """Move a referral on, checked by the domain's transition table, and audit it.
+
+    Raises:
+        TransitionError: the move is not allowed (the message says which and why).
+        DeskError: details the move needs are missing.
+    """
+    before = state_of(row)
+    transition(Status(row.status), target, reason=reason or None)
+    if target is Status.ALLOCATED:
+        if not team:
+            raise DeskError("Allocate to a team.")
+        found = session.exec(select(Team).where(Team.name == team)).first()
+        if found is None:
+            raise DeskError(f"No team called {team!r}.")
+        row.allocated_team_id = found.id
+    elif target is Status.RESPONDED:
+        row.responded_at = now
+        row.response_met = row.due_at is None or not is_breached(now, row.due_at)
+    elif target is Status.CLOSED:
+        if outcome is None:
+            raise DeskError("Close with an outcome.")
+        row.close_outcome = outcome.value
+        row.closed_at = now
+        row.gp_updated = bool(gp_updated)
+    row.status = target.value
+    row.status_reason = reason.strip()
+    row.version += 1
+    row.updated_at = now
+    audit.add_event(
+        session=session,
+        at=now,
+        actor=by,
+        action=f"status:{target.value}",
+        referral_id=row.id,
+        entity_id=row.reference,
+        before=before,
+        after=state_of(row),
+        detail=reason.strip(),
+    )
+
+
+def _value(member: Any) -> str | None:
+    return None if member is None else member.value
+
+
+def state_of(row: Referral) -> dict[str, Any]:
+    """What the audit trail keeps of a referral's state: no patient details."""
+    return {
+        "status": row.status,
+        "response": row.response,
+        "lead": row.lead,
+        "due_at": row.due_at.isoformat() if row.due_at else None,
+        "allocated_team_id": row.allocated_team_id,
+        "close_outcome": row.close_outcome,
+        "version": row.version,
+    }

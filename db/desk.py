@@ -1,0 +1,284 @@
+"""The desk service: what screens and commands call. One transaction per user action, with its
+audit event written inside it. Returns plain dataclasses, never rows bound to a session."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import sessionmaker
+from sqlmodel import Session
+
+from db import actions, audit, drafts, referrals, seed
+from db.actions import DeskError, RecordedReferral, state_of
+from db.audit import AuditEntry
+from db.drafts import DraftRow
+from db.models import Referral, Team
+from db.referrals import QueueRow
+from spr_desk.facts import FieldError
+from spr_desk.lifecycle import change_lead
+from spr_desk.matrix import ALL_AVAILABLE, Availability, Recommendation, recommend
+from spr_desk.referral import NewReferral
+from spr_desk.rules import Rules, default_rules
+from spr_desk.vocabulary import CloseOutcome, Lead, Status
+
+# Only references and actions are logged: never a name, an NHS number or anything typed
+# about a patient.
+log = logging.getLogger("spr_desk.desk")
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class ReferralSummary:
+    reference: str
+    status: Status
+    received_at: datetime
+    due_at: datetime | None
+    response: str | None
+    lead: str | None
+    rec_outcome: str
+    rec_response: str | None
+    rec_lead: str | None
+    override_reason: str
+    responded_at: datetime | None
+    response_met: bool | None
+    close_outcome: str | None
+    gp_updated: bool
+    status_reason: str
+    allocated_team: str | None
+    version: int
+
+
+class DeskService:
+    """The unit of work for every desk action.
+
+    Args:
+        engine: from `db.engine.make_engine`, already migrated.
+        clock: the time now; tests pass a frozen one.
+        rules: the matrix rules (the packaged file by default).
+    """
+
+    def __init__(
+        self, engine: Engine, clock: Clock = system_clock, rules: Rules | None = None
+    ) -> None:
+        self.engine = engine
+        self.clock = clock
+        self.rules = rules or default_rules()
+        self._sessions = sessionmaker(bind=engine, class_=Session, expire_on_commit=False)
+        self._reads = sessionmaker(
+            bind=engine.execution_options(sqlite_begin="DEFERRED"),
+            class_=Session,
+            expire_on_commit=False,
+        )
+
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        """One transaction: commits when the block ends cleanly, rolls back on any error."""
+        with self._sessions.begin() as session:
+            yield session
+
+    @contextmanager
+    def _read(self) -> Iterator[Session]:
+        with self._reads() as session:
+            yield session
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    # reference data -------------------------------------------------------------------------
+
+    def ensure_reference_data(self) -> int:
+        with self._write() as session:
+            return seed.ensure_reference_data(session=session)
+
+    # the queue ------------------------------------------------------------------------------
+
+    def open_queue(self, limit: int | None = None) -> list[QueueRow]:
+        with self._read() as session:
+            return referrals.open_queue(session=session, limit=limit)
+
+    # recording a call -----------------------------------------------------------------------
+
+    def recommend_for(
+        self, call: NewReferral, availability: Availability = ALL_AVAILABLE
+    ) -> Recommendation:
+        """What the matrix says for a call as it stands (the triage screen's live panel)."""
+        return recommend(call.facts, availability, call.received_at, self.rules)
+
+    def record_referral(
+        self, call: NewReferral, *, by: str, availability: Availability = ALL_AVAILABLE
+    ) -> RecordedReferral:
+        """Record a call: referrer, patient, facts, recommendation, the agreed cell and due time.
+
+        Raises:
+            FieldError: the facts or the decision are not complete (names the field).
+        """
+        with self._write() as session:
+            recorded = actions.record_referral(
+                session=session,
+                call=call,
+                by=by,
+                now=self.now(),
+                rules=self.rules,
+                availability=availability,
+            )
+        log.info("recorded %s as %s", recorded.reference, recorded.status.value)
+        return recorded
+
+    # the lifecycle --------------------------------------------------------------------------
+
+    def move(
+        self,
+        reference: str,
+        target: Status,
+        *,
+        by: str,
+        reason: str = "",
+        team: str | None = None,
+        outcome: CloseOutcome | None = None,
+        gp_updated: bool | None = None,
+        expected_version: int | None = None,
+    ) -> ReferralSummary:
+        """Move a referral on in its life, checked by the domain's transition table.
+
+        Raises:
+            DeskError: unknown reference, a stale version, or missing details for the move.
+            TransitionError: the move is not allowed (the message says which and why).
+        """
+        with self._write() as session:
+            row = self._row(session, reference, expected_version)
+            actions.move(
+                session=session,
+                row=row,
+                target=target,
+                by=by,
+                now=self.now(),
+                reason=reason,
+                team=team,
+                outcome=outcome,
+                gp_updated=gp_updated,
+            )
+            summary = _summary(row, _team_name(session, row))
+        log.info("%s moved to %s", reference, target.value)
+        return summary
+
+    def change_lead(
+        self, reference: str, new_lead: Lead, *, reason: str, by: str
+    ) -> ReferralSummary:
+        """Pass the lead to another profession during the episode: an event, not a new referral.
+
+        Raises:
+            LeadChangeError: not in service, the same lead, or no reason.
+        """
+        now = self.now()
+        with self._write() as session:
+            row = self._row(session, reference)
+            change = change_lead(
+                Status(row.status), Lead(row.lead) if row.lead else None, new_lead, reason
+            )
+            before = state_of(row)
+            row.lead = change.after.value
+            row.version += 1
+            row.updated_at = now
+            audit.add_event(
+                session=session,
+                at=now,
+                actor=by,
+                action="lead_changed",
+                referral_id=row.id,
+                entity_id=reference,
+                before=before,
+                after=state_of(row),
+                detail=change.reason,
+            )
+            summary = _summary(row, _team_name(session, row))
+        log.info("%s lead changed", reference)
+        return summary
+
+    def summary(self, reference: str) -> ReferralSummary:
+        with self._read() as session:
+            row = self._row(session, reference)
+            return _summary(row, _team_name(session, row))
+
+    def history(self, reference: str) -> list[AuditEntry]:
+        with self._read() as session:
+            row = self._row(session, reference)
+            assert row.id is not None
+            return audit.events_for_referral(session=session, referral_id=row.id)
+
+    # drafts ---------------------------------------------------------------------------------
+
+    def save_draft(
+        self, draft_key: str, *, by: str, payload: dict[str, Any], revision: int
+    ) -> bool:
+        with self._write() as session:
+            return drafts.save_draft(
+                session=session,
+                draft_key=draft_key,
+                desk_user=by,
+                payload=payload,
+                revision=revision,
+                now=self.now(),
+            )
+
+    def open_drafts(self, by: str | None = None) -> list[DraftRow]:
+        with self._read() as session:
+            return drafts.open_drafts(session=session, desk_user=by)
+
+    def finish_draft(self, draft_key: str, *, state: str) -> None:
+        with self._write() as session:
+            drafts.finish_draft(session=session, draft_key=draft_key, state=state)
+
+    # helpers --------------------------------------------------------------------------------
+
+    @staticmethod
+    def _row(session: Session, reference: str, expected_version: int | None = None) -> Referral:
+        row = referrals.get_by_reference(session=session, reference=reference, for_update=True)
+        if row is None:
+            raise DeskError(f"No referral {reference}.")
+        if expected_version is not None and row.version != expected_version:
+            raise DeskError(
+                f"{reference} was changed at another desk since you opened it; "
+                "reopen it to see the change (what you typed is kept)."
+            )
+        return row
+
+
+def _team_name(session: Session, row: Referral) -> str | None:
+    team = session.get(Team, row.allocated_team_id) if row.allocated_team_id else None
+    return team.name if team else None
+
+
+def _summary(row: Referral, team: str | None) -> ReferralSummary:
+    return ReferralSummary(
+        reference=row.reference,
+        status=Status(row.status),
+        received_at=row.received_at,
+        due_at=row.due_at,
+        response=row.response,
+        lead=row.lead,
+        rec_outcome=row.rec_outcome,
+        rec_response=row.rec_response,
+        rec_lead=row.rec_lead,
+        override_reason=row.override_reason,
+        responded_at=row.responded_at,
+        response_met=row.response_met,
+        close_outcome=row.close_outcome,
+        gp_updated=row.gp_updated,
+        status_reason=row.status_reason,
+        allocated_team=team,
+        version=row.version,
+    )
+
+
+__all__ = ["DeskError", "DeskService", "FieldError", "RecordedReferral", "ReferralSummary"]

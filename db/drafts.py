@@ -1,0 +1,75 @@
+"""Repository for call drafts: the call as typed, saved on every change. Never commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from db.models import CallDraft
+
+
+@dataclass(frozen=True, slots=True)
+class DraftRow:
+    draft_key: str
+    desk_user: str
+    started_at: datetime
+    updated_at: datetime
+    revision: int
+    payload: dict[str, Any]
+
+
+def save_draft(
+    *,
+    session: Session,
+    draft_key: str,
+    desk_user: str,
+    payload: dict[str, Any],
+    revision: int,
+    now: datetime,
+) -> bool:
+    """Store a draft unless a newer revision is already stored (a slow save landing late must not
+    overwrite the last words typed). Returns whether it was written."""
+    found = session.exec(
+        select(CallDraft).where(CallDraft.draft_key == draft_key).with_for_update()
+    ).first()
+    if found is None:
+        session.add(
+            CallDraft(
+                draft_key=draft_key,
+                desk_user=desk_user,
+                started_at=now,
+                updated_at=now,
+                revision=revision,
+                payload=payload,
+            )
+        )
+        return True
+    if found.state != "open" or found.revision >= revision:
+        return False
+    found.revision = revision
+    found.payload = payload
+    found.updated_at = now
+    return True
+
+
+def open_drafts(*, session: Session, desk_user: str | None = None) -> list[DraftRow]:
+    query = select(CallDraft).where(CallDraft.state == "open")
+    if desk_user is not None:
+        query = query.where(CallDraft.desk_user == desk_user)
+    rows = session.exec(query.order_by(col(CallDraft.updated_at).desc())).all()
+    return [
+        DraftRow(
+            row.draft_key, row.desk_user, row.started_at, row.updated_at, row.revision, row.payload
+        )
+        for row in rows
+    ]
+
+
+def finish_draft(*, session: Session, draft_key: str, state: str) -> None:
+    """Mark a draft recorded or discarded: it is kept (never deleted) but no longer offered."""
+    found = session.exec(select(CallDraft).where(CallDraft.draft_key == draft_key)).first()
+    if found is not None:
+        found.state = state

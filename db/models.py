@@ -1,0 +1,215 @@
+"""Every table, in one module (SQLModel's advice: relationships cannot then import in circles).
+
+Table rows never leave `db/`: repositories map them to domain dataclasses or flat read rows.
+Enum columns are plain strings holding the vocabulary's values (no native PostgreSQL enums, so a
+new word needs no type migration). Times are aware UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Column, Index, MetaData, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+# Stable constraint names on both backends, so migrations can name what they alter.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata: MetaData = SQLModel.metadata
+
+
+class Locality(SQLModel, table=True):
+    """An ACHT locality, or the countywide catchment."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=60, unique=True)
+
+
+class Team(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120, unique=True)
+    organisation: str = Field(max_length=120)
+    kind: str = Field(max_length=40)
+    base: str = Field(default="", max_length=120)
+    locality_id: int | None = Field(default=None, foreign_key="locality.id")
+    covers_night: bool = False
+    roles: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class StaffMember(SQLModel, table=True):
+    __tablename__ = "staff_member"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120)
+    role: str = Field(max_length=40)
+    band: str = Field(default="", max_length=20)
+    team_id: int = Field(foreign_key="team.id", index=True)
+    capacity: int = 6
+    active: bool = True
+    is_demo: bool = False
+
+    __table_args__ = (UniqueConstraint("team_id", "name", name="uq_staff_member_team_name"),)
+
+
+class Shift(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    staff_id: int = Field(foreign_key="staff_member.id", index=True)
+    starts_at: datetime
+    ends_at: datetime
+
+    __table_args__ = (
+        UniqueConstraint("staff_id", "starts_at", name="uq_shift_staff_start"),
+        Index("ix_shift_window", "starts_at", "ends_at"),
+    )
+
+
+class Referrer(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120)
+    role: str = Field(max_length=40)
+    organisation: str = Field(default="", max_length=160)
+    phone: str = Field(default="", max_length=40)
+
+    __table_args__ = (
+        UniqueConstraint("name", "organisation", "phone", name="uq_referrer_identity"),
+    )
+
+
+class Patient(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    nhs_number: str = Field(max_length=10, unique=True)
+    given_name: str = Field(max_length=80)
+    family_name: str = Field(max_length=80, index=True)
+    date_of_birth: date | None = None
+    address: str = Field(default="", max_length=300)
+    postcode: str = Field(default="", max_length=10)
+    gp_practice: str = Field(default="", max_length=160)
+    lives_alone: bool | None = None
+    access_notes: str = Field(default="", max_length=300)
+    next_of_kin: str = Field(default="", max_length=200)
+    is_test_data: bool = False
+
+
+class ReferenceCounter(SQLModel, table=True):
+    """The last reference number issued in a year; bumped inside the write transaction."""
+
+    __tablename__ = "reference_counter"
+
+    year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    last_number: int = 0
+
+
+class Referral(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(max_length=20, unique=True)
+    received_at: datetime
+    taken_by: str = Field(max_length=80)
+    referrer_id: int | None = Field(default=None, foreign_key="referrer.id")
+    patient_id: int | None = Field(default=None, foreign_key="patient.id", index=True)
+    pathway: str = Field(max_length=20)
+    setting: str = Field(max_length=30)
+    locality_id: int | None = Field(default=None, foreign_key="locality.id")
+    facts: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    rules_version: str = Field(max_length=20)
+    rec_outcome: str = Field(max_length=20)
+    rec_response: str | None = Field(default=None, max_length=20)
+    rec_lead: str | None = Field(default=None, max_length=20)
+    rec_fallback_from: str | None = Field(default=None, max_length=20)
+    rec_reasons: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    bed_needed: bool = False
+    response: str | None = Field(default=None, max_length=20)
+    lead: str | None = Field(default=None, max_length=20)
+    override_reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    due_at: datetime | None = None
+    status: str = Field(max_length=20)
+    allocated_team_id: int | None = Field(default=None, foreign_key="team.id")
+    allocated_staff_id: int | None = Field(default=None, foreign_key="staff_member.id")
+    responded_at: datetime | None = None
+    response_met: bool | None = None
+    close_outcome: str | None = Field(default=None, max_length=30)
+    gp_updated: bool = False
+    closed_at: datetime | None = None
+    status_reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    notes: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    is_demo: bool = False
+    version: int = 1
+    updated_at: datetime
+
+    __table_args__ = (
+        # The queue: open referrals by due time. A composite index, because SQLite ignores a
+        # partial one when the status list is a bound parameter (STACK.md 2c).
+        Index("ix_referral_status_due", "status", "due_at"),
+        Index("ix_referral_received", "received_at"),
+    )
+
+
+class AuditEvent(SQLModel, table=True):
+    """Append-only: who did what, when, with the state before and after."""
+
+    __tablename__ = "audit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(index=True)
+    actor: str = Field(max_length=80)
+    action: str = Field(max_length=40)
+    referral_id: int | None = Field(default=None, foreign_key="referral.id", index=True)
+    entity: str = Field(default="referral", max_length=40)
+    entity_id: str = Field(default="", max_length=40)
+    before: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    after: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    detail: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class Handover(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    direction: str = Field(max_length=20)
+    boundary_at: datetime
+    built_at: datetime
+    built_by: str = Field(max_length=80)
+    acknowledged_by: str | None = Field(default=None, max_length=80)
+    acknowledged_at: datetime | None = None
+
+
+class HandoverItem(SQLModel, table=True):
+    __tablename__ = "handover_item"
+
+    id: int | None = Field(default=None, primary_key=True)
+    handover_id: int = Field(foreign_key="handover.id", index=True)
+    referral_id: int = Field(foreign_key="referral.id")
+    snapshot: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    situation: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    background: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    assessment: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    recommendation: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class DeskUser(SQLModel, table=True):
+    __tablename__ = "desk_user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=80, unique=True)
+    display_name: str = Field(default="", max_length=120)
+    role: str = Field(max_length=30)
+    password_hash: str | None = Field(default=None, max_length=300)
+    active: bool = True
+    created_at: datetime
+
+
+class CallDraft(SQLModel, table=True):
+    """A call as typed so far; saved on every change so a crash loses nothing."""
+
+    __tablename__ = "call_draft"
+
+    id: int | None = Field(default=None, primary_key=True)
+    draft_key: str = Field(max_length=40, unique=True)
+    desk_user: str = Field(max_length=80)
+    started_at: datetime
+    updated_at: datetime
+    revision: int = 0
+    state: str = Field(default="open", max_length=20)
+    payload: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

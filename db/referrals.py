@@ -1,0 +1,154 @@
+"""Repository for the referral aggregate (referral, its referrer and patient). Never commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import case
+from sqlmodel import Session, col, select
+
+from db.models import Locality, Patient, ReferenceCounter, Referral, Referrer
+from spr_desk.lifecycle import AWAITING_RESPONSE, OPEN_STATUSES
+from spr_desk.reference import format_reference
+from spr_desk.referral import PatientDetails, ReferrerDetails
+
+_AWAITING = [status.value for status in AWAITING_RESPONSE]
+
+
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    """One line of the queue: only what the board shows, read straight from SQL."""
+
+    reference: str
+    received_at: datetime
+    due_at: datetime | None
+    status: str
+    response: str | None
+    lead: str | None
+    patient_name: str
+    locality: str
+    pathway: str
+
+
+def next_reference(*, session: Session, year: int) -> str:
+    """The next `SPR-YYYY-NNNNNN`; safe under concurrency because the caller holds the write lock
+    (SQLite `BEGIN IMMEDIATE`) or the counter row's lock (PostgreSQL UPDATE)."""
+    counter = session.get(ReferenceCounter, year, with_for_update=True)
+    if counter is None:
+        counter = ReferenceCounter(year=year, last_number=0)
+        session.add(counter)
+    counter.last_number += 1
+    session.flush()
+    return format_reference(year, counter.last_number)
+
+
+def upsert_referrer(*, session: Session, details: ReferrerDetails) -> Referrer:
+    """The same person from the same organisation and number is one referrer."""
+    found = session.exec(
+        select(Referrer).where(
+            Referrer.name == details.name,
+            Referrer.organisation == details.organisation,
+            Referrer.phone == details.phone,
+        )
+    ).first()
+    if found is None:
+        found = Referrer(
+            name=details.name,
+            role=details.role.value,
+            organisation=details.organisation,
+            phone=details.phone,
+        )
+        session.add(found)
+    else:
+        found.role = details.role.value
+    session.flush()
+    return found
+
+
+def upsert_patient(*, session: Session, details: PatientDetails) -> Patient:
+    """One row per NHS number; what the call says now updates what was on record."""
+    found = session.exec(select(Patient).where(Patient.nhs_number == details.nhs_number)).first()
+    values = {
+        "given_name": details.given_name,
+        "family_name": details.family_name,
+        "date_of_birth": details.date_of_birth,
+        "address": details.address,
+        "postcode": details.postcode,
+        "gp_practice": details.gp_practice,
+        "lives_alone": details.lives_alone,
+        "access_notes": details.access_notes,
+        "next_of_kin": details.next_of_kin,
+        "is_test_data": details.is_test_data,
+    }
+    if found is None:
+        found = Patient(nhs_number=details.nhs_number, **values)
+        session.add(found)
+    else:
+        for key, value in values.items():
+            setattr(found, key, value)
+    session.flush()
+    return found
+
+
+def get_by_reference(
+    *, session: Session, reference: str, for_update: bool = False
+) -> Referral | None:
+    query = select(Referral).where(Referral.reference == reference)
+    if for_update:
+        query = query.with_for_update()
+    return session.exec(query).first()
+
+
+def open_queue(*, session: Session, limit: int | None = None) -> list[QueueRow]:
+    """Open referrals, soonest due first, with only the columns the board shows."""
+    query = (
+        select(
+            Referral.reference,
+            Referral.received_at,
+            Referral.due_at,
+            Referral.status,
+            Referral.response,
+            Referral.lead,
+            Patient.family_name,
+            Patient.given_name,
+            Locality.name,
+            Referral.pathway,
+        )
+        .join(Patient, col(Patient.id) == col(Referral.patient_id), isouter=True)
+        .join(Locality, col(Locality.id) == col(Referral.locality_id), isouter=True)
+        .where(col(Referral.status).in_([status.value for status in OPEN_STATUSES]))
+        # Those still awaiting their first response come first: their due time can still breach.
+        .order_by(
+            case((col(Referral.status).in_(_AWAITING), 0), else_=1),
+            col(Referral.due_at),
+            col(Referral.id),
+        )
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return [
+        QueueRow(
+            reference=reference,
+            received_at=received_at,
+            due_at=due_at,
+            status=status,
+            response=response,
+            lead=lead,
+            patient_name=f"{(family or '').upper()}, {given or ''}" if family else "",
+            locality=locality or "",
+            pathway=pathway,
+        )
+        for (
+            reference,
+            received_at,
+            due_at,
+            status,
+            response,
+            lead,
+            family,
+            given,
+            locality,
+            pathway,
+        ) in session.exec(query).all()
+    ]

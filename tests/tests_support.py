@@ -1,0 +1,24 @@
+"""Small helpers the tests share (importable because pytest puts `tests/` on the path)."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from db.desk import DeskService
+
+
+def mode_of(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def fill_demo(service: DeskService, days: int = 7) -> None:
+    """Load `days` of demo data before the desk's clock, in one transaction."""
+    from sqlmodel import Session
+
+    from db.demo import load_demo
+
+    with Session(service.engine) as session, session.begin():
+        load_demo(session=session, days=days, now=service.now(), rules=service.rules)
