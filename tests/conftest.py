@@ -84,11 +84,18 @@ def demo_desk(desk: DeskService) -> DeskService:
 
 
 @pytest.fixture
-def sqlite_demo_desk(tmp_path: Path, now: datetime) -> Iterator[DeskService]:
-    """A SQLite desk holding seven days of demo data (for the app's tests, which need one)."""
-    engine = make_engine(f"sqlite:///{tmp_path / 'demo.db'}")
+def sqlite_desk(tmp_path: Path, now: datetime) -> Iterator[DeskService]:
+    """A migrated SQLite desk with reference data (the app's tests need one backend only)."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'app.db'}")
     upgrade_to_head(engine)
     service = DeskService(engine, clock=lambda: now)
-    fill_demo(service)
+    service.ensure_reference_data()
     yield service
     engine.dispose()
+
+
+@pytest.fixture
+def sqlite_demo_desk(sqlite_desk: DeskService) -> DeskService:
+    """A SQLite desk holding seven days of demo data."""
+    fill_demo(sqlite_desk)
+    return sqlite_desk

@@ -1,0 +1,205 @@
+"""The `spr-desk` command: the composition root that wires engine, desk service and app.
+
+Heavy imports (Textual, SQLAlchemy) happen inside the commands that need them, so
+`spr-desk recommend` and `--help` answer quickly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from spr_desk import __version__
+
+if TYPE_CHECKING:
+    from db.desk import DeskService
+
+DESCRIPTION = (
+    "SPR Desk: the Single Point of Referral triage desk for rapid response and reablement. "
+    "With no command it starts the desk."
+)
+DB_HELP = (
+    "database URL, e.g. sqlite:////path/desk.db or postgresql+psycopg://user@host/db "
+    "(default: $SPR_DESK_DATABASE_URL, else spr-desk.db in your data directory)"
+)
+
+
+def _add_db_option(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    # The option works before or after the command: the sub-parser must not reset a value given
+    # at the top, so only the top level holds a default.
+    parser.add_argument(
+        "--db", metavar="URL", help=DB_HELP, default=None if top else argparse.SUPPRESS
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="spr-desk", description=DESCRIPTION)
+    parser.add_argument("--version", action="version", version=f"spr-desk {__version__}")
+    _add_db_option(parser, top=True)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    recommend = commands.add_parser(
+        "recommend",
+        help="print the matrix recommendation for a scenario file, as JSON",
+        description=(
+            'Read a scenario file ({"at": ..., "facts": {...}, "availability": {...}}) and '
+            "print one JSON object: outcome, response, lead, due_at, fallback_from, bed_needed, "
+            "reasons. Bad input exits 2 with one line naming the field."
+        ),
+    )
+    recommend.add_argument("file", metavar="FILE", help="the scenario file ('-' reads stdin)")
+    _add_db_option(recommend, top=False)
+
+    database = commands.add_parser(
+        "db", help="database maintenance", description="Database maintenance."
+    )
+    db_commands = database.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    upgrade = db_commands.add_parser(
+        "upgrade",
+        help="bring the database to the current schema",
+        description="Apply every migration the database lacks. Never drops data.",
+    )
+    _add_db_option(upgrade, top=False)
+    _add_db_option(database, top=False)
+
+    demo = commands.add_parser(
+        "demo",
+        help="fill the database with fictional demo data",
+        description=(
+            "Add staff and shifts for every team and N days of fictional referrals at the "
+            "source's volume (about 13,000 a year), in every state. NHS numbers are in the 999 "
+            "test range and marked as test data. Running it twice adds nothing."
+        ),
+    )
+    demo.add_argument(
+        "--days", type=int, default=7, metavar="N", help="days of referrals (default 7)"
+    )
+    _add_db_option(demo, top=False)
+    return parser
+
+
+def _fail(message: str, code: int = 1) -> int:
+    sys.stderr.write(f"spr-desk: {message}\n")
+    return code
+
+
+def run_recommend(path: str) -> int:
+    """Exit 0 with JSON on stdout, or 2 with one line naming the field on stderr."""
+    from spr_desk.facts import FieldError
+    from spr_desk.matrix import recommend
+    from spr_desk.rules import default_rules
+    from spr_desk.scenario import load_scenario
+
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        return _fail(f"cannot read {path}: {getattr(error, 'strerror', None) or error}", 2)
+    try:
+        scenario = load_scenario(text)
+    except FieldError as error:
+        return _fail(str(error), 2)
+    result = recommend(scenario.facts, scenario.availability, scenario.at, default_rules())
+    sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+    return 0
+
+
+def open_desk(url: str | None) -> DeskService:
+    """Engine, migrations, reference data: everything a desk needs before it opens."""
+    from db.desk import DeskService
+    from db.engine import make_engine
+    from db.migrate import upgrade_to_head
+
+    engine = make_engine(url)
+    upgrade_to_head(engine)
+    desk = DeskService(engine)
+    desk.ensure_reference_data()
+    return desk
+
+
+def run_demo(url: str | None, days: int) -> int:
+    if not 1 <= days <= 3660:
+        return _fail("--days must be from 1 to 3660", 2)
+    from sqlmodel import Session
+
+    from db.demo import load_demo
+    from db.engine import describe
+
+    desk = open_desk(url)
+    with Session(desk.engine) as session, session.begin():
+        report = load_demo(session=session, days=days, now=desk.now(), rules=desk.rules)
+    where = describe(desk.engine)
+    if report.already_present:
+        sys.stdout.write(
+            f"Demo referrals were already in {where}; added {report.staff_added} staff and "
+            f"{report.shifts_added} shifts.\n"
+        )
+    else:
+        sys.stdout.write(
+            f"Added {report.referrals_added} demo referrals, {report.staff_added} staff and "
+            f"{report.shifts_added} shifts to {where}.\n"
+        )
+    return 0
+
+
+def run_upgrade(url: str | None) -> int:
+    from db.engine import describe, make_engine
+    from db.migrate import HEAD_REVISION, upgrade_to_head
+
+    engine = make_engine(url)
+    ran = upgrade_to_head(engine)
+    state = "upgraded to" if ran else "already at"
+    sys.stdout.write(f"{describe(engine)}: {state} schema {HEAD_REVISION}.\n")
+    return 0
+
+
+def _log_to_file() -> None:
+    """The desk logs to a file in the user's log directory (owner-only); the screen is the app's."""
+    from platformdirs import user_log_path
+
+    folder = user_log_path("spr-desk", appauthor=False)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = folder / "spr-desk.log"
+    os.close(os.open(path, os.O_CREAT | os.O_APPEND | os.O_WRONLY, 0o600))
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
+
+
+def run_app(url: str | None) -> int:
+    _log_to_file()
+    desk = open_desk(url)
+    from spr_desk.app import SprDeskApp
+
+    SprDeskApp(desk).run()
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    url: str | None = args.db
+    try:
+        if args.command == "recommend":
+            return run_recommend(args.file)
+        if args.command == "db":
+            return run_upgrade(url)
+        if args.command == "demo":
+            return run_demo(url, args.days)
+        return run_app(url)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # noqa: BLE001 - one clear line, never a traceback with patient data
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if isinstance(error, (SQLAlchemyError, OSError, ValueError)):
+            return _fail(f"{type(error).__name__}: {error}")
+        raise
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,26 @@
+"""Pictures of the main screens at the sizes handlers use, on frozen demo data and a frozen clock.
+
+Review `snapshot_report.html` before accepting a change with `--snapshot-update`.
+"""
+
+from __future__ import annotations
+
+import pytest
+from textual.pilot import Pilot
+
+from db.desk import DeskService
+from spr_desk.app import SprDeskApp
+
+
+async def queue_loaded(pilot: Pilot[None]) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_queue_shows_open_referrals_most_urgent_first(
+    snap_compare, sqlite_demo_desk: DeskService, size: tuple[int, int]
+) -> None:  # type: ignore[no-untyped-def]
+    """The home screen: the countdown, its state in words, reference, patient and cell."""
+    assert snap_compare(SprDeskApp(sqlite_demo_desk), terminal_size=size, run_before=queue_loaded)

@@ -1,0 +1,154 @@
+"""The `spr-desk` command: help everywhere, `recommend` as DESIGN.md says, db upgrade, demo."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from tests_support import mode_of
+
+from spr_desk import __version__
+from spr_desk.cli import main
+from spr_desk.matrix import recommend
+from spr_desk.rules import default_rules
+from spr_desk.scenario import load_scenario
+
+ETHEL = {
+    "at": "2026-03-02T14:05",
+    "facts": {
+        "pathway": "step_up",
+        "setting": "home",
+        "age": 81,
+        "needs": ["dehydration", "personal_care"],
+        "urgency": ["unsafe_alone_tonight"],
+    },
+}
+
+
+def spr_desk(*args: str, stdin: str | None = None, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    """Run the installed command as a person would, in a fresh interpreter."""
+    return subprocess.run(
+        [sys.executable, "-m", "spr_desk", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **(env or {})},
+    )
+
+
+@pytest.mark.parametrize(
+    "command", [[], ["recommend"], ["db"], ["db", "upgrade"], ["demo"]], ids=" ".join
+)
+def test_every_command_has_help(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main([*command, "--help"])
+    assert exited.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: spr-desk")
+    assert "--db URL" in out or command == ["db"]
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert capsys.readouterr().out.strip() == f"spr-desk {__version__}"
+
+
+def test_recommend_prints_the_domain_functions_answer_as_json(tmp_path: Path) -> None:
+    path = tmp_path / "ethel.json"
+    path.write_text(json.dumps(ETHEL))
+    result = spr_desk("recommend", str(path))
+    assert result.returncode == 0, result.stderr
+    scenario = load_scenario(json.dumps(ETHEL))
+    expected = recommend(scenario.facts, scenario.availability, scenario.at, default_rules())
+    printed = json.loads(result.stdout)
+    assert printed == expected.to_dict()
+    assert printed["outcome"] == "matrix" and printed["due_at"] == "2026-03-02T17:05:00+00:00"
+    assert list(printed) == [
+        "outcome",
+        "response",
+        "lead",
+        "due_at",
+        "fallback_from",
+        "bed_needed",
+        "reasons",
+    ]
+
+
+def test_recommend_reads_standard_input() -> None:
+    result = spr_desk("recommend", "-", stdin=json.dumps(ETHEL))
+    assert result.returncode == 0 and json.loads(result.stdout)["lead"] == "nurse"
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"facts": {**ETHEL["facts"], "mood": "low"}}, "facts.mood"),
+        ({"facts": {**ETHEL["facts"], "needs": ["dehydration", "sadness"]}}, "facts.needs[1]"),
+        ({"facts": {**ETHEL["facts"], "primary_need": "meals"}}, "facts.primary_need"),
+        ({"facts": {"setting": "home", "needs": ["meals"]}}, "facts.pathway"),
+        ({"at": "yesterday"}, "at"),
+        ({"availability": {"rapid": {"doctor": True}}}, "availability.rapid.doctor"),
+        ({"colour": "red"}, "colour"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line_naming_the_field(
+    tmp_path: Path, change: dict[str, object], field: str
+) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps({**ETHEL, **change}))
+    result = spr_desk("recommend", str(path))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"spr-desk: {field}: ")
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [("{not json", "scenario: not valid JSON"), ('["a list"]', "scenario: expected a JSON object")],
+)
+def test_a_file_that_is_not_a_scenario_exits_2(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    result = spr_desk("recommend", str(path))
+    assert result.returncode == 2 and result.stderr.startswith(f"spr-desk: {message}")
+
+
+def test_a_missing_file_exits_2_with_a_message(tmp_path: Path) -> None:
+    result = spr_desk("recommend", str(tmp_path / "nowhere.json"))
+    assert result.returncode == 2 and "cannot read" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_db_upgrade_then_demo_twice_fills_once_in_an_owner_only_file(tmp_path: Path) -> None:
+    db = tmp_path / "desk.db"
+    url = f"sqlite:///{db}"
+    upgraded = spr_desk("db", "upgrade", "--db", url)
+    assert upgraded.returncode == 0 and "upgraded to schema 0001_initial" in upgraded.stdout
+    again = spr_desk("--db", url, "db", "upgrade")
+    assert "already at schema" in again.stdout
+    first = spr_desk("demo", "--days", "2", "--db", url)
+    assert first.returncode == 0 and first.stdout.startswith("Added ")
+    second = spr_desk("demo", "--days", "2", env={"SPR_DESK_DATABASE_URL": url})
+    assert second.returncode == 0
+    assert "already in" in second.stdout and "added 0 staff and 0 shifts" in second.stdout
+    assert mode_of(db) == 0o600
+
+
+def test_demo_refuses_a_silly_number_of_days(tmp_path: Path) -> None:
+    result = spr_desk("demo", "--days", "0", "--db", f"sqlite:///{tmp_path / 'x.db'}")
+    assert result.returncode == 2 and "--days" in result.stderr
+
+
+def test_an_unreachable_database_is_one_clear_line_not_a_traceback() -> None:
+    result = spr_desk("db", "upgrade", "--db", "postgresql+psycopg://nobody@127.0.0.1:1/none")
+    assert result.returncode == 1
+    assert result.stderr.startswith("spr-desk: OperationalError")
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,36 @@
+"""The layers hold: the domain imports no UI or database code (proved in a fresh interpreter)."""
+
+from __future__ import annotations
+
+import pkgutil
+import subprocess
+import sys
+
+import pytest
+
+import spr_desk
+
+WIRING = {"app", "cli", "__main__"}
+"""The two modules that wire the layers together may import anything."""
+FORBIDDEN = ("textual", "sqlalchemy", "sqlmodel", "alembic", "db", "screens", "rich")
+DOMAIN_MODULES = sorted(
+    module.name for module in pkgutil.iter_modules(spr_desk.__path__) if module.name not in WIRING
+)
+
+
+@pytest.mark.parametrize("module", DOMAIN_MODULES)
+def test_domain_module_imports_no_ui_or_database_code(module: str) -> None:
+    probe = (
+        f"import sys, spr_desk.{module}\n"
+        f"print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in {FORBIDDEN!r})))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.strip() == ""
+
+
+def test_the_domain_has_the_modules_the_design_names() -> None:
+    assert {"vocabulary", "facts", "rules", "matrix", "due", "nhs_number", "lifecycle"} <= set(
+        DOMAIN_MODULES
+    )
