@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
@@ -12,13 +13,16 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from db.desk import DeskService
-from db.referrals import QueueRow
 from screens.widgets.desk_header import DeskHeader
 from spr_desk.due import DueState, due_state, format_time_left, time_left
 from spr_desk.lifecycle import AWAITING_RESPONSE
 from spr_desk.uktime import as_local
 from spr_desk.vocabulary import Lead, Response, Status, label
+
+if TYPE_CHECKING:
+    # Types only: importing the database layer here would put SQLAlchemy before the first frame.
+    from db.desk import DeskService
+    from db.referrals import QueueRow
 
 REFRESH_SECONDS = 30
 STATE_WORDS: dict[DueState, str] = {

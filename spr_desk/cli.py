@@ -173,11 +173,11 @@ def _log_to_file() -> None:
 
 def run_app(url: str | None) -> int:
     _log_to_file()
-    desk = open_desk(url)
     from spr_desk.app import SprDeskApp
 
-    SprDeskApp(desk).run()
-    return 0
+    app = SprDeskApp(lambda: open_desk(url))
+    app.run()
+    return app.return_code or 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from textual.widgets import DataTable, Static
 
 from db.desk import DeskService
@@ -85,3 +86,30 @@ async def test_markup_typed_into_a_name_is_shown_literally(sqlite_desk: DeskServ
         rendered = table.render_line(1).text
         # The column is 18 cells wide: the name is cut, but what shows is what was typed.
         assert "[BOLD RED]X[/], [l" in rendered
+
+
+async def test_started_as_the_command_starts_it_the_desk_opens_behind_the_first_frame(
+    sqlite_demo_desk: DeskService,
+) -> None:
+    app = SprDeskApp(lambda: sqlite_demo_desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert app.desk is sqlite_demo_desk
+        table = app.screen.query_one("#queue-table", DataTable)
+        assert table.row_count == len(sqlite_demo_desk.open_queue())
+
+
+async def test_a_database_that_cannot_be_opened_ends_the_app_with_one_clear_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    def unreachable() -> DeskService:
+        raise OSError("connection refused")
+
+    app = SprDeskApp(unreachable)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert app.return_code == 1
+    captured = capsys.readouterr()
+    assert "spr-desk: OSError: connection refused" in captured.out + captured.err
