@@ -13,12 +13,13 @@ from db import audit, referrals, seed
 from db.models import Referral, Team
 from spr_desk.due import due_at, is_breached
 from spr_desk.facts import check_facts
+from spr_desk.lifecycle import change_lead as check_lead_change
 from spr_desk.lifecycle import transition
 from spr_desk.matrix import Availability, Recommendation, recommend
 from spr_desk.referral import Decision, NewReferral, decide, initial_status
 from spr_desk.rules import Rules
 from spr_desk.uktime import as_local
-from spr_desk.vocabulary import CloseOutcome, Status
+from spr_desk.vocabulary import CloseOutcome, Lead, Status
 
 
 class DeskError(ValueError):
@@ -157,18 +158,46 @@ def move(
         row.gp_updated = bool(gp_updated)
     row.status = target.value
     row.status_reason = reason.strip()
+    _changed(session, row, f"status:{target.value}", by, now, before, reason.strip())
+
+
+def change_lead(
+    *, session: Session, row: Referral, new_lead: Lead, reason: str, by: str, now: datetime
+) -> None:
+    """Pass the lead to another profession during the episode: an event, not a new referral.
+
+    Raises:
+        LeadChangeError: not in service, the same lead, or no reason.
+    """
+    current = Lead(row.lead) if row.lead else None
+    change = check_lead_change(Status(row.status), current, new_lead, reason)
+    before = state_of(row)
+    row.lead = change.after.value
+    _changed(session, row, "lead_changed", by, now, before, change.reason)
+
+
+def _changed(
+    session: Session,
+    row: Referral,
+    action: str,
+    by: str,
+    now: datetime,
+    before: dict[str, Any],
+    detail: str,
+) -> None:
+    """Bump the row's version and write the audit event with the state before and after."""
     row.version += 1
     row.updated_at = now
     audit.add_event(
         session=session,
         at=now,
         actor=by,
-        action=f"status:{target.value}",
+        action=action,
         referral_id=row.id,
         entity_id=row.reference,
         before=before,
         after=state_of(row),
-        detail=reason.strip(),
+        detail=detail,
     )
 
 

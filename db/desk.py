@@ -15,13 +15,12 @@ from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
 from db import actions, audit, drafts, referrals, seed
-from db.actions import DeskError, RecordedReferral, state_of
+from db.actions import DeskError, RecordedReferral
 from db.audit import AuditEntry
 from db.drafts import DraftRow
 from db.models import Referral, Team
 from db.referrals import QueueRow
 from spr_desk.facts import FieldError
-from spr_desk.lifecycle import change_lead
 from spr_desk.matrix import ALL_AVAILABLE, Availability, Recommendation, recommend
 from spr_desk.referral import NewReferral
 from spr_desk.rules import Rules, default_rules
@@ -180,26 +179,10 @@ class DeskService:
         Raises:
             LeadChangeError: not in service, the same lead, or no reason.
         """
-        now = self.now()
         with self._write() as session:
             row = self._row(session, reference)
-            change = change_lead(
-                Status(row.status), Lead(row.lead) if row.lead else None, new_lead, reason
-            )
-            before = state_of(row)
-            row.lead = change.after.value
-            row.version += 1
-            row.updated_at = now
-            audit.add_event(
-                session=session,
-                at=now,
-                actor=by,
-                action="lead_changed",
-                referral_id=row.id,
-                entity_id=reference,
-                before=before,
-                after=state_of(row),
-                detail=change.reason,
+            actions.change_lead(
+                session=session, row=row, new_lead=new_lead, reason=reason, by=by, now=self.now()
             )
             summary = _summary(row, _team_name(session, row))
         log.info("%s lead changed", reference)

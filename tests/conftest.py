@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -65,15 +66,21 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         admin.dispose()
 
 
-@pytest.fixture
-def desk(db_url: str, now: datetime) -> Iterator[DeskService]:
+@contextmanager
+def opened_desk(url: str, now: datetime) -> Iterator[DeskService]:
     """A migrated desk with reference data, on the clock `now`, built as `spr-desk` builds it."""
-    engine = make_engine(db_url)
+    engine = make_engine(url)
     upgrade_to_head(engine)
     service = DeskService(engine, clock=lambda: now)
     service.ensure_reference_data()
     yield service
     engine.dispose()
+
+
+@pytest.fixture
+def desk(db_url: str, now: datetime) -> Iterator[DeskService]:
+    with opened_desk(db_url, now) as service:
+        yield service
 
 
 @pytest.fixture
@@ -85,13 +92,9 @@ def demo_desk(desk: DeskService) -> DeskService:
 
 @pytest.fixture
 def sqlite_desk(tmp_path: Path, now: datetime) -> Iterator[DeskService]:
-    """A migrated SQLite desk with reference data (the app's tests need one backend only)."""
-    engine = make_engine(f"sqlite:///{tmp_path / 'app.db'}")
-    upgrade_to_head(engine)
-    service = DeskService(engine, clock=lambda: now)
-    service.ensure_reference_data()
-    yield service
-    engine.dispose()
+    """A SQLite desk (the app's tests need one backend only)."""
+    with opened_desk(f"sqlite:///{tmp_path / 'app.db'}", now) as service:
+        yield service
 
 
 @pytest.fixture
