@@ -15,8 +15,8 @@ from spr_desk.due import due_at, is_breached
 from spr_desk.facts import check_facts
 from spr_desk.lifecycle import change_lead as check_lead_change
 from spr_desk.lifecycle import transition
-from spr_desk.matrix import Availability, Recommendation, recommend
-from spr_desk.referral import Decision, NewReferral, decide, initial_status
+from spr_desk.matrix import Availability, Recommendation, emergency_advice, recommend
+from spr_desk.referral import Decision, NewReferral, RedirectedCall, decide, initial_status
 from spr_desk.rules import Rules
 from spr_desk.uktime import as_local
 from spr_desk.vocabulary import CloseOutcome, Lead, Status
@@ -92,6 +92,11 @@ def record_referral(
         notes=call.notes,
         is_demo=call.is_demo,
         updated_at=now,
+        call_started_at=call.received_at,
+        home_from_hospital=call.home_from_hospital,
+        community_bed_request=call.community_bed_request,
+        records_reviewed=list(call.records_reviewed),
+        call_record=call.call_record,
     )
     session.add(row)
     session.flush()
@@ -118,6 +123,50 @@ def record_referral(
             detail=decision.override_reason,
         )
     return RecordedReferral(reference, status, due, recommendation, decision)
+
+
+def record_redirect(
+    *, session: Session, call: RedirectedCall, by: str, now: datetime, rules: Rules
+) -> RecordedReferral:
+    """Record a call that ended at a red flag, as redirected, with what was asked and answered."""
+    advice = emergency_advice(call.red_flags, False, rules)
+    referrer = (
+        referrals.upsert_referrer(session=session, details=call.referrer) if call.referrer else None
+    )
+    patient = (
+        referrals.upsert_patient(session=session, details=call.patient) if call.patient else None
+    )
+    reference = referrals.next_reference(session=session, year=as_local(call.received_at).year)
+    row = Referral(
+        reference=reference,
+        received_at=call.received_at,
+        taken_by=by,
+        referrer_id=referrer.id if referrer else None,
+        patient_id=patient.id if patient else None,
+        facts={"red_flags": sorted(flag.value for flag in call.red_flags)},
+        rules_version=advice.rules_version,
+        rec_outcome=advice.outcome.value,
+        rec_reasons=list(advice.reasons),
+        status=Status.REDIRECTED.value,
+        status_reason=advice.reasons[0],
+        notes=call.notes,
+        updated_at=now,
+        call_started_at=call.received_at,
+        call_record=call.call_record,
+    )
+    session.add(row)
+    session.flush()
+    audit.add_event(
+        session=session,
+        at=now,
+        actor=by,
+        action="recorded",
+        referral_id=row.id,
+        entity_id=reference,
+        after=state_of(row),
+        detail="outcome emergency: advised 999 / A&E",
+    )
+    return RecordedReferral(reference, Status.REDIRECTED, None, advice, Decision(None, None))
 
 
 def move(

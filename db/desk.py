@@ -22,7 +22,7 @@ from db.models import Referral, Team
 from db.referrals import QueueRow
 from spr_desk.facts import FieldError
 from spr_desk.matrix import ALL_AVAILABLE, Availability, Recommendation, recommend
-from spr_desk.referral import NewReferral
+from spr_desk.referral import NewReferral, RedirectedCall
 from spr_desk.rules import Rules, default_rules
 from spr_desk.vocabulary import CloseOutcome, Lead, Status
 
@@ -132,6 +132,15 @@ class DeskService:
                 availability=availability,
             )
         log.info("recorded %s as %s", recorded.reference, recorded.status.value)
+        return recorded
+
+    def record_redirect(self, call: RedirectedCall, *, by: str) -> RecordedReferral:
+        """Record a call that ended at a red flag (advised 999 / A&E) as redirected."""
+        with self._write() as session:
+            recorded = actions.record_redirect(
+                session=session, call=call, by=by, now=self.now(), rules=self.rules
+            )
+        log.info("recorded %s as redirected (red flag)", recorded.reference)
         return recorded
 
     # the lifecycle --------------------------------------------------------------------------

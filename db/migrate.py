@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import Engine, inspect, text
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-HEAD_REVISION = "0001_initial"
+HEAD_REVISION = "0002_call_record"
 """The newest revision id; a test proves it equals Alembic's head."""
 
 
@@ -31,14 +31,37 @@ def current_revision(engine: Engine) -> str | None:
         return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Run the migrations up to `revision` in one transaction.
+
+    On SQLite, Alembic alters a table by copying it and dropping the old one, which the foreign
+    keys of the tables pointing at it would refuse; so they are switched off for the migration
+    (outside the transaction, the only place SQLite allows it) and every key is checked after.
+    """
+    from alembic import command
+
+    config = alembic_config(engine)
+    with engine.connect() as connection:
+        sqlite = engine.dialect.name == "sqlite"
+        raw = connection.connection.driver_connection
+        if sqlite:
+            raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, revision)
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"migration left {len(broken)} broken foreign keys")
+        finally:
+            if sqlite:
+                raw.execute("PRAGMA foreign_keys=ON")
+
+
 def upgrade_to_head(engine: Engine) -> bool:
     """Upgrade when needed; returns True when a migration ran. Never drops data."""
     if current_revision(engine) == HEAD_REVISION:
         return False
-    from alembic import command
-
-    config = alembic_config(engine)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    upgrade(engine)
     return True

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, Index, MetaData, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, MetaData, Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 # Stable constraint names on both backends, so migrations can name what they alter.
@@ -111,8 +111,9 @@ class Referral(SQLModel, table=True):
     taken_by: str = Field(max_length=80)
     referrer_id: int | None = Field(default=None, foreign_key="referrer.id")
     patient_id: int | None = Field(default=None, foreign_key="patient.id", index=True)
-    pathway: str = Field(max_length=20)
-    setting: str = Field(max_length=30)
+    # Null only for a call that ended at the red-flag questions, before they were asked.
+    pathway: str | None = Field(default=None, max_length=20)
+    setting: str | None = Field(default=None, max_length=30)
     locality_id: int | None = Field(default=None, foreign_key="locality.id")
     facts: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     rules_version: str = Field(max_length=20)
@@ -139,6 +140,12 @@ class Referral(SQLModel, table=True):
     is_demo: bool = False
     version: int = 1
     updated_at: datetime
+    call_started_at: datetime | None = None
+    home_from_hospital: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    community_bed_request: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    records_reviewed: list | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    call_record: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    """The whole call as typed, field by field: what was asked and answered."""
 
     __table_args__ = (
         # The queue: open referrals by due time. A composite index, because SQLite ignores a

@@ -19,6 +19,7 @@ from spr_desk.vocabulary import (
     Lead,
     Need,
     Outcome,
+    RedFlag,
     Response,
     label,
 )
@@ -181,6 +182,27 @@ def choose_lead(facts: TriageFacts, rules: Rules) -> tuple[Lead, str]:
     raise FieldError("facts.needs", "name at least one need (or a red flag)")
 
 
+def emergency_advice(
+    red_flags: frozenset[RedFlag], bed_needed: bool, rules: Rules
+) -> Recommendation:
+    """No matrix cell: advise 999 / A&E. Also used for a call that ends at the red-flag questions,
+    before a pathway or setting is known."""
+    flags = _listed(_sorted_labels(red_flags & rules.emergency_red_flags))
+    return Recommendation(
+        outcome=Outcome.EMERGENCY,
+        response=None,
+        lead=None,
+        due_at=None,
+        fallback_from=None,
+        bed_needed=bed_needed,
+        reasons=(
+            f"Red flag: {flags}. This is an emergency, not a community response.",
+            "Advise the caller to ring 999 now (or take the person to A&E).",
+        ),
+        rules_version=rules.version,
+    )
+
+
 def recommend(
     facts: TriageFacts, availability: Availability, at: datetime, rules: Rules
 ) -> Recommendation:
@@ -193,20 +215,7 @@ def recommend(
         rules: the rules to apply.
     """
     if facts.red_flags & rules.emergency_red_flags:
-        flags = _listed(_sorted_labels(facts.red_flags & rules.emergency_red_flags))
-        return Recommendation(
-            outcome=Outcome.EMERGENCY,
-            response=None,
-            lead=None,
-            due_at=None,
-            fallback_from=None,
-            bed_needed=facts.bed_needed,
-            reasons=(
-                f"Red flag: {flags}. This is an emergency, not a community response.",
-                "Advise the caller to ring 999 now (or take the person to A&E).",
-            ),
-            rules_version=rules.version,
-        )
+        return emergency_advice(facts.red_flags, facts.bed_needed, rules)
     if facts.age is not None and facts.age < rules.minimum_age:
         return Recommendation(
             outcome=Outcome.REDIRECT,

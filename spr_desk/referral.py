@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from spr_desk.facts import FieldError, TriageFacts
 from spr_desk.matrix import Recommendation
-from spr_desk.vocabulary import Lead, Outcome, ReferrerRole, Response, Status, label
+from spr_desk.vocabulary import Lead, Outcome, RedFlag, ReferrerRole, Response, Status, label
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +63,23 @@ class NewReferral:
     notes: str = ""
     locality: str | None = None
     is_demo: bool = False
-    extras: dict[str, object] = field(default_factory=dict)
+    home_from_hospital: bool = False
+    community_bed_request: bool = False
+    records_reviewed: tuple[str, ...] = ()
+    call_record: dict[str, Any] | None = None
+    """The whole call as typed (the draft at the moment of recording)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RedirectedCall:
+    """A call that ended at the red-flag questions: advised 999 / A&E, still recorded."""
+
+    received_at: datetime
+    red_flags: frozenset[RedFlag]
+    referrer: ReferrerDetails | None
+    patient: PatientDetails | None
+    call_record: dict[str, Any]
+    notes: str = ""
 
 
 def decide(

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from tests_support import mode_of
 
+from db.migrate import HEAD_REVISION
 from spr_desk import __version__
 from spr_desk.cli import main
 from spr_desk.matrix import recommend
@@ -131,7 +132,8 @@ def test_db_upgrade_then_demo_twice_fills_once_in_an_owner_only_file(tmp_path: P
     db = tmp_path / "desk.db"
     url = f"sqlite:///{db}"
     upgraded = spr_desk("db", "upgrade", "--db", url)
-    assert upgraded.returncode == 0 and "upgraded to schema 0001_initial" in upgraded.stdout
+    assert upgraded.returncode == 0
+    assert f"upgraded to schema {HEAD_REVISION}" in upgraded.stdout
     again = spr_desk("--db", url, "db", "upgrade")
     assert "already at schema" in again.stdout
     first = spr_desk("demo", "--days", "2", "--db", url)

@@ -1,0 +1,75 @@
+"""Checks for what a handler types: UK postcodes, call-back numbers, dates of birth.
+
+Each parser returns the cleaned value or raises `InputError` with a message fit to show under
+the field; nothing here throws away what was typed.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+MAX_AGE_YEARS = 130
+
+
+class InputError(ValueError):
+    """Typed input that cannot be right; the message is for the handler."""
+
+
+_POSTCODE = re.compile(
+    # The outward code (area, district) then the inward code (sector, unit), as Royal Mail
+    # publishes them; the compact form has no space.
+    r"^(GIR0AA|[A-PR-UWYZ](?:[0-9][0-9A-HJKPS-UW]?|[A-HK-Y][0-9][0-9ABEHMNPRV-Y]?)"
+    r"[0-9][ABD-HJLNP-UW-Z]{2})$"
+)
+
+
+def parse_postcode(text: str) -> str:
+    """A UK postcode in its standard form, `HP20 1AA`, from any case and spacing."""
+    compact = re.sub(r"\s+", "", text).upper()
+    if not _POSTCODE.match(compact):
+        raise InputError("Not a UK postcode (like HP20 1AA).")
+    return f"{compact[:-3]} {compact[-3:]}"
+
+
+def parse_phone(text: str) -> str:
+    """A UK call-back number as digits, `+44` read as `0`; 10 or 11 digits starting with 0."""
+    compact = re.sub(r"[\s\-().]", "", text)
+    if compact.startswith("+44"):
+        compact = "0" + compact[3:].removeprefix("0")
+    if not compact.isascii() or not compact.isdigit():
+        raise InputError("A phone number has digits only (spaces, dashes and +44 are fine).")
+    if not compact.startswith("0") or len(compact) not in (10, 11):
+        raise InputError("A UK number has 10 or 11 digits and starts with 0 (or +44).")
+    return compact
+
+
+_DATE_FORMS = (
+    re.compile(r"^(?P<d>\d{1,2})[/.\- ](?P<m>\d{1,2})[/.\- ](?P<y>\d{4})$"),
+    re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})$"),
+    re.compile(r"^(?P<d>\d{2})(?P<m>\d{2})(?P<y>\d{4})$"),
+)
+
+
+def parse_date_of_birth(text: str, today: date) -> date:
+    """A date of birth typed as 01/05/1945, 1/5/1945, 01-05-1945, 01051945 or 1945-05-01."""
+    cleaned = text.strip()
+    for form in _DATE_FORMS:
+        match = form.match(cleaned)
+        if match is None:
+            continue
+        try:
+            born = date(int(match["y"]), int(match["m"]), int(match["d"]))
+        except ValueError:
+            raise InputError("No such date: check the day and month.") from None
+        if born > today:
+            raise InputError("A date of birth cannot be in the future.")
+        if age_on(born, today) > MAX_AGE_YEARS:
+            raise InputError(f"That would make the person over {MAX_AGE_YEARS}: check the year.")
+        return born
+    raise InputError("Type the date of birth as DD/MM/YYYY.")
+
+
+def age_on(born: date, today: date) -> int:
+    """Whole years of age on `today` (a 29 February birthday counts from 1 March)."""
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
