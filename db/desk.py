@@ -19,10 +19,10 @@ from db.actions import DeskError, RecordedReferral
 from db.audit import AuditEntry
 from db.drafts import DraftRow
 from db.models import Referral, Team
-from db.referrals import QueueRow
+from db.referrals import PatientHistory, QueueRow
 from spr_desk.facts import FieldError
 from spr_desk.matrix import ALL_AVAILABLE, Availability, Recommendation, recommend
-from spr_desk.referral import NewReferral, RedirectedCall
+from spr_desk.referral import NewReferral, RedirectedCall, ReferrerDetails
 from spr_desk.rules import Rules, default_rules
 from spr_desk.vocabulary import CloseOutcome, Lead, Status
 
@@ -105,6 +105,21 @@ class DeskService:
     def open_queue(self, limit: int | None = None) -> list[QueueRow]:
         with self._read() as session:
             return referrals.open_queue(session=session, limit=limit)
+
+    # what a call looks up -------------------------------------------------------------------
+
+    def patient_history(self, nhs_number: str) -> PatientHistory | None:
+        """The patient on record for an NHS number, with every earlier referral."""
+        with self._read() as session:
+            return referrals.patient_history(session=session, nhs_number=nhs_number)
+
+    def known_referrers(self) -> list[ReferrerDetails]:
+        with self._read() as session:
+            return referrals.known_referrers(session=session)
+
+    def availability_now(self) -> Availability:
+        """Which matrix cells can be mobilised now. Every cell, until the rota is kept here."""
+        return ALL_AVAILABLE
 
     # recording a call -----------------------------------------------------------------------
 

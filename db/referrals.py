@@ -12,6 +12,7 @@ from db.models import Locality, Patient, ReferenceCounter, Referral, Referrer
 from spr_desk.lifecycle import AWAITING_RESPONSE, OPEN_STATUSES
 from spr_desk.reference import format_reference
 from spr_desk.referral import PatientDetails, ReferrerDetails
+from spr_desk.vocabulary import ReferrerRole
 
 _AWAITING = [status.value for status in AWAITING_RESPONSE]
 
@@ -151,4 +152,74 @@ def open_queue(*, session: Session, limit: int | None = None) -> list[QueueRow]:
             locality,
             pathway,
         ) in session.exec(query).all()
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class EarlierReferral:
+    reference: str
+    received_at: datetime
+    status: str
+    response: str | None
+    lead: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PatientHistory:
+    """What the desk already knows of a patient, found by NHS number."""
+
+    details: PatientDetails
+    referrals: list[EarlierReferral]
+
+    @property
+    def open_referrals(self) -> list[EarlierReferral]:
+        return [r for r in self.referrals if r.status in {s.value for s in OPEN_STATUSES}]
+
+
+def patient_history(*, session: Session, nhs_number: str) -> PatientHistory | None:
+    patient = session.exec(select(Patient).where(Patient.nhs_number == nhs_number)).first()
+    if patient is None:
+        return None
+    rows = session.exec(
+        select(
+            Referral.reference,
+            Referral.received_at,
+            Referral.status,
+            Referral.response,
+            Referral.lead,
+        )
+        .where(Referral.patient_id == patient.id)
+        .order_by(col(Referral.received_at).desc())
+    ).all()
+    return PatientHistory(
+        details=PatientDetails(
+            nhs_number=patient.nhs_number,
+            given_name=patient.given_name,
+            family_name=patient.family_name,
+            date_of_birth=patient.date_of_birth,
+            address=patient.address,
+            postcode=patient.postcode,
+            gp_practice=patient.gp_practice,
+            lives_alone=patient.lives_alone,
+            access_notes=patient.access_notes,
+            next_of_kin=patient.next_of_kin,
+            is_test_data=patient.is_test_data,
+        ),
+        referrals=[EarlierReferral(*row) for row in rows],
+    )
+
+
+def known_referrers(*, session: Session, limit: int = 2000) -> list[ReferrerDetails]:
+    """Referrers seen before, most recently added first, for suggestions as a name is typed."""
+    rows = session.exec(select(Referrer).order_by(col(Referrer.id).desc()).limit(limit)).all()
+    return [
+        ReferrerDetails(
+            name=row.name,
+            role=ReferrerRole(row.role)
+            if row.role in ReferrerRole._value2member_map_
+            else ReferrerRole.OTHER,
+            organisation=row.organisation,
+            phone=row.phone,
+        )
+        for row in rows
     ]

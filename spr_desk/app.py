@@ -2,21 +2,29 @@
 
 Given a factory instead of a desk, the app paints first and opens the database in a worker
 thread: importing SQLAlchemy and checking the schema takes longer than Textual's first frame.
+The queue and the call are modes, so a half-typed call survives a look at the queue.
 """
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import on, work
 from textual.app import App
+from textual.binding import Binding
 
 from screens.opening import OpeningScreen
 from screens.queue import QueueScreen
+from screens.resume_modal import ResumeDraftModal
+from screens.triage import CallFinished, TriageScreen
+from spr_desk.call_form import CallForm
 
 if TYPE_CHECKING:
     from db.desk import DeskService
+
+QUEUE, CALL = "queue", "call"
 
 
 class SprDeskApp(App[None]):
@@ -24,15 +32,30 @@ class SprDeskApp(App[None]):
 
     TITLE = "SPR Desk"
     CSS_PATH = "../screens/base.tcss"
+    BINDINGS = [
+        Binding(
+            "ctrl+n", "call", "New call", tooltip="Start a call (or go back to it)", priority=True
+        ),
+        Binding(
+            "ctrl+o",
+            "queue",
+            "Queue",
+            tooltip="The queue; a call in progress stays open",
+            priority=True,
+        ),
+    ]
 
-    def __init__(self, desk: DeskService | Callable[[], DeskService]) -> None:
+    def __init__(
+        self, desk: DeskService | Callable[[], DeskService], *, user: str | None = None
+    ) -> None:
         super().__init__()
         self._open_desk: Callable[[], DeskService] | None = desk if callable(desk) else None
         self.desk: DeskService | None = None if callable(desk) else desk
+        self.user = user or getpass.getuser()
 
     def on_mount(self) -> None:
         if self.desk is not None:
-            self.push_screen(QueueScreen(self.desk))
+            self._start(self.desk)
         else:
             self.push_screen(OpeningScreen())
             # After the first frame: the import would otherwise share the GIL with painting it.
@@ -43,13 +66,67 @@ class SprDeskApp(App[None]):
         assert self._open_desk is not None
         try:
             desk = self._open_desk()
+            drafts = desk.open_drafts()
         except Exception as error:  # noqa: BLE001 - said in one line as the app exits
             self.call_from_thread(
                 self.exit, return_code=1, message=f"spr-desk: {type(error).__name__}: {error}"
             )
             return
-        self.call_from_thread(self._opened, desk)
+        self.call_from_thread(self._start, desk, drafts)
 
-    def _opened(self, desk: DeskService) -> None:
+    def _start(self, desk: DeskService, drafts: list | None = None) -> None:
         self.desk = desk
-        self.switch_screen(QueueScreen(desk))
+        self.add_mode(QUEUE, lambda: QueueScreen(desk))
+        self.switch_mode(QUEUE)
+        drafts = desk.open_drafts() if drafts is None else drafts
+        if drafts:
+            self._offer_drafts(drafts)
+
+    def _offer_drafts(self, drafts: list) -> None:
+        def chosen(key: str | None) -> None:
+            draft = next((d for d in drafts if d.draft_key == key), None)
+            if draft is not None:
+                self._begin_call((draft.draft_key, CallForm.from_dict(draft.payload)))
+
+        choices = [
+            (
+                d.draft_key,
+                d.updated_at,
+                f"{d.desk_user} · {CallForm.from_dict(d.payload).summary()}",
+            )
+            for d in drafts
+        ]
+        self.push_screen(ResumeDraftModal(choices), chosen)
+
+    # the call -----------------------------------------------------------------------------
+
+    @property
+    def in_call(self) -> bool:
+        return CALL in self._modes
+
+    def action_call(self) -> None:
+        if self.desk is None:
+            return
+        if self.in_call:
+            self.switch_mode(CALL)
+            return
+        self._begin_call(None)
+
+    def _begin_call(self, draft: tuple[str, CallForm] | None) -> None:
+        assert self.desk is not None
+        desk, user = self.desk, self.user
+        self.add_mode(CALL, lambda: TriageScreen(desk, by=user, draft=draft))
+        self.switch_mode(CALL)
+
+    def action_queue(self) -> None:
+        if self.desk is not None and self.current_mode != QUEUE:
+            self.switch_mode(QUEUE)
+
+    @on(CallFinished)
+    async def _call_finished(self, _message: CallFinished) -> None:
+        await self.switch_mode(QUEUE)
+        if self.in_call:
+            await self.remove_mode(CALL)
+        queue = self.screen
+        if isinstance(queue, QueueScreen):
+            queue.action_refresh_queue()

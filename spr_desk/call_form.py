@@ -48,13 +48,13 @@ RECORDS_REVIEWED: dict[str, str] = {
 """The health and social care records the SPR reviews (reference 001:465)."""
 
 RED_FLAG_QUESTIONS: dict[RedFlag, str] = {
-    RedFlag.STROKE_SIGNS: "Face drooping, arm weakness or slurred speech?",
+    RedFlag.STROKE_SIGNS: "Stroke signs: face, arm, speech?",
     RedFlag.CHEST_PAIN: "Chest pain now?",
-    RedFlag.SEVERE_BREATHLESSNESS: "Severely short of breath, unable to finish a sentence?",
-    RedFlag.REDUCED_CONSCIOUSNESS: "Drowsy, confused or hard to wake, more than usual?",
-    RedFlag.SUSPECTED_SEPSIS: "Signs of sepsis (hot or very cold, mottled, fast breathing)?",
+    RedFlag.SEVERE_BREATHLESSNESS: "Severely breathless at rest?",
+    RedFlag.REDUCED_CONSCIOUSNESS: "Hard to wake, or newly confused?",
+    RedFlag.SUSPECTED_SEPSIS: "Sepsis signs: very hot/cold, mottled?",
     RedFlag.MAJOR_BLEEDING: "Bleeding that will not stop?",
-    RedFlag.SUSPECTED_FRACTURE: "After a fall: pain, deformity or unable to bear weight?",
+    RedFlag.SUSPECTED_FRACTURE: "After a fall: can't bear weight?",
 }
 """The screening questions asked first, in the words a handler reads out."""
 
@@ -125,6 +125,15 @@ class CallForm:
     def is_emergency(self) -> bool:
         return bool(self.red_flags)
 
+    def summary(self) -> str:
+        """One line to recognise an unfinished call by: the patient and how far it got."""
+        parts = [self.display_name()]
+        if self.referrer_name:
+            parts.append(f"caller {self.referrer_name}")
+        if self.red_flags:
+            parts.append("RED FLAG")
+        return " · ".join(parts)
+
     def display_name(self) -> str:
         if not (self.family_name or self.given_name):
             return "(no name yet)"
@@ -194,7 +203,11 @@ def facts_so_far(form: CallForm) -> TriageFacts | None:
         red_flags=_members(RedFlag, form.red_flags),
         needs=_members(Need, form.needs),
         urgency=_members(Urgency, form.urgency),
-        primary_need=Need(form.primary_need) if form.primary_need in form.needs else None,
+        primary_need=(
+            Need(form.primary_need)
+            if form.primary_need in form.needs and form.primary_need in Need._value2member_map_
+            else None
+        ),
         bed_needed=form.bed_needed,
     )
     try:
@@ -230,10 +243,20 @@ def missing_for_record(form: CallForm, today: date) -> dict[str, str]:
     errors.update(typed_errors(form, today))
     if not form.red_flags_cleared and not form.red_flags:
         errors["red_flags"] = "Ask the red-flag questions first, then confirm none applies."
-    if not form.needs:
+    if not _members(Need, form.needs):
         errors["needs"] = "Tick at least one need."
     if form.referrer_role and form.referrer_role not in ReferrerRole._value2member_map_:
         errors["referrer_role"] = "Choose the caller's role."
+    # A word outside the vocabulary (from an old draft) must stop the record here, not fail later.
+    for name, enum, message in (
+        ("pathway", Pathway, REQUIRED["pathway"]),
+        ("setting", Setting, REQUIRED["setting"]),
+        ("chosen_response", Response, "Choose a response from the matrix."),
+        ("chosen_lead", Lead, "Choose a lead from the matrix."),
+    ):
+        value = getattr(form, name)
+        if value and value not in enum._value2member_map_:
+            errors[name] = message
     return errors
 
 

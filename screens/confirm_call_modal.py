@@ -1,0 +1,53 @@
+"""Read the call back to the caller before it is recorded."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+class ConfirmCallModal(ModalScreen[bool]):
+    """Dismisses True to record, False to go back and change something."""
+
+    CSS_PATH = "modals.tcss"
+    DEFAULT_CSS = """
+    ConfirmCallModal { align: center middle; }
+    ConfirmCallModal #confirm-warning { color: $text-warning; text-style: bold; margin-bottom: 1; }
+    """
+    BINDINGS = [
+        Binding("enter", "record", "Record", priority=True),
+        Binding("ctrl+s", "record", "Record", show=False, priority=True),
+        Binding("escape", "back", "Back to the call"),
+    ]
+
+    def __init__(self, lines: list[tuple[str, str]], warning: str | None = None) -> None:
+        super().__init__()
+        self.lines = lines
+        self.warning = warning
+
+    def compose(self) -> ComposeResult:
+        table = Table.grid(padding=(0, 1))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column()
+        for name, value in self.lines:
+            # Text, never markup: every value here was typed by someone.
+            table.add_row(Text(name), Text(value))
+        with VerticalScroll(classes="dialog"):
+            yield Static("Read back to the caller", classes="dialog-title")
+            if self.warning:
+                yield Static(Text(self.warning), id="confirm-warning")
+            yield Static(table, id="confirm-summary")
+            yield Static(
+                "enter  record the referral      esc  back to the call", classes="dialog-keys"
+            )
+
+    def action_record(self) -> None:
+        self.dismiss(True)
+
+    def action_back(self) -> None:
+        self.dismiss(False)

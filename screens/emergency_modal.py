@@ -1,0 +1,56 @@
+"""A red flag: the words to say (advise 999 / A&E), then record the call as redirected."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from spr_desk.vocabulary import RedFlag, label
+
+
+class EmergencyModal(ModalScreen[bool]):
+    """Dismisses True to record the call as redirected, False to go back to the call."""
+
+    CSS_PATH = "modals.tcss"
+    DEFAULT_CSS = """
+    EmergencyModal { align: center middle; }
+    EmergencyModal .dialog { border: thick $error; }
+    EmergencyModal #emergency-say { text-style: bold; margin: 1 0; }
+    """
+    BINDINGS = [
+        Binding("enter", "record", "Record as redirected", priority=True),
+        Binding("escape", "back", "Back to the call"),
+    ]
+
+    def __init__(self, red_flags: list[RedFlag]) -> None:
+        super().__init__()
+        self.red_flags = red_flags
+
+    def compose(self) -> ComposeResult:
+        flags = ", ".join(label(flag) for flag in self.red_flags)
+        with VerticalScroll(classes="dialog"):
+            yield Static(Text(f"RED FLAG: {flags}", style="bold"), classes="dialog-title")
+            yield Static("This is an emergency, not a community response. Say to the caller:")
+            yield Static(
+                '"From what you describe this needs emergency care now. Please call 999 '
+                '(or take them to A&E). Stay with them until help arrives."',
+                id="emergency-say",
+            )
+            yield Static(
+                "The call is still recorded, as redirected, with the questions asked and the "
+                "answers given."
+            )
+            yield Static(
+                "enter  record as redirected      esc  back to the call (answered by mistake)",
+                classes="dialog-keys",
+            )
+
+    def action_record(self) -> None:
+        self.dismiss(True)
+
+    def action_back(self) -> None:
+        self.dismiss(False)

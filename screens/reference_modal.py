@@ -1,0 +1,38 @@
+"""The reference, large, to read to the caller once the referral is recorded."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Digits, Static
+
+
+class ReferenceModal(ModalScreen[None]):
+    CSS_PATH = "modals.tcss"
+    DEFAULT_CSS = """
+    ReferenceModal { align: center middle; }
+    ReferenceModal #reference-digits { width: auto; margin: 1 0; }
+    """
+    BINDINGS = [
+        Binding("enter", "close", "Done", priority=True),
+        Binding("escape", "close", "Done"),
+    ]
+
+    def __init__(self, reference: str, outcome: str) -> None:
+        super().__init__()
+        self.reference = reference
+        self.outcome = outcome
+
+    def compose(self) -> ComposeResult:
+        # Digits draws digits and dashes only: the SPR- prefix stays as text above them.
+        with Vertical(classes="dialog"):
+            yield Static(Text(f"Recorded: {self.outcome}"), classes="dialog-title")
+            yield Static(Text(f"Reference {self.reference}", style="bold"), id="reference-text")
+            yield Digits(self.reference.removeprefix("SPR-"), id="reference-digits")
+            yield Static("Read the reference to the caller.  enter  done", classes="dialog-keys")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,60 @@
+"""A labelled field with its message underneath: the value typed is never cleared by a check."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widget import Widget
+from textual.widgets import Label, Static
+
+
+class Field(Vertical):
+    """A label, one control (an `Input`, `Select`, ...) and a line for its message.
+
+    The control keeps the form's field name as its id; the message line is `#<name>-error`.
+    """
+
+    DEFAULT_CSS = """
+    Field {
+        height: auto;
+        margin: 0 0 0 0;
+        & > Label { color: $text-muted; padding: 0 1; }
+        & > .field-error { color: $text-error; padding: 0 1; display: none; }
+        & > .field-error.-shown { display: block; }
+        & > .field-hint { color: $text-muted; padding: 0 1; display: none; }
+        & > .field-hint.-shown { display: block; }
+    }
+    """
+
+    def __init__(
+        self, label: str, control: Widget, *, hint: bool = False, id: str | None = None
+    ) -> None:
+        super().__init__(classes="field", id=id)
+        self._label = label
+        self._control = control
+        self._with_hint = hint
+
+    def compose(self) -> ComposeResult:
+        yield Label(self._label)
+        yield self._control
+        if self._with_hint:
+            yield Static("", classes="field-hint", id=f"{self._control.id}-hint")
+        yield Static("", classes="field-error", id=f"{self._control.id}-error")
+
+    def show_error(self, message: str | None) -> None:
+        """Show a message under the control, or hide the line; never touches the value."""
+        self._show(".field-error", f"✗ {message}" if message else "")
+
+    def show_hint(self, text: str | None) -> None:
+        """A helpful line under the control (the age from a date of birth, say)."""
+        self._show(".field-hint", text or "")
+
+    def _show(self, selector: str, text: str) -> None:
+        # Only on a change: an update re-lays the whole form out, and this runs on every key.
+        line = self.query_one(selector, Static)
+        if getattr(line, "_shown_text", "") == text:
+            return
+        line._shown_text = text  # type: ignore[attr-defined]
+        line.update(Text(text))
+        line.set_class(bool(text), "-shown")

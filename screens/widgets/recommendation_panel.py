@@ -1,0 +1,85 @@
+"""The live recommendation beside the call: the matrix, why, the due time and any override."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Input, Static
+
+from screens.widgets.field import Field
+from screens.widgets.matrix_grid import MatrixGrid
+from spr_desk.matrix import Availability, Recommendation
+from spr_desk.uktime import short_local
+from spr_desk.vocabulary import Outcome, label
+
+
+class RecommendationPanel(VerticalScroll):
+    DEFAULT_CSS = """
+    RecommendationPanel {
+        width: 36;
+        height: 1fr;
+        border-left: vkey $primary;
+        padding: 0 0 0 1;
+        & #panel-title { text-style: bold; }
+        & #panel-outcome { text-style: bold; margin-top: 1; }
+        & #panel-reasons { color: $text; }
+        & #panel-outcome.-emergency { color: $text-error; }
+        & #override-field { display: none; }
+        & #override-field.-shown { display: block; }
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static("Recommendation (F5)", id="panel-title")
+        yield MatrixGrid(id="matrix")
+        yield Static("", id="panel-outcome")
+        yield Static(Text("Fill in the facts to see the matrix's advice."), id="panel-reasons")
+        yield Field(
+            "Why a different cell? (required)",
+            Input(id="override_reason", placeholder="the reason, for the record"),
+            id="override-field",
+        )
+
+    def show(
+        self,
+        recommendation: Recommendation | None,
+        availability: Availability,
+        chosen: tuple | None,
+        emergency_flags: str = "",
+    ) -> None:
+        """Put the latest recommendation and the handler's choice on the panel."""
+        grid = self.query_one(MatrixGrid)
+        grid.availability = availability
+        grid.recommended = recommendation.cell if recommendation else None
+        grid.chosen = chosen
+        if recommendation is not None and recommendation.cell is not None and chosen is None:
+            grid.cursor = recommendation.cell
+        outcome = self.query_one("#panel-outcome", Static)
+        reasons = self.query_one("#panel-reasons", Static)
+        outcome.set_class(
+            recommendation is not None and recommendation.outcome is Outcome.EMERGENCY, "-emergency"
+        )
+        if recommendation is None:
+            outcome.update("")
+            reasons.update(Text("Fill in pathway, setting and needs to see the matrix's advice."))
+        else:
+            outcome.update(Text(_headline(recommendation)))
+            reasons.update(Text("\n".join(f"• {reason}" for reason in recommendation.reasons)))
+        override = bool(
+            recommendation is not None and chosen is not None and chosen != recommendation.cell
+        )
+        self.query_one("#override-field").set_class(override, "-shown")
+
+
+def _headline(recommendation: Recommendation) -> str:
+    if recommendation.outcome is Outcome.EMERGENCY:
+        return "EMERGENCY: advise 999 / A&E"
+    if recommendation.outcome is Outcome.REDIRECT:
+        return "REDIRECT: not for the SPR"
+    assert recommendation.response is not None
+    due = f", due {short_local(recommendation.due_at)}" if recommendation.due_at else ""
+    if recommendation.outcome is Outcome.ESCALATE:
+        return f"ESCALATE: {label(recommendation.response)}, no lead can go{due}"
+    assert recommendation.lead is not None
+    return f"{label(recommendation.response)} / {label(recommendation.lead)}{due}"

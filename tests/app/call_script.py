@@ -1,0 +1,162 @@
+"""Drive the triage screen as a handler would: focus a field, type, tick, choose."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import events
+from textual.pilot import Pilot
+from textual.widgets import Checkbox, Input, Select, SelectionList
+
+from screens.triage import TriageScreen
+
+ETHEL: dict[str, Any] = {
+    "referrer_name": "Dr Amy Stone",
+    "referrer_role": "gp_or_practice_nurse",
+    "referrer_organisation": "Meadowbank Surgery",
+    "referrer_phone": "01296 555010",
+    "nhs_number": "943 476 5919",
+    "given_name": "Ethel",
+    "family_name": "Example",
+    "date_of_birth": "01/05/1945",
+    "address": "12 Orchard Close, Aylesbury",
+    "postcode": "hp20 1aa",
+    "gp_practice": "Meadowbank Surgery",
+    "lives_alone": "yes",
+    "access_notes": "Key safe 4321",
+    "next_of_kin": "Peter (son) 07700 900123",
+    "pathway": "step_up",
+    "setting": "home",
+    "needs": ["dehydration", "personal_care"],
+    "urgency": ["unsafe_alone_tonight"],
+    "records_reviewed": ["gp_record"],
+    "locality": "Aylesbury",
+}
+"""Ethel's story (reference 001:533-545): her GP calls from her home; 81, alone, failing."""
+
+REG: dict[str, Any] = {
+    "referrer_name": "Sister Jo Marsh",
+    "referrer_role": "ward_team",
+    "referrer_organisation": "Stoke Mandeville Hospital, Ward 8",
+    "referrer_phone": "01296 315000",
+    "nhs_number": "401 023 2137",
+    "given_name": "Reg",
+    "family_name": "Sample",
+    "date_of_birth": "14/02/1949",
+    "address": "3 Mill Lane, Thame",
+    "postcode": "OX9 3AB",
+    "gp_practice": "Hillview Practice",
+    "lives_alone": "yes",
+    "access_notes": "",
+    "next_of_kin": "",
+    "pathway": "step_down",
+    "setting": "hospital_ward",
+    "needs": ["reduced_mobility", "personal_care"],
+    "urgency": ["discharge_today"],
+    "home_from_hospital": True,
+    "records_reviewed": ["hospital_record", "community_record"],
+    "locality": "Thame",
+}
+"""Reg's story (reference 001:523-531): the ward team refers him home after a short illness."""
+
+NEED_LIST_OF = {
+    "dehydration": "needs_clinical",
+    "medication": "needs_clinical",
+    "reduced_mobility": "needs_function",
+    "fall_no_injury": "needs_function",
+    "personal_care": "needs_daily_living",
+    "meals": "needs_daily_living",
+}
+
+
+def screen(pilot: Pilot[Any]) -> TriageScreen:
+    current = pilot.app.screen
+    assert isinstance(current, TriageScreen), type(current).__name__
+    return current
+
+
+async def type_into(pilot: Pilot[Any], name: str, text: str, *, keys: bool = False) -> None:
+    """Focus a field and enter text: key by key, or (the default, much faster under Pilot,
+    which waits for idle after every key) as one terminal paste, as a handler pasting would."""
+    field = pilot.app.screen.query_one(f"#{name}", Input)
+    field.focus()
+    await pilot.pause()
+    if not text:
+        return
+    if keys:
+        await pilot.press(*text)
+    else:
+        field.post_message(events.Paste(text))
+        await pilot.pause()
+    assert field.value.endswith(text)
+
+
+async def choose(pilot: Pilot[Any], name: str, value: str) -> None:
+    """Pick a Select option with the keyboard: open it, type to find, enter."""
+    select = pilot.app.screen.query_one(f"#{name}", Select)
+    select.focus()
+    await pilot.press("enter")
+    options = [value for _, value in select._options if isinstance(value, str)]
+    # The list opens on the current choice: go to the top (the blank prompt) first.
+    await pilot.press("home", *(["down"] * (options.index(value) + 1)), "enter")
+    await pilot.pause()
+    assert select.value == value
+
+
+async def tick(pilot: Pilot[Any], list_id: str, value: str) -> None:
+    """Tick one option of a selection list with the keyboard: arrow to it, space."""
+    selection = pilot.app.screen.query_one(f"#{list_id}", SelectionList)
+    selection.focus()
+    await pilot.pause()
+    index = [option.value for option in selection._options].index(value)
+    selection.highlighted = 0
+    await pilot.press(*(["down"] * index), "space")
+    await pilot.pause()
+    assert value in selection.selected
+
+
+async def check(pilot: Pilot[Any], name: str) -> None:
+    box = pilot.app.screen.query_one(f"#{name}", Checkbox)
+    box.focus()
+    await pilot.press("space")
+    await pilot.pause()
+    assert box.value
+
+
+async def take_call(
+    pilot: Pilot[Any], call: dict[str, Any], *, red_flags_cleared: bool = True
+) -> None:
+    """Everything up to recording, in the order of the conversation."""
+    if red_flags_cleared:
+        await check(pilot, "red_flags_cleared")
+    for name in ("referrer_name",):
+        await type_into(pilot, name, call[name])
+    await choose(pilot, "referrer_role", call["referrer_role"])
+    for name in (
+        "referrer_organisation",
+        "referrer_phone",
+        "nhs_number",
+        "given_name",
+        "family_name",
+        "date_of_birth",
+        "address",
+        "postcode",
+        "gp_practice",
+    ):
+        await type_into(pilot, name, call[name])
+    await choose(pilot, "lives_alone", call["lives_alone"])
+    await type_into(pilot, "access_notes", call["access_notes"])
+    await type_into(pilot, "next_of_kin", call["next_of_kin"])
+    await choose(pilot, "pathway", call["pathway"])
+    await choose(pilot, "setting", call["setting"])
+    for need in call["needs"]:
+        await tick(pilot, NEED_LIST_OF[need], need)
+    for factor in call["urgency"]:
+        await tick(pilot, "urgency", factor)
+    if call.get("home_from_hospital"):
+        await check(pilot, "home_from_hospital")
+    for record in call["records_reviewed"]:
+        await tick(pilot, "records_reviewed", record)
+    await choose(pilot, "locality", call["locality"])
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()

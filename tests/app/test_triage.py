@@ -1,0 +1,293 @@
+"""The triage conversation, end to end, as a handler takes it: keys in, rows out."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from call_script import ETHEL, REG, check, choose, screen, take_call, tick, type_into
+from sqlmodel import Session, select
+from textual.widgets import Input, Static
+
+from db.desk import DeskService
+from db.models import Patient, Referral, Referrer
+from screens.confirm_call_modal import ConfirmCallModal
+from screens.emergency_modal import EmergencyModal
+from screens.queue import QueueScreen
+from screens.reference_modal import ReferenceModal
+from screens.resume_modal import ResumeDraftModal
+from screens.triage import TriageScreen
+from screens.widgets.matrix_grid import MatrixGrid
+from spr_desk.app import SprDeskApp
+
+SIZE = (120, 40)
+
+
+async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def start_call(pilot) -> TriageScreen:  # type: ignore[no-untyped-def]
+    await settle(pilot)
+    await pilot.press("ctrl+n")
+    await settle(pilot)
+    return screen(pilot)
+
+
+async def record(pilot) -> str:  # type: ignore[no-untyped-def]
+    """Record from the call: read-back, confirm, note the reference, back to the queue."""
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, ConfirmCallModal), type(pilot.app.screen).__name__
+    await pilot.press("enter")
+    await settle(pilot)
+    modal = pilot.app.screen
+    assert isinstance(modal, ReferenceModal), type(modal).__name__
+    reference = modal.reference
+    await pilot.press("enter")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, QueueScreen)
+    return reference
+
+
+def stored(desk: DeskService, reference: str) -> tuple[Referral, Referrer | None, Patient | None]:
+    with Session(desk.engine) as session:
+        row = session.exec(select(Referral).where(Referral.reference == reference)).one()
+        referrer = session.get(Referrer, row.referrer_id) if row.referrer_id else None
+        patient = session.get(Patient, row.patient_id) if row.patient_id else None
+        return row, referrer, patient
+
+
+async def test_ethels_gp_call_is_recorded_rapid_nurse_with_everything_the_caller_said(
+    sqlite_desk: DeskService,
+) -> None:
+    app = SprDeskApp(sqlite_desk, user="handler1")
+    async with app.run_test(size=SIZE) as pilot:
+        triage = await start_call(pilot)
+        assert app.focused is not None and app.focused.id == "red_flags"  # red flags first
+        await take_call(pilot, ETHEL)
+        assert triage.recommendation is not None
+        assert (triage.recommendation.response.value, triage.recommendation.lead.value) == (  # type: ignore[union-attr]
+            "rapid",
+            "nurse",
+        )
+        reference = await record(pilot)
+    row, referrer, patient = stored(sqlite_desk, reference)
+    assert (row.status, row.response, row.lead, row.rec_outcome) == (
+        "recorded",
+        "rapid",
+        "nurse",
+        "matrix",
+    )
+    assert (row.rec_response, row.rec_lead, row.override_reason) == ("rapid", "nurse", "")
+    assert row.due_at == row.received_at + timedelta(hours=3)
+    assert row.received_at == sqlite_desk.now()
+    assert row.facts["needs"] == ["dehydration", "personal_care"]
+    assert row.facts["urgency"] == ["unsafe_alone_tonight"] and row.facts["age"] == 81
+    assert row.records_reviewed == ["gp_record"] and row.taken_by == "handler1"
+    assert row.call_record is not None and row.call_record["referrer_name"] == "Dr Amy Stone"
+    assert referrer is not None
+    assert (referrer.name, referrer.role, referrer.phone) == (
+        "Dr Amy Stone",
+        "gp_or_practice_nurse",
+        "01296555010",
+    )
+    assert patient is not None
+    assert (patient.nhs_number, patient.postcode, patient.access_notes, patient.lives_alone) == (
+        "9434765919",
+        "HP20 1AA",
+        "Key safe 4321",
+        True,
+    )
+    assert [entry.action for entry in sqlite_desk.history(reference)] == ["recorded"]
+    assert sqlite_desk.open_drafts() == []
+
+
+async def test_regs_ward_discharge_is_recorded_rapid_therapist_with_home_from_hospital(
+    sqlite_desk: DeskService,
+) -> None:
+    app = SprDeskApp(sqlite_desk, user="handler2")
+    async with app.run_test(size=SIZE) as pilot:
+        await start_call(pilot)
+        await take_call(pilot, REG)
+        reference = await record(pilot)
+    row, referrer, patient = stored(sqlite_desk, reference)
+    assert (row.pathway, row.setting, row.response, row.lead) == (
+        "step_down",
+        "hospital_ward",
+        "rapid",
+        "therapist",
+    )
+    assert row.home_from_hospital is True and row.community_bed_request is False
+    assert referrer is not None and referrer.role == "ward_team"
+    assert patient is not None and patient.nhs_number == "4010232137"
+    assert row.due_at == row.received_at + timedelta(hours=3)
+
+
+async def test_a_red_flag_ends_the_call_with_the_999_advice_and_records_it_as_redirected(
+    sqlite_desk: DeskService,
+) -> None:
+    app = SprDeskApp(sqlite_desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_call(pilot)
+        await tick(pilot, "red_flags", "chest_pain")
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, EmergencyModal)
+        said = " ".join(str(widget.render()) for widget in modal.query(Static))
+        assert "999" in said and "chest pain" in said
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ReferenceModal)
+        reference = app.screen.reference
+        await pilot.press("enter")
+        await settle(pilot)
+    row, _referrer, _patient = stored(sqlite_desk, reference)
+    assert (row.status, row.rec_outcome, row.due_at) == ("redirected", "emergency", None)
+    assert row.facts == {"red_flags": ["chest_pain"]}
+    assert row.call_record is not None and row.call_record["red_flags"] == ["chest_pain"]
+    assert "999" in " ".join(row.rec_reasons)
+    assert [entry.action for entry in sqlite_desk.history(reference)] == ["recorded"]
+
+
+async def test_a_different_cell_cannot_be_recorded_without_a_reason(
+    sqlite_desk: DeskService,
+) -> None:
+    app = SprDeskApp(sqlite_desk)
+    async with app.run_test(size=SIZE) as pilot:
+        triage = await start_call(pilot)
+        await take_call(pilot, ETHEL)
+        await pilot.press("f5")
+        assert isinstance(app.focused, MatrixGrid)
+        await pilot.press("down", "enter")  # Fast / Nurse instead of Rapid / Nurse
+        await settle(pilot)
+        assert (triage.form.chosen_response, triage.form.chosen_lead) == ("fast", "nurse")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, TriageScreen)  # refused: still on the call
+        error = triage.query_one("#override_reason-error", Static)
+        assert "reason" in str(error.render())
+        with Session(sqlite_desk.engine) as session:
+            assert session.exec(select(Referral)).first() is None
+        await type_into(pilot, "override_reason", "Family with her until tomorrow")
+        reference = await record(pilot)
+    row, _referrer, _patient = stored(sqlite_desk, reference)
+    assert (row.rec_response, row.rec_lead) == ("rapid", "nurse")
+    assert (row.response, row.lead) == ("fast", "nurse")
+    assert row.override_reason == "Family with her until tomorrow"
+    assert row.due_at == row.received_at + timedelta(hours=24)
+    assert [entry.action for entry in sqlite_desk.history(reference)] == ["recorded", "override"]
+
+
+async def test_a_known_nhs_number_fills_the_record_and_warns_of_an_open_referral(
+    sqlite_desk: DeskService,
+) -> None:
+    app = SprDeskApp(sqlite_desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_call(pilot)
+        await take_call(pilot, ETHEL)
+        first = await record(pilot)
+        triage = await start_call(pilot)
+        await type_into(pilot, "nhs_number", "9434765919")
+        await settle(pilot)
+        banner = str(triage.query_one("#patient-known", Static).render())
+        assert "OPEN REFERRAL" in banner and first in banner
+        assert triage.query_one("#family_name", Input).value == "Example"
+        assert triage.query_one("#postcode", Input).value == "HP20 1AA"
+        await check(pilot, "red_flags_cleared")
+        for name in ("referrer_name", "referrer_phone"):
+            await type_into(pilot, name, ETHEL[name])
+        await choose(pilot, "referrer_role", "gp_or_practice_nurse")
+        await choose(pilot, "pathway", "step_up")
+        await choose(pilot, "setting", "home")
+        await tick(pilot, "needs_daily_living", "meals")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, ConfirmCallModal)
+        assert modal.warning is not None and first in modal.warning
+        assert "open referral" in modal.warning
+
+
+async def test_a_wrong_nhs_number_says_why_at_the_field_and_keeps_what_was_typed(
+    sqlite_desk: DeskService,
+) -> None:
+    app = SprDeskApp(sqlite_desk)
+    async with app.run_test(size=SIZE) as pilot:
+        triage = await start_call(pilot)
+        await type_into(pilot, "given_name", "Ethel")
+        await type_into(pilot, "nhs_number", "943 476 5918", keys=True)
+        await settle(pilot)
+        error = str(triage.query_one("#nhs_number-error", Static).render())
+        assert "check digit" in error
+        assert triage.query_one("#nhs_number", Input).value == "943 476 5918"
+        assert triage.query_one("#given_name", Input).value == "Ethel"
+        await pilot.press("backspace", "9")
+        await settle(pilot)
+        assert str(triage.query_one("#nhs_number-error", Static).render()) == ""
+
+
+async def test_a_call_left_unsaved_is_offered_again_and_resumes_whole(
+    sqlite_desk: DeskService,
+) -> None:
+    first = SprDeskApp(sqlite_desk)
+    async with first.run_test(size=SIZE) as pilot:
+        await start_call(pilot)
+        await check(pilot, "red_flags_cleared")
+        await type_into(pilot, "referrer_name", "Dr Amy Stone")
+        await type_into(pilot, "given_name", "Ethel")
+        await tick(pilot, "needs_clinical", "dehydration")
+        await settle(pilot)
+        first.exit()  # the desk closed mid-call: nothing was recorded
+    assert len(sqlite_desk.open_drafts()) == 1
+    second = SprDeskApp(sqlite_desk)
+    async with second.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(second.screen, ResumeDraftModal)
+        await pilot.press("enter")
+        await settle(pilot)
+        triage = screen(pilot)
+        assert triage.query_one("#referrer_name", Input).value == "Dr Amy Stone"
+        assert triage.query_one("#given_name", Input).value == "Ethel"
+        assert triage.form.needs == ["dehydration"] and triage.form.red_flags_cleared
+
+
+async def test_escape_asks_before_leaving_and_keeps_the_call_as_a_draft(
+    sqlite_desk: DeskService,
+) -> None:
+    app = SprDeskApp(sqlite_desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_call(pilot)
+        await type_into(pilot, "given_name", "Ethel")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("escape")  # "stay"
+        await settle(pilot)
+        assert isinstance(app.screen, TriageScreen)
+        await pilot.press("escape", "k")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+    [draft] = sqlite_desk.open_drafts()
+    assert draft.payload["given_name"] == "Ethel"
+
+
+@pytest.mark.parametrize("typed", ["[bold red]X[/]", "[link=http://x]y[/link]"])
+async def test_markup_typed_into_the_call_is_shown_literally(
+    sqlite_desk: DeskService, typed: str
+) -> None:
+    app = SprDeskApp(sqlite_desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_call(pilot)
+        await take_call(pilot, {**ETHEL, "given_name": typed, "gp_practice": typed})
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, ConfirmCallModal)
+        shown = modal.query_one("#confirm-summary", Static)
+        text = "\n".join(line.text for line in shown.render_lines(shown.region.reset_offset))
+        lines = {line.split(" ", 1)[0]: line for line in text.splitlines() if line.strip()}
+        assert f"EXAMPLE, {typed}" in lines["Patient"], text
+        assert lines["GP"].split(maxsplit=1)[1].strip() == typed, text
