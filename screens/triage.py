@@ -28,6 +28,7 @@ from screens.triage_form import (
     NEED_LISTS,
     SELECTION_LISTS,
     SELECTS,
+    URGENCY_LISTS,
     call_sections,
     readback,
 )
@@ -45,6 +46,7 @@ from spr_desk.call_form import (
     typed_errors,
     with_age,
 )
+from spr_desk.due import due_at
 from spr_desk.matrix import Recommendation, emergency_advice, recommend
 from spr_desk.nhs_number import is_valid_nhs_number, parse_nhs_number
 from spr_desk.uktime import as_local, short_local
@@ -84,8 +86,9 @@ class CallTimer(Widget):
         if self.started is None or self.now is None:
             return Text("")
         seconds = max(0, int((self.now - self.started).total_seconds()))
+        started = as_local(self.started).strftime("%H:%M")
         return Text(
-            f"Call {seconds // 60:02d}:{seconds % 60:02d} · started {short_local(self.started)} · "
+            f"Call {seconds // 60:02d}:{seconds % 60:02d} (from {started}) · "
             "F1 flags F2 caller F3 patient F4 facts F5 decide"
         )
 
@@ -262,16 +265,24 @@ class TriageScreen(Screen[None]):
         attribute = SELECTION_LISTS.get(list_id)
         if attribute is None:
             return
-        if attribute == "needs":
-            self.form.needs = [
-                str(value)
-                for other in NEED_LISTS
-                for value in self.query_one(f"#{other}", SelectionList).selected
-            ]
-            self._update_primary_need_options()
+        if attribute in ("needs", "urgency"):
+            # Several lists fill one answer: gather them all.
+            lists = NEED_LISTS if attribute == "needs" else URGENCY_LISTS
+            setattr(
+                self.form,
+                attribute,
+                [
+                    str(value)
+                    for other in lists
+                    for value in self.query_one(f"#{other}", SelectionList).selected
+                ],
+            )
+            if attribute == "needs":
+                self._update_primary_need_options()
         else:
             setattr(self.form, attribute, [str(value) for value in event.selection_list.selected])
         if attribute == "red_flags" and self.form.red_flags and not self._filling:
+            self.query_one("#red_flags_cleared", Checkbox).value = False
             self._changed(attribute)
             self._ask_emergency()
             return
@@ -309,12 +320,22 @@ class TriageScreen(Screen[None]):
                 with_age(facts, self.form, today), availability, self.received_at, self.desk.rules
             )
         )
-        self.query_one(RecommendationPanel).show(self.recommendation, availability, self._chosen())
+        self._show_panel()
+
+    def _show_panel(self) -> None:
+        chosen = self._chosen()
+        chosen_due = (
+            due_at(self.received_at, chosen[0], self.desk.rules.due_hours) if chosen else None
+        )
+        self.query_one(RecommendationPanel).show(
+            self.recommendation, self.desk.availability_now(), chosen, chosen_due
+        )
 
     def _chosen(self) -> tuple[Response, Lead] | None:
-        if self.form.chosen_response and self.form.chosen_lead:
+        try:
             return (Response(self.form.chosen_response), Lead(self.form.chosen_lead))
-        return None
+        except ValueError:  # nothing chosen yet (or a draft from an older version)
+            return None
 
     @on(MatrixGrid.CellChosen)
     def _cell_chosen(self, event: MatrixGrid.CellChosen) -> None:
@@ -323,9 +344,7 @@ class TriageScreen(Screen[None]):
             self.form.chosen_response = self.form.chosen_lead = ""
         else:
             self.form.chosen_response, self.form.chosen_lead = response.value, lead.value
-        self.query_one(RecommendationPanel).show(
-            self.recommendation, self.desk.availability_now(), self._chosen()
-        )
+        self._show_panel()
         if self._chosen() is not None:
             self.query_one("#override_reason").focus()
         self._save()
@@ -441,6 +460,10 @@ class TriageScreen(Screen[None]):
     def _emergency_answered(self, record: bool | None) -> None:
         if record:
             self._record_redirect()
+            return
+        # Answered by mistake: take the yes back, so the call cannot go on with a red flag ticked.
+        self.query_one("#red_flags", SelectionList).deselect_all()
+        self.notify("Red-flag answer taken back. Ask the questions again if unsure.")
 
     @work(thread=True, exit_on_error=False, group="record")
     def _record_redirect(self) -> None:
@@ -484,8 +507,16 @@ class TriageScreen(Screen[None]):
                 f"⚠ This patient has an open referral ({refs}): they may be known to a service. "
                 "Record a second referral only if the team agrees."
             )
+        chosen = self._chosen()
+        due = (
+            due_at(self.received_at, chosen[0], self.desk.rules.due_hours)
+            if chosen
+            else self.recommendation.due_at
+            if self.recommendation
+            else None
+        )
         self.app.push_screen(
-            ConfirmCallModal(readback(self.form, call, self.recommendation), warning),
+            ConfirmCallModal(readback(self.form, call, self.recommendation, due), warning),
             lambda confirmed: self._record(call) if confirmed else None,
         )
 

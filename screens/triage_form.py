@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Select, SelectionList, Static
+from textual.widgets import Input, Select, Static
 
 from screens.widgets.field import Field
+from screens.widgets.ticks import TickBox, TickList
 from spr_desk.call_form import RECORDS_REVIEWED, RED_FLAG_QUESTIONS, CallForm
 from spr_desk.matrix import Recommendation
 from spr_desk.nhs_number import format_nhs_number
@@ -39,10 +41,11 @@ NEED_LISTS: dict[str, NeedGroup] = {
     "needs_function": NeedGroup.FUNCTION,
     "needs_daily_living": NeedGroup.DAILY_LIVING,
 }
+URGENCY_LISTS = ("urgency_hours", "urgency_day")
 SELECTION_LISTS: dict[str, str] = {
     "red_flags": "red_flags",
     **dict.fromkeys(NEED_LISTS, "needs"),
-    "urgency": "urgency",
+    **dict.fromkeys(URGENCY_LISTS, "urgency"),
     "records_reviewed": "records_reviewed",
 }
 """Selection list id -> the form attribute it fills (the three need lists fill one)."""
@@ -64,10 +67,10 @@ def call_sections() -> Iterator[Widget]:
     """Every section's widgets. Control ids are the `CallForm` field names."""
     rules = default_rules()
     yield _heading("1 Red flags: ask these first (F1)")
-    yield SelectionList[str](
+    yield TickList(
         *((question, flag.value) for flag, question in RED_FLAG_QUESTIONS.items()), id="red_flags"
     )
-    yield Checkbox("Asked all seven: none applies", id="red_flags_cleared", compact=True)
+    yield TickBox("Asked all seven: none applies", id="red_flags_cleared", compact=True)
 
     yield _heading("2 Caller (F2)")
     yield Field("Name", _input("referrer_name", "who is calling"))
@@ -97,24 +100,23 @@ def call_sections() -> Iterator[Widget]:
         needs = [need for need in Need if rules.group_of_need[need] is group]
         yield Field(
             f"Needs: {label(group)}",
-            SelectionList[str](*((label(need), need.value) for need in needs), id=list_id),
+            TickList(*((label(need), need.value) for need in needs), id=list_id),
         )
-    urgency = [
-        (f"{label(factor)} ({'hours' if factor in rules.rapid_factors else 'a day'})", factor.value)
-        for factor in Urgency
-    ]
-    yield Field("Urgency: how soon (within ...)", SelectionList[str](*urgency, id="urgency"))
+    for list_id, (title, factors) in {
+        "urgency_hours": ("Urgency: within hours", rules.rapid_factors),
+        "urgency_day": ("Urgency: within a day", rules.fast_factors),
+    }.items():
+        yield Field(
+            title,
+            TickList(*((label(f), f.value) for f in Urgency if f in factors), id=list_id),
+        )
     yield Field("Primary need (optional: what leads)", _select("primary_need", [], "Not named"))
-    yield Checkbox("Bed needed: unsafe at home even with a response", id="bed_needed", compact=True)
-    yield Checkbox(
-        "Home from Hospital (Red Cross) for the discharge", id="home_from_hospital", compact=True
-    )
-    yield Checkbox("Request a community step-up bed", id="community_bed_request", compact=True)
+    yield TickBox("Bed needed (unsafe at home)", id="bed_needed", compact=True)
+    yield TickBox("Home from Hospital (Red Cross)", id="home_from_hospital", compact=True)
+    yield TickBox("Community step-up bed", id="community_bed_request", compact=True)
     yield Field(
         "Records reviewed",
-        SelectionList[str](
-            *((name, key) for key, name in RECORDS_REVIEWED.items()), id="records_reviewed"
-        ),
+        TickList(*((name, key) for key, name in RECORDS_REVIEWED.items()), id="records_reviewed"),
     )
     yield Field(
         "Locality",
@@ -125,13 +127,13 @@ def call_sections() -> Iterator[Widget]:
 
 
 def readback(
-    form: CallForm, call: NewReferral, recommendation: Recommendation | None
+    form: CallForm, call: NewReferral, recommendation: Recommendation | None, due: datetime | None
 ) -> list[tuple[str, str]]:
     """What to read back to the caller before recording: plain strings, rendered as Text."""
     patient, referrer, facts = call.patient, call.referrer, call.facts
     lines = [
         ("Caller", f"{referrer.name} ({label(referrer.role)}), {referrer.organisation}"),
-        ("Call back", referrer.phone),
+        ("Call back", form.referrer_phone.strip()),
         ("Patient", f"{patient.display_name}, NHS {format_nhs_number(patient.nhs_number)}"),
         (
             "Born",
@@ -153,8 +155,8 @@ def readback(
         lines.append(("Agreed", f"{label(decision.response)} / {label(decision.lead)}"))
         if decision.override_reason:
             lines.append(("Because", decision.override_reason))
-    if recommendation is not None and recommendation.due_at is not None:
-        lines.append(("Due by", short_local(recommendation.due_at)))
+    if due is not None:
+        lines.append(("Due by", short_local(due)))
     extras = [
         text
         for flag, text in (

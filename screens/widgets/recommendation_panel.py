@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -25,7 +27,9 @@ class RecommendationPanel(VerticalScroll):
         & #panel-outcome { text-style: bold; margin-top: 1; }
         & #panel-reasons { color: $text; }
         & #panel-outcome.-emergency { color: $text-error; }
+        & #panel-choice { text-style: bold; color: $text-warning; }
         & #override-field { display: none; }
+        & #override_reason { height: 1; width: 1fr; margin: 0 1; }
         & #override-field.-shown { display: block; }
     }
     """
@@ -35,9 +39,10 @@ class RecommendationPanel(VerticalScroll):
         yield MatrixGrid(id="matrix")
         yield Static("", id="panel-outcome")
         yield Static(Text("Fill in the facts to see the matrix's advice."), id="panel-reasons")
+        yield Static("", id="panel-choice")
         yield Field(
             "Why a different cell? (required)",
-            Input(id="override_reason", placeholder="the reason, for the record"),
+            Input(id="override_reason", placeholder="the reason, for the record", compact=True),
             id="override-field",
         )
 
@@ -46,7 +51,7 @@ class RecommendationPanel(VerticalScroll):
         recommendation: Recommendation | None,
         availability: Availability,
         chosen: tuple | None,
-        emergency_flags: str = "",
+        chosen_due: datetime | None = None,
     ) -> None:
         """Put the latest recommendation and the handler's choice on the panel."""
         grid = self.query_one(MatrixGrid)
@@ -69,6 +74,11 @@ class RecommendationPanel(VerticalScroll):
         override = bool(
             recommendation is not None and chosen is not None and chosen != recommendation.cell
         )
+        choice = ""
+        if override and chosen is not None:
+            due = f", due {short_local(chosen_due)}" if chosen_due else ""
+            choice = f"Your choice: {label(chosen[0])} / {label(chosen[1])}{due}"
+        self.query_one("#panel-choice", Static).update(Text(choice))
         self.query_one("#override-field").set_class(override, "-shown")
 
 

@@ -152,7 +152,7 @@ async def take_call(
     for need in call["needs"]:
         await tick(pilot, NEED_LIST_OF[need], need)
     for factor in call["urgency"]:
-        await tick(pilot, "urgency", factor)
+        await tick(pilot, "urgency_hours" if factor in HOURS else "urgency_day", factor)
     if call.get("home_from_hospital"):
         await check(pilot, "home_from_hospital")
     for record in call["records_reviewed"]:
@@ -160,3 +160,35 @@ async def take_call(
     await choose(pilot, "locality", call["locality"])
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+def fill(pilot: Pilot[Any], call: dict[str, Any]) -> None:
+    """Set every field at once through the widgets (their change events still run): for
+    snapshots, where the keys that got there are not the point."""
+    form_screen = screen(pilot)
+    form_screen.query_one("#red_flags_cleared", Checkbox).value = True
+    for name, value in call.items():
+        matches = form_screen.query(f"#{name}")
+        if isinstance(value, bool):
+            form_screen.query_one(f"#{name}", Checkbox).value = value
+        elif isinstance(value, list):
+            for item in value:
+                target = NEED_LIST_OF.get(item) if name == "needs" else None
+                if name == "urgency":
+                    target = "urgency_hours" if item in HOURS else "urgency_day"
+                form_screen.query_one(f"#{target or name}", SelectionList).select(item)
+        elif matches and isinstance(matches.first(), Select):
+            form_screen.query_one(f"#{name}", Select).value = value
+        elif matches:
+            form_screen.query_one(f"#{name}", Input).value = value
+
+
+HOURS = frozenset(
+    {
+        "admission_risk_within_hours",
+        "unsafe_alone_tonight",
+        "carer_breakdown_now",
+        "crew_on_scene",
+        "discharge_today",
+    }
+)

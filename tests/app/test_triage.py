@@ -152,6 +152,23 @@ async def test_a_red_flag_ends_the_call_with_the_999_advice_and_records_it_as_re
     assert [entry.action for entry in sqlite_desk.history(reference)] == ["recorded"]
 
 
+async def test_a_red_flag_answered_by_mistake_is_taken_back_and_the_call_goes_on(
+    sqlite_desk: DeskService,
+) -> None:
+    app = SprDeskApp(sqlite_desk)
+    async with app.run_test(size=SIZE) as pilot:
+        triage = await start_call(pilot)
+        await tick(pilot, "red_flags", "major_bleeding")
+        await settle(pilot)
+        assert isinstance(app.screen, EmergencyModal)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is triage
+        assert triage.form.red_flags == [] and triage.recommendation is None
+    with Session(sqlite_desk.engine) as session:
+        assert session.exec(select(Referral)).first() is None
+
+
 async def test_a_different_cell_cannot_be_recorded_without_a_reason(
     sqlite_desk: DeskService,
 ) -> None:
