@@ -196,8 +196,6 @@ class TriageScreen(Screen[None]):
             return
         errors = typed_errors(self.form, as_local(self.desk.now()).date())
         self._show_error(name, errors.get(name))
-        if name == "primary_need":
-            self._show_error(name, errors.get(name))
         if name == "date_of_birth":
             self._show_age()
         if name == "nhs_number" and is_valid_nhs_number(self.form.nhs_number):
@@ -221,6 +219,8 @@ class TriageScreen(Screen[None]):
         self._save()
 
     def _show_error(self, name: str, message: str | None) -> None:
+        # Answers gathered from several lists are reported at the first of them.
+        name = {"needs": "needs_clinical", "urgency": "urgency_hours"}.get(name, name)
         for field in self.query(Field):
             if field.query(f"#{name}"):
                 field.show_error(message)
@@ -570,8 +570,3 @@ class TriageScreen(Screen[None]):
     def _discard(self) -> None:
         self.desk.finish_draft(self.draft_key, state="discarded")
         self.app.call_from_thread(self.post_message, CallFinished(None))
-
-
-def focusable_ids(screen: Widget) -> list[str]:
-    """Ids of the form's controls in tab order (for tests and the key-press benchmark)."""
-    return [widget.id for widget in screen.query("#call-form *") if widget.focusable and widget.id]

@@ -67,8 +67,12 @@ def call_sections() -> Iterator[Widget]:
     """Every section's widgets. Control ids are the `CallForm` field names."""
     rules = default_rules()
     yield _heading("1 Red flags: ask these first (F1)")
-    yield TickList(
-        *((question, flag.value) for flag, question in RED_FLAG_QUESTIONS.items()), id="red_flags"
+    yield Field(
+        "Ask each; tick any yes",
+        TickList(
+            *((question, flag.value) for flag, question in RED_FLAG_QUESTIONS.items()),
+            id="red_flags",
+        ),
     )
     yield TickBox("Asked all seven: none applies", id="red_flags_cleared", compact=True)
 
