@@ -16,20 +16,12 @@ from pathlib import Path
 
 from spr_desk.matrix import ALL_AVAILABLE, parse_availability, recommend
 from spr_desk.rules import default_rules
+from spr_desk.sample_calls import ETHEL_SCENARIO
 from spr_desk.scenario import parse_scenario
 
 HERE = Path(__file__).parent
 SCENARIOS = {
-    "Ethel (rapid nurse)": {
-        "at": "2026-03-02T14:05",
-        "facts": {
-            "pathway": "step_up",
-            "setting": "home",
-            "age": 81,
-            "needs": ["dehydration", "personal_care"],
-            "urgency": ["unsafe_alone_tonight"],
-        },
-    },
+    "Ethel (rapid nurse)": ETHEL_SCENARIO,
     "night fallback": {
         "at": "2026-03-28T23:10",
         "facts": {

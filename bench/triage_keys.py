@@ -50,6 +50,7 @@ from screens.reference_modal import ReferenceModal
 from screens.triage import TriageScreen
 from spr_desk.app import SprDeskApp
 from spr_desk.call_form import REQUIRED
+from spr_desk.sample_calls import ETHEL as SAMPLE_ETHEL
 
 SIZE = (80, 24)
 NOW = datetime(2026, 11, 23, 11, 0, tzinfo=UTC)  # a Monday morning, as in tests/conftest.py
@@ -62,29 +63,8 @@ BLOCK = ("down", "space", "up", "space", "down", "space", "up", "space")
 NOTES = "Daughter visits daily and keeps a spare key for the carers at the back door"
 CALLER = "Dr Amy Stone from Meadowbank Surgery on the duty line"
 
-ETHEL: dict[str, Any] = {
-    "referrer_name": "Dr Amy Stone",
-    "referrer_role": "gp_or_practice_nurse",
-    "referrer_organisation": "Meadowbank Surgery",
-    "referrer_phone": "01296 555010",
-    "nhs_number": "943 476 5919",
-    "given_name": "Ethel",
-    "family_name": "Example",
-    "date_of_birth": "01/05/1945",
-    "address": "12 Orchard Close, Aylesbury",
-    "postcode": "hp20 1aa",
-    "gp_practice": "Meadowbank Surgery",
-    "lives_alone": "yes",
-    "access_notes": "Key safe 4321",
-    "next_of_kin": "Peter (son) 07700 900123",
-    "pathway": "step_up",
-    "setting": "home",
-    "needs": ["dehydration", "personal_care"],
-    "urgency": ["unsafe_alone_tonight"],
-    "records_reviewed": ["gp_record"],
-    "locality": "Aylesbury",
-}
-"""Ethel's call as tests/app/call_script.py takes it, without notes."""
+ETHEL = {key: value for key, value in SAMPLE_ETHEL.items() if key != "notes"}
+"""Ethel's call as the tests take it, without notes."""
 
 
 @contextmanager

@@ -98,18 +98,7 @@ def record_referral(
         records_reviewed=list(call.records_reviewed),
         call_record=call.call_record,
     )
-    session.add(row)
-    session.flush()
-    audit.add_event(
-        session=session,
-        at=now,
-        actor=by,
-        action="recorded",
-        referral_id=row.id,
-        entity_id=reference,
-        after=state_of(row),
-        detail=f"outcome {recommendation.outcome.value}",
-    )
+    _add_recorded(session, row, by, now, f"outcome {recommendation.outcome.value}")
     if decision.is_override:
         audit.add_event(
             session=session,
@@ -154,18 +143,7 @@ def record_redirect(
         call_started_at=call.received_at,
         call_record=call.call_record,
     )
-    session.add(row)
-    session.flush()
-    audit.add_event(
-        session=session,
-        at=now,
-        actor=by,
-        action="recorded",
-        referral_id=row.id,
-        entity_id=reference,
-        after=state_of(row),
-        detail="outcome emergency: advised 999 / A&E",
-    )
+    _add_recorded(session, row, by, now, "outcome emergency: advised 999 / A&E")
     return RecordedReferral(reference, Status.REDIRECTED, None, advice, Decision(None, None))
 
 
@@ -223,6 +201,22 @@ def change_lead(
     before = state_of(row)
     row.lead = change.after.value
     _changed(session, row, "lead_changed", by, now, before, change.reason)
+
+
+def _add_recorded(session: Session, row: Referral, by: str, now: datetime, detail: str) -> None:
+    """Insert a new referral and the audit event that records it."""
+    session.add(row)
+    session.flush()
+    audit.add_event(
+        session=session,
+        at=now,
+        actor=by,
+        action="recorded",
+        referral_id=row.id,
+        entity_id=row.reference,
+        after=state_of(row),
+        detail=detail,
+    )
 
 
 def _changed(

@@ -12,7 +12,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
@@ -22,6 +21,7 @@ from textual.widgets import Checkbox, Footer, Input, Select, SelectionList, Stat
 from screens.confirm_call_modal import ConfirmCallModal
 from screens.emergency_modal import EmergencyModal
 from screens.leave_call_modal import DISCARD, KEEP, LeaveCallModal
+from screens.messages import CallFinished
 from screens.reference_modal import ReferenceModal
 from screens.triage_form import (
     CHECKBOXES,
@@ -65,14 +65,6 @@ SECTION_KEYS: dict[str, str] = {
     "f5": "matrix",
 }
 """Function keys jump to the first field of each section."""
-
-
-class CallFinished(Message):
-    """The call was recorded (or discarded): the app returns to the queue."""
-
-    def __init__(self, reference: str | None) -> None:
-        super().__init__()
-        self.reference = reference
 
 
 class CallTimer(Widget):

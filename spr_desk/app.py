@@ -15,10 +15,9 @@ from textual import on, work
 from textual.app import App
 from textual.binding import Binding
 
+from screens.messages import CallFinished
 from screens.opening import OpeningScreen
 from screens.queue import QueueScreen
-from screens.resume_modal import ResumeDraftModal
-from screens.triage import CallFinished, TriageScreen
 from spr_desk.call_form import CallForm
 
 if TYPE_CHECKING:
@@ -83,6 +82,8 @@ class SprDeskApp(App[None]):
             self._offer_drafts(drafts)
 
     def _offer_drafts(self, drafts: list) -> None:
+        from screens.resume_modal import ResumeDraftModal
+
         def chosen(key: str | None) -> None:
             draft = next((d for d in drafts if d.draft_key == key), None)
             if draft is not None:
@@ -113,6 +114,8 @@ class SprDeskApp(App[None]):
         self._begin_call(None)
 
     def _begin_call(self, draft: tuple[str, CallForm] | None) -> None:
+        from screens.triage import TriageScreen  # the call's widgets load when first needed
+
         assert self.desk is not None
         desk, user = self.desk, self.user
         self.add_mode(CALL, lambda: TriageScreen(desk, by=user, draft=draft))

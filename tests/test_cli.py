@@ -16,18 +16,10 @@ from spr_desk import __version__
 from spr_desk.cli import main
 from spr_desk.matrix import recommend
 from spr_desk.rules import default_rules
+from spr_desk.sample_calls import ETHEL_SCENARIO
 from spr_desk.scenario import load_scenario
 
-ETHEL = {
-    "at": "2026-03-02T14:05",
-    "facts": {
-        "pathway": "step_up",
-        "setting": "home",
-        "age": 81,
-        "needs": ["dehydration", "personal_care"],
-        "urgency": ["unsafe_alone_tonight"],
-    },
-}
+ETHEL = ETHEL_SCENARIO
 
 
 def spr_desk(*args: str, stdin: str | None = None, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]

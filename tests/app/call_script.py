@@ -9,55 +9,7 @@ from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input, Select, SelectionList
 
 from screens.triage import TriageScreen
-
-ETHEL: dict[str, Any] = {
-    "referrer_name": "Dr Amy Stone",
-    "referrer_role": "gp_or_practice_nurse",
-    "referrer_organisation": "Meadowbank Surgery",
-    "referrer_phone": "01296 555010",
-    "nhs_number": "943 476 5919",
-    "given_name": "Ethel",
-    "family_name": "Example",
-    "date_of_birth": "01/05/1945",
-    "address": "12 Orchard Close, Aylesbury",
-    "postcode": "hp20 1aa",
-    "gp_practice": "Meadowbank Surgery",
-    "lives_alone": "yes",
-    "access_notes": "Key safe 4321",
-    "next_of_kin": "Peter (son) 07700 900123",
-    "pathway": "step_up",
-    "setting": "home",
-    "needs": ["dehydration", "personal_care"],
-    "urgency": ["unsafe_alone_tonight"],
-    "records_reviewed": ["gp_record"],
-    "locality": "Aylesbury",
-}
-"""Ethel's story (reference 001:533-545): her GP calls from her home; 81, alone, failing."""
-
-REG: dict[str, Any] = {
-    "referrer_name": "Sister Jo Marsh",
-    "referrer_role": "ward_team",
-    "referrer_organisation": "Stoke Mandeville Hospital, Ward 8",
-    "referrer_phone": "01296 315000",
-    "nhs_number": "401 023 2137",
-    "given_name": "Reg",
-    "family_name": "Sample",
-    "date_of_birth": "14/02/1949",
-    "address": "3 Mill Lane, Thame",
-    "postcode": "OX9 3AB",
-    "gp_practice": "Hillview Practice",
-    "lives_alone": "yes",
-    "access_notes": "",
-    "next_of_kin": "",
-    "pathway": "step_down",
-    "setting": "hospital_ward",
-    "needs": ["reduced_mobility", "personal_care"],
-    "urgency": ["discharge_today"],
-    "home_from_hospital": True,
-    "records_reviewed": ["hospital_record", "community_record"],
-    "locality": "Thame",
-}
-"""Reg's story (reference 001:523-531): the ward team refers him home after a short illness."""
+from spr_desk.sample_calls import ETHEL, REG  # noqa: F401 - the scripts the tests take
 
 NEED_LIST_OF = {
     "dehydration": "needs_clinical",
