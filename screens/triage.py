@@ -484,13 +484,14 @@ class TriageScreen(Screen[None]):
             self.notify(
                 f"{len(errors)} thing(s) to complete before recording: {errors[first]}",
                 severity="warning",
+                markup=False,  # a message may quote what was typed
             )
             self._focus_field(first)
             return
         try:
             call = referral_from(self.form, self.received_at, today)
         except FormErrors as problem:  # pragma: no cover - the checks above are the same
-            self.notify(str(problem), severity="error")
+            self.notify(str(problem), severity="error", markup=False)
             return
         warning = None
         if self.history is not None and self.history.open_referrals:
@@ -532,9 +533,10 @@ class TriageScreen(Screen[None]):
 
     def _save_failed(self, error: Exception) -> None:
         self.notify(
-            Text(f"NOT RECORDED: {type(error).__name__}. Everything typed is kept; try again."),  # type: ignore[arg-type]
+            f"NOT RECORDED: {type(error).__name__}. Everything typed is kept; try again.",
             severity="error",
             timeout=30,
+            markup=False,
         )
 
     def _recorded(self, recorded: RecordedReferral) -> None:

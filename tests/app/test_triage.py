@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import timedelta
 
 import pytest
@@ -308,3 +309,33 @@ async def test_markup_typed_into_the_call_is_shown_literally(
         lines = {line.split(" ", 1)[0]: line for line in text.splitlines() if line.strip()}
         assert f"EXAMPLE, {typed}" in lines["Patient"], text
         assert lines["GP"].split(maxsplit=1)[1].strip() == typed, text
+
+
+async def test_a_failed_save_says_so_and_keeps_the_call_on_screen(
+    sqlite_desk: DeskService,
+) -> None:
+    """Another process holds the database's write lock past the busy timeout: the save fails,
+    the handler is told, and everything typed stays; once the lock goes, the save works."""
+    app = SprDeskApp(sqlite_desk)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        triage = await start_call(pilot)
+        await take_call(pilot, ETHEL)
+        blocker = sqlite3.connect(sqlite_desk.engine.url.database, isolation_level=None)
+        blocker.execute("BEGIN EXCLUSIVE")
+        try:
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+        finally:
+            blocker.execute("ROLLBACK")
+            blocker.close()
+        assert app.screen is triage
+        assert any("NOT RECORDED" in str(note.message) for note in app._notifications)
+        assert triage.query_one("#family_name", Input).value == "Example"
+        assert triage.form.needs == ["dehydration", "personal_care"]
+        with Session(sqlite_desk.engine) as session:
+            assert session.exec(select(Referral)).first() is None
+        reference = await record(pilot)
+    row, _referrer, _patient = stored(sqlite_desk, reference)
+    assert row.status == "recorded"
