@@ -8,21 +8,21 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from db import actions, audit, drafts, referrals, seed
+from db import actions, audit, drafts, export, referrals, seed
 from db.actions import DeskError, RecordedReferral
 from db.audit import AuditEntry
 from db.drafts import DraftRow
-from db.models import Referral, Team
+from db.models import Locality, Patient, Referral, Referrer, Team
 from db.referrals import PatientHistory, QueueRow
 from spr_desk.facts import FieldError
 from spr_desk.matrix import ALL_AVAILABLE, Availability, Recommendation, recommend
-from spr_desk.referral import NewReferral, RedirectedCall, ReferrerDetails
+from spr_desk.referral import NewReferral, PatientDetails, RedirectedCall, ReferrerDetails
 from spr_desk.rules import Rules, default_rules
 from spr_desk.vocabulary import CloseOutcome, Lead, Status
 
@@ -56,6 +56,23 @@ class ReferralSummary:
     status_reason: str
     allocated_team: str | None
     version: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReferralDetail:
+    """Everything about one referral, for the referral view."""
+
+    summary: ReferralSummary
+    pathway: str | None
+    setting: str | None
+    locality: str | None
+    taken_by: str
+    facts: dict[str, Any]
+    reasons: list[str]
+    notes: str
+    patient: PatientDetails | None
+    referrer: ReferrerDetails | None
+    history: list[AuditEntry]
 
 
 class DeskService:
@@ -217,6 +234,31 @@ class DeskService:
             row = self._row(session, reference)
             return _summary(row, _team_name(session, row))
 
+    def detail(self, reference: str) -> ReferralDetail:
+        with self._read() as session:
+            row = self._row(session, reference)
+            assert row.id is not None
+            patient = session.get(Patient, row.patient_id) if row.patient_id else None
+            referrer = session.get(Referrer, row.referrer_id) if row.referrer_id else None
+            locality = session.get(Locality, row.locality_id) if row.locality_id else None
+            return ReferralDetail(
+                summary=_summary(row, _team_name(session, row)),
+                pathway=row.pathway,
+                setting=row.setting,
+                locality=locality.name if locality else None,
+                taken_by=row.taken_by,
+                facts=dict(row.facts),
+                reasons=list(row.rec_reasons),
+                notes=row.notes,
+                patient=referrals.patient_details(patient) if patient else None,
+                referrer=referrals.referrer_details(referrer) if referrer else None,
+                history=audit.events_for_referral(session=session, referral_id=row.id),
+            )
+
+    def team_names(self) -> list[str]:
+        with self._read() as session:
+            return list(session.exec(select(Team.name).order_by(Team.name)).all())
+
     def history(self, reference: str) -> list[AuditEntry]:
         with self._read() as session:
             row = self._row(session, reference)
@@ -259,6 +301,23 @@ class DeskService:
                 "reopen it to see the change (what you typed is kept)."
             )
         return row
+
+    # export ---------------------------------------------------------------------------------
+
+    def export_referrals(
+        self,
+        start: datetime,
+        end: datetime,
+        handle: IO[str],
+        on_progress: Callable[[int], None] | None = None,
+    ) -> int:
+        """Write the referrals received from `start` up to (not including) `end` to `handle` as
+        CSV (see `db.export`), read in one snapshot; return how many were written."""
+        with self._read() as session:
+            rows = export.export_referrals(session=session, start=start, end=end)
+            count = export.write_csv(rows, handle, on_progress)
+        log.info("exported %d referrals", count)
+        return count
 
 
 def _team_name(session: Session, row: Referral) -> str | None:

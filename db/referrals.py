@@ -192,34 +192,34 @@ def patient_history(*, session: Session, nhs_number: str) -> PatientHistory | No
         .order_by(col(Referral.received_at).desc())
     ).all()
     return PatientHistory(
-        details=PatientDetails(
-            nhs_number=patient.nhs_number,
-            given_name=patient.given_name,
-            family_name=patient.family_name,
-            date_of_birth=patient.date_of_birth,
-            address=patient.address,
-            postcode=patient.postcode,
-            gp_practice=patient.gp_practice,
-            lives_alone=patient.lives_alone,
-            access_notes=patient.access_notes,
-            next_of_kin=patient.next_of_kin,
-            is_test_data=patient.is_test_data,
-        ),
-        referrals=[EarlierReferral(*row) for row in rows],
+        details=patient_details(patient), referrals=[EarlierReferral(*row) for row in rows]
+    )
+
+
+def patient_details(patient: Patient) -> PatientDetails:
+    return PatientDetails(
+        nhs_number=patient.nhs_number,
+        given_name=patient.given_name,
+        family_name=patient.family_name,
+        date_of_birth=patient.date_of_birth,
+        address=patient.address,
+        postcode=patient.postcode,
+        gp_practice=patient.gp_practice,
+        lives_alone=patient.lives_alone,
+        access_notes=patient.access_notes,
+        next_of_kin=patient.next_of_kin,
+        is_test_data=patient.is_test_data,
+    )
+
+
+def referrer_details(row: Referrer) -> ReferrerDetails:
+    role = row.role if row.role in ReferrerRole._value2member_map_ else ReferrerRole.OTHER.value
+    return ReferrerDetails(
+        name=row.name, role=ReferrerRole(role), organisation=row.organisation, phone=row.phone
     )
 
 
 def known_referrers(*, session: Session, limit: int = 2000) -> list[ReferrerDetails]:
     """Referrers seen before, most recently added first, for suggestions as a name is typed."""
     rows = session.exec(select(Referrer).order_by(col(Referrer.id).desc()).limit(limit)).all()
-    return [
-        ReferrerDetails(
-            name=row.name,
-            role=ReferrerRole(row.role)
-            if row.role in ReferrerRole._value2member_map_
-            else ReferrerRole.OTHER,
-            organisation=row.organisation,
-            phone=row.phone,
-        )
-        for row in rows
-    ]
+    return [referrer_details(row) for row in rows]

@@ -113,6 +113,7 @@ class QueueScreen(Screen[None]):
 
     CSS_PATH = "queue.tcss"
     BINDINGS = [
+        Binding("enter", "open_referral", "Open", tooltip="Open the referral under the cursor"),
         Binding("r", "refresh_queue", "Refresh", tooltip="Read the queue again now"),
     ]
 
@@ -170,6 +171,22 @@ class QueueScreen(Screen[None]):
             else "No open referrals."
         )
         self.query_one("#queue-summary", Static).update(Text(summary))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self._open(str(event.row_key.value))
+
+    def action_open_referral(self) -> None:
+        table = self.query_one("#queue-table", DataTable)
+        if table.row_count:
+            self._open(str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value))
+
+    def _open(self, reference: str) -> None:
+        from screens.referral import ReferralScreen
+
+        by = getattr(self.app, "user", "desk")
+        self.app.push_screen(
+            ReferralScreen(self.desk, reference, by=by), lambda _: self.action_refresh_queue()
+        )
 
     def on_queue_failed(self, message: QueueFailed) -> None:
         self.query_one("#queue-summary", Static).update(

@@ -7,9 +7,11 @@ Heavy imports (Textual, SQLAlchemy) happen inside the commands that need them, s
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import logging
 import os
+import stat
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,6 +20,8 @@ from typing import TYPE_CHECKING
 from spr_desk import __version__
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from db.desk import DeskService
 
 DESCRIPTION = (
@@ -27,6 +31,16 @@ DESCRIPTION = (
 DB_HELP = (
     "database URL, e.g. sqlite:////path/desk.db or postgresql+psycopg://user@host/db "
     "(default: $SPR_DESK_DATABASE_URL, else spr-desk.db in your data directory)"
+)
+
+
+EXPORT_DESCRIPTION = (
+    "Write one CSV row per referral received from --from to --to, UK local days inclusive, "
+    "oldest first, with a header row. Times are ISO 8601 in UTC with the offset, booleans "
+    "true/false, an empty cell means none. To guard against spreadsheet formula injection, a "
+    "text cell beginning with =, +, - or @ is written with a single quote (') in front. The file "
+    "holds patient data: with -o it is created owner-only (mode 0600); without, the CSV goes to "
+    "standard output and nothing else does. Bad dates exit 2."
 )
 
 
@@ -81,6 +95,39 @@ def build_parser() -> argparse.ArgumentParser:
         "--days", type=int, default=7, metavar="N", help="days of referrals (default 7)"
     )
     _add_db_option(demo, top=False)
+
+    exporting = commands.add_parser(
+        "export", help="export data as CSV", description="Export data as CSV."
+    )
+    export_commands = exporting.add_subparsers(dest="export_command", metavar="WHAT", required=True)
+    referrals = export_commands.add_parser(
+        "referrals",
+        help="write the referrals received in a date range as CSV",
+        description=EXPORT_DESCRIPTION,
+    )
+    referrals.add_argument(
+        "--from",
+        dest="first",
+        metavar="DATE",
+        required=True,
+        help="first UK local day, YYYY-MM-DD (from 00:00 UK time)",
+    )
+    referrals.add_argument(
+        "--to",
+        dest="last",
+        metavar="DATE",
+        required=True,
+        help="last UK local day, YYYY-MM-DD, included (up to midnight UK time at its end)",
+    )
+    referrals.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        default=None,
+        help="write to FILE, created owner-only (mode 0600) (default: standard output)",
+    )
+    _add_db_option(referrals, top=False)
+    _add_db_option(exporting, top=False)
     return parser
 
 
@@ -158,6 +205,57 @@ def run_upgrade(url: str | None) -> int:
     return 0
 
 
+def run_export(url: str | None, first: str, last: str, output: str | None) -> int:
+    """CSV on stdout (nothing else), or in an owner-only FILE with one line on stderr."""
+    from datetime import date
+
+    days: list[date] = []
+    for option, text in (("--from", first), ("--to", last)):
+        try:
+            days.append(date.fromisoformat(text))
+        except ValueError:
+            return _fail(f"{option}: not a date (expected YYYY-MM-DD): {text!r}", 2)
+    if days[0] > days[1]:
+        return _fail(f"--from {days[0]} is after --to {days[1]}", 2)
+
+    from db.export import uk_days
+
+    try:
+        start, end = uk_days(days[0], days[1])
+    except OverflowError:
+        return _fail(f"--to: out of range: {last!r}", 2)
+    desk = open_desk(url)
+    if output is None or output == "-":
+        return _export_to_stdout(desk, start, end)
+    # Owner-only from the first byte; an existing file is truncated and made owner-only too.
+    descriptor = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    if stat.S_ISREG(os.fstat(descriptor).st_mode):
+        os.fchmod(descriptor, 0o600)
+    with open(descriptor, "w", encoding="utf-8", newline="") as handle:
+        count = desk.export_referrals(start, end, handle)
+    noun = "referral" if count == 1 else "referrals"
+    sys.stderr.write(f"Wrote {count} {noun} to {output}\n")
+    return 0
+
+
+def _export_to_stdout(desk: DeskService, start: datetime, end: datetime) -> int:
+    sys.stdout.flush()
+    # UTF-8 and the csv module's own line endings, whatever the locale or platform.
+    stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
+    try:
+        desk.export_referrals(start, end, stream)
+        stream.flush()
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, as a shell pipeline expects.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return 141
+    finally:
+        stream.detach()
+    return 0
+
+
 def _log_to_file() -> None:
     """The desk logs to a file in the user's log directory (owner-only); the screen is the app's."""
     from platformdirs import user_log_path
@@ -190,6 +288,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_upgrade(url)
         if args.command == "demo":
             return run_demo(url, args.days)
+        if args.command == "export":
+            return run_export(url, args.first, args.last, args.output)
         return run_app(url)
     except KeyboardInterrupt:
         return 130

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import subprocess
@@ -146,3 +148,54 @@ def test_an_unreachable_database_is_one_clear_line_not_a_traceback() -> None:
     assert result.returncode == 1
     assert result.stderr.startswith("spr-desk: OperationalError")
     assert "Traceback" not in result.stderr
+
+
+def test_export_referrals_has_help(capsys: pytest.CaptureFixture[str]) -> None:
+    for command in (["export"], ["export", "referrals"]):
+        with pytest.raises(SystemExit) as exited:
+            main([*command, "--help"])
+        assert exited.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: spr-desk export")
+    assert "--from DATE" in out and "--to DATE" in out and "-o FILE" in out and "--db URL" in out
+    assert "single quote" in out and "0600" in out
+
+
+@pytest.mark.parametrize(
+    ("dates", "option"),
+    [
+        (["--from", "2026-13-01", "--to", "2026-11-07"], "--from"),
+        (["--from", "2026-11-01", "--to", "next tuesday"], "--to"),
+        (["--from", "2026-11-08", "--to", "2026-11-07"], "--from"),
+    ],
+)
+def test_export_refuses_bad_dates_with_one_line_naming_the_option(
+    tmp_path: Path, dates: list[str], option: str
+) -> None:
+    db = tmp_path / "desk.db"
+    result = spr_desk("export", "referrals", *dates, "--db", f"sqlite:///{db}")
+    assert result.returncode == 2 and result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"spr-desk: {option}")
+    assert not db.exists(), "dates are checked before the database is opened"
+
+
+def test_export_writes_an_owner_only_csv_file_and_says_so_on_stderr(tmp_path: Path) -> None:
+    from datetime import datetime, timedelta
+
+    from db.export import EXPORT_COLUMNS
+    from spr_desk.uktime import LONDON
+
+    url = f"sqlite:///{tmp_path / 'desk.db'}"
+    assert spr_desk("demo", "--days", "1", "--db", url).returncode == 0
+    today = datetime.now(LONDON).date()
+    out = tmp_path / "referrals.csv"
+    dates = ["--from", str(today - timedelta(days=2)), "--to", str(today)]
+    result = spr_desk("export", "referrals", *dates, "-o", str(out), "--db", url)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    assert mode_of(out) == 0o600
+    text = out.read_text(encoding="utf-8")
+    assert text.splitlines()[0] == ",".join(EXPORT_COLUMNS)
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert rows and result.stderr == f"Wrote {len(rows)} referrals to {out}\n"

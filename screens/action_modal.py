@@ -1,0 +1,115 @@
+"""One dialog for the referral's actions: pick from a list, give a reason, tick a box."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from screens.widgets.ticks import TickBox
+
+
+@dataclass(frozen=True, slots=True)
+class ActionAnswer:
+    choice: str | None
+    reason: str
+    ticked: bool
+
+
+class ActionModal(ModalScreen[ActionAnswer | None]):
+    """Dismisses with the answer, or None on escape. `ctrl+s` (or enter in the reason) confirms."""
+
+    CSS_PATH = "modals.tcss"
+    DEFAULT_CSS = """
+    ActionModal { align: center middle; }
+    ActionModal OptionList { height: auto; max-height: 12; }
+    ActionModal #action-reason { margin-top: 1; }
+    ActionModal #action-error { color: $text-error; }
+    """
+    BINDINGS = [
+        Binding("ctrl+s", "confirm", "Confirm", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(
+        self,
+        title: str,
+        *,
+        choices: list[tuple[str, str]] | None = None,
+        reason: str | None = None,
+        reason_required: bool = False,
+        tick: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.choices = choices
+        self.reason_label = reason
+        self.reason_required = reason_required
+        self.tick_label = tick
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Text(self.title_text), classes="dialog-title")
+            if self.choices:
+                yield OptionList(
+                    *(Option(Text(label), id=value) for label, value in self.choices),
+                    id="action-choices",
+                )
+            if self.reason_label is not None:
+                yield Static(Text(self.reason_label))
+                yield Input(id="action-reason", compact=True)
+            if self.tick_label:
+                yield TickBox(self.tick_label, id="action-tick", compact=True)
+            yield Static("", id="action-error")
+            yield Static("ctrl+s  confirm     esc  cancel", classes="dialog-keys")
+
+    def on_mount(self) -> None:
+        if self.choices:
+            options = self.query_one(OptionList)
+            options.highlighted = 0
+            options.focus()
+        elif self.reason_label is not None:
+            self.query_one(Input).focus()
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        # Enter on a choice moves on to the reason, or confirms when there is nothing else.
+        if self.reason_label is not None:
+            self.query_one(Input).focus()
+        elif self.tick_label:
+            self.query_one(TickBox).focus()
+        else:
+            self.action_confirm()
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_confirm()
+
+    def action_confirm(self) -> None:
+        choice = None
+        if self.choices:
+            options = self.query_one(OptionList)
+            index = options.highlighted
+            if index is None:
+                self._say("Choose one.")
+                return
+            choice = options.get_option_at_index(index).id
+        reason = self.query_one(Input).value.strip() if self.reason_label is not None else ""
+        if self.reason_required and not reason:
+            self._say("A reason is needed.")
+            return
+        ticked = self.query_one(TickBox).value if self.tick_label else False
+        self.dismiss(ActionAnswer(choice, reason, ticked))
+
+    def _say(self, message: str) -> None:
+        self.query_one("#action-error", Static).update(Text(message))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,166 @@
+"""The referral view: each action as a handler takes it, the stored state and its audit trail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, OptionList, Static
+
+from db.desk import DeskService
+from screens.action_modal import ActionModal
+from screens.queue import QueueScreen
+from screens.referral import ReferralScreen
+from spr_desk.app import SprDeskApp
+from spr_desk.call_form import CallForm, referral_from
+from spr_desk.sample_calls import ETHEL
+from spr_desk.uktime import as_local
+from spr_desk.vocabulary import Status
+
+SIZE = (120, 40)
+
+
+def record_ethel(desk: DeskService) -> str:
+    form = CallForm.from_dict({**ETHEL, "red_flags_cleared": True})
+    call = referral_from(form, desk.now(), as_local(desk.now()).date())
+    return desk.record_referral(call, by="handler1").reference
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def open_referral(pilot: Pilot[Any]) -> ReferralScreen:
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, QueueScreen)
+    await pilot.press("enter")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, ReferralScreen)
+    return screen
+
+
+async def pick(pilot: Pilot[Any], label: str) -> None:
+    """In the action dialog, arrow to an option by its label and press enter."""
+    options = pilot.app.screen.query_one(OptionList)
+    labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+    await pilot.press(*(["down"] * labels.index(label)), "enter")
+    await pilot.pause()
+
+
+def actions(desk: DeskService, reference: str) -> list[str]:
+    return [entry.action for entry in desk.history(reference)]
+
+
+async def test_a_referral_goes_through_its_whole_life_from_the_keyboard(
+    sqlite_desk: DeskService,
+) -> None:
+    reference = record_ethel(sqlite_desk)
+    app = SprDeskApp(sqlite_desk, user="nurse1")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_referral(pilot)
+        assert screen.reference == reference
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, ActionModal)
+        await pick(pilot, "ACHT Aylesbury")
+        await settle(pilot)
+        summary = sqlite_desk.summary(reference)
+        assert (summary.status, summary.allocated_team) == (Status.ALLOCATED, "ACHT Aylesbury")
+
+        await pilot.press("r")
+        await settle(pilot)
+        summary = sqlite_desk.summary(reference)
+        assert summary.status is Status.RESPONDED and summary.response_met is True
+        assert summary.responded_at == sqlite_desk.now()
+
+        await pilot.press("s")
+        await settle(pilot)
+        assert sqlite_desk.summary(reference).status is Status.IN_SERVICE
+
+        await pilot.press("l")
+        await settle(pilot)
+        await pick(pilot, "Therapist")
+        await pilot.press(*"Mobility now leads")
+        await pilot.press("enter")
+        await settle(pilot)
+        summary = sqlite_desk.summary(reference)
+        assert (summary.lead, summary.status) == ("therapist", Status.IN_SERVICE)
+
+        await pilot.press("c")
+        await settle(pilot)
+        await pick(pilot, "no further services")
+        await pilot.press("tab", "space", "ctrl+s")
+        await settle(pilot)
+        summary = sqlite_desk.summary(reference)
+        assert (summary.status, summary.close_outcome, summary.gp_updated) == (
+            Status.CLOSED,
+            "no_further_services",
+            True,
+        )
+        shown = screen.query_one("#referral-history", Static)
+        history = "\n".join(line.text for line in shown.render_lines(shown.region.reset_offset))
+        assert "lead changed: Mobility now leads" in history
+    assert actions(sqlite_desk, reference) == [
+        "recorded",
+        "status:allocated",
+        "status:responded",
+        "status:in_service",
+        "lead_changed",
+        "status:closed",
+    ]
+    assert [e.actor for e in sqlite_desk.history(reference)][1:] == ["nurse1"] * 5
+
+
+async def test_responding_to_a_closed_referral_is_refused_with_a_message(
+    sqlite_desk: DeskService,
+) -> None:
+    reference = record_ethel(sqlite_desk)
+    sqlite_desk.move(reference, Status.CANCELLED, by="h", reason="duplicate call")
+    sqlite_desk.record_referral(
+        referral_from(
+            CallForm.from_dict({**ETHEL, "red_flags_cleared": True}),
+            sqlite_desk.now(),
+            as_local(sqlite_desk.now()).date(),
+        ),
+        by="h",
+    )
+    app = SprDeskApp(sqlite_desk)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        screen = ReferralScreen(sqlite_desk, reference, by="h")
+        await app.push_screen(screen)
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        messages = [str(note.message) for note in app._notifications]
+        assert any("Cannot move a referral from cancelled to responded" in m for m in messages)
+    assert actions(sqlite_desk, reference) == ["recorded", "status:cancelled"]
+
+
+@pytest.mark.parametrize("reason", ["", "Family now staying with her"])
+async def test_cancelling_needs_a_reason(sqlite_desk: DeskService, reason: str) -> None:
+    reference = record_ethel(sqlite_desk)
+    app = SprDeskApp(sqlite_desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_referral(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, ActionModal)
+        if reason:
+            await pilot.press(*reason)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        if not reason:
+            assert app.screen is modal
+            assert "reason" in str(modal.query_one("#action-error", Static).render())
+            assert modal.query_one(Input).value == ""
+    summary = sqlite_desk.summary(reference)
+    if reason:
+        assert (summary.status, summary.status_reason) == (Status.CANCELLED, reason)
+    else:
+        assert summary.status is Status.RECORDED
