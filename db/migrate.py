@@ -20,7 +20,10 @@ def alembic_config(engine: Engine):  # -> alembic.config.Config (imported lazily
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    # Alembic's config parser reads % as interpolation: a URL-encoded socket path or a password
+    # with % in it must be escaped.
+    url = engine.url.render_as_string(hide_password=False).replace("%", "%%")
+    config.set_main_option("sqlalchemy.url", url)
     return config
 
 

@@ -9,6 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, MetaData, func, inspect, select
+from sqlalchemy.engine import make_url
 from tests_support import fill_demo
 
 from db.desk import DeskService
@@ -109,4 +110,14 @@ def test_upgrading_a_database_that_holds_data_keeps_every_row(
             copied["referral"]
         )
     source.dispose()
+    engine.dispose()
+
+
+def test_a_url_with_a_percent_sign_does_not_break_the_migration_config(tmp_path: Path) -> None:
+    folder = tmp_path / "100%"
+    folder.mkdir()
+    engine = make_engine(f"sqlite:///{folder}/desk.db")
+    assert upgrade_to_head(engine) is True
+    option = alembic_config(engine).get_main_option("sqlalchemy.url")
+    assert option is not None and make_url(option).database == str(folder / "desk.db")
     engine.dispose()
