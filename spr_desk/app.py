@@ -7,6 +7,7 @@ The queue and the call are modes, so a half-typed call survives a look at the qu
 
 from __future__ import annotations
 
+import gc
 import getpass
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -74,6 +75,9 @@ class SprDeskApp(App[None]):
         self.call_from_thread(self._start, desk, drafts)
 
     def _start(self, desk: DeskService, drafts: list | None = None) -> None:
+        # Everything loaded so far lives as long as the desk: keep it out of the collector's
+        # full sweeps, which otherwise stall a key press now and then (bench/triage_keys.py).
+        gc.freeze()
         self.desk = desk
         self.add_mode(QUEUE, lambda: QueueScreen(desk))
         self.switch_mode(QUEUE)
