@@ -22,3 +22,16 @@ def fill_demo(service: DeskService, days: int = 7) -> None:
 
     with Session(service.engine) as session, session.begin():
         load_demo(session=session, days=days, now=service.now(), rules=service.rules)
+
+
+def with_changes(base: dict, **changes: object) -> dict:
+    """A deep copy of `base` with keys replaced; a value of `...` removes the key."""
+    import copy
+
+    data = copy.deepcopy(base)
+    for key, value in changes.items():
+        if value is ...:
+            del data[key]
+        else:
+            data[key] = value
+    return data

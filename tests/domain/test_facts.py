@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import copy
-
 import pytest
+from tests_support import with_changes
 
 from spr_desk.facts import FieldError, TriageFacts, check_facts, parse_facts
 from spr_desk.vocabulary import Need, Pathway, RedFlag, Setting, Urgency
@@ -22,13 +21,7 @@ ETHEL = {
 
 
 def changed(**changes):
-    data = copy.deepcopy(ETHEL)
-    for key, value in changes.items():
-        if value is ...:
-            del data[key]
-        else:
-            data[key] = value
-    return data
+    return with_changes(ETHEL, **changes)
 
 
 def test_well_formed_facts_parse_into_the_vocabulary():

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import copy
 import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from tests_support import with_changes
 
 from spr_desk.facts import FieldError
 from spr_desk.matrix import ALL_AVAILABLE, Availability, parse_availability
@@ -21,13 +21,7 @@ SCENARIO = {
 
 
 def changed(**changes):
-    data = copy.deepcopy(SCENARIO)
-    for key, value in changes.items():
-        if value is ...:
-            del data[key]
-        else:
-            data[key] = value
-    return data
+    return with_changes(SCENARIO, **changes)
 
 
 def test_a_scenario_parses_its_time_facts_and_availability():
