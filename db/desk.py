@@ -14,16 +14,19 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, select
 
-from db import actions, audit, drafts, export, referrals, seed
+from db import actions, audit, drafts, export, referrals, seed, supervision
 from db.actions import DeskError, RecordedReferral
 from db.audit import AuditEntry
 from db.drafts import DraftRow
 from db.models import Locality, Patient, Referral, Referrer, Team
 from db.referrals import PatientHistory, QueueRow
+from db.supervision import FlagRow
 from spr_desk.facts import FieldError
 from spr_desk.matrix import ALL_AVAILABLE, Availability, Recommendation, recommend
 from spr_desk.referral import NewReferral, PatientDetails, RedirectedCall, ReferrerDetails
 from spr_desk.rules import Rules, default_rules
+from spr_desk.supervision import Review
+from spr_desk.supervision import review as build_review
 from spr_desk.vocabulary import CloseOutcome, Lead, Status
 
 # Only references and actions are logged: never a name, an NHS number or anything typed
@@ -137,6 +140,11 @@ class DeskService:
     def availability_now(self) -> Availability:
         """Which matrix cells can be mobilised now. Every cell, until the rota is kept here."""
         return ALL_AVAILABLE
+
+    def change_marker(self) -> int:
+        """A number that rises when any desk changes anything (for the board's auto-refresh)."""
+        with self._read() as session:
+            return referrals.change_marker(session=session)
 
     # recording a call -----------------------------------------------------------------------
 
@@ -318,6 +326,36 @@ class DeskService:
             count = export.write_csv(rows, handle, on_progress)
         log.info("exported %d referrals", count)
         return count
+
+    # supervision ----------------------------------------------------------------------------
+
+    def review(self, days: int = 7) -> Review:
+        """The supervisor's figures: referrals received in the last `days`, and every open one."""
+        now = self.now()
+        with self._read() as session:
+            rows = supervision.review_rows(session=session, now=now, days=days)
+        return build_review(rows, now, days)
+
+    def flag_for_review(self, reference: str, comment: str, by: str) -> None:
+        """Flag a referral for review, with its audit event, in one transaction.
+
+        Raises:
+            DeskError: an empty comment, or no such referral.
+        """
+        comment = comment.strip()
+        if not comment:
+            raise DeskError("Say why the referral needs review.")
+        with self._write() as session:
+            row = self._row(session, reference.strip())
+            supervision.add_flag(
+                session=session, referral=row, comment=comment, by=by, now=self.now()
+            )
+        log.info("%s flagged for review", row.reference)
+
+    def review_flags(self, limit: int = 50) -> list[FlagRow]:
+        """The most recent review flags, newest first."""
+        with self._read() as session:
+            return supervision.recent_flags(session=session, limit=limit)
 
 
 def _team_name(session: Session, row: Referral) -> str | None:

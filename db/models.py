@@ -220,3 +220,15 @@ class CallDraft(SQLModel, table=True):
     revision: int = 0
     state: str = Field(default="open", max_length=20)
     payload: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class ReviewFlag(SQLModel, table=True):
+    """A supervisor's note that a referral needs looking at again; its audit event says so too."""
+
+    __tablename__ = "review_flag"
+
+    id: int | None = Field(default=None, primary_key=True)
+    referral_id: int = Field(foreign_key="referral.id", index=True)
+    flagged_by: str = Field(max_length=80)
+    flagged_at: datetime = Field(index=True)
+    comment: str = Field(sa_column=Column(Text, nullable=False))

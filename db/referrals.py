@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case
+from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
-from db.models import Locality, Patient, ReferenceCounter, Referral, Referrer
+from db.models import AuditEvent, Locality, Patient, ReferenceCounter, Referral, Referrer
 from spr_desk.lifecycle import AWAITING_RESPONSE, OPEN_STATUSES
 from spr_desk.reference import format_reference
 from spr_desk.referral import PatientDetails, ReferrerDetails
@@ -30,6 +30,7 @@ class QueueRow:
     patient_name: str
     locality: str
     pathway: str
+    nhs_number: str = ""
 
 
 def next_reference(*, session: Session, year: int) -> str:
@@ -115,6 +116,7 @@ def open_queue(*, session: Session, limit: int | None = None) -> list[QueueRow]:
             Patient.given_name,
             Locality.name,
             Referral.pathway,
+            Patient.nhs_number,
         )
         .join(Patient, col(Patient.id) == col(Referral.patient_id), isouter=True)
         .join(Locality, col(Locality.id) == col(Referral.locality_id), isouter=True)
@@ -138,7 +140,8 @@ def open_queue(*, session: Session, limit: int | None = None) -> list[QueueRow]:
             lead=lead,
             patient_name=f"{(family or '').upper()}, {given or ''}" if family else "",
             locality=locality or "",
-            pathway=pathway,
+            pathway=pathway or "",
+            nhs_number=nhs_number or "",
         )
         for (
             reference,
@@ -151,6 +154,7 @@ def open_queue(*, session: Session, limit: int | None = None) -> list[QueueRow]:
             given,
             locality,
             pathway,
+            nhs_number,
         ) in session.exec(query).all()
     ]
 
@@ -223,3 +227,9 @@ def known_referrers(*, session: Session, limit: int = 2000) -> list[ReferrerDeta
     """Referrers seen before, most recently added first, for suggestions as a name is typed."""
     rows = session.exec(select(Referrer).order_by(col(Referrer.id).desc()).limit(limit)).all()
     return [referrer_details(row) for row in rows]
+
+
+def change_marker(*, session: Session) -> int:
+    """Rises whenever any desk changes anything: every change writes an audit event, and the
+    newest event's id is one primary-key lookup however large the tables grow."""
+    return session.exec(select(func.max(AuditEvent.id))).one() or 0

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
-from textual.widgets import DataTable, Static
+from textual.pilot import Pilot
+from textual.widgets import Select, Static
 
 from db.desk import DeskService
+from screens.queue import QueueScreen
+from screens.referral import ReferralScreen
+from screens.widgets.queue_board import QueueBoard
 from spr_desk.app import SprDeskApp
 from spr_desk.facts import parse_facts
 from spr_desk.referral import NewReferral, PatientDetails, ReferrerDetails
@@ -16,52 +21,23 @@ from spr_desk.vocabulary import ReferrerRole
 SIZE = (120, 40)
 
 
-async def settle(app: SprDeskApp, pilot) -> None:  # type: ignore[no-untyped-def]
+async def settle(app: SprDeskApp, pilot: Pilot[Any]) -> None:
     await pilot.pause()
     await app.workers.wait_for_complete()
     await pilot.pause()
 
 
-async def test_the_app_opens_on_the_queue_with_every_open_referral(
-    sqlite_demo_desk: DeskService,
-) -> None:
-    expected = sqlite_demo_desk.open_queue()
-    assert len(expected) > 50
-    app = SprDeskApp(sqlite_demo_desk)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        table = app.screen.query_one("#queue-table", DataTable)
-        keys = [row_key.value for row_key in table.rows]
-        assert keys == [row.reference for row in expected]
-        summary = str(app.screen.query_one("#queue-summary", Static).render())
-        assert summary.startswith(f"{len(expected)} open")
-        first = table.get_row_at(0)
-        assert first[2].plain == expected[0].reference
-        assert first[3].plain == expected[0].patient_name
-        await pilot.press("down", "down")
-        assert table.cursor_row == 2
+def board(app: SprDeskApp) -> QueueBoard:
+    return app.screen.query_one(QueueBoard)
 
 
-async def test_refresh_shows_a_referral_recorded_since_the_queue_was_read(
-    sqlite_demo_desk: DeskService,
-) -> None:
-    app = SprDeskApp(sqlite_demo_desk)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        table = app.screen.query_one("#queue-table", DataTable)
-        before = table.row_count
-        reference = sqlite_demo_desk.record_referral(
-            call(sqlite_demo_desk, "Ada", "Lovelace"), by="h"
-        ).reference
-        await pilot.press("r")
-        await settle(app, pilot)
-        assert table.row_count == before + 1
-        assert reference in [row_key.value for row_key in table.rows]
+def screen_text(widget: Any) -> str:
+    return "\n".join(line.text for line in widget.render_lines(widget.region.reset_offset))
 
 
-def call(desk: DeskService, given: str, family: str) -> NewReferral:
+def call(desk: DeskService, given: str, family: str, minutes_ago: int = 5) -> NewReferral:
     return NewReferral(
-        received_at=desk.now() - timedelta(minutes=5),
+        received_at=desk.now() - timedelta(minutes=minutes_ago),
         referrer=ReferrerDetails("Crew 12", ReferrerRole.AMBULANCE_CREW, "Ambulance", "999"),
         patient=PatientDetails("9434765919", given, family),
         facts=parse_facts(
@@ -72,20 +48,132 @@ def call(desk: DeskService, given: str, family: str) -> NewReferral:
                 "urgency": ["crew_on_scene"],
             }
         ),
+        locality="Thame",
     )
 
 
-async def test_markup_typed_into_a_name_is_shown_literally(sqlite_desk: DeskService) -> None:
-    desk = sqlite_desk
-    desk.record_referral(call(desk, "[link=http://x]y[/link]", "[bold red]X[/]"), by="h")
+async def test_the_app_opens_on_the_queue_with_every_open_referral(
+    sqlite_demo_desk: DeskService,
+) -> None:
+    expected = sqlite_demo_desk.open_queue()
+    assert len(expected) > 50
+    app = SprDeskApp(sqlite_demo_desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        queue = board(app)
+        assert [row.reference for row in queue.rows] == [row.reference for row in expected]
+        summary = str(app.screen.query_one("#queue-summary", Static).render())
+        assert summary.startswith(f"{len(expected)} open")
+        shown = screen_text(queue)
+        assert expected[0].reference in shown and expected[0].patient_name in shown
+        await pilot.press("down", "down")
+        assert queue.cursor == 2
+        marked = [line for line in screen_text(queue).splitlines() if line.lstrip().startswith("▶")]
+        assert len(marked) == 1 and expected[2].reference in marked[0]
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReferralScreen)
+        assert app.screen.reference == expected[2].reference
+
+
+async def test_another_desks_new_referral_appears_without_a_key_press(
+    sqlite_demo_desk: DeskService,
+) -> None:
+    app = SprDeskApp(sqlite_demo_desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        before = len(board(app).rows)
+        # Another desk (another service on the same database) records a call.
+        other = DeskService(sqlite_demo_desk.engine, clock=sqlite_demo_desk.clock)
+        reference = other.record_referral(call(other, "Ada", "Lovelace"), by="desk2").reference
+        assert isinstance(app.screen, QueueScreen)
+        app.screen._poll()  # the 2-second poll, run now rather than waited for
+        await settle(app, pilot)
+        await settle(app, pilot)
+        assert len(board(app).rows) == before + 1
+        assert reference in [row.reference for row in board(app).rows]
+
+
+@pytest.mark.parametrize(
+    ("search", "expect"),
+    [("lovelace", "LOVELACE, Ada"), ("943 476", "LOVELACE, Ada"), ("SPR-2026-000001", None)],
+)
+async def test_search_finds_by_name_nhs_number_or_reference(
+    sqlite_desk: DeskService, search: str, expect: str | None
+) -> None:
+    first = sqlite_desk.record_referral(call(sqlite_desk, "Ada", "Lovelace"), by="h").reference
+    other = call(sqlite_desk, "Bob", "Other")
+    sqlite_desk.record_referral(
+        NewReferral(
+            received_at=other.received_at,
+            referrer=other.referrer,
+            patient=PatientDetails("4010232137", "Bob", "Other"),
+            facts=other.facts,
+        ),
+        by="h",
+    )
+    app = SprDeskApp(sqlite_desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert len(board(app).rows) == 2
+        await pilot.press("slash", *search, "enter")
+        await settle(app, pilot)
+        names = [row.patient_name for row in board(app).rows]
+        references = [row.reference for row in board(app).rows]
+        if expect is None:
+            assert references == [first]
+        else:
+            assert names == [expect]
+        assert "filtered from 2" in str(app.screen.query_one("#queue-summary", Static).render())
+
+
+async def test_filters_narrow_the_queue_by_locality_and_lead(
+    sqlite_demo_desk: DeskService,
+) -> None:
+    everything = sqlite_demo_desk.open_queue()
+    app = SprDeskApp(sqlite_demo_desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.screen.query_one("#filter-locality", Select).value = "Thame"
+        app.screen.query_one("#filter-lead", Select).value = "nurse"
+        await settle(app, pilot)
+        shown = board(app).rows
+        expected = [r for r in everything if r.locality == "Thame" and r.lead == "nurse"]
+        assert expected and [r.reference for r in shown] == [r.reference for r in expected]
+        app.screen.query_one("#filter-lead", Select).clear()
+        await settle(app, pilot)
+        assert len(board(app).rows) == sum(r.locality == "Thame" for r in everything)
+
+
+async def test_the_countdown_turns_due_soon_then_breached_as_the_clock_moves(
+    sqlite_desk: DeskService,
+) -> None:
+    clock = {"now": sqlite_desk.now()}
+    desk = DeskService(sqlite_desk.engine, clock=lambda: clock["now"])
+    desk.record_referral(call(desk, "Ada", "Lovelace", minutes_ago=0), by="h")  # rapid: 3 h
     app = SprDeskApp(desk)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        table = app.screen.query_one("#queue-table", DataTable)
-        assert table.get_row_at(0)[3].plain == "[BOLD RED]X[/], [link=http://x]y[/link]"
-        rendered = table.render_line(1).text
-        # The column is 18 cells wide: the name is cut, but what shows is what was typed.
-        assert "[BOLD RED]X[/], [l" in rendered
+        assert "due " in screen_text(board(app)).splitlines()[1]
+        for hours, word in ((2.5, "DUE SOON"), (3.2, "BREACHED")):
+            clock["now"] = sqlite_desk.now() + timedelta(hours=hours)
+            app.screen._tick()  # the 30-second countdown tick, run now
+            await settle(app, pilot)
+            line = screen_text(board(app)).splitlines()[1]
+            assert word in line, line
+        assert "1 breached" in str(app.screen.query_one("#queue-summary", Static).render())
+
+
+async def test_markup_typed_into_a_name_is_shown_literally(sqlite_desk: DeskService) -> None:
+    sqlite_desk.record_referral(
+        call(sqlite_desk, "[link=http://x]y[/link]", "[bold red]X[/]"), by="h"
+    )
+    app = SprDeskApp(sqlite_desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert board(app).rows[0].patient_name == "[BOLD RED]X[/], [link=http://x]y[/link]"
+        # The column is 19 cells wide: the name is cut (…), but what shows is what was typed.
+        assert "[BOLD RED]X[/], […" in screen_text(board(app))
 
 
 async def test_started_as_the_command_starts_it_the_desk_opens_behind_the_first_frame(
@@ -95,8 +183,7 @@ async def test_started_as_the_command_starts_it_the_desk_opens_behind_the_first_
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         assert app.desk is sqlite_demo_desk
-        table = app.screen.query_one("#queue-table", DataTable)
-        assert table.row_count == len(sqlite_demo_desk.open_queue())
+        assert len(board(app).rows) == len(sqlite_demo_desk.open_queue())
 
 
 async def test_a_database_that_cannot_be_opened_ends_the_app_with_one_clear_line(

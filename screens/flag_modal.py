@@ -1,0 +1,84 @@
+"""Flag a referral for review: which referral, and why."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+
+@dataclass(frozen=True, slots=True)
+class FlagAnswer:
+    reference: str
+    comment: str
+
+
+class FlagModal(ModalScreen[FlagAnswer | None]):
+    """Dismisses with the reference and comment, or None on escape. `ctrl+s` confirms; enter in
+    the reference moves to the comment, enter in the comment confirms."""
+
+    CSS_PATH = "modals.tcss"
+    DEFAULT_CSS = """
+    FlagModal { align: center middle; }
+    FlagModal .flag-error { color: $text-error; height: auto; }
+    """
+    BINDINGS = [
+        Binding("ctrl+s", "confirm", "Confirm", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, reference: str = "") -> None:
+        super().__init__()
+        self.initial_reference = reference
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Text("Flag a referral for review"), classes="dialog-title")
+            yield Static(Text("Reference"))
+            yield Input(
+                self.initial_reference,
+                placeholder="SPR-YYYY-NNNNNN",
+                id="flag-reference",
+                compact=True,
+            )
+            yield Static("", id="flag-reference-error", classes="flag-error")
+            yield Static(Text("Why does it need review?"))
+            yield Input(id="flag-comment", compact=True)
+            yield Static("", id="flag-comment-error", classes="flag-error")
+            yield Static("ctrl+s  confirm     esc  cancel", classes="dialog-keys")
+
+    def on_mount(self) -> None:
+        target = "#flag-comment" if self.initial_reference else "#flag-reference"
+        self.query_one(target, Input).focus()
+
+    @on(Input.Submitted, "#flag-reference")
+    def _reference_given(self) -> None:
+        self.query_one("#flag-comment", Input).focus()
+
+    @on(Input.Submitted, "#flag-comment")
+    def _comment_given(self) -> None:
+        self.action_confirm()
+
+    def action_confirm(self) -> None:
+        reference = self.query_one("#flag-reference", Input).value.strip().upper()
+        comment = self.query_one("#flag-comment", Input).value.strip()
+        self._say("#flag-reference-error", "" if reference else "Give the referral's reference.")
+        self._say("#flag-comment-error", "" if comment else "Say why it needs review.")
+        if not reference:
+            self.query_one("#flag-reference", Input).focus()
+        elif not comment:
+            self.query_one("#flag-comment", Input).focus()
+        else:
+            self.dismiss(FlagAnswer(reference, comment))
+
+    def _say(self, where: str, message: str) -> None:
+        self.query_one(where, Static).update(Text(message))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

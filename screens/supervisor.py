@@ -1,0 +1,269 @@
+"""The supervisor view: the week's figures, breaches, overrides, the open queue, review flags."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich import box
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from screens.flag_modal import FlagAnswer, FlagModal
+from screens.widgets.desk_header import DeskHeader
+from spr_desk.supervision import Review, hour_chart, percent
+from spr_desk.uktime import short_local
+from spr_desk.vocabulary import Lead, Response, label
+
+if TYPE_CHECKING:
+    # Types only: importing the database layer here would put SQLAlchemy before the first frame.
+    from db.desk import DeskService
+    from db.supervision import FlagRow
+
+CHART_WIDTH = 40
+"""Characters of one hour-chart line: `08 ` + bar + count."""
+BREACH_STYLE = "bold #d55e00"  # Okabe-Ito vermilion, with the word BREACHED beside it
+
+
+def _word(value: str | None, enum: Any) -> str:
+    if not value:
+        return "-"
+    try:
+        return label(enum(value))
+    except ValueError:
+        return value
+
+
+def _cell(response: str | None, lead: str | None) -> str:
+    return f"{_word(response, Response)}/{_word(lead, Lead)}"
+
+
+def _table(title: str, *columns: str) -> Table:
+    table = Table(
+        title=title,
+        title_justify="left",
+        title_style="bold",
+        box=box.SIMPLE_HEAD,
+        padding=(0, 1),
+        pad_edge=False,
+        show_edge=False,
+    )
+    for column in columns:
+        table.add_column(column, no_wrap=True)
+    return table
+
+
+def summary_text(review: Review) -> Text:
+    late = len(review.breaches)
+    return Text.assemble(
+        ("Today ", "bold"),
+        str(review.today),
+        "  ·  ",
+        ("Last 7 days ", "bold"),
+        str(review.week),
+        "  ·  ",
+        ("Open ", "bold"),
+        str(review.open_total),
+        "  ·  ",
+        ("Breaches ", "bold"),
+        (str(late), BREACH_STYLE if late else ""),
+        "  ·  ",
+        ("Overrides ", "bold"),
+        str(len(review.overrides)),
+    )
+
+
+def met_table(review: Review) -> Table:
+    table = _table("Responded in time", "Response", "In time", "Responded", "Share")
+    for share in review.met_in_time:
+        table.add_row(
+            label(share.response), str(share.met), str(share.responded), percent(share.share)
+        )
+    return table
+
+
+def outcomes_text(review: Review) -> Text:
+    outstanding = review.gp_updates_outstanding
+    text = Text.assemble(
+        ("Outcomes", "bold"),
+        f"\nClosed {review.closed}; no further services {review.no_further_services} "
+        f"({percent(review.no_further_services_share)})",
+        ("\nGP updates outstanding ", "bold"),
+        str(len(outstanding)),
+    )
+    if outstanding:
+        text.append("\n" + ", ".join(outstanding))
+    return text
+
+
+def breaches_table(review: Review) -> Table | Text:
+    if not review.breaches:
+        return Text.assemble(("Breaches", "bold"), "\nNone.")
+    table = _table("Breaches", "Reference", "Response", "Due", "State")
+    # Those still awaiting their first response first: they can still be put right.
+    for breach in sorted(review.breaches, key=lambda b: not b.awaiting):
+        table.add_row(
+            Text(breach.reference),
+            Text(_word(breach.response, Response)),
+            Text(short_local(breach.due_at) if breach.due_at else "-"),
+            Text(
+                "BREACHED, awaiting" if breach.awaiting else "responded late",
+                style=BREACH_STYLE if breach.awaiting else "",
+            ),
+        )
+    return table
+
+
+def overrides_table(review: Review) -> Table | Text:
+    if not review.overrides:
+        return Text.assemble(("Overrides", "bold"), "\nNone.")
+    table = _table("Overrides", "Reference", "Recommended", "Agreed", "Reason")
+    for override in review.overrides:
+        table.add_row(
+            Text(override.reference),
+            Text(_cell(override.rec_response, override.rec_lead)),
+            Text(_cell(override.response, override.lead)),
+            Text(override.reason or "-"),
+        )
+    return table
+
+
+def queue_tables(review: Review) -> Table:
+    by_lead = _table("Open by lead", "Lead", "Open")
+    for lead, count in review.queue_by_lead:
+        by_lead.add_row(Text(_word(lead if lead != "-" else None, Lead)), str(count))
+    by_locality = _table("Open by locality", "Locality", "Open")
+    for locality, count in review.queue_by_locality:
+        by_locality.add_row(Text(locality), str(count))
+    side_by_side = Table.grid(padding=(0, 4))
+    side_by_side.add_row(by_lead, by_locality)
+    return side_by_side
+
+
+def hour_text(review: Review) -> Text:
+    lines = hour_chart(list(review.by_hour), CHART_WIDTH)
+    return Text.assemble(("Referrals by hour (UK time)", "bold"), "\n", "\n".join(lines))
+
+
+def flags_table(flags: list[FlagRow]) -> Table | Text:
+    if not flags:
+        return Text.assemble(("Review flags", "bold"), "\nNone yet. Press f to flag a referral.")
+    table = _table("Review flags", "When", "Reference", "By", "Comment")
+    for flag in flags:
+        table.add_row(
+            Text(short_local(flag.flagged_at)),
+            Text(flag.reference),
+            Text(flag.flagged_by),
+            Text(flag.comment),
+        )
+    return table
+
+
+class SupervisorScreen(Screen[None]):
+    """Figures for the supervisor, read in a worker; `f` flags a referral for review."""
+
+    CSS_PATH = "supervisor.tcss"
+    BINDINGS = [
+        Binding("f", "flag", "Flag for review", tooltip="Flag a referral for review"),
+        Binding("r", "refresh", "Refresh", tooltip="Read the figures again now"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, desk: DeskService) -> None:
+        super().__init__()
+        self.desk = desk
+        self.review: Review | None = None
+        self.flags: list[FlagRow] = []
+
+    def compose(self) -> ComposeResult:
+        yield DeskHeader()
+        with VerticalScroll(id="supervisor-body"):
+            yield Static("Loading the figures...", id="supervisor-summary")
+            yield Static("", id="supervisor-met", classes="section")
+            yield Static("", id="supervisor-outcomes", classes="section")
+            yield Static("", id="supervisor-breaches", classes="section")
+            yield Static("", id="supervisor-overrides", classes="section")
+            yield Static("", id="supervisor-queue", classes="section")
+            yield Static("", id="supervisor-hours", classes="section")
+            yield Static("", id="supervisor-flags", classes="section")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DeskHeader).title = "Supervisor"
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="supervisor")
+    def _load(self) -> None:
+        try:
+            review = self.desk.review()
+            flags = self.desk.review_flags()
+        except Exception as error:  # noqa: BLE001 - shown on screen, the app keeps running
+            self.app.call_from_thread(self._failed, type(error).__name__)
+            return
+        self.app.call_from_thread(self._show, review, flags)
+
+    def _failed(self, error: str) -> None:
+        self.query_one("#supervisor-summary", Static).update(
+            Text(f"Could not read the figures ({error}); press r to try again.")
+        )
+        self.notify("Could not read the figures.", severity="error", markup=False)
+
+    def _show(self, review: Review, flags: list[FlagRow]) -> None:
+        self.review = review
+        self.flags = flags
+        self.query_one(DeskHeader).now = review.now
+        sections: dict[str, Any] = {
+            "#supervisor-summary": summary_text(review),
+            "#supervisor-met": met_table(review),
+            "#supervisor-outcomes": outcomes_text(review),
+            "#supervisor-breaches": breaches_table(review),
+            "#supervisor-overrides": overrides_table(review),
+            "#supervisor-queue": queue_tables(review),
+            "#supervisor-hours": hour_text(review),
+            "#supervisor-flags": flags_table(flags),
+        }
+        for selector, renderable in sections.items():
+            self.query_one(selector, Static).update(renderable)
+
+    def action_flag(self) -> None:
+        self.app.push_screen(FlagModal(), self._flag_answered)
+
+    def _flag_answered(self, answer: FlagAnswer | None) -> None:
+        if answer is not None:
+            self._flag(answer)
+
+    @work(thread=True, exit_on_error=False, group="supervisor-flag")
+    def _flag(self, answer: FlagAnswer) -> None:
+        from db.actions import DeskError
+
+        by = getattr(self.app, "user", "desk")
+        try:
+            self.desk.flag_for_review(answer.reference, answer.comment, by)
+        except DeskError as refused:
+            self.app.call_from_thread(
+                self.notify, str(refused), severity="error", markup=False, timeout=10
+            )
+            return
+        except Exception as error:  # noqa: BLE001 - shown, the app keeps running
+            self.app.call_from_thread(
+                self.notify,
+                f"Could not flag the referral ({type(error).__name__}).",
+                severity="error",
+                markup=False,
+            )
+            return
+        self.app.call_from_thread(
+            self.notify, f"{answer.reference} flagged for review.", markup=False
+        )
+        self._load()
+
+    def action_back(self) -> None:
+        self.dismiss(None)

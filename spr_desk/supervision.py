@@ -1,0 +1,223 @@
+"""The supervisor's review: figures over recent referrals, computed from plain rows.
+
+Pure: the database layer reads `SupervisionRow`s (referrals received in the last days, plus every
+open one) and `review` turns them into a `Review` at `now`. Days and hours are UK local time.
+
+Scope of each figure:
+- today / this week: referrals received on the UK local day of `now` / in the 7 days before it;
+- breaches: a first response that missed its due time (`response_met` False), and any referral
+  still awaiting its first response whose due time has passed at `now`;
+- overrides: the agreed response or lead differs from the recommendation (or a reason was given);
+- open queue by lead and by locality: every open referral;
+- met in time, by hour, outcomes, GP updates outstanding, and late responses: referrals received
+  in the review window (the `days` before `now`); an older open referral counts only in the queue
+  and, when past due awaiting its first response, as a breach.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from spr_desk.due import is_breached
+from spr_desk.lifecycle import AWAITING_RESPONSE, OPEN_STATUSES
+from spr_desk.uktime import as_local, as_utc
+from spr_desk.vocabulary import CloseOutcome, Response, Status
+
+WEEK = timedelta(days=7)
+RESPONSES: tuple[Response, ...] = (Response.RAPID, Response.FAST, Response.NORMAL)
+_OPEN = frozenset(status.value for status in OPEN_STATUSES)
+_AWAITING = frozenset(status.value for status in AWAITING_RESPONSE)
+NONE_LABEL = "-"
+"""How a missing lead or locality is counted in the open queue."""
+
+
+@dataclass(frozen=True, slots=True)
+class SupervisionRow:
+    """One referral as the review reads it: plain values, no patient details."""
+
+    reference: str
+    received_at: datetime
+    status: str
+    response: str | None = None
+    lead: str | None = None
+    locality: str | None = None
+    rec_response: str | None = None
+    rec_lead: str | None = None
+    override_reason: str = ""
+    response_met: bool | None = None
+    close_outcome: str | None = None
+    gp_updated: bool = False
+    due_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Breach:
+    reference: str
+    response: str | None
+    due_at: datetime | None
+    awaiting: bool
+    """True: still awaiting its first response and past due now; False: responded late."""
+
+
+@dataclass(frozen=True, slots=True)
+class Override:
+    reference: str
+    rec_response: str | None
+    rec_lead: str | None
+    response: str | None
+    lead: str | None
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class MetShare:
+    """Of the referrals at one response level that have had their first response, how many in
+    time."""
+
+    response: Response
+    met: int
+    responded: int
+
+    @property
+    def share(self) -> float | None:
+        return self.met / self.responded if self.responded else None
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    now: datetime
+    today: int
+    week: int
+    breaches: tuple[Breach, ...]
+    overrides: tuple[Override, ...]
+    open_total: int
+    queue_by_lead: tuple[tuple[str, int], ...]
+    queue_by_locality: tuple[tuple[str, int], ...]
+    met_in_time: tuple[MetShare, ...]
+    by_hour: tuple[int, ...]
+    closed: int
+    no_further_services: int
+    gp_updates_outstanding: tuple[str, ...]
+
+    @property
+    def no_further_services_share(self) -> float | None:
+        return self.no_further_services / self.closed if self.closed else None
+
+
+def is_override(row: SupervisionRow) -> bool:
+    """The agreed cell differs from the recommended one, or the handler gave a reason."""
+    if row.override_reason.strip():
+        return True
+    if row.rec_response is None and row.rec_lead is None:
+        return False  # no recommendation to depart from (emergency, redirect, escalate)
+    return row.response != row.rec_response or row.lead != row.rec_lead
+
+
+def breach_of(row: SupervisionRow, now: datetime) -> Breach | None:
+    if row.response_met is False:
+        return Breach(row.reference, row.response, row.due_at, awaiting=False)
+    if row.status in _AWAITING and row.due_at is not None and is_breached(now, row.due_at):
+        return Breach(row.reference, row.response, row.due_at, awaiting=True)
+    return None
+
+
+def _counted(counter: Counter[str]) -> tuple[tuple[str, int], ...]:
+    """Largest first, then by name, so the order is stable."""
+    return tuple(sorted(counter.items(), key=lambda item: (-item[1], item[0])))
+
+
+def review(rows: list[SupervisionRow], now: datetime, days: int = 7) -> Review:
+    """Every figure of the supervisor view at `now`, over the `days` before it."""
+    today = as_local(now).date()
+    week_start = as_utc(now) - WEEK
+    window_start = as_utc(now) - timedelta(days=days)
+    received_today = 0
+    received_week = 0
+    by_hour = [0] * 24
+    breaches: list[Breach] = []
+    overrides: list[Override] = []
+    by_lead: Counter[str] = Counter()
+    by_locality: Counter[str] = Counter()
+    met: Counter[str] = Counter()
+    responded: Counter[str] = Counter()
+    closed = 0
+    nfs = 0
+    gp_outstanding: list[str] = []
+    for row in sorted(rows, key=lambda r: (as_utc(r.received_at), r.reference)):
+        if row.status in _OPEN:
+            by_lead[row.lead or NONE_LABEL] += 1
+            by_locality[row.locality or NONE_LABEL] += 1
+        in_window = as_utc(row.received_at) >= window_start
+        if not in_window:
+            if row.status in _AWAITING and row.due_at is not None and is_breached(now, row.due_at):
+                breaches.append(Breach(row.reference, row.response, row.due_at, awaiting=True))
+            continue
+        local = as_local(row.received_at)
+        if local.date() == today:
+            received_today += 1
+        if week_start <= as_utc(row.received_at) <= as_utc(now):
+            received_week += 1
+        by_hour[local.hour] += 1
+        breach = breach_of(row, now)
+        if breach is not None:
+            breaches.append(breach)
+        if is_override(row):
+            overrides.append(
+                Override(
+                    row.reference,
+                    row.rec_response,
+                    row.rec_lead,
+                    row.response,
+                    row.lead,
+                    row.override_reason,
+                )
+            )
+        if row.response is not None and row.response_met is not None:
+            responded[row.response] += 1
+            met[row.response] += int(row.response_met)
+        if row.status == Status.CLOSED.value:
+            closed += 1
+            nfs += int(row.close_outcome == CloseOutcome.NO_FURTHER_SERVICES.value)
+            if not row.gp_updated:
+                gp_outstanding.append(row.reference)
+    return Review(
+        now=now,
+        today=received_today,
+        week=received_week,
+        breaches=tuple(breaches),
+        overrides=tuple(overrides),
+        open_total=sum(by_lead.values()),
+        queue_by_lead=_counted(by_lead),
+        queue_by_locality=_counted(by_locality),
+        met_in_time=tuple(MetShare(r, met[r.value], responded[r.value]) for r in RESPONSES),
+        by_hour=tuple(by_hour),
+        closed=closed,
+        no_further_services=nfs,
+        gp_updates_outstanding=tuple(gp_outstanding),
+    )
+
+
+def percent(share: float | None) -> str:
+    """`75%`, or `-` when there is nothing to divide by."""
+    return NONE_LABEL if share is None else f"{round(share * 100)}%"
+
+
+def hour_chart(counts: list[int] | tuple[int, ...], width: int) -> list[str]:
+    """A bar chart that reads without colour: one line per hour, `08 ████████ 12`.
+
+    The longest bar fills what is left of `width` after the hour and the count; a non-zero
+    count always shows at least one block.
+    """
+    if not counts:
+        return []
+    digits = max(len(str(max(counts))), 1)
+    room = max(1, width - 3 - 1 - digits)  # "HH " + bar + " " + count
+    peak = max(counts)
+    lines = []
+    for hour, count in enumerate(counts):
+        length = 0 if peak == 0 else max(1 if count else 0, round(count * room / peak))
+        bar = "█" * length
+        lines.append(f"{hour:02d} {bar.ljust(room)} {count:>{digits}}")
+    return lines

@@ -1,0 +1,120 @@
+"""The supervisor view: its figures on demo data, flagging from the keyboard, and its pictures."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from rich.console import Console
+from textual.pilot import Pilot
+from textual.widgets import Input, Static
+
+from db.desk import DeskService
+from screens.flag_modal import FlagModal
+from screens.supervisor import SupervisorScreen
+from spr_desk.app import SprDeskApp
+
+SIZE = (120, 40)
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def open_supervisor(pilot: Pilot[Any], desk: DeskService) -> SupervisorScreen:
+    await settle(pilot)
+    screen = SupervisorScreen(desk)
+    await pilot.app.push_screen(screen)
+    await settle(pilot)
+    return screen
+
+
+def shown(screen: SupervisorScreen, selector: str) -> str:
+    """A section's text as it reads, tables included."""
+    console = Console(width=120, record=True, file=io.StringIO())
+    console.print(screen.query_one(selector, Static).content)
+    return console.export_text()
+
+
+async def test_the_figures_are_shown(sqlite_demo_desk: DeskService) -> None:
+    figures = sqlite_demo_desk.review()
+    app = SprDeskApp(sqlite_demo_desk, user="sup1")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_supervisor(pilot, sqlite_demo_desk)
+        summary = shown(screen, "#supervisor-summary")
+        assert f"Today {figures.today}" in summary
+        assert f"Last 7 days {figures.week}" in summary
+        assert f"Breaches {len(figures.breaches)}" in summary
+        assert screen.review == figures
+        outcomes = shown(screen, "#supervisor-outcomes")
+        assert f"Closed {figures.closed}" in outcomes
+        assert f"GP updates outstanding {len(figures.gp_updates_outstanding)}" in outcomes
+        hours = shown(screen, "#supervisor-hours")
+        assert "Referrals by hour" in hours and "\n08 " in hours
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, SupervisorScreen)
+
+
+async def test_a_referral_is_flagged_for_review_from_the_keyboard(
+    sqlite_demo_desk: DeskService,
+) -> None:
+    reference = sqlite_demo_desk.review().breaches[0].reference
+    app = SprDeskApp(sqlite_demo_desk, user="sup1")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_supervisor(pilot, sqlite_demo_desk)
+        await pilot.press("f")
+        await settle(pilot)
+        assert isinstance(app.screen, FlagModal)
+
+        # Nothing typed: the modal stays and says what is missing, at the field.
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, FlagModal)
+        assert "reference" in str(app.screen.query_one("#flag-reference-error", Static).render())
+
+        await pilot.press(*reference.lower(), "enter")
+        await pilot.press(*"Missed [bold]rapid[/] slot", "enter")
+        await settle(pilot)
+        assert app.screen is screen
+
+        flags = sqlite_demo_desk.review_flags()
+        assert [(f.reference, f.flagged_by, f.comment) for f in flags] == [
+            (reference, "sup1", "Missed [bold]rapid[/] slot")
+        ]
+        events = [
+            e for e in sqlite_demo_desk.history(reference) if e.action == "flagged_for_review"
+        ]
+        assert [(e.actor, e.detail) for e in events] == [("sup1", "Missed [bold]rapid[/] slot")]
+        # Reloaded, and the comment shown as typed (not read as markup).
+        assert "Missed [bold]rapid[/] slot" in shown(screen, "#supervisor-flags")
+
+
+async def test_an_unknown_reference_is_reported(sqlite_demo_desk: DeskService) -> None:
+    app = SprDeskApp(sqlite_demo_desk, user="sup1")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_supervisor(pilot, sqlite_demo_desk)
+        await pilot.press("f")
+        await settle(pilot)
+        app.screen.query_one("#flag-reference", Input).value = "SPR-2026-999999"
+        app.screen.query_one("#flag-comment", Input).value = "Please look"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, SupervisorScreen)
+        assert any("SPR-2026-999999" in str(n.message) for n in app._notifications)
+        assert sqlite_demo_desk.review_flags() == []
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_supervisor_view_snapshot(
+    snap_compare, sqlite_demo_desk: DeskService, size: tuple[int, int]
+) -> None:  # type: ignore[no-untyped-def]
+    """The supervisor view on frozen demo data: figures, met in time, outcomes, breaches."""
+
+    async def opened(pilot: Pilot[None]) -> None:
+        await open_supervisor(pilot, sqlite_demo_desk)
+
+    assert snap_compare(SprDeskApp(sqlite_demo_desk), terminal_size=size, run_before=opened)
