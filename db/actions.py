@@ -177,6 +177,8 @@ def move(
     elif target is Status.RESPONDED:
         row.responded_at = now
         row.response_met = row.due_at is None or not is_breached(now, row.due_at)
+        if not row.response_met and reason.strip():
+            row.breach_reason = reason.strip()
     elif target is Status.CLOSED:
         if outcome is None:
             raise DeskError("Close with an outcome.")

@@ -20,13 +20,12 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterable, Iterator
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime
 from typing import IO
 
 from sqlmodel import Session, col, select
 
 from db.models import Locality, Patient, Referral, Referrer
-from spr_desk.uktime import LONDON
 
 EXPORT_COLUMNS: tuple[str, ...] = (
     "reference",
@@ -95,19 +94,6 @@ _SELECTED = (
     (Referral.taken_by, "text"),
 )
 assert len(_SELECTED) == len(EXPORT_COLUMNS)
-
-
-def uk_days(first: date, last: date) -> tuple[datetime, datetime]:
-    """The instants (UTC) bounding UK local days `first` to `last` inclusive: from `first` 00:00
-    UK time up to, not including, 00:00 UK time on the day after `last` (GMT or BST as each date
-    says; the clocks never change at midnight in the UK).
-
-    Raises:
-        OverflowError: `last` is the last date Python can hold.
-    """
-    start = datetime.combine(first, time(0), tzinfo=LONDON)
-    end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=LONDON)
-    return start.astimezone(UTC), end.astimezone(UTC)
 
 
 def safe_text(value: str) -> str:

@@ -146,6 +146,8 @@ class Referral(SQLModel, table=True):
     records_reviewed: list | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     call_record: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     """The whole call as typed, field by field: what was asked and answered."""
+    breach_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    """Why the first response came after the due time, given when it was recorded."""
 
     __table_args__ = (
         # The queue: open referrals by due time. A composite index, because SQLite ignores a

@@ -43,6 +43,7 @@ def review_rows(*, session: Session, now: datetime, days: int = 7) -> list[Super
             Referral.close_outcome,
             Referral.gp_updated,
             Referral.due_at,
+            Referral.breach_reason,
         )
         .join(Locality, col(Locality.id) == col(Referral.locality_id), isouter=True)
         .where(

@@ -16,7 +16,7 @@ from textual.widgets import Footer, Static
 
 from screens.action_modal import ActionAnswer, ActionModal
 from screens.widgets.desk_header import DeskHeader
-from spr_desk.due import format_time_left, time_left
+from spr_desk.due import format_time_left, is_breached, time_left
 from spr_desk.lifecycle import TransitionError, transition
 from spr_desk.nhs_number import format_nhs_number
 from spr_desk.uktime import short_local
@@ -100,8 +100,19 @@ class ReferralScreen(Screen[None]):
         self._move(Status.ALLOCATED, team=answer.choice)
 
     def action_respond(self) -> None:
-        if self._allowed(Status.RESPONDED):
-            self._move(Status.RESPONDED)
+        if not self._allowed(Status.RESPONDED) or self.detail is None:
+            return
+        due = self.detail.summary.due_at
+        if due is not None and is_breached(self.desk.now(), due):
+            # The time is fixed as breached now; the supervisor sees the reason beside it.
+            modal = ActionModal(
+                "The first response is after the due time: why?",
+                reason="Reason (for the supervisor's review)",
+                reason_required=True,
+            )
+            self._ask(modal, lambda answer: self._move(Status.RESPONDED, reason=answer.reason))
+            return
+        self._move(Status.RESPONDED)
 
     def action_start_service(self) -> None:
         if self._allowed(Status.IN_SERVICE):

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+from datetime import date, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from platformdirs import user_data_path
 from rich import box
 from rich.table import Table
 from rich.text import Text
@@ -12,12 +16,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, ProgressBar, Static
 
 from screens.flag_modal import FlagAnswer, FlagModal
 from screens.widgets.desk_header import DeskHeader
 from spr_desk.supervision import Review, hour_chart, percent
-from spr_desk.uktime import short_local
+from spr_desk.uktime import as_local, short_local, uk_days
 from spr_desk.vocabulary import Lead, Response, label
 
 if TYPE_CHECKING:
@@ -104,7 +108,7 @@ def outcomes_text(review: Review) -> Text:
 def breaches_table(review: Review) -> Table | Text:
     if not review.breaches:
         return Text.assemble(("Breaches", "bold"), "\nNone.")
-    table = _table("Breaches", "Reference", "Response", "Due", "State")
+    table = _table("Breaches", "Reference", "Response", "Due", "State", "Why late")
     # Those still awaiting their first response first: they can still be put right.
     for breach in sorted(review.breaches, key=lambda b: not b.awaiting):
         table.add_row(
@@ -115,6 +119,7 @@ def breaches_table(review: Review) -> Table | Text:
                 "BREACHED, awaiting" if breach.awaiting else "responded late",
                 style=BREACH_STYLE if breach.awaiting else "",
             ),
+            Text(breach.reason or "-"),
         )
     return table
 
@@ -164,12 +169,17 @@ def flags_table(flags: list[FlagRow]) -> Table | Text:
     return table
 
 
+EXPORT_DAYS = 7
+"""The export from this screen covers today and the six UK days before it."""
+
+
 class SupervisorScreen(Screen[None]):
     """Figures for the supervisor, read in a worker; `f` flags a referral for review."""
 
     CSS_PATH = "supervisor.tcss"
     BINDINGS = [
         Binding("f", "flag", "Flag for review", tooltip="Flag a referral for review"),
+        Binding("e", "export", "Export CSV", tooltip="Write the last 7 days' referrals to CSV"),
         Binding("r", "refresh", "Refresh", tooltip="Read the figures again now"),
         Binding("escape", "back", "Back"),
     ]
@@ -178,12 +188,14 @@ class SupervisorScreen(Screen[None]):
         super().__init__()
         self.desk = desk
         self.review: Review | None = None
+        self.last_export: tuple[Path, int] | None = None
         self.flags: list[FlagRow] = []
 
     def compose(self) -> ComposeResult:
         yield DeskHeader()
         with VerticalScroll(id="supervisor-body"):
             yield Static("Loading the figures...", id="supervisor-summary")
+            yield ProgressBar(id="export-progress", show_eta=False)
             yield Static("", id="supervisor-met", classes="section")
             yield Static("", id="supervisor-outcomes", classes="section")
             yield Static("", id="supervisor-breaches", classes="section")
@@ -232,6 +244,48 @@ class SupervisorScreen(Screen[None]):
         }
         for selector, renderable in sections.items():
             self.query_one(selector, Static).update(renderable)
+
+    # export -----------------------------------------------------------------------------------
+
+    def action_export(self) -> None:
+        """The last seven UK days to a CSV file in the desk's data folder, with progress."""
+        last = as_local(self.desk.now()).date()
+        first = last - timedelta(days=EXPORT_DAYS - 1)
+        folder = user_data_path("spr-desk", appauthor=False) / "exports"
+        path = folder / f"referrals-{first.isoformat()}-to-{last.isoformat()}.csv"
+        bar = self.query_one("#export-progress", ProgressBar)
+        bar.update(total=None, progress=0)
+        bar.add_class("-shown")
+        self._export(first, last, path)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="supervisor-export")
+    def _export(self, first: date, last: date, path: Path) -> None:
+        start, end = uk_days(first, last)
+        bar = self.query_one("#export-progress", ProgressBar)
+        try:
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            # Owner-only: the file holds patient details.
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
+                count = self.desk.export_referrals(
+                    start,
+                    end,
+                    handle,
+                    on_progress=lambda done: self.app.call_from_thread(bar.update, progress=done),
+                )
+        except Exception as error:  # noqa: BLE001 - said on screen, the app keeps running
+            self.app.call_from_thread(
+                self.notify,
+                f"Export failed ({type(error).__name__}).",
+                severity="error",
+                markup=False,
+            )
+            return
+        self.last_export = (path, count)
+        self.app.call_from_thread(bar.update, total=max(count, 1), progress=max(count, 1))
+        self.app.call_from_thread(
+            self.notify, f"Wrote {count} referrals to {path}", markup=False, timeout=15
+        )
 
     def action_flag(self) -> None:
         self.app.push_screen(FlagModal(), self._flag_answered)

@@ -218,7 +218,7 @@ def run_export(url: str | None, first: str, last: str, output: str | None) -> in
     if days[0] > days[1]:
         return _fail(f"--from {days[0]} is after --to {days[1]}", 2)
 
-    from db.export import uk_days
+    from spr_desk.uktime import uk_days
 
     try:
         start, end = uk_days(days[0], days[1])

@@ -50,6 +50,7 @@ class SupervisionRow:
     close_outcome: str | None = None
     gp_updated: bool = False
     due_at: datetime | None = None
+    breach_reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +60,8 @@ class Breach:
     due_at: datetime | None
     awaiting: bool
     """True: still awaiting its first response and past due now; False: responded late."""
+    reason: str = ""
+    """Why it was late, as given when the response was recorded."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +120,9 @@ def is_override(row: SupervisionRow) -> bool:
 
 def breach_of(row: SupervisionRow, now: datetime) -> Breach | None:
     if row.response_met is False:
-        return Breach(row.reference, row.response, row.due_at, awaiting=False)
+        return Breach(
+            row.reference, row.response, row.due_at, awaiting=False, reason=row.breach_reason or ""
+        )
     if row.status in _AWAITING and row.due_at is not None and is_breached(now, row.due_at):
         return Breach(row.reference, row.response, row.due_at, awaiting=True)
     return None

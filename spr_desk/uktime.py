@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 LONDON = ZoneInfo("Europe/London")
@@ -33,3 +33,16 @@ def parse_local(text: str) -> datetime:
 def short_local(moment: datetime) -> str:
     """`Mon 02 Mar 17:05`: how a due time reads on the desk."""
     return as_local(moment).strftime("%a %d %b %H:%M")
+
+
+def uk_days(first: date, last: date) -> tuple[datetime, datetime]:
+    """The instants (UTC) bounding UK local days `first` to `last` inclusive: from `first` 00:00
+    UK time up to, not including, 00:00 UK time on the day after `last` (GMT or BST as each date
+    says; the clocks never change at midnight in the UK).
+
+    Raises:
+        OverflowError: `last` is the last date Python can hold.
+    """
+    start = datetime.combine(first, time(0), tzinfo=LONDON)
+    end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=LONDON)
+    return start.astimezone(UTC), end.astimezone(UTC)

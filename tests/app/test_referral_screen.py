@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from sqlmodel import Session, select
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
 from db.desk import DeskService
+from db.models import Referral
 from screens.action_modal import ActionModal
 from screens.queue import QueueScreen
 from screens.referral import ReferralScreen
@@ -164,3 +167,32 @@ async def test_cancelling_needs_a_reason(sqlite_desk: DeskService, reason: str) 
         assert (summary.status, summary.status_reason) == (Status.CANCELLED, reason)
     else:
         assert summary.status is Status.RECORDED
+
+
+async def test_a_late_first_response_asks_why_and_the_supervisor_sees_the_reason(
+    sqlite_desk: DeskService,
+) -> None:
+    form = CallForm.from_dict({**ETHEL, "red_flags_cleared": True})
+    four_hours_ago = sqlite_desk.now() - timedelta(hours=4)  # Rapid: due an hour ago
+    call = referral_from(form, four_hours_ago, as_local(four_hours_ago).date())
+    reference = sqlite_desk.record_referral(call, by="h").reference
+    sqlite_desk.move(reference, Status.ALLOCATED, by="h", team="ACHT Night Team")
+    app = SprDeskApp(sqlite_desk, user="nurse2")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_referral(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, ActionModal)
+        await pilot.press("enter")  # no reason: refused, still asking
+        await settle(pilot)
+        assert isinstance(app.screen, ActionModal)
+        await pilot.press(*"Crew delayed at a fall", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ReferralScreen)
+    summary = sqlite_desk.summary(reference)
+    assert (summary.status, summary.response_met) == (Status.RESPONDED, False)
+    with Session(sqlite_desk.engine) as session:
+        row = session.exec(select(Referral).where(Referral.reference == reference)).one()
+    assert row.breach_reason == "Crew delayed at a fall"
+    [breach] = [b for b in sqlite_desk.review().breaches if b.reference == reference]
+    assert (breach.awaiting, breach.reason) == (False, "Crew delayed at a fall")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import csv
 import io
+import stat
 from typing import Any
 
 import pytest
 from rich.console import Console
 from textual.pilot import Pilot
-from textual.widgets import Input, Static
+from textual.widgets import Input, ProgressBar, Static
 
 from db.desk import DeskService
 from screens.flag_modal import FlagModal
@@ -118,3 +120,25 @@ def test_supervisor_view_snapshot(
         await open_supervisor(pilot, sqlite_demo_desk)
 
     assert snap_compare(SprDeskApp(sqlite_demo_desk), terminal_size=size, run_before=opened)
+
+
+async def test_export_from_the_supervisor_view_writes_the_weeks_csv_with_progress(
+    sqlite_demo_desk: DeskService,
+) -> None:
+    app = SprDeskApp(sqlite_demo_desk)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_supervisor(pilot, sqlite_demo_desk)
+        await pilot.press("e")
+        await settle(pilot)
+        await settle(pilot)
+        assert screen.last_export is not None
+        path, count = screen.last_export
+        bar = screen.query_one("#export-progress", ProgressBar)
+        assert bar.has_class("-shown") and bar.percentage == 1
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == count > 100
+    open_references = {row.reference for row in sqlite_demo_desk.open_queue()}
+    assert {row["reference"] for row in rows} & open_references
+    assert all(row["nhs_number"].startswith("999") for row in rows if row["nhs_number"])

@@ -13,10 +13,11 @@ from sqlmodel import Session, col, select
 
 from db import export
 from db.desk import DeskService
-from db.export import EXPORT_COLUMNS, safe_text, uk_days, write_csv
+from db.export import EXPORT_COLUMNS, safe_text, write_csv
 from db.models import Locality, Patient, Referral, Referrer
 from spr_desk.facts import parse_facts
 from spr_desk.referral import NewReferral, PatientDetails, ReferrerDetails
+from spr_desk.uktime import uk_days
 from spr_desk.vocabulary import ReferrerRole
 
 # Where each column comes from, when it is not the referral's own attribute of that name.
