@@ -20,19 +20,19 @@ from spr_desk.due import format_time_left, is_breached, time_left
 from spr_desk.lifecycle import TransitionError, transition
 from spr_desk.nhs_number import format_nhs_number
 from spr_desk.uktime import short_local
-from spr_desk.vocabulary import CloseOutcome, Lead, Pathway, Response, Setting, Status, label
+from spr_desk.vocabulary import (
+    CloseOutcome,
+    Lead,
+    Pathway,
+    Response,
+    Setting,
+    Status,
+    label,
+    word_for,
+)
 
 if TYPE_CHECKING:
     from db.desk import DeskService, ReferralDetail
-
-
-def _word(value: str | None, enum: Any) -> str:
-    if not value:
-        return "-"
-    try:
-        return label(enum(value))
-    except ValueError:
-        return value
 
 
 class ReferralScreen(Screen[None]):
@@ -53,6 +53,7 @@ class ReferralScreen(Screen[None]):
         self.reference = reference
         self.by = by
         self.detail: ReferralDetail | None = None
+        self.teams: list[str] = []
 
     def compose(self) -> ComposeResult:
         yield DeskHeader()
@@ -68,6 +69,8 @@ class ReferralScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="referral")
     def _load(self) -> None:
         detail = self.desk.detail(self.reference)
+        if not self.teams:
+            self.teams = self.desk.team_names()  # read here, not on the key press that needs it
         self.app.call_from_thread(self._show, detail)
 
     def _show(self, detail: ReferralDetail) -> None:
@@ -93,7 +96,7 @@ class ReferralScreen(Screen[None]):
     def action_allocate(self) -> None:
         if not self._allowed(Status.ALLOCATED):
             return
-        teams = [(name, name) for name in self.desk.team_names()]
+        teams = [(name, name) for name in self.teams]
         self._ask(ActionModal("Allocate to a team", choices=teams), self._allocate)
 
     def _allocate(self, answer: ActionAnswer) -> None:
@@ -227,15 +230,18 @@ def _main_table(detail: ReferralDetail, now: Any) -> Table:
                 f"{left} left" if not left.startswith("-") else f"{left[1:]} over: BREACHED"
             )
             row("Due", f"{short_local(summary.due_at)} ({left_words})")
-    row("Response / lead", f"{_word(summary.response, Response)} / {_word(summary.lead, Lead)}")
-    matrix = f"{_word(summary.rec_response, Response)} / {_word(summary.rec_lead, Lead)}"
+    row(
+        "Response / lead",
+        f"{word_for(summary.response, Response)} / {word_for(summary.lead, Lead)}",
+    )
+    matrix = f"{word_for(summary.rec_response, Response)} / {word_for(summary.rec_lead, Lead)}"
     row("Matrix said", f"{summary.rec_outcome}: {matrix}")
     if summary.override_reason:
         row("Override", summary.override_reason)
     row("Allocated to", summary.allocated_team or "-")
     if summary.close_outcome:
         told = "yes" if summary.gp_updated else "NO"
-        row("Outcome", f"{_word(summary.close_outcome, CloseOutcome)}; GP updated: {told}")
+        row("Outcome", f"{word_for(summary.close_outcome, CloseOutcome)}; GP updated: {told}")
     patient = detail.patient
     if patient is not None:
         row("Patient", f"{patient.display_name}, NHS {format_nhs_number(patient.nhs_number)}")
@@ -250,8 +256,8 @@ def _main_table(detail: ReferralDetail, now: Any) -> Table:
         who = f"{referrer.name} ({label(referrer.role)}), {referrer.organisation}"
         row("Referred by", f"{who}; {referrer.phone}")
     row("Received", f"{short_local(summary.received_at)} by {detail.taken_by}")
-    where = f"at {_word(detail.setting, Setting)}; {detail.locality or '-'}"
-    row("Pathway", f"{_word(detail.pathway, Pathway)}; {where}")
+    where = f"at {word_for(detail.setting, Setting)}; {detail.locality or '-'}"
+    row("Pathway", f"{word_for(detail.pathway, Pathway)}; {where}")
     needs = ", ".join(detail.facts.get("needs", [])) or "-"
     row("Needs", needs.replace("_", " "))
     urgency = ", ".join(detail.facts.get("urgency", [])) or "-"

@@ -22,7 +22,7 @@ from screens.flag_modal import FlagAnswer, FlagModal
 from screens.widgets.desk_header import DeskHeader
 from spr_desk.supervision import Review, hour_chart, percent
 from spr_desk.uktime import as_local, short_local, uk_days
-from spr_desk.vocabulary import Lead, Response, label
+from spr_desk.vocabulary import Lead, Response, cell_words, label, word_for
 
 if TYPE_CHECKING:
     # Types only: importing the database layer here would put SQLAlchemy before the first frame.
@@ -32,19 +32,6 @@ if TYPE_CHECKING:
 CHART_WIDTH = 40
 """Characters of one hour-chart line: `08 ` + bar + count."""
 BREACH_STYLE = "bold #d55e00"  # Okabe-Ito vermilion, with the word BREACHED beside it
-
-
-def _word(value: str | None, enum: Any) -> str:
-    if not value:
-        return "-"
-    try:
-        return label(enum(value))
-    except ValueError:
-        return value
-
-
-def _cell(response: str | None, lead: str | None) -> str:
-    return f"{_word(response, Response)}/{_word(lead, Lead)}"
 
 
 def _table(title: str, *columns: str) -> Table:
@@ -113,7 +100,7 @@ def breaches_table(review: Review) -> Table | Text:
     for breach in sorted(review.breaches, key=lambda b: not b.awaiting):
         table.add_row(
             Text(breach.reference),
-            Text(_word(breach.response, Response)),
+            Text(word_for(breach.response, Response)),
             Text(short_local(breach.due_at) if breach.due_at else "-"),
             Text(
                 "BREACHED, awaiting" if breach.awaiting else "responded late",
@@ -131,8 +118,8 @@ def overrides_table(review: Review) -> Table | Text:
     for override in review.overrides:
         table.add_row(
             Text(override.reference),
-            Text(_cell(override.rec_response, override.rec_lead)),
-            Text(_cell(override.response, override.lead)),
+            Text(cell_words(override.rec_response, override.rec_lead)),
+            Text(cell_words(override.response, override.lead)),
             Text(override.reason or "-"),
         )
     return table
@@ -141,7 +128,7 @@ def overrides_table(review: Review) -> Table | Text:
 def queue_tables(review: Review) -> Table:
     by_lead = _table("Open by lead", "Lead", "Open")
     for lead, count in review.queue_by_lead:
-        by_lead.add_row(Text(_word(lead if lead != "-" else None, Lead)), str(count))
+        by_lead.add_row(Text(word_for(lead if lead != "-" else None, Lead)), str(count))
     by_locality = _table("Open by locality", "Locality", "Open")
     for locality, count in review.queue_by_locality:
         by_locality.add_row(Text(locality), str(count))

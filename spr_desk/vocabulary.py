@@ -243,3 +243,19 @@ LABELS: dict[StrEnum, str] = {
 def label(member: StrEnum) -> str:
     """The words a handler reads for a vocabulary member."""
     return LABELS.get(member, member.value.replace("_", " "))
+
+
+def word_for(value: str | None, enum: type[StrEnum]) -> str:
+    """The handler's words for a stored value: `-` when empty, the value itself when it is not
+    (or no longer) in the vocabulary, so an old row still shows what it holds."""
+    if not value:
+        return "-"
+    try:
+        return label(enum(value))
+    except ValueError:
+        return value
+
+
+def cell_words(response: str | None, lead: str | None) -> str:
+    """`Rapid/Nurse`: a matrix cell as the board and the supervisor show it."""
+    return f"{word_for(response, Response)}/{word_for(lead, Lead)}"

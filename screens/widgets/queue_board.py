@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from rich.segment import Segment
 from rich.style import Style
@@ -24,7 +23,7 @@ from textual.strip import Strip
 from spr_desk.due import DueState, format_time_left, time_left
 from spr_desk.queue_view import QueueLine, state_of
 from spr_desk.uktime import as_local
-from spr_desk.vocabulary import Lead, Response, Status, label
+from spr_desk.vocabulary import Status, cell_words, word_for
 
 COLUMNS: tuple[tuple[str, int], ...] = (
     ("Left", 8),
@@ -53,15 +52,6 @@ STATE_STYLES: dict[DueState, Style] = {
 }
 
 
-def _word(value: str | None, enum: Any) -> str:
-    if not value:
-        return "-"
-    try:
-        return label(enum(value))
-    except ValueError:
-        return value
-
-
 def due_words(due: datetime | None, now: datetime) -> str:
     """`13:24` today, `Tue 09:31` within a week, `02 Dec 09:31` beyond."""
     if due is None:
@@ -86,8 +76,8 @@ def row_cells(row: QueueLine, now: datetime) -> list[tuple[str, Style]]:
         *countdown,
         (row.reference, Style()),
         (row.patient_name, Style()),
-        (f"{_word(row.response, Response)}/{_word(row.lead, Lead)}", Style()),
-        (_word(row.status, Status), Style()),
+        (cell_words(row.response, row.lead), Style()),
+        (word_for(row.status, Status), Style()),
         (due_words(row.due_at, now), Style()),
         (row.locality, Style()),
     ]
