@@ -22,7 +22,7 @@ from db.models import Locality, Patient, Referral, Referrer, Team
 from db.referrals import PatientHistory, QueueRow
 from db.supervision import FlagRow
 from spr_desk.facts import FieldError
-from spr_desk.matrix import ALL_AVAILABLE, Availability, Recommendation, recommend
+from spr_desk.matrix import ALL_AVAILABLE, Availability
 from spr_desk.referral import NewReferral, PatientDetails, RedirectedCall, ReferrerDetails
 from spr_desk.rules import Rules, default_rules
 from spr_desk.supervision import Review
@@ -147,12 +147,6 @@ class DeskService:
             return referrals.change_marker(session=session)
 
     # recording a call -----------------------------------------------------------------------
-
-    def recommend_for(
-        self, call: NewReferral, availability: Availability = ALL_AVAILABLE
-    ) -> Recommendation:
-        """What the matrix says for a call as it stands (the triage screen's live panel)."""
-        return recommend(call.facts, availability, call.received_at, self.rules)
 
     def record_referral(
         self, call: NewReferral, *, by: str, availability: Availability = ALL_AVAILABLE

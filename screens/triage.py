@@ -115,6 +115,8 @@ class TriageScreen(Screen[None]):
         else:
             self.draft_key, self.form = draft
         self.revision = 0
+        # Read once when the call opens: recomputing the matrix on every key must not query.
+        self.availability = desk.availability_now()
         self.history: PatientHistory | None = None
         self.recommendation: Recommendation | None = None
         self._filling = False
@@ -213,10 +215,10 @@ class TriageScreen(Screen[None]):
     def _show_error(self, name: str, message: str | None) -> None:
         # Answers gathered from several lists are reported at the first of them.
         name = {"needs": "needs_clinical", "urgency": "urgency_hours"}.get(name, name)
-        for field in self.query(Field):
-            if field.query(f"#{name}"):
-                field.show_error(message)
-                return
+        controls = self.query(f"#{name}")
+        field = controls.first().parent if controls else None
+        if isinstance(field, Field):
+            field.show_error(message)
 
     def _show_age(self) -> None:
         field = self.query_one("#date_of_birth").parent
@@ -298,7 +300,7 @@ class TriageScreen(Screen[None]):
     # the recommendation -----------------------------------------------------------------------
 
     def _refresh_recommendation(self) -> None:
-        availability = self.desk.availability_now()
+        availability = self.availability
         facts = facts_so_far(self.form)
         today = as_local(self.desk.now()).date()
         self.recommendation = (
@@ -320,7 +322,7 @@ class TriageScreen(Screen[None]):
             due_at(self.received_at, chosen[0], self.desk.rules.due_hours) if chosen else None
         )
         self.query_one(RecommendationPanel).show(
-            self.recommendation, self.desk.availability_now(), chosen, chosen_due
+            self.recommendation, self.availability, chosen, chosen_due
         )
 
     def _chosen(self) -> tuple[Response, Lead] | None:
@@ -522,9 +524,7 @@ class TriageScreen(Screen[None]):
     @work(thread=True, exit_on_error=False, group="record")
     def _record(self, call: Any) -> None:
         try:
-            recorded = self.desk.record_referral(
-                call, by=self.by, availability=self.desk.availability_now()
-            )
+            recorded = self.desk.record_referral(call, by=self.by, availability=self.availability)
             self.desk.finish_draft(self.draft_key, state="recorded")
         except Exception as error:  # noqa: BLE001 - said on screen; the call stays
             self.app.call_from_thread(self._save_failed, error)
