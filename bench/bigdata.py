@@ -114,7 +114,7 @@ def build_database(
     seed: int = 7,
     now: datetime | None = None,
     progress: Callable[[int], None] | None = None,
-) -> None:
+) -> BuildReport:
     """Migrate `url` and add `closed` finished referrals and `open_` open ones.
 
     Finished ones (closed, with some cancelled and redirected) are spread over the five years
@@ -123,20 +123,8 @@ def build_database(
     "recorded" audit event per referral. Adds to what is there (ids, references and counters
     continue), so it can top up a database; the same seed on an empty database gives the same
     rows. `progress` is called with the number of referrals written so far, after each batch.
+    Returns what it wrote and how long it took.
     """
-    load(url, closed=closed, open_=open_, seed=seed, now=now, progress=progress)
-
-
-def load(
-    url: str,
-    *,
-    closed: int,
-    open_: int,
-    seed: int = 7,
-    now: datetime | None = None,
-    progress: Callable[[int], None] | None = None,
-) -> BuildReport:
-    """`build_database`, returning what it wrote and how long it took."""
     if closed < 0 or open_ < 0:
         raise ValueError("closed and open_ are counts: zero or more")
     started = time.perf_counter()
@@ -595,7 +583,9 @@ def main(argv: list[str] | None = None) -> None:
             last[0] = now
             print(f"  {done:>10,} referrals  {now - started:6.1f} s", flush=True)
 
-    report = load(args.db, closed=args.closed, open_=args.open_, seed=args.seed, progress=progress)
+    report = build_database(
+        args.db, closed=args.closed, open_=args.open_, seed=args.seed, progress=progress
+    )
     engine = make_engine(args.db)
     where = describe(engine)
     engine.dispose()
