@@ -21,6 +21,14 @@ NEED_LIST_OF = {
 }
 
 
+async def settle(pilot: Pilot[Any]) -> None:
+    """Let the screen settle: pending messages, then every worker (database reads and
+    writes run in threads), then the repaint they cause."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 def screen(pilot: Pilot[Any]) -> TriageScreen:
     current = pilot.app.screen
     assert isinstance(current, TriageScreen), type(current).__name__

@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from textual.pilot import Pilot
+from call_script import settle
 from textual.widgets import Select, Static
 
 from db.desk import DeskService
@@ -19,12 +19,6 @@ from spr_desk.referral import NewReferral, PatientDetails, ReferrerDetails
 from spr_desk.vocabulary import ReferrerRole
 
 SIZE = (120, 40)
-
-
-async def settle(app: SprDeskApp, pilot: Pilot[Any]) -> None:
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def board(app: SprDeskApp) -> QueueBoard:
@@ -59,7 +53,7 @@ async def test_the_app_opens_on_the_queue_with_every_open_referral(
     assert len(expected) > 50
     app = SprDeskApp(sqlite_demo_desk)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         queue = board(app)
         assert [row.reference for row in queue.rows] == [row.reference for row in expected]
         summary = str(app.screen.query_one("#queue-summary", Static).render())
@@ -71,7 +65,7 @@ async def test_the_app_opens_on_the_queue_with_every_open_referral(
         marked = [line for line in screen_text(queue).splitlines() if line.lstrip().startswith("▶")]
         assert len(marked) == 1 and expected[2].reference in marked[0]
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, ReferralScreen)
         assert app.screen.reference == expected[2].reference
 
@@ -81,15 +75,15 @@ async def test_another_desks_new_referral_appears_without_a_key_press(
 ) -> None:
     app = SprDeskApp(sqlite_demo_desk)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         before = len(board(app).rows)
         # Another desk (another service on the same database) records a call.
         other = DeskService(sqlite_demo_desk.engine, clock=sqlite_demo_desk.clock)
         reference = other.record_referral(call(other, "Ada", "Lovelace"), by="desk2").reference
         assert isinstance(app.screen, QueueScreen)
         app.screen._poll()  # the 2-second poll, run now rather than waited for
-        await settle(app, pilot)
-        await settle(app, pilot)
+        await settle(pilot)
+        await settle(pilot)
         assert len(board(app).rows) == before + 1
         assert reference in [row.reference for row in board(app).rows]
 
@@ -114,10 +108,10 @@ async def test_search_finds_by_name_nhs_number_or_reference(
     )
     app = SprDeskApp(sqlite_desk)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         assert len(board(app).rows) == 2
         await pilot.press("slash", *search, "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         names = [row.patient_name for row in board(app).rows]
         references = [row.reference for row in board(app).rows]
         if expect is None:
@@ -133,15 +127,15 @@ async def test_filters_narrow_the_queue_by_locality_and_lead(
     everything = sqlite_demo_desk.open_queue()
     app = SprDeskApp(sqlite_demo_desk)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         app.screen.query_one("#filter-locality", Select).value = "Thame"
         app.screen.query_one("#filter-lead", Select).value = "nurse"
-        await settle(app, pilot)
+        await settle(pilot)
         shown = board(app).rows
         expected = [r for r in everything if r.locality == "Thame" and r.lead == "nurse"]
         assert expected and [r.reference for r in shown] == [r.reference for r in expected]
         app.screen.query_one("#filter-lead", Select).clear()
-        await settle(app, pilot)
+        await settle(pilot)
         assert len(board(app).rows) == sum(r.locality == "Thame" for r in everything)
 
 
@@ -153,12 +147,12 @@ async def test_the_countdown_turns_due_soon_then_breached_as_the_clock_moves(
     desk.record_referral(call(desk, "Ada", "Lovelace", minutes_ago=0), by="h")  # rapid: 3 h
     app = SprDeskApp(desk)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         assert "due " in screen_text(board(app)).splitlines()[1]
         for hours, word in ((2.5, "DUE SOON"), (3.2, "BREACHED")):
             clock["now"] = sqlite_desk.now() + timedelta(hours=hours)
             app.screen._tick()  # the 30-second countdown tick, run now
-            await settle(app, pilot)
+            await settle(pilot)
             line = screen_text(board(app)).splitlines()[1]
             assert word in line, line
         assert "1 breached" in str(app.screen.query_one("#queue-summary", Static).render())
@@ -170,7 +164,7 @@ async def test_markup_typed_into_a_name_is_shown_literally(sqlite_desk: DeskServ
     )
     app = SprDeskApp(sqlite_desk)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         assert board(app).rows[0].patient_name == "[BOLD RED]X[/], [link=http://x]y[/link]"
         # The column is 19 cells wide: the name is cut (…), but what shows is what was typed.
         assert "[BOLD RED]X[/], […" in screen_text(board(app))
@@ -181,7 +175,7 @@ async def test_started_as_the_command_starts_it_the_desk_opens_behind_the_first_
 ) -> None:
     app = SprDeskApp(lambda: sqlite_demo_desk)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.desk is sqlite_demo_desk
         assert len(board(app).rows) == len(sqlite_demo_desk.open_queue())
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from call_script import settle
 from sqlmodel import Session, select
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
@@ -28,12 +29,6 @@ def record_ethel(desk: DeskService) -> str:
     form = CallForm.from_dict({**ETHEL, "red_flags_cleared": True})
     call = referral_from(form, desk.now(), as_local(desk.now()).date())
     return desk.record_referral(call, by="handler1").reference
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def open_referral(pilot: Pilot[Any]) -> ReferralScreen:

@@ -6,16 +6,13 @@ Review `snapshot_report.html` before accepting a change with `--snapshot-update`
 from __future__ import annotations
 
 import pytest
+from call_script import settle
 from textual.pilot import Pilot
 
 from db.desk import DeskService
 from spr_desk.app import SprDeskApp
 
-
-async def queue_loaded(pilot: Pilot[None]) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+queue_loaded = settle
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])

@@ -8,6 +8,7 @@ import stat
 from typing import Any
 
 import pytest
+from call_script import settle
 from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Input, ProgressBar, Static
@@ -18,12 +19,6 @@ from screens.supervisor import SupervisorScreen
 from spr_desk.app import SprDeskApp
 
 SIZE = (120, 40)
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def open_supervisor(pilot: Pilot[Any], desk: DeskService) -> SupervisorScreen:

@@ -6,7 +6,7 @@ import sqlite3
 from datetime import timedelta
 
 import pytest
-from call_script import ETHEL, REG, check, choose, screen, take_call, tick, type_into
+from call_script import ETHEL, REG, check, choose, screen, settle, take_call, tick, type_into
 from sqlmodel import Session, select
 from textual.widgets import Input, Static
 
@@ -22,12 +22,6 @@ from screens.widgets.matrix_grid import MatrixGrid
 from spr_desk.app import SprDeskApp
 
 SIZE = (120, 40)
-
-
-async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def start_call(pilot) -> TriageScreen:  # type: ignore[no-untyped-def]

@@ -9,19 +9,13 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
-from call_script import ETHEL, fill, tick
+from call_script import ETHEL, fill, settle, tick
 from textual.pilot import Pilot
 
 from db.desk import DeskService
 from spr_desk.app import SprDeskApp
 
 SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def steps(*actions: Callable[[Pilot[Any]], Awaitable[None]]) -> Callable[[Pilot[Any]], Any]:
