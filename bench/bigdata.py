@@ -45,6 +45,7 @@ from spr_desk.demo import (
 )
 from spr_desk.matrix import ALL_AVAILABLE, recommend
 from spr_desk.nhs_number import check_digit
+from spr_desk.queue_view import queue_band
 from spr_desk.reference_data import LOCALITIES
 from spr_desk.rules import default_rules
 from spr_desk.uktime import LONDON, short_local
@@ -490,6 +491,7 @@ class _Loader:
                     "override_reason": "",
                     "due_at": due,
                     "status": status,
+                    "queue_band": queue_band(status),
                     "allocated_team_id": team_id,
                     "allocated_staff_id": None,
                     "responded_at": responded_at,

@@ -16,6 +16,7 @@ from spr_desk.facts import check_facts
 from spr_desk.lifecycle import change_lead as check_lead_change
 from spr_desk.lifecycle import transition
 from spr_desk.matrix import Availability, Recommendation, emergency_advice, recommend
+from spr_desk.queue_view import queue_band
 from spr_desk.referral import Decision, NewReferral, RedirectedCall, decide, initial_status
 from spr_desk.rules import Rules
 from spr_desk.uktime import as_local
@@ -88,6 +89,7 @@ def record_referral(
         override_reason=decision.override_reason,
         due_at=due,
         status=status.value,
+        queue_band=queue_band(status),
         status_reason=recommendation.reasons[0] if status is Status.REDIRECTED else "",
         notes=call.notes,
         is_demo=call.is_demo,
@@ -137,6 +139,7 @@ def record_redirect(
         rec_outcome=advice.outcome.value,
         rec_reasons=list(advice.reasons),
         status=Status.REDIRECTED.value,
+        queue_band=queue_band(Status.REDIRECTED),
         status_reason=advice.reasons[0],
         notes=call.notes,
         updated_at=now,
@@ -186,6 +189,7 @@ def move(
         row.closed_at = now
         row.gp_updated = bool(gp_updated)
     row.status = target.value
+    row.queue_band = queue_band(target)
     row.status_reason = reason.strip()
     _changed(session, row, f"status:{target.value}", by, now, before, reason.strip())
 

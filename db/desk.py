@@ -19,10 +19,11 @@ from db.actions import DeskError, RecordedReferral
 from db.audit import AuditEntry
 from db.drafts import DraftRow
 from db.models import Locality, Patient, Referral, Referrer, Team
-from db.referrals import PatientHistory, QueueRow
+from db.referrals import PatientHistory, QueuePage, QueueRow
 from db.supervision import FlagRow
 from spr_desk.facts import FieldError
 from spr_desk.matrix import ALL_AVAILABLE, Availability
+from spr_desk.queue_view import EVERYTHING, QueueFilter
 from spr_desk.referral import NewReferral, PatientDetails, RedirectedCall, ReferrerDetails
 from spr_desk.rules import Rules, default_rules
 from spr_desk.supervision import Review
@@ -122,9 +123,17 @@ class DeskService:
 
     # the queue ------------------------------------------------------------------------------
 
-    def open_queue(self, limit: int | None = None) -> list[QueueRow]:
+    def open_queue(self, wanted: QueueFilter = EVERYTHING) -> list[QueueRow]:
+        """Every open referral matching `wanted`, in queue order (for handover and export)."""
         with self._read() as session:
-            return referrals.open_queue(session=session, limit=limit)
+            return referrals.queue_rows(session=session, wanted=wanted)
+
+    def queue_page(self, wanted: QueueFilter, offset: int, limit: int) -> QueuePage:
+        """One window of the queue and its counts, read together in one transaction."""
+        with self._read() as session:
+            return referrals.queue_page(
+                session=session, wanted=wanted, offset=offset, limit=limit, now=self.now()
+            )
 
     # what a call looks up -------------------------------------------------------------------
 

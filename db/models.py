@@ -128,6 +128,8 @@ class Referral(SQLModel, table=True):
     override_reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     due_at: datetime | None = None
     status: str = Field(max_length=20)
+    queue_band: int | None = Field(default=None, sa_column_kwargs={"autoincrement": False})
+    """`spr_desk.queue_view.queue_band(status)`, set with the status: the queue's sort order."""
     allocated_team_id: int | None = Field(default=None, foreign_key="team.id")
     allocated_staff_id: int | None = Field(default=None, foreign_key="staff_member.id")
     responded_at: datetime | None = None
@@ -153,6 +155,9 @@ class Referral(SQLModel, table=True):
         # The queue: open referrals by due time. A composite index, because SQLite ignores a
         # partial one when the status list is a bound parameter (STACK.md 2c).
         Index("ix_referral_status_due", "status", "due_at"),
+        # The queue board's order (awaiting a response first, then by due time): walked a page
+        # at a time, so a page costs the same however long the queue is. Closed rows are NULL.
+        Index("ix_referral_queue", "queue_band", "due_at", "id"),
         Index("ix_referral_received", "received_at"),
     )
 

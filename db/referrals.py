@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import case, func
+from sqlalchemy import and_, case, func, or_
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from db.models import AuditEvent, Locality, Patient, ReferenceCounter, Referral, Referrer
-from spr_desk.lifecycle import AWAITING_RESPONSE, OPEN_STATUSES
+from spr_desk.lifecycle import OPEN_STATUSES
+from spr_desk.queue_view import EVERYTHING, QueueFilter, search_digits
 from spr_desk.reference import format_reference
 from spr_desk.referral import PatientDetails, ReferrerDetails
 from spr_desk.vocabulary import ReferrerRole
-
-_AWAITING = [status.value for status in AWAITING_RESPONSE]
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,61 +104,132 @@ def get_by_reference(
     return session.exec(query).first()
 
 
-def open_queue(*, session: Session, limit: int | None = None) -> list[QueueRow]:
-    """Open referrals, soonest due first, with only the columns the board shows."""
-    query = (
-        select(
-            Referral.reference,
-            Referral.received_at,
-            Referral.due_at,
-            Referral.status,
-            Referral.response,
-            Referral.lead,
-            Patient.family_name,
-            Patient.given_name,
-            Locality.name,
-            Referral.pathway,
-            Patient.nhs_number,
-        )
-        .join(Patient, col(Patient.id) == col(Referral.patient_id), isouter=True)
-        .join(Locality, col(Locality.id) == col(Referral.locality_id), isouter=True)
-        .where(col(Referral.status).in_([status.value for status in OPEN_STATUSES]))
-        # Those still awaiting their first response come first: their due time can still breach.
-        .order_by(
-            case((col(Referral.status).in_(_AWAITING), 0), else_=1),
-            col(Referral.due_at),
-            col(Referral.id),
-        )
+_QUEUE_COLUMNS = (
+    Referral.reference,
+    Referral.received_at,
+    Referral.due_at,
+    Referral.status,
+    Referral.response,
+    Referral.lead,
+    Patient.family_name,
+    Patient.given_name,
+    Locality.name,
+    Referral.pathway,
+    Patient.nhs_number,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class QueueCounts:
+    """How many open referrals match the filter, how many of those await their first response
+    and how many of those have breached; and how many are open in all."""
+
+    matching: int
+    awaiting: int
+    breached: int
+    open: int
+
+
+@dataclass(frozen=True, slots=True)
+class QueuePage:
+    """A window of the queue: `rows` are positions `offset` to `offset + len(rows) - 1`."""
+
+    offset: int
+    rows: list[QueueRow]
+    counts: QueueCounts
+
+
+def _narrowed(query: Select[Any], wanted: QueueFilter) -> Select[Any]:
+    """The filter and search as SQL, with the patient and locality joined for them."""
+    query = query.join(Patient, col(Patient.id) == col(Referral.patient_id), isouter=True).join(
+        Locality, col(Locality.id) == col(Referral.locality_id), isouter=True
     )
+    exact = {
+        "status": Referral.status,
+        "response": Referral.response,
+        "lead": Referral.lead,
+        "pathway": Referral.pathway,
+        "locality": Locality.name,
+    }
+    for field, column in exact.items():
+        value = getattr(wanted, field)
+        if value:
+            query = query.where(col(column) == value)
+    text = wanted.text.strip().lower()
+    if text:
+        # What the board shows as the name is "FAMILY, Given"; search that, case-blind.
+        name = func.lower(col(Patient.family_name) + ", " + col(Patient.given_name))
+        found = [
+            func.lower(col(Referral.reference)).contains(text, autoescape=True),
+            name.contains(text, autoescape=True),
+        ]
+        if digits := search_digits(text):
+            found.append(col(Patient.nhs_number).contains(digits, autoescape=True))
+        query = query.where(or_(*found))
+    return query
+
+
+def _queue_row(values: Sequence[Any]) -> QueueRow:
+    reference, received_at, due_at, status, response, lead, family, given, *place = values
+    locality, pathway, nhs_number = place
+    return QueueRow(
+        reference=reference,
+        received_at=received_at,
+        due_at=due_at,
+        status=status,
+        response=response,
+        lead=lead,
+        patient_name=f"{(family or '').upper()}, {given or ''}" if family else "",
+        locality=locality or "",
+        pathway=pathway or "",
+        nhs_number=nhs_number or "",
+    )
+
+
+def queue_rows(
+    *,
+    session: Session,
+    wanted: QueueFilter = EVERYTHING,
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[QueueRow]:
+    """Open referrals in queue order (awaiting a first response first, then soonest due), with
+    only the columns the board shows. The order is the (queue_band, due_at, id) index's, so a
+    page is a walk along the index: its cost does not depend on how long the queue is."""
+    query = _narrowed(
+        select(*_QUEUE_COLUMNS).where(col(Referral.queue_band).is_not(None)), wanted
+    ).order_by(col(Referral.queue_band), col(Referral.due_at), col(Referral.id))
+    if offset:
+        query = query.offset(offset)
     if limit is not None:
         query = query.limit(limit)
-    return [
-        QueueRow(
-            reference=reference,
-            received_at=received_at,
-            due_at=due_at,
-            status=status,
-            response=response,
-            lead=lead,
-            patient_name=f"{(family or '').upper()}, {given or ''}" if family else "",
-            locality=locality or "",
-            pathway=pathway or "",
-            nhs_number=nhs_number or "",
-        )
-        for (
-            reference,
-            received_at,
-            due_at,
-            status,
-            response,
-            lead,
-            family,
-            given,
-            locality,
-            pathway,
-            nhs_number,
-        ) in session.exec(query).all()
-    ]
+    return [_queue_row(values) for values in session.exec(query).all()]
+
+
+def queue_counts(*, session: Session, wanted: QueueFilter, now: datetime) -> QueueCounts:
+    """The board's summary line, counted in SQL from the same index (no row leaves the database)."""
+    awaiting = col(Referral.queue_band) == 0
+    counted = select(
+        func.count(),
+        func.coalesce(func.sum(case((awaiting, 1), else_=0)), 0),
+        func.coalesce(func.sum(case((and_(awaiting, col(Referral.due_at) < now), 1), else_=0)), 0),
+    ).where(col(Referral.queue_band).is_not(None))
+    matching, waiting, breached = session.exec(
+        _narrowed(counted.select_from(Referral), wanted)
+    ).one()
+    total = matching
+    if not wanted.is_empty:
+        total = session.exec(
+            select(func.count()).select_from(Referral).where(col(Referral.queue_band).is_not(None))
+        ).one()
+    return QueueCounts(matching=matching, awaiting=waiting, breached=breached, open=total)
+
+
+def queue_page(
+    *, session: Session, wanted: QueueFilter, offset: int, limit: int, now: datetime
+) -> QueuePage:
+    rows = queue_rows(session=session, wanted=wanted, offset=offset, limit=limit)
+    return QueuePage(offset, rows, queue_counts(session=session, wanted=wanted, now=now))
 
 
 @dataclass(frozen=True, slots=True)

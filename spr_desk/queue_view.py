@@ -1,6 +1,6 @@
-"""What the queue board shows: filtering and searching the open referrals, and each row's words.
+"""What the queue board shows: its order, its filter and search, and each row's countdown state.
 
-Pure: works on any row with the queue's attributes, so the board, tests and benchmarks share it.
+Pure: the database layer turns a `QueueFilter` into SQL, the board asks `state_of` for each row.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Protocol
 
 from spr_desk.due import DueState, due_state
-from spr_desk.lifecycle import AWAITING_RESPONSE
+from spr_desk.lifecycle import AWAITING_RESPONSE, OPEN_STATUSES
 from spr_desk.vocabulary import Status
 
 
@@ -44,18 +44,24 @@ class QueueFilter:
         )
 
 
-def matches(row: QueueLine, wanted: QueueFilter) -> bool:
-    for field in ("locality", "lead", "response", "status", "pathway"):
-        value = getattr(wanted, field)
-        if value and (getattr(row, field) or "") != value:
-            return False
-    text = wanted.text.strip().lower()
-    if not text:
-        return True
+EVERYTHING = QueueFilter()
+"""The whole open queue: no filter, no search."""
+
+
+def queue_band(status: Status | str) -> int | None:
+    """Where a referral sorts in the queue: 0 while its first response is awaited (its due time
+    can still breach), 1 once responded or in service, None once it has left the queue. Stored
+    beside the status so one (band, due_at) index gives the queue's order and pages it."""
+    status = Status(status)
+    if status in AWAITING_RESPONSE:
+        return 0
+    return 1 if status in OPEN_STATUSES else None
+
+
+def search_digits(text: str) -> str:
+    """The digits of a search, when there are enough of them (three) to look for an NHS number."""
     digits = "".join(ch for ch in text if ch.isdigit())
-    if len(digits) >= 3 and digits in row.nhs_number:
-        return True
-    return text in row.reference.lower() or text in row.patient_name.lower()
+    return digits if len(digits) >= 3 else ""
 
 
 def state_of(row: QueueLine, now: datetime) -> DueState | None:

@@ -22,6 +22,7 @@ from db.migrate import (
     upgrade_to_head,
 )
 from db.models import metadata
+from spr_desk.queue_view import queue_band
 
 FIRST_REVISION = "0001_initial"
 
@@ -109,6 +110,10 @@ def test_upgrading_a_database_that_holds_data_keeps_every_row(
         assert connection.execute(select(func.count()).select_from(referral)).scalar_one() == len(
             copied["referral"]
         )
+        # Columns added since are filled in from the old values (0005: the queue band).
+        bands = connection.execute(select(referral.c.status, referral.c.queue_band)).all()
+        assert {status for status, _ in bands} >= {"recorded", "in_service", "closed"}
+        assert all(band == queue_band(status) for status, band in bands)
     source.dispose()
     engine.dispose()
 

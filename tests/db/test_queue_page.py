@@ -1,0 +1,135 @@
+"""The queue read a page at a time: order, filters, search and counts in SQL, on every backend."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event
+from sqlmodel import Session, select
+
+from db.desk import DeskService
+from db.models import Referral
+from db.referrals import QueueRow
+from spr_desk.due import DueState
+from spr_desk.queue_view import EVERYTHING, QueueFilter, queue_band, state_of
+from spr_desk.vocabulary import Status
+
+
+def expected(rows: list[QueueRow], wanted: QueueFilter) -> list[QueueRow]:
+    """The filter's meaning, said plainly in Python: each chosen field equal, and the search
+    text within the reference or the name (case-blind), or its digits within the NHS number."""
+    chosen = {
+        field: getattr(wanted, field)
+        for field in ("status", "response", "lead", "pathway", "locality")
+        if getattr(wanted, field)
+    }
+    search = wanted.text.strip().lower()
+    digits = "".join(ch for ch in search if ch.isdigit())
+
+    def found(row: QueueRow) -> bool:
+        if not search:
+            return True
+        named = search in row.reference.lower() or search in row.patient_name.lower()
+        return named or (len(digits) >= 3 and digits in row.nhs_number)
+
+    return [
+        row
+        for row in rows
+        if all((getattr(row, field) or "") == value for field, value in chosen.items())
+        and found(row)
+    ]
+
+
+def test_every_referral_carries_the_band_of_its_status(demo_desk: DeskService) -> None:
+    first = demo_desk.open_queue()[0].reference
+    demo_desk.move(first, Status.CANCELLED, by="h", reason="duplicate")
+    with Session(demo_desk.engine) as session:
+        pairs = session.exec(select(Referral.status, Referral.queue_band)).all()
+    assert {status for status, _ in pairs} >= {"recorded", "closed", "redirected", "cancelled"}
+    assert all(band == queue_band(status) for status, band in pairs)
+
+
+def test_pages_laid_end_to_end_are_the_whole_queue_in_order(demo_desk: DeskService) -> None:
+    whole = demo_desk.open_queue()
+    assert len(whole) > 50
+    pages = [demo_desk.queue_page(EVERYTHING, offset, 17) for offset in range(0, len(whole), 17)]
+    assert [row for page in pages for row in page.rows] == whole
+    assert {page.counts.matching for page in pages} == {len(whole)}
+    # Awaiting a first response comes first, then the rest; each part soonest due first.
+    bands = [queue_band(row.status) for row in whole]
+    assert bands == sorted(bands)
+    for band in (0, 1):
+        due = [row.due_at for row in whole if queue_band(row.status) == band]
+        assert due == sorted(due)  # type: ignore[type-var]
+
+
+@pytest.mark.parametrize(
+    "wanted",
+    [
+        QueueFilter(locality="Thame"),
+        QueueFilter(locality="Thame", lead="nurse"),
+        QueueFilter(response="fast", status="allocated"),
+        QueueFilter(pathway="step_down"),
+        QueueFilter(text="spr-2026-0000"),
+        QueueFilter(text="  CROSS "),
+        QueueFilter(text="999 "),
+        QueueFilter(text="an", locality="Wycombe"),
+    ],
+)
+def test_filters_and_search_in_sql_mean_what_they_say(
+    demo_desk: DeskService, wanted: QueueFilter
+) -> None:
+    whole = demo_desk.open_queue()
+    want = expected(whole, wanted)
+    assert want, f"the demo data should hold a match for {wanted}"
+    page = demo_desk.queue_page(wanted, 0, 10_000)
+    assert page.rows == want
+    assert page.counts.matching == len(want) and page.counts.open == len(whole)
+
+
+def test_a_search_for_like_wildcards_finds_only_those_characters(demo_desk: DeskService) -> None:
+    for wildcard in ("%", "_", "\\"):
+        assert demo_desk.queue_page(QueueFilter(text=wildcard), 0, 50).rows == []
+
+
+def test_the_counts_match_the_countdown_states(demo_desk: DeskService) -> None:
+    page = demo_desk.queue_page(EVERYTHING, 0, 5)
+    now = demo_desk.now()
+    states = [state_of(row, now) for row in demo_desk.open_queue()]
+    assert len(page.rows) == 5
+    assert page.counts.awaiting == sum(state is not None for state in states) > 0
+    assert page.counts.breached == sum(state is DueState.BREACHED for state in states) > 0
+
+
+def test_the_counts_move_with_the_clock(demo_desk: DeskService) -> None:
+    later = DeskService(demo_desk.engine, clock=lambda: demo_desk.now() + timedelta(days=4))
+    counts = later.queue_page(EVERYTHING, 0, 1).counts
+    assert counts.breached == counts.awaiting > 0  # every due time is at most 3 days away
+
+
+def test_an_empty_queue_counts_zero(desk: DeskService) -> None:
+    page = desk.queue_page(QueueFilter(text="x"), 0, 50)
+    assert page.rows == [] and (page.counts.matching, page.counts.open) == (0, 0)
+    assert (page.counts.awaiting, page.counts.breached) == (0, 0)
+
+
+def test_sqlite_walks_the_queue_index_without_sorting(sqlite_demo_desk: DeskService) -> None:
+    """The page query's plan: along ix_referral_queue, with no temporary sort of the open rows."""
+    sent: list[tuple[str, object]] = []
+
+    def capture(_c: object, _cur: object, sql: str, params: object, *_: object) -> None:
+        if sql.lstrip().upper().startswith("SELECT REFERRAL.REFERENCE"):
+            sent.append((sql, params))
+
+    event.listen(sqlite_demo_desk.engine, "before_cursor_execute", capture)
+    try:
+        sqlite_demo_desk.queue_page(EVERYTHING, 40, 20)
+    finally:
+        event.remove(sqlite_demo_desk.engine, "before_cursor_execute", capture)
+    ((sql, params),) = sent
+    with sqlite_demo_desk.engine.connect() as connection:
+        plan = " | ".join(
+            row[-1] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", params)
+        )
+    assert "ix_referral_queue" in plan and "TEMP B-TREE" not in plan, plan
