@@ -132,11 +132,13 @@ class QueueCounts:
 
 @dataclass(frozen=True, slots=True)
 class QueuePage:
-    """A window of the queue: `rows` are positions `offset` to `offset + len(rows) - 1`."""
+    """A window of the queue: `rows` are positions `offset` to `offset + len(rows) - 1`,
+    counted at `now`."""
 
     offset: int
     rows: list[QueueRow]
     counts: QueueCounts
+    now: datetime
 
 
 def _narrowed(query: Select[Any], wanted: QueueFilter) -> Select[Any]:
@@ -229,7 +231,7 @@ def queue_page(
     *, session: Session, wanted: QueueFilter, offset: int, limit: int, now: datetime
 ) -> QueuePage:
     rows = queue_rows(session=session, wanted=wanted, offset=offset, limit=limit)
-    return QueuePage(offset, rows, queue_counts(session=session, wanted=wanted, now=now))
+    return QueuePage(offset, rows, queue_counts(session=session, wanted=wanted, now=now), now)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,11 +1,12 @@
 """The queue: open referrals, those awaiting a first response first, soonest due first.
 
-Filters and a search narrow it; it reads the queue again whenever any desk changes anything.
+Filters and a search narrow it (in SQL); the board holds a window of rows and asks for another
+as it scrolls; the screen reads again whenever any desk changes anything, and as time passes.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -18,20 +19,19 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Select, Static
 
 from screens.widgets.desk_header import DeskHeader
-from screens.widgets.queue_board import QueueBoard
-from spr_desk.due import DueState
+from screens.widgets.queue_board import WINDOW, QueueBoard
 from spr_desk.lifecycle import OPEN_STATUSES
-from spr_desk.queue_view import QueueFilter, matches, state_of
+from spr_desk.queue_view import QueueFilter
 from spr_desk.reference_data import COUNTYWIDE, LOCALITIES
 from spr_desk.vocabulary import Lead, Pathway, Response, Status, label
 
 if TYPE_CHECKING:
     # Types only: importing the database layer here would put SQLAlchemy before the first frame.
     from db.desk import DeskService
-    from db.referrals import QueueRow
+    from db.referrals import QueuePage
 
 COUNTDOWN_SECONDS = 30
-"""How often the time left is recomputed (no database read)."""
+"""How often the time left and the counts are brought up to date (one page read)."""
 POLL_SECONDS = 2
 """How often the board asks whether any desk changed anything (one primary-key lookup)."""
 
@@ -48,13 +48,24 @@ FILTERS: dict[str, tuple[str, list[tuple[str, str]]]] = {
 
 
 class QueueLoaded(Message):
-    """A fresh read of the open queue arrived from the worker thread."""
+    """A fresh window of the queue arrived from the worker thread."""
 
-    def __init__(self, rows: list[QueueRow], now: datetime, marker: int) -> None:
+    def __init__(self, page: QueuePage, marker: int, read: Read) -> None:
         super().__init__()
-        self.rows = rows
-        self.now = now
+        self.page = page
         self.marker = marker
+        self.read = read
+
+
+@dataclass(frozen=True, slots=True)
+class Read:
+    """What one read asked for: the filter and window, and the referral the cursor was on.
+    Numbered, so an older read finishing late cannot replace a newer one."""
+
+    number: int
+    wanted: QueueFilter
+    start: int
+    keep: str | None
 
 
 class QueueFailed(Message):
@@ -76,10 +87,9 @@ class QueueScreen(Screen[None]):
     def __init__(self, desk: DeskService) -> None:
         super().__init__()
         self.desk = desk
-        self.rows: list[QueueRow] = []
-        self.shown: list[QueueRow] = []
         self.marker = -1
-        self.now: datetime | None = None
+        self.reads = 0
+        self.shown: Read | None = None
 
     def compose(self) -> ComposeResult:
         yield DeskHeader(id="header")
@@ -103,17 +113,28 @@ class QueueScreen(Screen[None]):
     # reading ----------------------------------------------------------------------------------
 
     def action_refresh_queue(self) -> None:
-        self._load()
+        board = self.query_one(QueueBoard)
+        self._load(board.window_start())
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="queue")
-    def _load(self) -> None:
+    def _load(self, start: int) -> None:
+        """Read the window from `start` with the filter as it is now (widgets are read here, on
+        the UI thread; the worker only reads the database)."""
+        board = self.query_one(QueueBoard)
+        self.reads += 1
+        current = board.current
+        self._read(
+            Read(self.reads, self.current_filter(), start, current.reference if current else None)
+        )
+
+    @work(thread=True, exit_on_error=False, group="queue")
+    def _read(self, read: Read) -> None:
         try:
             marker = self.desk.change_marker()
-            rows = self.desk.open_queue()
+            page = self.desk.queue_page(read.wanted, read.start, WINDOW)
         except Exception as error:  # noqa: BLE001 - shown on screen, the app keeps running
             self.post_message(QueueFailed(type(error).__name__))
             return
-        self.post_message(QueueLoaded(rows, self.desk.now(), marker))
+        self.post_message(QueueLoaded(page, marker, read))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="queue-poll")
     def _poll(self) -> None:
@@ -122,15 +143,29 @@ class QueueScreen(Screen[None]):
         except Exception:  # noqa: BLE001 - the next poll tries again
             return
         if marker != self.marker:
-            self.app.call_from_thread(self._load)
+            self.app.call_from_thread(self.action_refresh_queue)
 
     def _tick(self) -> None:
-        self.now = self.desk.now()
-        self._show()
+        self.action_refresh_queue()
 
     def on_queue_loaded(self, message: QueueLoaded) -> None:
-        self.rows, self.now, self.marker = message.rows, message.now, message.marker
-        self._show()
+        if self.shown is not None and message.read.number < self.shown.number:
+            return  # a newer read is already on the board
+        self.shown, self.marker = message.read, message.marker
+        page, counts = message.page, message.page.counts
+        self.query_one(DeskHeader).now = page.now
+        board = self.query_one(QueueBoard)
+        board.show(page.offset, page.rows, counts.matching, page.now, message.read.keep)
+        if not counts.open:
+            summary = "No open referrals. ctrl+n takes a call."
+        else:
+            summary = (
+                f"{counts.matching} open · {counts.awaiting} awaiting a first response · "
+                f"{counts.breached} breached"
+            )
+            if not message.read.wanted.is_empty:
+                summary += f"  (filtered from {counts.open})"
+        self.query_one("#queue-summary", Static).update(Text(summary))
 
     def on_queue_failed(self, message: QueueFailed) -> None:
         self.query_one("#queue-summary", Static).update(
@@ -138,7 +173,11 @@ class QueueScreen(Screen[None]):
         )
         self.notify("Could not read the queue; retrying.", severity="error")
 
-    # showing ----------------------------------------------------------------------------------
+    @on(QueueBoard.WindowWanted)
+    def _window_wanted(self, event: QueueBoard.WindowWanted) -> None:
+        self._load(event.start)
+
+    # filtering --------------------------------------------------------------------------------
 
     def current_filter(self) -> QueueFilter:
         def chosen(widget_id: str) -> str:
@@ -154,31 +193,12 @@ class QueueScreen(Screen[None]):
             text=self.query_one("#queue-search", Input).value,
         )
 
-    def _show(self) -> None:
-        if self.now is None:
-            return
-        wanted = self.current_filter()
-        self.shown = [row for row in self.rows if matches(row, wanted)]
-        self.query_one(DeskHeader).now = self.now
-        self.query_one(QueueBoard).show(self.shown, self.now)
-        states = [state_of(row, self.now) for row in self.shown]
-        awaiting = sum(state is not None for state in states)
-        breached = sum(state is DueState.BREACHED for state in states)
-        if not self.rows:
-            summary = "No open referrals. ctrl+n takes a call."
-        else:
-            summary = (
-                f"{len(self.shown)} open · {awaiting} awaiting a first response · "
-                f"{breached} breached"
-            )
-            if not wanted.is_empty:
-                summary += f"  (filtered from {len(self.rows)})"
-        self.query_one("#queue-summary", Static).update(Text(summary))
-
     @on(Input.Changed, "#queue-search")
     @on(Select.Changed)
     def _filter_changed(self) -> None:
-        self._show()
+        # A new filter starts from the top of what it finds.
+        self.query_one(QueueBoard).home()
+        self._load(0)
 
     @on(Input.Submitted, "#queue-search")
     def _search_done(self) -> None:

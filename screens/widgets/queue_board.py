@@ -1,7 +1,9 @@
-"""The queue board: open referrals drawn with Textual's line API.
+"""The queue board: open referrals drawn with Textual's line API, a window of them at a time.
 
-Only the lines on screen are drawn, on demand (`render_line`), so a board of 20,000 open
-referrals costs no more to paint than one of 20; DataTable would measure every cell first.
+Only the lines on screen are drawn, on demand (`render_line`), and the board holds only a window
+of rows around them (`WINDOW`), read from SQL a page at a time: when the view scrolls outside the
+window the board asks for another (`WindowWanted`). A board of 20,000 open referrals costs no
+more to read or paint than one of 200; DataTable would measure every cell of every row first.
 """
 
 from __future__ import annotations
@@ -45,6 +47,10 @@ STATE_WORDS: dict[DueState, str] = {
     DueState.BREACHED: "BREACHED",
 }
 """The countdown's state in words, so it reads without colour."""
+WINDOW = 200
+"""Rows held at a time: several screens' worth, so the cursor rarely waits for a read."""
+LEAD_IN = 50
+"""Rows kept above the view when a new window is read, so moving back up needs no read."""
 STATE_STYLES: dict[DueState, Style] = {
     DueState.DUE: Style(),
     DueState.DUE_SOON: Style(bold=True, color="#e69f00"),  # Okabe-Ito orange
@@ -113,36 +119,61 @@ class QueueBoard(ScrollView, can_focus=True):
     ]
 
     cursor: reactive[int] = reactive(0)
-    """The row under the cursor (an index into `rows`)."""
+    """The position under the cursor, in the whole (filtered) queue."""
 
     class Opened(Message):
         def __init__(self, reference: str) -> None:
             super().__init__()
             self.reference = reference
 
+    class WindowWanted(Message):
+        """The view has moved outside the rows held: read the window starting at `start`."""
+
+        def __init__(self, start: int) -> None:
+            super().__init__()
+            self.start = start
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.total = 0
+        self.first = 0
+        """The position of `rows[0]` in the whole queue."""
         self.rows: list[QueueLine] = []
         self.now: datetime | None = None
+        self._wanted: int | None = None
 
-    def show(self, rows: list[QueueLine], now: datetime) -> None:
-        """New rows (or a new time): keep the cursor on the same referral where it can."""
-        keep = (
-            self.rows[self.cursor].reference if self.rows and self.cursor < len(self.rows) else None
-        )
-        self.rows, self.now = rows, now
-        self.virtual_size = Size(WIDTH, len(rows) + 1)
+    def show(
+        self, first: int, rows: list[QueueLine], total: int, now: datetime, keep: str | None
+    ) -> None:
+        """A window of `total` rows starting at position `first`; the cursor stays on the referral
+        `keep` if it is in the window, otherwise at its position (within the new total)."""
+        self.first, self.rows, self.total, self.now = first, rows, total, now
+        self._wanted = None
+        self.virtual_size = Size(WIDTH, total + 1)
         references = [row.reference for row in rows]
-        self.cursor = (
-            references.index(keep)
-            if keep in references
-            else min(self.cursor, max(0, len(rows) - 1))
-        )
+        if keep in references:
+            self.cursor = first + references.index(keep)
+        else:
+            self.cursor = min(self.cursor, max(0, total - 1))
         self.refresh()
+
+    def home(self) -> None:
+        """Back to the first row, as for a new filter."""
+        self.cursor = 0
+        self.scroll_to(y=0, animate=False)
+
+    def window_start(self) -> int:
+        """Where a window covering the view starts (the cursor is kept in view)."""
+        return max(0, self.scroll_offset.y - LEAD_IN)
+
+    def row_at(self, index: int) -> QueueLine | None:
+        if self.first <= index < self.first + len(self.rows):
+            return self.rows[index - self.first]
+        return None
 
     @property
     def current(self) -> QueueLine | None:
-        return self.rows[self.cursor] if self.rows else None
+        return self.row_at(self.cursor) if self.total else None
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
@@ -152,15 +183,27 @@ class QueueBoard(ScrollView, can_focus=True):
             text = Text("  " + headings, style="bold")
         else:
             index = scroll_y + y - 1
-            if index >= len(self.rows) or self.now is None:
+            if index >= self.total or self.now is None:
                 return Strip.blank(width, self.rich_style)
+            row = self.row_at(index)
             here = index == self.cursor and self.has_focus
-            text = line_text(row_cells(self.rows[index], self.now), cursor=here)
+            if row is None:
+                self._want_window()
+                text = Text(("▶ " if here else "  ") + "…", style="dim")
+            else:
+                text = line_text(row_cells(row, self.now), cursor=here)
             if here:
                 text.stylize(self.get_component_rich_style("queue-board--cursor"))
         segments = list(text.render(self.app.console))
         strip = Strip(Segment.apply_style(segments, self.rich_style), text.cell_len)
         return strip.crop(scroll_x, scroll_x + width).extend_cell_length(width, self.rich_style)
+
+    def _want_window(self) -> None:
+        """Ask once for the window around the view (a line drawn without its row asks)."""
+        start = self.window_start()
+        if self._wanted != start:
+            self._wanted = start
+            self.post_message(self.WindowWanted(start))
 
     def watch_cursor(self, old: int, new: int) -> None:
         visible = max(1, self.size.height - 1)
@@ -172,15 +215,15 @@ class QueueBoard(ScrollView, can_focus=True):
         self.refresh()
 
     def action_move(self, step: int) -> None:
-        if self.rows:
-            self.cursor = max(0, min(len(self.rows) - 1, self.cursor + step))
+        if self.total:
+            self.cursor = max(0, min(self.total - 1, self.cursor + step))
 
     def action_page(self, direction: int) -> None:
         self.action_move(direction * max(1, self.size.height - 2))
 
     def action_jump(self, where: int) -> None:
-        if self.rows:
-            self.cursor = 0 if where == 0 else len(self.rows) - 1
+        if self.total:
+            self.cursor = 0 if where == 0 else self.total - 1
 
     def action_open(self) -> None:
         if self.current is not None:
@@ -188,7 +231,7 @@ class QueueBoard(ScrollView, can_focus=True):
 
     def on_click(self, event: events.Click) -> None:
         index = self.scroll_offset.y + event.y - 1
-        if event.y >= 1 and 0 <= index < len(self.rows):
+        if event.y >= 1 and 0 <= index < self.total:
             self.cursor = index
             self.action_open()
 

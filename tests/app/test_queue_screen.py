@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from call_script import settle
+from conftest import opened_desk
 from textual.widgets import Select, Static
 
+from bench.bigdata import build_database
 from db.desk import DeskService
 from screens.queue import QueueScreen
 from screens.referral import ReferralScreen
-from screens.widgets.queue_board import QueueBoard
+from screens.widgets.queue_board import WINDOW, QueueBoard
 from spr_desk.app import SprDeskApp
 from spr_desk.facts import parse_facts
 from spr_desk.referral import NewReferral, PatientDetails, ReferrerDetails
@@ -137,6 +140,51 @@ async def test_filters_narrow_the_queue_by_locality_and_lead(
         app.screen.query_one("#filter-lead", Select).clear()
         await settle(pilot)
         assert len(board(app).rows) == sum(r.locality == "Thame" for r in everything)
+
+
+async def test_a_long_queue_is_read_and_held_a_window_at_a_time(
+    tmp_path: Path, now: datetime
+) -> None:
+    """600 open referrals: the board holds at most one window of rows, yet every referral is
+    reachable from the keyboard and the cursor stays on its referral across a refresh."""
+    url = f"sqlite:///{tmp_path / 'long.db'}"
+    build_database(url, closed=300, open_=600, now=now)
+    with opened_desk(url, now) as desk:
+        everything = desk.open_queue()
+        assert len(everything) == 600
+        app = SprDeskApp(desk)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            queue = board(app)
+            assert queue.total == 600 and len(queue.rows) == WINDOW
+            assert str(app.screen.query_one("#queue-summary", Static).render()).startswith(
+                "600 open"
+            )
+            await pilot.press("end")
+            await settle(pilot)
+            await settle(pilot)
+            last = everything[-1].reference
+            assert queue.cursor == 599 and queue.current is not None
+            assert queue.current.reference == last
+            assert len(queue.rows) <= WINDOW and queue.first > 0
+            lines = screen_text(queue).splitlines()
+            assert all("SPR-" in line for line in lines[1:]) and last in lines[-1]
+            await pilot.press("up", "up")
+            held = queue.current
+            assert held is not None and held.reference == everything[597].reference
+            app.screen.action_refresh_queue()
+            await settle(pilot)
+            assert queue.cursor == 597 and queue.current == held
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, ReferralScreen) and app.screen.reference == held.reference
+            await pilot.press("escape")
+            await settle(pilot)
+            await pilot.press("home")
+            await settle(pilot)
+            await settle(pilot)
+            assert queue.cursor == 0 and queue.first == 0
+            assert queue.current is not None and queue.current.reference == everything[0].reference
 
 
 async def test_the_countdown_turns_due_soon_then_breached_as_the_clock_moves(
