@@ -1,23 +1,32 @@
-"""Queue scale benchmark: the desk's open-queue read as closed and open referrals grow.
+"""Queue benchmark: opening and refreshing the queue board as the queue and its history grow.
 
-Builds SQLite databases with `bench.bigdata.build_database` and times
-`DeskService(make_engine(url)).open_queue()` (every open referral, as the queue screen asks)
-beside a raw `text()` SELECT of the same columns with the same joins, WHERE and ORDER BY, on the
-same engine, returning plain tuples: the difference is what SQLAlchemy's row and type handling
-and the `QueueRow`s cost. Median of 15 runs each, alternating, after a warm-up. Series (a) grows
-the open rows (200, 2,000, 20,000) at 100,000 closed; series (b) grows the closed rows (10,000,
-100,000, 1,000,000) at 2,000 open: flat means the (status, due_at) index keeps closed rows out
-of the read. EXPLAIN QUERY PLAN of the statement the desk sends is printed too.
-Prints figures; asserts nothing.
+For each database (built by `bench.bigdata.build_database`, SQLite, reused from `--cache`):
+
+- **raw SQL**: the statements the queue screen's read sends (the change marker, one window of
+  `WINDOW` rows, the summary counts), captured from the desk and replayed on the bare `sqlite3`
+  connection with the same parameters, rows fetched as plain tuples. The floor.
+- **desk read**: `DeskService.change_marker()` + `DeskService.queue_page(...)`, as the screen's
+  worker calls them: SQLAlchemy, the session, the `QueueRow`s.
+- **refresh**: SPR Desk headless at 80x24 on the queue; `action_refresh_queue()` (the `r` key)
+  to the first frame written after the new rows are on the board.
+- **open**: pushing a new queue screen (compose, mount, read, paint) to that same first frame.
+
+Frames are timed as `bench/triage_keys.py` times them: a wrapper round `App._display` renders
+each frame to the terminal string, as a real driver would, then stamps the time. Medians of
+`--runs` (after a warm-up), ratios against the raw SQL of the same run. Series (a) grows the
+open referrals (200, 2,000, 20,000) at 100,000 closed; series (b) the closed ones (10,000,
+100,000, 1,000,000) at 2,000 open. Flat means neither the queue's length nor its history shows
+in the cost. EXPLAIN QUERY PLAN of the window read is printed too. Prints figures; asserts nothing.
 
 Run: python bench/queue_scale.py [--cache DIR] [--runs 15]
-(about 2.5 minutes with an empty cache, the 1M build being most of it; under a minute when
---cache DIR already holds the databases, which are reused from there)
+(about 3 minutes with an empty cache, the 1M build being 90 s of it; about 1 minute when
+--cache DIR already holds the databases)
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import statistics
 import tempfile
 import time
@@ -25,38 +34,29 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import Engine, event
 
 from bench.bigdata import build_database
+from bench.triage_keys import Frames
 from db.desk import DeskService
 from db.engine import make_engine
 from db.migrate import HEAD_REVISION, upgrade_to_head
-from spr_desk.lifecycle import AWAITING_RESPONSE, OPEN_STATUSES
+from screens import queue as queue_screen_module
+from screens.queue import QueueLoaded, QueueScreen
+from screens.widgets.queue_board import WINDOW
+from spr_desk.app import SprDeskApp
+from spr_desk.queue_view import EVERYTHING
 
 SEED = 7
+SIZE = (80, 24)
 OPEN_SERIES = (200, 2_000, 20_000)
 OPEN_SERIES_CLOSED = 100_000
 CLOSED_SERIES = (10_000, 100_000, 1_000_000)
 CLOSED_SERIES_OPEN = 2_000
+GOAL_MS = 100.0
+GOAL_RATIO = 2.0
 
-_OPEN = sorted(status.value for status in OPEN_STATUSES)
-_AWAITING = sorted(status.value for status in AWAITING_RESPONSE)
-RAW_QUEUE = text(
-    "SELECT referral.reference, referral.received_at, referral.due_at, referral.status, "
-    "referral.response, referral.lead, patient.family_name, patient.given_name, "
-    "locality.name, referral.pathway "
-    "FROM referral "
-    "LEFT OUTER JOIN patient ON patient.id = referral.patient_id "
-    "LEFT OUTER JOIN locality ON locality.id = referral.locality_id "
-    f"WHERE referral.status IN ({', '.join(f':o{i}' for i in range(len(_OPEN)))}) "
-    "ORDER BY CASE WHEN referral.status IN "
-    f"({', '.join(f':a{i}' for i in range(len(_AWAITING)))}) THEN 0 ELSE 1 END, "
-    "referral.due_at, referral.id"
-)
-RAW_PARAMS = {
-    **{f"o{i}": value for i, value in enumerate(_OPEN)},
-    **{f"a{i}": value for i, value in enumerate(_AWAITING)},
-}
+Statement = tuple[str, Any]
 
 
 def database(folder: Path, closed: int, open_: int) -> str:
@@ -79,47 +79,15 @@ def database(folder: Path, closed: int, open_: int) -> str:
     return f"sqlite:///{path}"
 
 
-def timed(call: Callable[[], Any]) -> tuple[float, int]:
-    started = time.perf_counter()
-    rows = call()
-    return time.perf_counter() - started, len(rows)
+def screen_read(desk: DeskService) -> int:
+    """What the queue screen's worker reads: the change marker and the first window."""
+    desk.change_marker()
+    return len(desk.queue_page(EVERYTHING, 0, WINDOW).rows)
 
 
-def measure(url: str, runs: int) -> dict[str, float]:
-    engine = make_engine(url)
-    try:
-        upgrade_to_head(engine)
-        desk = DeskService(engine)
-        # The same engine, with the read transaction the desk's own reads use.
-        reads = engine.execution_options(sqlite_begin="DEFERRED")
-
-        def raw() -> list[Any]:
-            with reads.connect() as connection:
-                return connection.execute(RAW_QUEUE, RAW_PARAMS).all()
-
-        for _ in range(2):  # warm-up: page cache, statement caches
-            desk_rows = len(desk.open_queue())
-            raw_rows = len(raw())
-        if desk_rows != raw_rows:
-            print(f"  !! the desk read {desk_rows} rows, the raw query {raw_rows}")
-        desk_times: list[float] = []
-        raw_times: list[float] = []
-        for _ in range(runs):
-            desk_times.append(timed(desk.open_queue)[0])
-            raw_times.append(timed(raw)[0])
-        return {
-            "rows": desk_rows,
-            "desk": statistics.median(desk_times),
-            "raw": statistics.median(raw_times),
-        }
-    finally:
-        engine.dispose()
-
-
-def query_plan(url: str) -> list[str]:
-    """EXPLAIN QUERY PLAN of the exact statement and parameters `open_queue` sends."""
-    engine = make_engine(url)
-    sent: list[tuple[str, Any]] = []
+def captured(engine: Engine, desk: DeskService) -> list[Statement]:
+    """The SELECTs `screen_read` sends, with their parameters, as the driver receives them."""
+    sent: list[Statement] = []
 
     def capture(_conn: Any, _cursor: Any, statement: str, params: Any, *_: Any) -> None:
         if statement.lstrip().upper().startswith("SELECT"):
@@ -127,26 +95,130 @@ def query_plan(url: str) -> list[str]:
 
     event.listen(engine, "before_cursor_execute", capture)
     try:
-        DeskService(engine).open_queue()
+        screen_read(desk)
+    finally:
         event.remove(engine, "before_cursor_execute", capture)
-        statement, params = sent[-1]
+    return sent
+
+
+def median_seconds(call: Callable[[], Any], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+class TimedQueue(QueueScreen):
+    """The queue screen, stamping when each read's rows are on the board."""
+
+    # A CSS path is relative to the class's own module: point back at the screen's.
+    CSS_PATH = str(Path(queue_screen_module.__file__).parent / str(QueueScreen.CSS_PATH))
+
+    def __init__(self, desk: DeskService) -> None:
+        super().__init__(desk)
+        self.loaded: list[float] = []
+
+    def on_queue_loaded(self, message: QueueLoaded) -> None:
+        super().on_queue_loaded(message)
+        self.loaded.append(time.perf_counter())
+
+
+async def first_frame_after(frames: Frames, screen: TimedQueue, reads: int) -> float:
+    """The time of the first frame written after the screen's `reads`-th read was shown."""
+    while True:
+        if len(screen.loaded) >= reads:
+            shown = screen.loaded[reads - 1]
+            painted = [at for at in frames.times if at > shown]
+            if painted:
+                return painted[0]
+        await asyncio.sleep(0.0005)
+
+
+async def paint_times(desk: DeskService, runs: int) -> tuple[float, float]:
+    """Median seconds to the first painted frame: (open a queue screen, refresh it)."""
+    app = SprDeskApp(desk, user="bench")
+    opened: list[float] = []
+    refreshed: list[float] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        frames = Frames(app)
+        try:
+            for run in range(runs + 1):  # the first is a warm-up
+                screen = TimedQueue(desk)
+                started = time.perf_counter()
+                app.push_screen(screen)
+                painted = await first_frame_after(frames, screen, 1)
+                if run:
+                    opened.append(painted - started)
+                for _ in range(3 if run else 1):
+                    await frames.quiet(time.perf_counter())
+                    reads = len(screen.loaded) + 1
+                    started = time.perf_counter()
+                    screen.action_refresh_queue()
+                    painted = await first_frame_after(frames, screen, reads)
+                    if run:
+                        refreshed.append(painted - started)
+                app.pop_screen()
+                await app.workers.wait_for_complete()
+                await frames.quiet(time.perf_counter())
+        finally:
+            frames.close()
+    return statistics.median(opened), statistics.median(refreshed)
+
+
+def measure(url: str, runs: int) -> dict[str, float]:
+    engine = make_engine(url)
+    try:
+        upgrade_to_head(engine)
+        desk = DeskService(engine)
+        statements = captured(engine, desk)
+        raw_connection = engine.raw_connection()
+        driver = raw_connection.driver_connection
+        assert driver is not None
+
+        def raw() -> int:
+            return sum(len(driver.execute(sql, params).fetchall()) for sql, params in statements)
+
+        for _ in range(3):  # warm-up: page cache, statement caches
+            desk_rows, raw_rows = screen_read(desk), raw()
+        figures = {
+            "open": float(desk.queue_page(EVERYTHING, 0, 1).counts.open),
+            "rows": float(desk_rows),
+            "raw": median_seconds(raw, runs),
+            "desk": median_seconds(lambda: screen_read(desk), runs),
+        }
+        if raw_rows != desk_rows + 2:  # the raw rows include the marker's and the counts' rows
+            print(f"  !! the desk read {desk_rows} rows, the raw statements {raw_rows}")
+        raw_connection.close()
+        figures["open_frame"], figures["refresh_frame"] = asyncio.run(paint_times(desk, runs))
+        return figures
+    finally:
+        engine.dispose()
+
+
+def query_plan(url: str) -> list[str]:
+    """EXPLAIN QUERY PLAN of the window read the desk sends."""
+    engine = make_engine(url)
+    try:
+        statements = captured(engine, DeskService(engine))
+        sql, params = next(s for s in statements if "LIMIT" in s[0].upper())
         with engine.connect() as connection:
-            raw = connection.connection.driver_connection
-            assert raw is not None
-            rows = raw.execute(f"EXPLAIN QUERY PLAN {statement}", params).fetchall()
+            rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", params).all()
         return [row[-1] for row in rows]
     finally:
         engine.dispose()
 
 
-def report(label: str, closed: int, open_: int, figures: dict[str, float]) -> None:
-    desk_ms, raw_ms = figures["desk"] * 1e3, figures["raw"] * 1e3
-    per_row = figures["desk"] / figures["rows"] * 1e6 if figures["rows"] else 0.0
-    print(
-        f"  {label:<4}{closed:>10,} {open_:>8,} {int(figures['rows']):>8,} "
-        f"{desk_ms:>10.2f} {raw_ms:>9.2f} {desk_ms / raw_ms:>7.1f}x {per_row:>9.1f}",
-        flush=True,
-    )
+def report(label: str, closed: int, open_: int, figures: dict[str, float]) -> list[float]:
+    raw = figures["raw"] * 1e3
+    shown = [figures[key] * 1e3 for key in ("desk", "refresh_frame", "open_frame")]
+    cells = "".join(f" {ms:8.2f} {ms / raw:6.1f}x" for ms in shown)
+    print(f"  {label:<4}{closed:>10,} {open_:>7,} {raw:8.2f}{cells}", flush=True)
+    return shown
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -162,25 +234,50 @@ def main(argv: list[str] | None = None) -> None:
         cases = [("(a)", OPEN_SERIES_CLOSED, n) for n in OPEN_SERIES]
         cases += [("(b)", n, CLOSED_SERIES_OPEN) for n in CLOSED_SERIES]
         urls = {(closed, open_): database(folder, closed, open_) for _, closed, open_ in cases}
-        print(f"\nopen_queue(), median of {args.runs} runs (ms); raw = text() SELECT, same engine")
         print(
-            f"  {'':<4}{'closed':>10} {'open':>8} {'rows':>8} {'desk ms':>10} {'raw ms':>9} "
-            f"{'ratio':>8} {'desk us/row':>9}"
+            f"\nthe queue's first window ({WINDOW} rows) and counts, median of {args.runs} (ms);"
+            " ratios against raw SQL"
+        )
+        print(
+            f"  {'':<4}{'closed':>10} {'open':>7} {'raw SQL':>8} {'desk read':>9} {'ratio':>6}"
+            f" {'refresh':>8} {'ratio':>6} {'open':>8} {'ratio':>6}"
         )
         results: dict[tuple[int, int], dict[str, float]] = {}
+        worst: list[list[float]] = []
         for label, closed, open_ in cases:
             key = (closed, open_)
             if key not in results:
                 results[key] = measure(urls[key], args.runs)
-            report(label, closed, open_, results[key])
+            worst.append(report(label, closed, open_, results[key]))
+            if int(results[key]["open"]) != open_:
+                print(f"  !! {int(results[key]['open'])} open, not {open_}")
 
-        biggest = urls[(max(CLOSED_SERIES), CLOSED_SERIES_OPEN)]
-        plan = query_plan(biggest)
-        used = any("ix_referral_status_due" in line for line in plan)
-        print(f"\nEXPLAIN QUERY PLAN of the desk's query ({max(CLOSED_SERIES):,} closed):")
+        million = results[(max(CLOSED_SERIES), CLOSED_SERIES_OPEN)]
+        raw_ms = million["raw"] * 1e3
+        print(f"\nat {max(CLOSED_SERIES):,} closed + {CLOSED_SERIES_OPEN:,} open:")
+        for name, key in (
+            ("desk read", "desk"),
+            ("refresh to frame", "refresh_frame"),
+            ("open to frame", "open_frame"),
+        ):
+            ms = million[key] * 1e3
+            verdict = "met" if ms < GOAL_MS else "NOT met"
+            ratio = "met" if ms / raw_ms <= GOAL_RATIO else "NOT met"
+            print(
+                f"  {name:<18}{ms:7.2f} ms  under {GOAL_MS:.0f} ms: {verdict:<8}"
+                f"{ms / raw_ms:5.1f}x raw SQL, within {GOAL_RATIO:.0f}x: {ratio}"
+            )
+        for position, name in enumerate(("desk read", "refresh", "open")):
+            column = [row[position] for row in worst]
+            print(f"  {name:<18}spread over all six databases: {max(column) / min(column):.2f}x")
+
+        plan = query_plan(urls[(max(CLOSED_SERIES), CLOSED_SERIES_OPEN)])
+        print(f"\nEXPLAIN QUERY PLAN of the window read ({max(CLOSED_SERIES):,} closed):")
         for line in plan:
             print(f"  {line}")
-        print(f"  (status, due_at) index used: {'yes' if used else 'NO'}")
+        walked = any("ix_referral_queue" in line for line in plan)
+        sorted_ = any("TEMP B-TREE" in line for line in plan)
+        print(f"  walks ix_referral_queue: {'yes' if walked else 'NO'}; sorts: {sorted_}")
     print(f"\ntotal {time.perf_counter() - started:.0f} s")
 
 

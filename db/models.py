@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, Index, MetaData, Text, UniqueConstraint, false
+from sqlalchemy import JSON, Column, Index, MetaData, Text, UniqueConstraint, false, text
 from sqlmodel import Field, SQLModel
 
 # Stable constraint names on both backends, so migrations can name what they alter.
@@ -21,6 +21,9 @@ SQLModel.metadata.naming_convention = {
     "pk": "pk_%(table_name)s",
 }
 metadata: MetaData = SQLModel.metadata
+
+QUEUE_INDEX_WHERE = "queue_band IS NOT NULL"
+"""The queue index holds open referrals only (migration 0005 says the same)."""
 
 
 class Locality(SQLModel, table=True):
@@ -156,8 +159,17 @@ class Referral(SQLModel, table=True):
         # partial one when the status list is a bound parameter (STACK.md 2c).
         Index("ix_referral_status_due", "status", "due_at"),
         # The queue board's order (awaiting a response first, then by due time): walked a page
-        # at a time, so a page costs the same however long the queue is. Closed rows are NULL.
-        Index("ix_referral_queue", "queue_band", "due_at", "id"),
+        # at a time, so a page costs the same however long the queue is. Partial, so it holds
+        # the open referrals only and the planners see how few they are; the condition has no
+        # parameter, so SQLite matches it (STACK.md 2c).
+        Index(
+            "ix_referral_queue",
+            "queue_band",
+            "due_at",
+            "id",
+            sqlite_where=text(QUEUE_INDEX_WHERE),
+            postgresql_where=text(QUEUE_INDEX_WHERE),
+        ),
         Index("ix_referral_received", "received_at"),
     )
 

@@ -141,11 +141,14 @@ class QueuePage:
     now: datetime
 
 
-def _narrowed(query: Select[Any], wanted: QueueFilter) -> Select[Any]:
-    """The filter and search as SQL, with the patient and locality joined for them."""
-    query = query.join(Patient, col(Patient.id) == col(Referral.patient_id), isouter=True).join(
-        Locality, col(Locality.id) == col(Referral.locality_id), isouter=True
-    )
+def _narrowed(query: Select[Any], wanted: QueueFilter, *, shown: bool) -> Select[Any]:
+    """The filter and search as SQL. The patient and locality are joined when the rows are
+    `shown`, or when the search or filter needs them: a count that needs neither reads only
+    the queue index."""
+    if shown or wanted.text.strip():
+        query = query.join(Patient, col(Patient.id) == col(Referral.patient_id), isouter=True)
+    if shown or wanted.locality:
+        query = query.join(Locality, col(Locality.id) == col(Referral.locality_id), isouter=True)
     exact = {
         "status": Referral.status,
         "response": Referral.response,
@@ -199,7 +202,7 @@ def queue_rows(
     only the columns the board shows. The order is the (queue_band, due_at, id) index's, so a
     page is a walk along the index: its cost does not depend on how long the queue is."""
     query = _narrowed(
-        select(*_QUEUE_COLUMNS).where(col(Referral.queue_band).is_not(None)), wanted
+        select(*_QUEUE_COLUMNS).where(col(Referral.queue_band).is_not(None)), wanted, shown=True
     ).order_by(col(Referral.queue_band), col(Referral.due_at), col(Referral.id))
     if offset:
         query = query.offset(offset)
@@ -217,7 +220,7 @@ def queue_counts(*, session: Session, wanted: QueueFilter, now: datetime) -> Que
         func.coalesce(func.sum(case((and_(awaiting, col(Referral.due_at) < now), 1), else_=0)), 0),
     ).where(col(Referral.queue_band).is_not(None))
     matching, waiting, breached = session.exec(
-        _narrowed(counted.select_from(Referral), wanted)
+        _narrowed(counted.select_from(Referral), wanted, shown=False)
     ).one()
     total = matching
     if not wanted.is_empty:

@@ -18,6 +18,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, ProgressBar, Static
 
+from screens.export_modal import ExportModal, ExportRange
 from screens.flag_modal import FlagAnswer, FlagModal
 from screens.widgets.desk_header import DeskHeader
 from spr_desk.supervision import Review, hour_chart, percent
@@ -157,7 +158,7 @@ def flags_table(flags: list[FlagRow]) -> Table | Text:
 
 
 EXPORT_DAYS = 7
-"""The export from this screen covers today and the six UK days before it."""
+"""The export offers today and the six UK days before it, to be changed as needed."""
 
 
 class SupervisorScreen(Screen[None]):
@@ -166,7 +167,7 @@ class SupervisorScreen(Screen[None]):
     CSS_PATH = "supervisor.tcss"
     BINDINGS = [
         Binding("f", "flag", "Flag for review", tooltip="Flag a referral for review"),
-        Binding("e", "export", "Export CSV", tooltip="Write the last 7 days' referrals to CSV"),
+        Binding("e", "export", "Export CSV", tooltip="Write the referrals of chosen days to CSV"),
         Binding("r", "refresh", "Refresh", tooltip="Read the figures again now"),
         Binding("escape", "back", "Back"),
     ]
@@ -235,9 +236,15 @@ class SupervisorScreen(Screen[None]):
     # export -----------------------------------------------------------------------------------
 
     def action_export(self) -> None:
-        """The last seven UK days to a CSV file in the desk's data folder, with progress."""
+        """Ask which days (the last seven offered), then write them to CSV with progress."""
         last = as_local(self.desk.now()).date()
         first = last - timedelta(days=EXPORT_DAYS - 1)
+        self.app.push_screen(ExportModal(first, last), self._export_chosen)
+
+    def _export_chosen(self, chosen: ExportRange | None) -> None:
+        if chosen is None:
+            return
+        first, last = chosen.first, chosen.last
         folder = user_data_path("spr-desk", appauthor=False) / "exports"
         path = folder / f"referrals-{first.isoformat()}-to-{last.isoformat()}.csv"
         bar = self.query_one("#export-progress", ProgressBar)

@@ -1,4 +1,4 @@
-"""Checks for what a handler types: UK postcodes, call-back numbers, dates of birth.
+"""Checks for what a handler types: UK postcodes, call-back numbers, dates of birth, days.
 
 Each parser returns the cleaned value or raises `InputError` with a message fit to show under
 the field; nothing here throws away what was typed.
@@ -51,23 +51,44 @@ _DATE_FORMS = (
 )
 
 
-def parse_date_of_birth(text: str, today: date) -> date:
-    """A date of birth typed as 01/05/1945, 1/5/1945, 01-05-1945, 01051945 or 1945-05-01."""
+def _typed_date(text: str) -> date | None:
+    """A date in one of `_DATE_FORMS`, None if it is in none of them."""
     cleaned = text.strip()
     for form in _DATE_FORMS:
         match = form.match(cleaned)
         if match is None:
             continue
         try:
-            born = date(int(match["y"]), int(match["m"]), int(match["d"]))
+            return date(int(match["y"]), int(match["m"]), int(match["d"]))
         except ValueError:
             raise InputError("No such date: check the day and month.") from None
-        if born > today:
-            raise InputError("A date of birth cannot be in the future.")
-        if age_on(born, today) > MAX_AGE_YEARS:
-            raise InputError(f"That would make the person over {MAX_AGE_YEARS}: check the year.")
-        return born
-    raise InputError("Type the date of birth as DD/MM/YYYY.")
+    return None
+
+
+def parse_date_of_birth(text: str, today: date) -> date:
+    """A date of birth typed as 01/05/1945, 1/5/1945, 01-05-1945, 01051945 or 1945-05-01."""
+    born = _typed_date(text)
+    if born is None:
+        raise InputError("Type the date of birth as DD/MM/YYYY.")
+    if born > today:
+        raise InputError("A date of birth cannot be in the future.")
+    if age_on(born, today) > MAX_AGE_YEARS:
+        raise InputError(f"That would make the person over {MAX_AGE_YEARS}: check the year.")
+    return born
+
+
+FIRST_YEAR, LAST_YEAR = 2000, 2999
+"""Days a report can ask about: the desk holds nothing older, and nothing lies past these."""
+
+
+def parse_day(text: str) -> date:
+    """A day for a report, typed as a date of birth is (23/11/2026 or 2026-11-23)."""
+    day = _typed_date(text)
+    if day is None:
+        raise InputError("Type the date as DD/MM/YYYY.")
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise InputError(f"Check the year: {FIRST_YEAR} to {LAST_YEAR}.")
+    return day
 
 
 def age_on(born: date, today: date) -> int:

@@ -5,18 +5,23 @@ from __future__ import annotations
 import csv
 import io
 import stat
+from datetime import date
 from typing import Any
 
 import pytest
 from call_script import settle
 from rich.console import Console
+from sqlmodel import Session, col, select
 from textual.pilot import Pilot
 from textual.widgets import Input, ProgressBar, Static
 
 from db.desk import DeskService
+from db.models import Referral
+from screens.export_modal import ExportModal
 from screens.flag_modal import FlagModal
 from screens.supervisor import SupervisorScreen
 from spr_desk.app import SprDeskApp
+from spr_desk.uktime import uk_days
 
 SIZE = (120, 40)
 
@@ -117,7 +122,7 @@ def test_supervisor_view_snapshot(
     assert snap_compare(SprDeskApp(sqlite_demo_desk), terminal_size=size, run_before=opened)
 
 
-async def test_export_from_the_supervisor_view_writes_the_weeks_csv_with_progress(
+async def test_export_from_the_supervisor_view_offers_the_week_and_writes_it_with_progress(
     sqlite_demo_desk: DeskService,
 ) -> None:
     app = SprDeskApp(sqlite_demo_desk)
@@ -125,11 +130,17 @@ async def test_export_from_the_supervisor_view_writes_the_weeks_csv_with_progres
         screen = await open_supervisor(pilot, sqlite_demo_desk)
         await pilot.press("e")
         await settle(pilot)
+        assert isinstance(app.screen, ExportModal)
+        assert app.screen.query_one("#export-from", Input).value == "17/11/2026"
+        assert app.screen.query_one("#export-to", Input).value == "23/11/2026"
+        await pilot.press("enter", "enter")  # from, then to: confirms
+        await settle(pilot)
         await settle(pilot)
         assert screen.last_export is not None
         path, count = screen.last_export
         bar = screen.query_one("#export-progress", ProgressBar)
         assert bar.has_class("-shown") and bar.percentage == 1
+    assert path.name == "referrals-2026-11-17-to-2026-11-23.csv"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     with path.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
@@ -137,3 +148,66 @@ async def test_export_from_the_supervisor_view_writes_the_weeks_csv_with_progres
     open_references = {row.reference for row in sqlite_demo_desk.open_queue()}
     assert {row["reference"] for row in rows} & open_references
     assert all(row["nhs_number"].startswith("999") for row in rows if row["nhs_number"])
+
+
+async def test_export_of_chosen_days_writes_exactly_the_referrals_received_then(
+    sqlite_demo_desk: DeskService,
+) -> None:
+    start, end = uk_days(date(2026, 11, 20), date(2026, 11, 21))
+    with Session(sqlite_demo_desk.engine) as session:
+        expected = set(
+            session.exec(
+                select(Referral.reference).where(
+                    col(Referral.received_at) >= start, col(Referral.received_at) < end
+                )
+            ).all()
+        )
+    assert len(expected) > 20
+    app = SprDeskApp(sqlite_demo_desk)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_supervisor(pilot, sqlite_demo_desk)
+        await pilot.press("e")
+        await settle(pilot)
+        for name, typed in (("export-from", "20/11/2026"), ("export-to", "2026-11-21")):
+            app.screen.query_one(f"#{name}", Input).value = typed
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await settle(pilot)
+        assert screen.last_export is not None
+        path, count = screen.last_export
+    with path.open(newline="", encoding="utf-8") as handle:
+        references = [row["reference"] for row in csv.DictReader(handle)]
+    assert count == len(references) == len(expected) and set(references) == expected
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "field", "message"),
+    [
+        ("32/11/2026", "23/11/2026", "export-from", "No such date"),
+        ("20/11/2026", "last week", "export-to", "DD/MM/YYYY"),
+        ("21/11/2026", "20/11/2026", "export-to", "comes before the first"),
+    ],
+)
+async def test_export_days_that_cannot_be_right_are_refused_at_the_field(
+    sqlite_demo_desk: DeskService, first: str, last: str, field: str, message: str
+) -> None:
+    app = SprDeskApp(sqlite_demo_desk)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_supervisor(pilot, sqlite_demo_desk)
+        await pilot.press("e")
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, ExportModal)
+        modal.query_one("#export-from", Input).value = first
+        modal.query_one("#export-to", Input).value = last
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is modal and screen.last_export is None
+        assert message in str(modal.query_one(f"#{field}-error", Static).render())
+        assert app.focused is modal.query_one(f"#{field}", Input)
+        # What was typed is still there, to be corrected.
+        assert modal.query_one("#export-from", Input).value == first
+        assert modal.query_one("#export-to", Input).value == last
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen and screen.last_export is None

@@ -14,6 +14,7 @@ from spr_desk.validation import (
     InputError,
     age_on,
     parse_date_of_birth,
+    parse_day,
     parse_phone,
     parse_postcode,
 )
@@ -287,3 +288,31 @@ def test_a_date_of_birth_typed_as_dd_mm_yyyy_reads_back_within_the_limits(born, 
         return
     assert parsed == born
     assert 0 <= age_on(parsed, today) <= MAX_AGE_YEARS
+
+
+@pytest.mark.parametrize(
+    ("typed", "day"),
+    [
+        ("23/11/2026", date(2026, 11, 23)),
+        (" 1/2/2026 ", date(2026, 2, 1)),
+        ("2026-11-23", date(2026, 11, 23)),
+        ("23112026", date(2026, 11, 23)),
+    ],
+)
+def test_a_report_day_is_typed_as_a_uk_date_or_iso(typed: str, day: date) -> None:
+    assert parse_day(typed) == day
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("", "DD/MM/YYYY"),
+        ("yesterday", "DD/MM/YYYY"),
+        ("31/02/2026", "No such date"),
+        ("01/01/1999", "Check the year"),
+        ("31/12/9999", "Check the year"),
+    ],
+)
+def test_a_report_day_that_cannot_be_right_says_why(typed: str, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        parse_day(typed)

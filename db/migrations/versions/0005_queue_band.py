@@ -29,7 +29,15 @@ def upgrade() -> None:
     with op.batch_alter_table("referral", schema=None) as batch_op:
         batch_op.add_column(sa.Column("queue_band", sa.Integer(), nullable=True))
     op.execute(BACKFILL)
-    op.create_index("ix_referral_queue", "referral", ["queue_band", "due_at", "id"])
+    # Partial: open referrals only. The condition has no parameter, so SQLite's planner can
+    # match the queue's `queue_band IS NOT NULL` to it.
+    op.create_index(
+        "ix_referral_queue",
+        "referral",
+        ["queue_band", "due_at", "id"],
+        sqlite_where=sa.text("queue_band IS NOT NULL"),
+        postgresql_where=sa.text("queue_band IS NOT NULL"),
+    )
 
 
 def downgrade() -> None:
