@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_
+from sqlalchemy import and_, bindparam, case, func, or_
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
@@ -24,7 +25,6 @@ class QueueRow:
     """One line of the queue: only what the board shows, read straight from SQL."""
 
     reference: str
-    received_at: datetime
     due_at: datetime | None
     status: str
     response: str | None
@@ -106,7 +106,6 @@ def get_by_reference(
 
 _QUEUE_COLUMNS = (
     Referral.reference,
-    Referral.received_at,
     Referral.due_at,
     Referral.status,
     Referral.response,
@@ -175,11 +174,9 @@ def _narrowed(query: Select[Any], wanted: QueueFilter, *, shown: bool) -> Select
 
 
 def _queue_row(values: Sequence[Any]) -> QueueRow:
-    reference, received_at, due_at, status, response, lead, family, given, *place = values
-    locality, pathway, nhs_number = place
+    reference, due_at, status, response, lead, family, given, locality, pathway, nhs_number = values
     return QueueRow(
         reference=reference,
-        received_at=received_at,
         due_at=due_at,
         status=status,
         response=response,
@@ -189,6 +186,31 @@ def _queue_row(values: Sequence[Any]) -> QueueRow:
         pathway=pathway or "",
         nhs_number=nhs_number or "",
     )
+
+
+@lru_cache(maxsize=64)
+def _window_statement(wanted: QueueFilter, *, paged: bool) -> Select[Any]:
+    """The queue's rows in order; `offset` and `limit` are parameters when `paged`. Built once
+    per filter (building a statement costs more than SQLite takes to run it)."""
+    query = _narrowed(
+        select(*_QUEUE_COLUMNS).where(col(Referral.queue_band).is_not(None)), wanted, shown=True
+    ).order_by(col(Referral.queue_band), col(Referral.due_at), col(Referral.id))
+    if paged:
+        query = query.offset(bindparam("offset")).limit(bindparam("limit"))
+    return query
+
+
+@lru_cache(maxsize=64)
+def _counts_statement(wanted: QueueFilter) -> Select[Any]:
+    """Matching, awaiting and breached at the parameter `now`, in one pass over the index."""
+    awaiting = col(Referral.queue_band) == 0
+    now = bindparam("now", type_=col(Referral.due_at).type)
+    counted = select(
+        func.count(),
+        func.coalesce(func.sum(case((awaiting, 1), else_=0)), 0),
+        func.coalesce(func.sum(case((and_(awaiting, col(Referral.due_at) < now), 1), else_=0)), 0),
+    ).where(col(Referral.queue_band).is_not(None))
+    return _narrowed(counted.select_from(Referral), wanted, shown=False)
 
 
 def queue_rows(
@@ -201,32 +223,24 @@ def queue_rows(
     """Open referrals in queue order (awaiting a first response first, then soonest due), with
     only the columns the board shows. The order is the (queue_band, due_at, id) index's, so a
     page is a walk along the index: its cost does not depend on how long the queue is."""
-    query = _narrowed(
-        select(*_QUEUE_COLUMNS).where(col(Referral.queue_band).is_not(None)), wanted, shown=True
-    ).order_by(col(Referral.queue_band), col(Referral.due_at), col(Referral.id))
-    if offset:
-        query = query.offset(offset)
-    if limit is not None:
-        query = query.limit(limit)
-    return [_queue_row(values) for values in session.exec(query).all()]
+    # Plain rows through the session's connection: no ORM entities are wanted here.
+    connection = session.connection()
+    if limit is None:
+        result = connection.execute(_window_statement(wanted, paged=False))
+    else:
+        statement = _window_statement(wanted, paged=True)
+        result = connection.execute(statement, {"offset": offset, "limit": limit})
+    return [_queue_row(values) for values in result]
 
 
 def queue_counts(*, session: Session, wanted: QueueFilter, now: datetime) -> QueueCounts:
     """The board's summary line, counted in SQL from the same index (no row leaves the database)."""
-    awaiting = col(Referral.queue_band) == 0
-    counted = select(
-        func.count(),
-        func.coalesce(func.sum(case((awaiting, 1), else_=0)), 0),
-        func.coalesce(func.sum(case((and_(awaiting, col(Referral.due_at) < now), 1), else_=0)), 0),
-    ).where(col(Referral.queue_band).is_not(None))
-    matching, waiting, breached = session.exec(
-        _narrowed(counted.select_from(Referral), wanted, shown=False)
-    ).one()
+    connection = session.connection()
+    counted = connection.execute(_counts_statement(wanted), {"now": now}).one()
+    matching, waiting, breached = counted
     total = matching
     if not wanted.is_empty:
-        total = session.exec(
-            select(func.count()).select_from(Referral).where(col(Referral.queue_band).is_not(None))
-        ).one()
+        total = connection.execute(_counts_statement(EVERYTHING), {"now": now}).one()[0]
     return QueueCounts(matching=matching, awaiting=waiting, breached=breached, open=total)
 
 

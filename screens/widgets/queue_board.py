@@ -177,7 +177,7 @@ class QueueBoard(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
-        width = self.size.width
+        width = self.scrollable_size.width
         if y == 0:  # the headings stay put as the rows scroll
             headings = "".join(name.ljust(size) for name, size in COLUMNS)
             text = Text("  " + headings, style="bold")
@@ -206,7 +206,8 @@ class QueueBoard(ScrollView, can_focus=True):
             self.post_message(self.WindowWanted(start))
 
     def watch_cursor(self, old: int, new: int) -> None:
-        visible = max(1, self.size.height - 1)
+        # Rows visible: below the headings, above a horizontal scroll bar (80 columns have one).
+        visible = max(1, self.scrollable_size.height - 1)
         top = self.scroll_offset.y
         if new < top:
             self.scroll_to(y=new, animate=False)
@@ -219,7 +220,7 @@ class QueueBoard(ScrollView, can_focus=True):
             self.cursor = max(0, min(self.total - 1, self.cursor + step))
 
     def action_page(self, direction: int) -> None:
-        self.action_move(direction * max(1, self.size.height - 2))
+        self.action_move(direction * max(1, self.scrollable_size.height - 2))
 
     def action_jump(self, where: int) -> None:
         if self.total:

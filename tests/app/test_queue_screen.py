@@ -187,6 +187,25 @@ async def test_a_long_queue_is_read_and_held_a_window_at_a_time(
             assert queue.current is not None and queue.current.reference == everything[0].reference
 
 
+async def test_at_80_columns_the_last_row_is_not_hidden_under_the_scroll_bar(
+    sqlite_demo_desk: DeskService,
+) -> None:
+    """80 columns are narrower than the board, so a horizontal scroll bar takes its bottom line:
+    the cursor's row must stay above it."""
+    app = SprDeskApp(sqlite_demo_desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        queue = board(app)
+        assert queue.scrollable_size.height < queue.size.height  # the scroll bar is there
+        await pilot.press("end")
+        await settle(pilot)
+        rows_in_view = queue.scrollable_size.height - 1  # below the headings
+        assert queue.cursor == queue.total - 1
+        assert queue.scroll_offset.y <= queue.cursor < queue.scroll_offset.y + rows_in_view
+        await pilot.press("pageup", "pagedown")
+        assert queue.scroll_offset.y <= queue.cursor < queue.scroll_offset.y + rows_in_view
+
+
 async def test_the_countdown_turns_due_soon_then_breached_as_the_clock_moves(
     sqlite_desk: DeskService,
 ) -> None:
