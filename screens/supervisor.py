@@ -257,8 +257,9 @@ class SupervisorScreen(Screen[None]):
         start, end = uk_days(first, last)
         bar = self.query_one("#export-progress", ProgressBar)
         try:
-            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            # Owner-only: the file holds patient details.
+            # Owner-only, the desk's data folder too if this makes it: patient details.
+            for folder in (path.parent.parent, path.parent):
+                folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
                 count = self.desk.export_referrals(

@@ -142,6 +142,8 @@ async def test_export_from_the_supervisor_view_offers_the_week_and_writes_it_wit
         assert bar.has_class("-shown") and bar.percentage == 1
     assert path.name == "referrals-2026-11-17-to-2026-11-23.csv"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    for folder in (path.parent, path.parent.parent):  # exports/, and the desk's data folder
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
     with path.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == count > 100
