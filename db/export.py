@@ -26,6 +26,7 @@ from typing import IO
 from sqlmodel import Session, col, select
 
 from db.models import Locality, Patient, Referral, Referrer
+from spr_desk.csv_text import safe_text
 
 EXPORT_COLUMNS: tuple[str, ...] = (
     "reference",
@@ -56,9 +57,6 @@ EXPORT_COLUMNS: tuple[str, ...] = (
     "community_bed_request",
     "taken_by",
 )
-
-FORMULA_STARTS = ("=", "+", "-", "@")
-"""A text cell starting with one of these is prefixed with `'` so a spreadsheet shows it as text."""
 
 PROGRESS_EVERY = 1000
 """`write_csv` reports progress every this many rows (and the database is read in batches of it)."""
@@ -94,11 +92,6 @@ _SELECTED = (
     (Referral.taken_by, "text"),
 )
 assert len(_SELECTED) == len(EXPORT_COLUMNS)
-
-
-def safe_text(value: str) -> str:
-    """A text cell, with the formula-injection guard applied."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def _cell(value: object, kind: str) -> str:

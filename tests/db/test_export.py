@@ -13,8 +13,9 @@ from sqlmodel import Session, col, select
 
 from db import export
 from db.desk import DeskService
-from db.export import EXPORT_COLUMNS, safe_text, write_csv
+from db.export import EXPORT_COLUMNS, write_csv
 from db.models import Locality, Patient, Referral, Referrer
+from spr_desk.csv_text import safe_text
 from spr_desk.facts import parse_facts
 from spr_desk.referral import NewReferral, PatientDetails, ReferrerDetails
 from spr_desk.uktime import uk_days
