@@ -10,7 +10,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from db import audit, referrals, seed
-from db.models import Referral, Team
+from db.models import Referral, StaffMember, Team
 from spr_desk.due import due_at, is_breached
 from spr_desk.facts import check_facts
 from spr_desk.lifecycle import change_lead as check_lead_change
@@ -159,10 +159,12 @@ def move(
     now: datetime,
     reason: str = "",
     team: str | None = None,
+    staff_id: int | None = None,
     outcome: CloseOutcome | None = None,
     gp_updated: bool | None = None,
 ) -> None:
-    """Move a referral on, checked by the domain's transition table, and audit it.
+    """Move a referral on, checked by the domain's transition table, and audit it. Allocation
+    is to a team, or to a named professional (`staff_id`), whose team it then is too.
 
     Raises:
         TransitionError: the move is not allowed (the message says which and why).
@@ -171,12 +173,18 @@ def move(
     before = state_of(row)
     transition(Status(row.status), target, reason=reason or None)
     if target is Status.ALLOCATED:
-        if not team:
-            raise DeskError("Allocate to a team.")
-        found = session.exec(select(Team).where(Team.name == team)).first()
-        if found is None:
-            raise DeskError(f"No team called {team!r}.")
-        row.allocated_team_id = found.id
+        if staff_id is not None:
+            person = session.get(StaffMember, staff_id)
+            if person is None or not person.active:
+                raise DeskError("No such professional on the rota.")
+            row.allocated_team_id, row.allocated_staff_id = person.team_id, person.id
+        else:
+            if not team:
+                raise DeskError("Allocate to a team or a named professional.")
+            found = session.exec(select(Team).where(Team.name == team)).first()
+            if found is None:
+                raise DeskError(f"No team called {team!r}.")
+            row.allocated_team_id, row.allocated_staff_id = found.id, None
     elif target is Status.RESPONDED:
         row.responded_at = now
         row.response_met = row.due_at is None or not is_breached(now, row.due_at)
@@ -262,6 +270,7 @@ def state_of(row: Referral) -> dict[str, Any]:
         "lead": row.lead,
         "due_at": row.due_at.isoformat() if row.due_at else None,
         "allocated_team_id": row.allocated_team_id,
+        "allocated_staff_id": row.allocated_staff_id,
         "close_outcome": row.close_outcome,
         "version": row.version,
     }

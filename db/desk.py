@@ -18,9 +18,11 @@ from db import actions, audit, drafts, export, referrals, seed, supervision
 from db.actions import DeskError, RecordedReferral
 from db.audit import AuditEntry
 from db.drafts import DraftRow
-from db.models import Locality, Patient, Referral, Referrer, Team
+from db.models import Locality, Patient, Referral, Referrer, StaffMember, Team
 from db.referrals import PatientHistory, QueuePage, QueueRow
 from db.supervision import FlagRow
+from db.watch_desk import WatchDesk
+from spr_desk.desk_hours import DeskHours
 from spr_desk.facts import FieldError
 from spr_desk.matrix import ALL_AVAILABLE, Availability
 from spr_desk.queue_view import EVERYTHING, QueueFilter
@@ -79,21 +81,28 @@ class ReferralDetail:
     history: list[AuditEntry]
 
 
-class DeskService:
-    """The unit of work for every desk action.
+class DeskService(WatchDesk):
+    """The unit of work for every desk action (the rota, availability and handover ones are in
+    `db/watch_desk.py`).
 
     Args:
         engine: from `db.engine.make_engine`, already migrated.
         clock: the time now; tests pass a frozen one.
         rules: the matrix rules (the packaged file by default).
+        hours: when the day desk and the night team take over (the defaults, 07:30 and 21:00).
     """
 
     def __init__(
-        self, engine: Engine, clock: Clock = system_clock, rules: Rules | None = None
+        self,
+        engine: Engine,
+        clock: Clock = system_clock,
+        rules: Rules | None = None,
+        hours: DeskHours | None = None,
     ) -> None:
         self.engine = engine
         self.clock = clock
         self.rules = rules or default_rules()
+        self.hours = hours or DeskHours()
         self._sessions = sessionmaker(bind=engine, class_=Session, expire_on_commit=False)
         self._reads = sessionmaker(
             bind=engine.execution_options(sqlite_begin="DEFERRED"),
@@ -146,10 +155,6 @@ class DeskService:
         with self._read() as session:
             return referrals.known_referrers(session=session)
 
-    def availability_now(self) -> Availability:
-        """Which matrix cells can be mobilised now. Every cell, until the rota is kept here."""
-        return ALL_AVAILABLE
-
     def change_marker(self) -> int:
         """A number that rises when any desk changes anything (for the board's auto-refresh)."""
         with self._read() as session:
@@ -196,6 +201,7 @@ class DeskService:
         by: str,
         reason: str = "",
         team: str | None = None,
+        staff_id: int | None = None,
         outcome: CloseOutcome | None = None,
         gp_updated: bool | None = None,
         expected_version: int | None = None,
@@ -216,6 +222,7 @@ class DeskService:
                 now=self.now(),
                 reason=reason,
                 team=team,
+                staff_id=staff_id,
                 outcome=outcome,
                 gp_updated=gp_updated,
             )
@@ -362,7 +369,11 @@ class DeskService:
 
 
 def _team_name(session: Session, row: Referral) -> str | None:
+    """Who holds it: the team, or `Name (team)` for a named professional."""
     team = session.get(Team, row.allocated_team_id) if row.allocated_team_id else None
+    person = session.get(StaffMember, row.allocated_staff_id) if row.allocated_staff_id else None
+    if person is not None and team is not None:
+        return f"{person.name} ({team.name})"
     return team.name if team else None
 
 

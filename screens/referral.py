@@ -33,12 +33,30 @@ from spr_desk.vocabulary import (
 
 if TYPE_CHECKING:
     from db.desk import DeskService, ReferralDetail
+    from db.watch_desk import WhoIsOn
+
+
+def allocation_people(who: WhoIsOn) -> list[tuple[str, str]]:
+    """Professionals who can lead, on shift now or starting within a day, as choices: name,
+    role, team, their open allocations against capacity, and when they are on."""
+    choices = []
+    for shift, when in [(s, "on until") for s in who.on_now] + [(s, "from") for s in who.starting]:
+        if shift.lead is None:
+            continue
+        moment = shift.ends_at if when == "on until" else shift.starts_at
+        full = " FULL" if shift.at_capacity else ""
+        text = (
+            f"{shift.name}, {label(shift.role)}, {shift.team} "
+            f"({shift.open_allocations}/{shift.capacity}{full}; {when} {short_local(moment)})"
+        )
+        choices.append((text, f"staff:{shift.staff_id}"))
+    return choices
 
 
 class ReferralScreen(Screen[None]):
     CSS_PATH = "referral.tcss"
     BINDINGS = [
-        Binding("a", "allocate", "Allocate", tooltip="Allocate to a team"),
+        Binding("a", "allocate", "Allocate", tooltip="Allocate to a team or a named professional"),
         Binding("r", "respond", "Responded", tooltip="Record the first face-to-face response"),
         Binding("s", "start_service", "In service", tooltip="The episode of care has started"),
         Binding("l", "change_lead", "Lead", tooltip="Change the lead while in service"),
@@ -54,6 +72,7 @@ class ReferralScreen(Screen[None]):
         self.by = by
         self.detail: ReferralDetail | None = None
         self.teams: list[str] = []
+        self.people: list[tuple[str, str]] = []
 
     def compose(self) -> ComposeResult:
         yield DeskHeader()
@@ -70,7 +89,9 @@ class ReferralScreen(Screen[None]):
     def _load(self) -> None:
         detail = self.desk.detail(self.reference)
         if not self.teams:
-            self.teams = self.desk.team_names()  # read here, not on the key press that needs it
+            # Read here, not on the key press that needs them.
+            self.teams = self.desk.team_names()
+            self.people = allocation_people(self.desk.who_is_on())
         self.app.call_from_thread(self._show, detail)
 
     def _show(self, detail: ReferralDetail) -> None:
@@ -96,11 +117,16 @@ class ReferralScreen(Screen[None]):
     def action_allocate(self) -> None:
         if not self._allowed(Status.ALLOCATED):
             return
-        teams = [(name, name) for name in self.teams]
-        self._ask(ActionModal("Allocate to a team", choices=teams), self._allocate)
+        choices = [(name, f"team:{name}") for name in self.teams] + self.people
+        modal = ActionModal("Allocate to a team, or to a professional on shift", choices=choices)
+        self._ask(modal, self._allocate)
 
     def _allocate(self, answer: ActionAnswer) -> None:
-        self._move(Status.ALLOCATED, team=answer.choice)
+        kind, _, value = (answer.choice or "").partition(":")
+        if kind == "staff":
+            self._move(Status.ALLOCATED, staff_id=int(value))
+        else:
+            self._move(Status.ALLOCATED, team=value)
 
     def action_respond(self) -> None:
         if not self._allowed(Status.RESPONDED) or self.detail is None:
@@ -238,7 +264,7 @@ def _main_table(detail: ReferralDetail, now: Any) -> Table:
     row("Matrix said", f"{summary.rec_outcome}: {matrix}")
     if summary.override_reason:
         row("Override", summary.override_reason)
-    row("Allocated to", summary.allocated_team or "-")
+    row("Held by", summary.allocated_team or "-")
     if summary.close_outcome:
         told = "yes" if summary.gp_updated else "NO"
         row("Outcome", f"{word_for(summary.close_outcome, CloseOutcome)}; GP updated: {told}")

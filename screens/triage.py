@@ -47,7 +47,7 @@ from spr_desk.call_form import (
     with_age,
 )
 from spr_desk.due import due_at
-from spr_desk.matrix import Recommendation, emergency_advice, recommend
+from spr_desk.matrix import Availability, Recommendation, emergency_advice, recommend
 from spr_desk.nhs_number import is_valid_nhs_number, parse_nhs_number
 from spr_desk.uktime import as_local, short_local
 from spr_desk.validation import InputError, age_on, parse_date_of_birth
@@ -116,7 +116,7 @@ class TriageScreen(Screen[None]):
             self.draft_key, self.form = draft
         self.revision = 0
         # Read once when the call opens: recomputing the matrix on every key must not query.
-        self.availability = desk.availability_now()
+        self.board = desk.availability_board()
         self.history: PatientHistory | None = None
         self.recommendation: Recommendation | None = None
         self._filling = False
@@ -298,6 +298,11 @@ class TriageScreen(Screen[None]):
         self.query_one("#community_bed_request", Checkbox).disabled = not step_up
 
     # the recommendation -----------------------------------------------------------------------
+
+    @property
+    def availability(self) -> Availability:
+        """What can be mobilised in the call's locality (countywide until one is chosen)."""
+        return self.board.for_locality(self.form.locality or None)
 
     def _refresh_recommendation(self) -> None:
         availability = self.availability

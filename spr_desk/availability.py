@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from spr_desk.matrix import Availability, Cell
+from spr_desk.matrix import ALL_AVAILABLE, Availability, Cell
 from spr_desk.reference_data import COUNTYWIDE, LOCALITIES
 from spr_desk.uktime import as_utc
 from spr_desk.vocabulary import LEAD_OF_ROLE, Lead, Response, StaffRole
@@ -65,6 +65,14 @@ class AvailabilityBoard:
 
     at: datetime
     by_locality: Mapping[str, Availability] = field(default_factory=dict)
+    rota_known: bool = True
+    """False when there is no rota to go by: every cell is then shown as Y, and the handler
+    decides, rather than the desk refusing every call (see `unknown`)."""
+
+    @classmethod
+    def unknown(cls, at: datetime) -> AvailabilityBoard:
+        """No shifts on record around `at`: nothing is known, so nothing is ruled out."""
+        return cls(at, {place: ALL_AVAILABLE for place in (*LOCALITIES, COUNTYWIDE)}, False)
 
     def for_locality(self, locality: str | None) -> Availability:
         """A call's locality, or countywide when it has none (or one the board does not know)."""

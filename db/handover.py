@@ -1,0 +1,212 @@
+"""Repository for handover packs: the open referrals read for one, and packs stored and read.
+
+A pack's items are stored as built (`HandoverItem.snapshot`), with the SBAR note in its own
+columns so the handler's edits are plain updates. Never commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
+
+from db.models import (
+    Handover,
+    HandoverItem,
+    Locality,
+    Patient,
+    Referral,
+    Referrer,
+    StaffMember,
+    Team,
+)
+from spr_desk.desk_hours import Direction
+from spr_desk.handover import OpenReferral, Pack, PackItem, Sbar
+from spr_desk.vocabulary import (
+    Lead,
+    Need,
+    Pathway,
+    ReferrerRole,
+    Response,
+    Setting,
+    Status,
+    word_for,
+)
+
+_Holder = aliased(Team)
+
+
+def _enum_or_none(enum: type, value: str | None) -> object | None:
+    try:
+        return enum(value) if value else None
+    except ValueError:
+        return None
+
+
+def open_referrals(*, session: Session) -> list[tuple[int, OpenReferral]]:
+    """Every open referral with what its pack item needs, in one query: (referral id, item)."""
+    rows = session.exec(
+        select(
+            Referral,
+            Patient.family_name,
+            Patient.given_name,
+            Patient.lives_alone,
+            Locality.name,
+            _Holder.name,
+            StaffMember.name,
+            Referrer.name,
+            Referrer.role,
+        )
+        .join(Patient, col(Patient.id) == col(Referral.patient_id), isouter=True)
+        .join(Locality, col(Locality.id) == col(Referral.locality_id), isouter=True)
+        .join(_Holder, col(_Holder.id) == col(Referral.allocated_team_id), isouter=True)
+        .join(StaffMember, col(StaffMember.id) == col(Referral.allocated_staff_id), isouter=True)
+        .join(Referrer, col(Referrer.id) == col(Referral.referrer_id), isouter=True)
+        .where(col(Referral.queue_band).is_not(None))
+    ).all()
+    found = []
+    for row, family, given, lives_alone, locality, team, staff, referrer, role in rows:
+        assert row.id is not None
+        holder = f"{staff} ({team})" if staff and team else (staff or team or "")
+        needs = tuple(word_for(need, Need) for need in (row.facts or {}).get("needs", []))
+        who = f"{referrer}, {word_for(role, ReferrerRole)}" if referrer else ""
+        found.append(
+            (
+                row.id,
+                OpenReferral(
+                    reference=row.reference,
+                    patient_name=f"{(family or '').upper()}, {given or ''}" if family else "",
+                    locality=locality or "",
+                    status=Status(row.status),
+                    response=_enum_or_none(Response, row.response),  # type: ignore[arg-type]
+                    lead=_enum_or_none(Lead, row.lead),  # type: ignore[arg-type]
+                    due_at=row.due_at,
+                    received_at=row.received_at,
+                    holder=holder,
+                    pathway=word_for(row.pathway, Pathway) if row.pathway else "",
+                    setting=word_for(row.setting, Setting) if row.setting else "",
+                    needs=needs,
+                    referrer=who,
+                    reasons=tuple(row.rec_reasons or ()),
+                    fallback_from=_enum_or_none(Lead, row.rec_fallback_from),  # type: ignore[arg-type]
+                    override_reason=row.override_reason,
+                    lives_alone=lives_alone,
+                    bed_needed=row.bed_needed,
+                ),
+            )
+        )
+    return found
+
+
+def store_pack(*, session: Session, pack: Pack, referral_ids: dict[str, int]) -> int:
+    """The pack and its items; returns the pack's id."""
+    stored = Handover(
+        direction=pack.direction.value,
+        boundary_at=pack.boundary_at,
+        built_at=pack.built_at,
+        built_by=pack.built_by,
+    )
+    session.add(stored)
+    session.flush()
+    assert stored.id is not None
+    session.add_all(
+        HandoverItem(
+            handover_id=stored.id,
+            referral_id=referral_ids[item.reference],
+            snapshot=item.snapshot(),
+            situation=item.sbar.situation,
+            background=item.sbar.background,
+            assessment=item.sbar.assessment,
+            recommendation=item.sbar.recommendation,
+        )
+        for item in pack.items
+    )
+    session.flush()
+    return stored.id
+
+
+def load_pack(*, session: Session, handover_id: int) -> Pack | None:
+    stored = session.get(Handover, handover_id)
+    if stored is None:
+        return None
+    items = session.exec(
+        select(HandoverItem)
+        .where(HandoverItem.handover_id == handover_id)
+        .order_by(col(HandoverItem.id))
+    ).all()
+    return Pack(
+        direction=Direction(stored.direction),
+        boundary_at=stored.boundary_at,
+        built_at=stored.built_at,
+        built_by=stored.built_by,
+        acknowledged_by=stored.acknowledged_by,
+        acknowledged_at=stored.acknowledged_at,
+        items=tuple(
+            PackItem.from_snapshot(
+                item.snapshot,
+                Sbar(item.situation, item.background, item.assessment, item.recommendation),
+            )
+            for item in items
+        ),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PackRow:
+    """One stored pack, as the list of packs shows it."""
+
+    handover_id: int
+    direction: Direction
+    boundary_at: datetime
+    built_at: datetime
+    built_by: str
+    acknowledged_by: str | None
+    acknowledged_at: datetime | None
+
+
+def _pack_row(stored: Handover) -> PackRow:
+    assert stored.id is not None
+    return PackRow(
+        stored.id,
+        Direction(stored.direction),
+        stored.boundary_at,
+        stored.built_at,
+        stored.built_by,
+        stored.acknowledged_by,
+        stored.acknowledged_at,
+    )
+
+
+def recent_packs(*, session: Session, limit: int = 60) -> list[PackRow]:
+    rows = session.exec(
+        select(Handover)
+        .order_by(col(Handover.built_at).desc(), col(Handover.id).desc())
+        .limit(limit)
+    ).all()
+    return [_pack_row(row) for row in rows]
+
+
+def pending_pack(*, session: Session) -> PackRow | None:
+    """The newest pack nobody has acknowledged yet."""
+    row = session.exec(
+        select(Handover)
+        .where(col(Handover.acknowledged_at).is_(None))
+        .order_by(col(Handover.built_at).desc(), col(Handover.id).desc())
+        .limit(1)
+    ).first()
+    return _pack_row(row) if row else None
+
+
+def pack_for_boundary(*, session: Session, boundary_at: datetime) -> PackRow | None:
+    row = session.exec(select(Handover).where(Handover.boundary_at == boundary_at)).first()
+    return _pack_row(row) if row else None
+
+
+def item_for(*, session: Session, handover_id: int, reference: str) -> HandoverItem | None:
+    return session.exec(
+        select(HandoverItem)
+        .join(Referral, col(Referral.id) == col(HandoverItem.referral_id))
+        .where(HandoverItem.handover_id == handover_id, Referral.reference == reference)
+    ).first()

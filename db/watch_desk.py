@@ -1,0 +1,286 @@
+"""The desk service's rota, availability and handover actions (mixed into `DeskService`).
+
+Kept apart from the referral actions in `db/desk.py` so each module stays small; the same
+rules hold: one transaction per action, audit events inside it, plain dataclasses out.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from db import audit, handover, shifts
+from db import rota as rota_repository
+from db.actions import DeskError
+from db.handover import PackRow
+from db.models import Handover, Referral
+from db.shifts import ShiftRow
+from spr_desk.availability import (
+    AvailabilityBoard,
+    RotaShift,
+    availability_board,
+    on_now,
+    starting_within,
+)
+from spr_desk.desk_hours import (
+    Boundary,
+    DeskHours,
+    handover_words,
+    last_boundary,
+    next_boundary,
+)
+from spr_desk.handover import Pack, Sbar, build_pack, new_since
+from spr_desk.matrix import Availability
+from spr_desk.rota_csv import RotaParse, parse_rota
+from spr_desk.rules import Rules
+from spr_desk.vocabulary import Response
+
+log = logging.getLogger("spr_desk.desk")
+
+AUTO_BUILD_WITHIN = timedelta(hours=1)
+"""A running desk builds the boundary's pack itself if the boundary passed less than this
+long ago and no pack exists for it; later than that, packs are built on demand only."""
+
+
+@dataclass(frozen=True, slots=True)
+class WhoIsOn:
+    """The availability board: the matrix by locality, who is on now, who starts soon."""
+
+    board: AvailabilityBoard
+    on_now: list[RotaShift]
+    starting: list[RotaShift]
+
+
+@dataclass(frozen=True, slots=True)
+class DeskStatus:
+    """What every screen's header says: who holds the desk, and any pack not acknowledged."""
+
+    now: datetime
+    watch_words: str
+    pending: PackRow | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPack:
+    handover_id: int
+    pack: Pack
+    new_since: list[str]
+    """Open referrals recorded after the pack was built (not in it)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RotaImported:
+    """What an import did, or why it did nothing (`errors` not empty)."""
+
+    parsed: RotaParse
+    staff_added: int = 0
+    staff_updated: int = 0
+    shifts_added: int = 0
+    shifts_replaced: int = 0
+
+
+class WatchDesk:
+    """Mixed into `DeskService`, which provides these."""
+
+    rules: Rules
+    hours: DeskHours
+    now: Callable[[], datetime]
+    _read: Callable[[], AbstractContextManager[Session]]
+    _write: Callable[[], AbstractContextManager[Session]]
+
+    # availability -----------------------------------------------------------------------------
+
+    def rota_shifts(self) -> list[RotaShift]:
+        """Shifts from now to the end of the longest response window (Normal, 3 days)."""
+        now = self.now()
+        horizon = now + timedelta(hours=max(self.rules.due_hours[r] for r in Response))
+        with self._read() as session:
+            return shifts.rota_shifts(session=session, start=now, end=horizon)
+
+    def availability_board(self) -> AvailabilityBoard:
+        """The matrix per locality now; with no shifts on record at all, every cell is Y and
+        the board says the rota is unknown (the handler decides, nothing is refused)."""
+        now = self.now()
+        found = self.rota_shifts()
+        if not found:
+            return AvailabilityBoard.unknown(now)
+        return availability_board(found, now, self.rules.due_hours)
+
+    def availability_now(self, locality: str | None = None) -> Availability:
+        return self.availability_board().for_locality(locality)
+
+    def who_is_on(self) -> WhoIsOn:
+        now = self.now()
+        found = self.rota_shifts()
+        board = (
+            availability_board(found, now, self.rules.due_hours)
+            if found
+            else AvailabilityBoard.unknown(now)
+        )
+        return WhoIsOn(board, on_now(found, now), starting_within(found, now))
+
+    def shifts_between(self, start: datetime, end: datetime) -> list[ShiftRow]:
+        with self._read() as session:
+            return shifts.shifts_between(session=session, start=start, end=end)
+
+    def import_rota(self, text: str, *, by: str) -> RotaImported:
+        """A rota CSV, all or nothing: any bad row and nothing changes (the errors say where)."""
+        with self._write() as session:
+            teams = rota_repository.team_names(session=session)
+            parsed = parse_rota(text, teams)
+            if parsed.errors:
+                return RotaImported(parsed)
+            applied = rota_repository.apply_rota(session=session, rows=parsed.rows)
+            audit.add_event(
+                session=session,
+                at=self.now(),
+                actor=by,
+                action="rota_imported",
+                entity="rota",
+                after={
+                    "rows": len(parsed.rows),
+                    "staff_added": applied.staff_added,
+                    "shifts_added": applied.shifts_added,
+                    "shifts_replaced": applied.shifts_replaced,
+                },
+            )
+        log.info("rota imported: %d rows", len(parsed.rows))
+        return RotaImported(
+            parsed,
+            applied.staff_added,
+            applied.staff_updated,
+            applied.shifts_added,
+            applied.shifts_replaced,
+        )
+
+    # the handover -----------------------------------------------------------------------------
+
+    def coming_boundary(self) -> Boundary:
+        return next_boundary(self.now(), self.hours)
+
+    def preview_handover(self, at: datetime | None = None) -> Pack:
+        """The pack as it would be built at `at` (now by default), stored nowhere."""
+        when = at or self.now()
+        with self._read() as session:
+            found = handover.open_referrals(session=session)
+        boundary = next_boundary(when, self.hours)
+        return build_pack((item for _, item in found), when, boundary.direction, boundary.at)
+
+    def build_handover(self, *, by: str, boundary: Boundary | None = None) -> int:
+        """Build and store the pack for `boundary` (the coming one by default); returns its id."""
+        now = self.now()
+        target = boundary or next_boundary(now, self.hours)
+        with self._write() as session:
+            return self._build(session, target, by, now)
+
+    def _build(self, session: Session, target: Boundary, by: str, now: datetime) -> int:
+        found = handover.open_referrals(session=session)
+        pack = build_pack((item for _, item in found), now, target.direction, target.at, by)
+        handover_id = handover.store_pack(
+            session=session, pack=pack, referral_ids={item.reference: id_ for id_, item in found}
+        )
+        audit.add_event(
+            session=session,
+            at=now,
+            actor=by,
+            action="handover_built",
+            entity="handover",
+            entity_id=str(handover_id),
+            after={"direction": target.direction.value, "items": len(pack.items)},
+        )
+        log.info("handover %d built with %d referrals", handover_id, len(pack.items))
+        return handover_id
+
+    def handover_pack(self, handover_id: int) -> StoredPack:
+        with self._read() as session:
+            pack = handover.load_pack(session=session, handover_id=handover_id)
+            if pack is None:
+                raise DeskError(f"No handover pack {handover_id}.")
+            open_now = _open_references(session)
+        return StoredPack(handover_id, pack, new_since(pack, open_now))
+
+    def handover_packs(self, limit: int = 60) -> list[PackRow]:
+        with self._read() as session:
+            return handover.recent_packs(session=session, limit=limit)
+
+    def edit_sbar(self, handover_id: int, reference: str, sbar: Sbar, *, by: str) -> None:
+        with self._write() as session:
+            item = handover.item_for(session=session, handover_id=handover_id, reference=reference)
+            if item is None:
+                raise DeskError(f"{reference} is not in handover pack {handover_id}.")
+            before = {
+                "situation": item.situation,
+                "background": item.background,
+                "assessment": item.assessment,
+                "recommendation": item.recommendation,
+            }
+            item.situation, item.background = sbar.situation, sbar.background
+            item.assessment, item.recommendation = sbar.assessment, sbar.recommendation
+            audit.add_event(
+                session=session,
+                at=self.now(),
+                actor=by,
+                action="handover_sbar_edited",
+                referral_id=item.referral_id,
+                entity="handover",
+                entity_id=str(handover_id),
+                before=before,
+                after={
+                    "situation": sbar.situation,
+                    "background": sbar.background,
+                    "assessment": sbar.assessment,
+                    "recommendation": sbar.recommendation,
+                },
+            )
+
+    def acknowledge_handover(self, handover_id: int, *, by: str) -> None:
+        """The receiving lead takes the pack (who, when); once only."""
+        name = by.strip()
+        if not name:
+            raise DeskError("Say who is acknowledging the handover.")
+        with self._write() as session:
+            stored = session.get(Handover, handover_id, with_for_update=True)
+            if stored is None:
+                raise DeskError(f"No handover pack {handover_id}.")
+            if stored.acknowledged_at is not None:
+                raise DeskError(f"Already acknowledged by {stored.acknowledged_by}.")
+            stored.acknowledged_by, stored.acknowledged_at = name, self.now()
+            audit.add_event(
+                session=session,
+                at=self.now(),
+                actor=name,
+                action="handover_acknowledged",
+                entity="handover",
+                entity_id=str(handover_id),
+            )
+        log.info("handover %d acknowledged", handover_id)
+
+    def desk_status(self, *, by: str = "desk") -> DeskStatus:
+        """Who holds the desk and any pack not acknowledged. At a boundary a running desk builds
+        the pack itself, once (the write lock makes a second desk find the first one's pack)."""
+        now = self.now()
+        passed = last_boundary(now, self.hours)
+        if now - passed.at < AUTO_BUILD_WITHIN:
+            with self._read() as session:
+                built = handover.pack_for_boundary(session=session, boundary_at=passed.at)
+            if built is None:
+                with self._write() as session:
+                    if handover.pack_for_boundary(session=session, boundary_at=passed.at) is None:
+                        self._build(session, passed, f"{by} (at the boundary)", now)
+        with self._read() as session:
+            pending = handover.pending_pack(session=session)
+        return DeskStatus(now, handover_words(now, self.hours), pending)
+
+
+def _open_references(session: Session) -> list[str]:
+    rows = session.exec(
+        select(Referral.reference)
+        .where(col(Referral.queue_band).is_not(None))
+        .order_by(col(Referral.queue_band), col(Referral.due_at), col(Referral.id))
+    ).all()
+    return list(rows)
