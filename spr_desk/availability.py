@@ -72,7 +72,7 @@ class AvailabilityBoard:
     @classmethod
     def unknown(cls, at: datetime) -> AvailabilityBoard:
         """No shifts on record around `at`: nothing is known, so nothing is ruled out."""
-        return cls(at, {place: ALL_AVAILABLE for place in (*LOCALITIES, COUNTYWIDE)}, False)
+        return cls(at, dict.fromkeys((*LOCALITIES, COUNTYWIDE), ALL_AVAILABLE), False)
 
     def for_locality(self, locality: str | None) -> Availability:
         """A call's locality, or countywide when it has none (or one the board does not know)."""
