@@ -1,0 +1,169 @@
+"""Availability from the stored rota, allocation to a person, and handover packs, on every
+backend: built, edited, acknowledged, built by a running desk at the boundary."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from db.actions import DeskError
+from db.desk import DeskService
+from db.models import AuditEvent, Handover, HandoverItem, Referral, StaffMember
+from spr_desk.desk_hours import Direction
+from spr_desk.facts import parse_facts
+from spr_desk.handover import Sbar
+from spr_desk.referral import NewReferral, PatientDetails, ReferrerDetails
+from spr_desk.vocabulary import Lead, ReferrerRole, Response, Status
+
+MONDAY_2300 = datetime(2026, 11, 23, 23, 0, tzinfo=UTC)
+
+
+def at(desk: DeskService, moment: datetime) -> DeskService:
+    """The same database, another clock."""
+    return DeskService(desk.engine, clock=lambda: moment, rules=desk.rules)
+
+
+def new_call(desk: DeskService) -> NewReferral:
+    return NewReferral(
+        received_at=desk.now(),
+        referrer=ReferrerDetails("Crew 12", ReferrerRole.AMBULANCE_CREW, "Ambulance", "999"),
+        patient=PatientDetails("9434765919", "Ada", "Lovelace"),
+        facts=parse_facts(
+            {
+                "pathway": "step_up",
+                "setting": "home",
+                "needs": ["fall_no_injury"],
+                "urgency": ["crew_on_scene"],
+            }
+        ),
+        locality="Thame",
+    )
+
+
+def test_with_no_rota_every_cell_is_offered_and_the_board_says_so(desk: DeskService) -> None:
+    board = desk.availability_board()
+    assert not board.rota_known
+    assert board.for_locality("Thame").unavailable == frozenset()
+
+
+def test_monday_morning_on_the_demo_rota_every_cell_can_be_offered(demo_desk: DeskService) -> None:
+    board = demo_desk.availability_board()
+    assert board.rota_known
+    assert all(not availability.unavailable for availability in board.by_locality.values())
+    who = demo_desk.who_is_on()
+    assert {shift.team for shift in who.on_now} >= {"ACHT Thame", "Bucks Care Reablement"}
+    assert all(shift.on_at(demo_desk.now()) for shift in who.on_now)
+
+
+def test_at_23_00_only_the_night_team_is_on_so_rapid_is_nurse_only(demo_desk: DeskService) -> None:
+    night = at(demo_desk, MONDAY_2300)
+    who = night.who_is_on()
+    assert {shift.team for shift in who.on_now} == {"ACHT Night Team"}
+    thame = who.board.for_locality("Thame")
+    assert thame.can(Response.RAPID, Lead.NURSE)
+    assert not thame.can(Response.RAPID, Lead.THERAPIST)
+    assert not thame.can(Response.RAPID, Lead.SOCIAL_CARE)
+    assert thame.can(Response.FAST, Lead.THERAPIST)  # the day shift starts at 08:00
+    # A call taken then, therapist-led by its needs, falls back to the night nurse.
+    recorded = night.record_referral(new_call(night), by="night1", availability=thame)
+    assert (recorded.recommendation.lead, recorded.recommendation.fallback_from) == (
+        Lead.NURSE,
+        Lead.THERAPIST,
+    )
+
+
+def test_allocating_to_a_named_professional_counts_against_their_capacity(
+    demo_desk: DeskService,
+) -> None:
+    nurse = next(s for s in demo_desk.who_is_on().on_now if s.team == "ACHT Thame" and s.lead)
+    reference = demo_desk.record_referral(new_call(demo_desk), by="h").reference
+    summary = demo_desk.move(reference, Status.ALLOCATED, by="h", staff_id=nurse.staff_id)
+    assert summary.allocated_team == f"{nurse.name} (ACHT Thame)"
+    after = next(s for s in demo_desk.who_is_on().on_now if s.staff_id == nurse.staff_id)
+    assert after.open_allocations == nurse.open_allocations + 1
+    with Session(demo_desk.engine) as session:
+        row = session.exec(select(Referral).where(Referral.reference == reference)).one()
+        assert row.allocated_staff_id == nurse.staff_id
+        person = session.get(StaffMember, nurse.staff_id)
+        assert person is not None and row.allocated_team_id == person.team_id
+
+
+def test_a_pack_holds_every_open_referral_and_is_acknowledged_once(demo_desk: DeskService) -> None:
+    open_now = [row.reference for row in demo_desk.open_queue()]
+    handover_id = demo_desk.build_handover(by="day1")
+    stored = demo_desk.handover_pack(handover_id)
+    assert [item.reference for item in stored.pack.items] == open_now
+    assert stored.pack.direction is Direction.TO_NIGHT and stored.new_since == []
+    assert stored.pack.boundary_at == datetime(2026, 11, 23, 21, 0, tzinfo=UTC)
+    status = demo_desk.desk_status()
+    assert status.pending is not None and status.pending.handover_id == handover_id
+
+    note = Sbar("S: typed", "B: typed", "A: typed", "R: ring the daughter first")
+    demo_desk.edit_sbar(handover_id, open_now[0], note, by="day1")
+    assert demo_desk.handover_pack(handover_id).pack.items[0].sbar == note
+
+    later = demo_desk.record_referral(new_call(demo_desk), by="day1").reference
+    assert demo_desk.handover_pack(handover_id).new_since == [later]
+
+    with pytest.raises(DeskError, match="who"):
+        demo_desk.acknowledge_handover(handover_id, by="  ")
+    demo_desk.acknowledge_handover(handover_id, by="Night Lead")
+    pack = demo_desk.handover_pack(handover_id).pack
+    assert pack.acknowledged_by == "Night Lead" and pack.acknowledged_at == demo_desk.now()
+    assert demo_desk.desk_status().pending is None
+    with pytest.raises(DeskError, match="Already acknowledged by Night Lead"):
+        demo_desk.acknowledge_handover(handover_id, by="Someone Else")
+    with Session(demo_desk.engine) as session:
+        actions = session.exec(
+            select(AuditEvent.action).where(AuditEvent.entity == "handover")
+        ).all()
+    assert actions == ["handover_built", "handover_sbar_edited", "handover_acknowledged"]
+
+
+def test_a_preview_stores_nothing(demo_desk: DeskService) -> None:
+    pack = demo_desk.preview_handover(MONDAY_2300)
+    assert pack.direction is Direction.TO_DAY and len(pack.items) == len(demo_desk.open_queue())
+    with Session(demo_desk.engine) as session:
+        assert session.exec(select(func.count()).select_from(Handover)).one() == 0
+
+
+def test_a_running_desk_builds_the_boundarys_pack_itself_once(demo_desk: DeskService) -> None:
+    just_after = at(demo_desk, datetime(2026, 11, 23, 21, 10, tzinfo=UTC))
+    first = just_after.desk_status(by="desk7")
+    assert first.pending is not None and first.pending.built_by == "desk7 (at the boundary)"
+    assert first.watch_words.startswith("Night team")
+    again = at(demo_desk, datetime(2026, 11, 23, 21, 20, tzinfo=UTC)).desk_status()
+    assert again.pending == first.pending
+    with Session(demo_desk.engine) as session:
+        assert session.exec(select(func.count()).select_from(Handover)).one() == 1
+        items = session.exec(select(func.count()).select_from(HandoverItem)).one()
+    assert items == len(demo_desk.open_queue())
+
+
+def test_long_after_a_boundary_no_pack_is_built_unasked(demo_desk: DeskService) -> None:
+    status = at(demo_desk, datetime(2026, 11, 23, 23, 0, tzinfo=UTC)).desk_status()
+    assert status.pending is None
+    assert status.watch_words == "Night team · day desk in 8h 30m"
+
+
+def test_a_rota_file_applies_whole_or_not_at_all(desk: DeskService) -> None:
+    good = (
+        "team,name,role,date,start,end\n"
+        "ACHT Thame,Jo Bloggs,nurse,23/11/2026,08:00,16:00\n"
+        "ACHT Night Team,Sam Smith,nurse,23/11/2026,21:00,07:30\n"
+    )
+    done = desk.import_rota(good, by="sup1")
+    assert done.parsed.errors == [] and (done.staff_added, done.shifts_added) == (2, 2)
+    assert desk.availability_board().for_locality("Thame").can(Response.RAPID, Lead.NURSE)
+    bad = good + "ACHT Thame,Al Stone,nurse,31/02/2026,08:00,16:00\n"
+    refused = desk.import_rota(bad.replace("Jo Bloggs", "Jo Other"), by="sup1")
+    assert [(e.line, e.column) for e in refused.parsed.errors] == [(4, "date")]
+    with Session(desk.engine) as session:
+        names = session.exec(select(StaffMember.name).order_by(col(StaffMember.name))).all()
+        imports = session.exec(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "rota_imported")
+        ).one()
+    assert names == ["Jo Bloggs", "Sam Smith"] and imports == 1
