@@ -7,7 +7,7 @@ or, when anything fails, not at all.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -34,12 +34,23 @@ def team_names(*, session: Session) -> list[str]:
     return list(session.exec(select(Team.name).order_by(col(Team.id))).all())
 
 
-def apply_rota(*, session: Session, rows: Sequence[RotaRow]) -> RotaApplied:
+PROGRESS_EVERY = 100
+"""`apply_rota` reports progress every this many shifts."""
+
+
+def apply_rota(
+    *,
+    session: Session,
+    rows: Sequence[RotaRow],
+    on_progress: Callable[[int], None] | None = None,
+) -> RotaApplied:
     """Store checked rota rows. Flushes; never commits.
 
     A person is found by team and name, added if new (active, as the rota describes them) and
     otherwise brought in line with the rota (role, band, capacity; back to active). A shift is
     matched by person and start: a match gets the rota's end, anything else is added.
+
+    `on_progress` is told how many rows are stored so far, every `PROGRESS_EVERY` and at the end.
 
     Raises:
         ValueError: a row names a team the desk does not hold (`parse_rota` refuses those first).
@@ -102,7 +113,9 @@ def apply_rota(*, session: Session, rows: Sequence[RotaRow]) -> RotaApplied:
         (shift.staff_id, shift.starts_at): shift for shift in stored
     }
     shifts_added = shifts_replaced = 0
-    for row in rows:
+    for done, row in enumerate(rows, start=1):
+        if on_progress is not None and done % PROGRESS_EVERY == 0:
+            on_progress(done)
         staff_id = people[(teams[row.team], row.name)].id
         assert staff_id is not None  # flushed above
         shift = shifts.get((staff_id, row.starts_at))
@@ -115,6 +128,8 @@ def apply_rota(*, session: Session, rows: Sequence[RotaRow]) -> RotaApplied:
             shift.ends_at = row.ends_at
             shifts_replaced += 1
     session.flush()
+    if on_progress is not None:
+        on_progress(len(rows))
     return RotaApplied(
         staff_added=len(added),
         staff_updated=len(updated),

@@ -18,7 +18,7 @@ from db import audit, handover, shifts
 from db import rota as rota_repository
 from db.actions import DeskError
 from db.handover import PackRow
-from db.models import Handover, Referral
+from db.models import Handover, Referral, Shift
 from db.shifts import ShiftRow
 from spr_desk.availability import (
     AvailabilityBoard,
@@ -128,14 +128,19 @@ class WatchDesk:
         with self._read() as session:
             return shifts.shifts_between(session=session, start=start, end=end)
 
-    def import_rota(self, text: str, *, by: str) -> RotaImported:
-        """A rota CSV, all or nothing: any bad row and nothing changes (the errors say where)."""
+    def import_rota(
+        self, text: str, *, by: str, on_progress: Callable[[int], None] | None = None
+    ) -> RotaImported:
+        """A rota CSV, all or nothing: any bad row and nothing changes (the errors say where).
+        `on_progress` hears how many rows are stored so far."""
         with self._write() as session:
             teams = rota_repository.team_names(session=session)
             parsed = parse_rota(text, teams)
             if parsed.errors:
                 return RotaImported(parsed)
-            applied = rota_repository.apply_rota(session=session, rows=parsed.rows)
+            applied = rota_repository.apply_rota(
+                session=session, rows=parsed.rows, on_progress=on_progress
+            )
             audit.add_event(
                 session=session,
                 at=self.now(),
@@ -157,6 +162,27 @@ class WatchDesk:
             applied.shifts_added,
             applied.shifts_replaced,
         )
+
+    def delete_shift(self, shift_id: int, *, by: str) -> None:
+        with self._write() as session:
+            shift = session.get(Shift, shift_id)
+            if shift is None:
+                raise DeskError("That shift is no longer on the rota.")
+            before = {
+                "staff_id": shift.staff_id,
+                "starts_at": shift.starts_at.isoformat(),
+                "ends_at": shift.ends_at.isoformat(),
+            }
+            session.delete(shift)
+            audit.add_event(
+                session=session,
+                at=self.now(),
+                actor=by,
+                action="shift_deleted",
+                entity="rota",
+                entity_id=str(shift_id),
+                before=before,
+            )
 
     # the handover -----------------------------------------------------------------------------
 

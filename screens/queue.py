@@ -82,6 +82,8 @@ class QueueScreen(Screen[None]):
         Binding("slash", "search", "Search", tooltip="Search by reference, NHS number or name"),
         Binding("r", "refresh_queue", "Refresh", tooltip="Read the queue again now"),
         Binding("s", "supervisor", "Supervisor", tooltip="Today's and this week's figures"),
+        Binding("w", "who_is_on", "Who is on", tooltip="Availability: the matrix, staff on shift"),
+        Binding("h", "handover", "Handover", tooltip="The handover pack for the next watch"),
     ]
 
     def __init__(self, desk: DeskService) -> None:
@@ -211,6 +213,16 @@ class QueueScreen(Screen[None]):
         from screens.supervisor import SupervisorScreen
 
         self.app.push_screen(SupervisorScreen(self.desk))
+
+    def action_who_is_on(self) -> None:
+        from screens.availability import AvailabilityScreen
+
+        self.app.push_screen(AvailabilityScreen(self.desk))
+
+    def action_handover(self) -> None:
+        from screens.handover import HandoverScreen
+
+        self.app.push_screen(HandoverScreen(self.desk), lambda _: self.action_refresh_queue())
 
     # opening ----------------------------------------------------------------------------------
 

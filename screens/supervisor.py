@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from platformdirs import user_data_path
-from rich import box
 from rich.table import Table
 from rich.text import Text
 from textual import work
@@ -19,8 +16,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, ProgressBar, Static
 
 from screens.export_modal import ExportModal, ExportRange
+from screens.exports import export_path, open_private
 from screens.flag_modal import FlagAnswer, FlagModal
 from screens.widgets.desk_header import DeskHeader
+from screens.widgets.tables import report_table
 from spr_desk.supervision import Review, hour_chart, percent
 from spr_desk.uktime import as_local, short_local, uk_days
 from spr_desk.vocabulary import Lead, Response, cell_words, label, word_for
@@ -33,21 +32,6 @@ if TYPE_CHECKING:
 CHART_WIDTH = 40
 """Characters of one hour-chart line: `08 ` + bar + count."""
 BREACH_STYLE = "bold #d55e00"  # Okabe-Ito vermilion, with the word BREACHED beside it
-
-
-def _table(title: str, *columns: str) -> Table:
-    table = Table(
-        title=title,
-        title_justify="left",
-        title_style="bold",
-        box=box.SIMPLE_HEAD,
-        padding=(0, 1),
-        pad_edge=False,
-        show_edge=False,
-    )
-    for column in columns:
-        table.add_column(column, no_wrap=True)
-    return table
 
 
 def summary_text(review: Review) -> Text:
@@ -71,7 +55,7 @@ def summary_text(review: Review) -> Text:
 
 
 def met_table(review: Review) -> Table:
-    table = _table("Responded in time", "Response", "In time", "Responded", "Share")
+    table = report_table("Responded in time", "Response", "In time", "Responded", "Share")
     for share in review.met_in_time:
         table.add_row(
             label(share.response), str(share.met), str(share.responded), percent(share.share)
@@ -96,7 +80,7 @@ def outcomes_text(review: Review) -> Text:
 def breaches_table(review: Review) -> Table | Text:
     if not review.breaches:
         return Text.assemble(("Breaches", "bold"), "\nNone.")
-    table = _table("Breaches", "Reference", "Response", "Due", "State", "Why late")
+    table = report_table("Breaches", "Reference", "Response", "Due", "State", "Why late")
     # Those still awaiting their first response first: they can still be put right.
     for breach in sorted(review.breaches, key=lambda b: not b.awaiting):
         table.add_row(
@@ -115,7 +99,7 @@ def breaches_table(review: Review) -> Table | Text:
 def overrides_table(review: Review) -> Table | Text:
     if not review.overrides:
         return Text.assemble(("Overrides", "bold"), "\nNone.")
-    table = _table("Overrides", "Reference", "Recommended", "Agreed", "Reason")
+    table = report_table("Overrides", "Reference", "Recommended", "Agreed", "Reason")
     for override in review.overrides:
         table.add_row(
             Text(override.reference),
@@ -127,10 +111,10 @@ def overrides_table(review: Review) -> Table | Text:
 
 
 def queue_tables(review: Review) -> Table:
-    by_lead = _table("Open by lead", "Lead", "Open")
+    by_lead = report_table("Open by lead", "Lead", "Open")
     for lead, count in review.queue_by_lead:
         by_lead.add_row(Text(word_for(lead if lead != "-" else None, Lead)), str(count))
-    by_locality = _table("Open by locality", "Locality", "Open")
+    by_locality = report_table("Open by locality", "Locality", "Open")
     for locality, count in review.queue_by_locality:
         by_locality.add_row(Text(locality), str(count))
     side_by_side = Table.grid(padding=(0, 4))
@@ -146,7 +130,7 @@ def hour_text(review: Review) -> Text:
 def flags_table(flags: list[FlagRow]) -> Table | Text:
     if not flags:
         return Text.assemble(("Review flags", "bold"), "\nNone yet. Press f to flag a referral.")
-    table = _table("Review flags", "When", "Reference", "By", "Comment")
+    table = report_table("Review flags", "When", "Reference", "By", "Comment")
     for flag in flags:
         table.add_row(
             Text(short_local(flag.flagged_at)),
@@ -245,8 +229,7 @@ class SupervisorScreen(Screen[None]):
         if chosen is None:
             return
         first, last = chosen.first, chosen.last
-        folder = user_data_path("spr-desk", appauthor=False) / "exports"
-        path = folder / f"referrals-{first.isoformat()}-to-{last.isoformat()}.csv"
+        path = export_path(f"referrals-{first.isoformat()}-to-{last.isoformat()}.csv")
         bar = self.query_one("#export-progress", ProgressBar)
         bar.update(total=None, progress=0)
         bar.add_class("-shown")
@@ -257,11 +240,7 @@ class SupervisorScreen(Screen[None]):
         start, end = uk_days(first, last)
         bar = self.query_one("#export-progress", ProgressBar)
         try:
-            # Owner-only, the desk's data folder too if this makes it: patient details.
-            for folder in (path.parent.parent, path.parent):
-                folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
+            with open_private(path) as handle:
                 count = self.desk.export_referrals(
                     start,
                     end,

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding
+from textual.reactive import reactive
 
 from screens.messages import CallFinished
 from screens.opening import OpeningScreen
@@ -23,8 +24,11 @@ from spr_desk.call_form import CallForm
 
 if TYPE_CHECKING:
     from db.desk import DeskService
+    from db.watch_desk import DeskStatus
 
 QUEUE, CALL = "queue", "call"
+STATUS_SECONDS = 10
+"""How often the desk's status (who holds it, a handover pending) is read for the headers."""
 
 
 class SprDeskApp(App[None]):
@@ -44,6 +48,9 @@ class SprDeskApp(App[None]):
             priority=True,
         ),
     ]
+
+    desk_status: reactive[DeskStatus | None] = reactive(None)
+    """Read every `STATUS_SECONDS`; every screen's header watches it."""
 
     def __init__(
         self, desk: DeskService | Callable[[], DeskService], *, user: str | None = None
@@ -81,6 +88,8 @@ class SprDeskApp(App[None]):
         self.desk = desk
         self.add_mode(QUEUE, lambda: QueueScreen(desk))
         self.switch_mode(QUEUE)
+        self.check_status()
+        self.set_interval(STATUS_SECONDS, self.check_status)
         drafts = desk.open_drafts() if drafts is None else drafts
         if drafts:
             self._offer_drafts(drafts)
@@ -102,6 +111,17 @@ class SprDeskApp(App[None]):
             for d in drafts
         ]
         self.push_screen(ResumeDraftModal(choices), chosen)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="desk-status")
+    def check_status(self) -> None:
+        """Who holds the desk and any pack pending; at a boundary this builds the pack."""
+        if self.desk is None:
+            return
+        try:
+            status = self.desk.desk_status(by=self.user)
+        except Exception:  # noqa: BLE001 - the next check tries again; the header keeps its words
+            return
+        self.call_from_thread(setattr, self, "desk_status", status)
 
     # the call -----------------------------------------------------------------------------
 

@@ -47,9 +47,10 @@ _TIME_FORMS = (
 _CAPACITY = re.compile(r"[0-9]{1,4}")
 _ROLE_WORDS: dict[str, StaffRole] = {
     **{label(role).casefold(): role for role in StaffRole},
+    **{role.value.replace("_", " "): role for role in StaffRole},
     **{role.value: role for role in StaffRole},
 }
-_ROLE_LIST = ", ".join(label(role).casefold() for role in StaffRole)
+_ROLE_LIST = ", ".join(role.value.replace("_", " ") for role in StaffRole)
 _COLUMN_LIST = f"{', '.join(ROTA_COLUMNS)}, and if wanted {' and '.join(OPTIONAL_COLUMNS)}"
 
 _Problem: TypeAlias = Callable[[str, str], None]

@@ -237,6 +237,10 @@ LABELS: dict[StrEnum, str] = {
     CloseOutcome.DECLINED: "declined",
     CloseOutcome.DIED: "died",
     CloseOutcome.OTHER: "other",
+    # Staff roles as the rota reads them (StaffRole.NURSE shares Lead.NURSE's "Nurse").
+    StaffRole.OCCUPATIONAL_THERAPIST: "OT",
+    StaffRole.PHYSIOTHERAPIST: "physio",
+    StaffRole.HCA: "HCA",
 }
 
 

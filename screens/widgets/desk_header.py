@@ -1,8 +1,10 @@
-"""The header line every screen shows: the desk, the screen, and the desk's own clock."""
+"""The header line every screen shows: the desk, the screen, who holds the desk and until
+when, a handover not yet acknowledged, and the desk's own clock."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.reactive import reactive
@@ -10,9 +12,16 @@ from textual.widgets import Static
 
 from spr_desk.uktime import as_local
 
+if TYPE_CHECKING:
+    from db.watch_desk import DeskStatus
+
+PENDING = " HANDOVER PENDING "
+"""Shown until the receiving lead acknowledges the pack; in words, so it reads without colour."""
+
 
 class DeskHeader(Static):
-    """`SPR Desk · Queue` on the left, the UK time on the right (from the injected clock)."""
+    """`SPR Desk · Queue  Day desk · night team in 6h 29m  … Mon 23 Nov 14:31`. The desk's
+    status comes from the app (`SprDeskApp.desk_status`), read every few seconds."""
 
     DEFAULT_CSS = """
     DeskHeader {
@@ -28,9 +37,42 @@ class DeskHeader(Static):
     """What this screen is."""
     now: reactive[datetime | None] = reactive(None)
     """The desk's time; None until the first tick."""
+    status: reactive[DeskStatus | None] = reactive(None)
+
+    def on_mount(self) -> None:
+        if hasattr(self.app, "desk_status"):
+            self.watch(self.app, "desk_status", self._status_changed)
+
+    def _status_changed(self, status: DeskStatus | None) -> None:
+        self.status = status
+        if status is not None and (self.now is None or status.now > self.now):
+            self.now = status.now
 
     def render(self) -> Text:
         left = Text.assemble(("SPR Desk", "bold"), " · ", self.title)
-        right = Text(as_local(self.now).strftime("%a %d %b %H:%M") if self.now else "")
-        gap = max(1, self.size.width - left.cell_len - right.cell_len)
-        return Text.assemble(left, " " * gap, right)
+        clock = as_local(self.now) if self.now else None
+        parts: list[Text] = []
+        if self.status is not None:
+            if self.status.pending is not None:
+                parts.append(Text(PENDING, style="bold reverse"))
+            parts.append(Text(self.status.watch_words))
+        right = Text(clock.strftime("%a %d %b %H:%M") if clock else "")
+        width = self.size.width
+        # Narrow screens drop the least needed first: the time to the boundary, then the date.
+        while parts and _width(left, parts, right) > width:
+            if parts[-1].plain.startswith(PENDING):
+                break
+            watch = parts[-1].plain.split(" · ")[0]
+            if parts[-1].plain == watch:
+                parts.pop()
+            else:
+                parts[-1] = Text(watch)
+        if _width(left, parts, right) > width and clock is not None:
+            right = Text(clock.strftime("%H:%M"))
+        middle = Text("  ").join(parts)
+        gap = max(1, width - left.cell_len - middle.cell_len - right.cell_len - 4)
+        return Text.assemble(left, "  ", middle, " " * gap, right)
+
+
+def _width(left: Text, parts: list[Text], right: Text) -> int:
+    return left.cell_len + sum(part.cell_len + 2 for part in parts) + right.cell_len + 3

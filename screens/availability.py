@@ -1,0 +1,144 @@
+"""Who is on: the matrix cells that can be offered now by locality, who is on shift now with
+their load, and who starts within a day. `o` opens the rota to edit or import."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from screens.widgets.desk_header import DeskHeader
+from screens.widgets.tables import report_table
+from spr_desk.availability import AvailabilityBoard, RotaShift
+from spr_desk.reference_data import COUNTYWIDE, LOCALITIES
+from spr_desk.uktime import as_local
+from spr_desk.vocabulary import Lead, Response, label
+
+if TYPE_CHECKING:
+    from db.desk import DeskService
+    from db.watch_desk import WhoIsOn
+
+NO_STYLE = "bold reverse #d55e00"  # Okabe-Ito vermilion; the letter N says it without colour
+LEAD_LETTERS = {Lead.NURSE: "N", Lead.THERAPIST: "T", Lead.SOCIAL_CARE: "S"}
+
+
+def matrix_table(board: AvailabilityBoard) -> Table | Group:
+    """One line per locality: Y or N for each of the nine cells, Rapid then Fast then Normal."""
+    heads = [f"{response.value.title()} {'/'.join(LEAD_LETTERS.values())}" for response in Response]
+    table = report_table(
+        "What can be offered now (Y: can be mobilised in time)", "Locality", *heads
+    )
+    for place in (*LOCALITIES, COUNTYWIDE):
+        availability = board.by_locality[place]
+        cells = []
+        for response in Response:
+            cell = Text()
+            for index, lead in enumerate(Lead):
+                can = availability.can(response, lead)
+                cell.append("Y" if can else "N", "" if can else NO_STYLE)
+                if index < len(Lead) - 1:
+                    cell.append(" ")
+            cells.append(cell)
+        table.add_row(Text(place, style="bold" if place == COUNTYWIDE else ""), *cells)
+    if board.rota_known:
+        return table
+    warning = Text(
+        "No shifts on the rota for the next three days: every cell is shown as Y and the "
+        "handler decides. Import a rota with o.",
+        style="bold",
+    )
+    return Group(warning, table)
+
+
+def people_table(title: str, shifts: list[RotaShift], *, starting: bool) -> Table | Text:
+    if not shifts:
+        return Text(f"{title}: nobody.")
+    when = "Starts" if starting else "Until"
+    table = report_table(f"{title} ({len(shifts)})", "Name", "Role", "Team", when, "Load")
+    for shift in shifts:
+        moment = as_local(shift.starts_at if starting else shift.ends_at)
+        load = f"{shift.open_allocations}/{shift.capacity}"
+        full = shift.at_capacity
+        table.add_row(
+            Text(shift.name),
+            Text(label(shift.role)),
+            Text(shift.team),
+            Text(moment.strftime("%a %H:%M") if starting else moment.strftime("%H:%M")),
+            Text(load + (" FULL" if full else ""), style=NO_STYLE if full else ""),
+        )
+    return table
+
+
+class AvailabilityScreen(Screen[None]):
+    """The availability board, read in a worker; `r` reads it again."""
+
+    DEFAULT_CSS = """
+    AvailabilityScreen #availability-body { padding: 0 1; }
+    AvailabilityScreen .section { height: auto; margin-bottom: 1; }
+    """
+    BINDINGS = [
+        Binding("o", "rota", "Rota", tooltip="The rota: shifts, add, delete, import a CSV"),
+        Binding("r", "refresh", "Refresh", tooltip="Read the rota again now"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, desk: DeskService) -> None:
+        super().__init__()
+        self.desk = desk
+        self.who: WhoIsOn | None = None
+
+    def compose(self) -> ComposeResult:
+        yield DeskHeader()
+        with VerticalScroll(id="availability-body"):
+            yield Static("Reading the rota...", id="availability-matrix", classes="section")
+            yield Static("", id="availability-now", classes="section")
+            yield Static("", id="availability-later", classes="section")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DeskHeader).title = "Who is on"
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="availability")
+    def _load(self) -> None:
+        try:
+            who = self.desk.who_is_on()
+        except Exception as error:  # noqa: BLE001 - said on screen, the app keeps running
+            self.app.call_from_thread(self._failed, type(error).__name__)
+            return
+        self.app.call_from_thread(self._show, who)
+
+    def _failed(self, error: str) -> None:
+        self.query_one("#availability-matrix", Static).update(
+            Text(f"Could not read the rota ({error}); press r to try again.")
+        )
+
+    def _show(self, who: WhoIsOn) -> None:
+        self.who = who
+        self.query_one(DeskHeader).now = who.board.at
+        self.query_one("#availability-matrix", Static).update(matrix_table(who.board))
+        self.query_one("#availability-now", Static).update(
+            people_table("On shift now", who.on_now, starting=False)
+        )
+        self.query_one("#availability-later", Static).update(
+            people_table("Starting in the next 24 hours", who.starting, starting=True)
+        )
+
+    def action_rota(self) -> None:
+        from screens.rota import RotaScreen
+
+        self.app.push_screen(RotaScreen(self.desk), lambda _: self.action_refresh())
+
+    def action_back(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,186 @@
+"""The rota: shifts from today for a week; add one, delete one, or import a CSV file with a
+progress bar and a report that names every bad row (a file with any bad row changes nothing)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, ProgressBar, Static
+
+from screens.rota_modals import ImportModal, ImportReportModal, ShiftModal
+from screens.widgets.desk_header import DeskHeader
+from spr_desk.uktime import as_local
+from spr_desk.vocabulary import StaffRole, word_for
+
+if TYPE_CHECKING:
+    from db.desk import DeskService
+    from db.shifts import ShiftRow
+    from db.watch_desk import RotaImported
+
+DAYS_SHOWN = 7
+MAX_FILE_BYTES = 5_000_000
+"""A rota file larger than this is refused before it is read (a year of a big county is ~2 MB)."""
+
+
+class RotaScreen(Screen[None]):
+    DEFAULT_CSS = """
+    RotaScreen #rota-summary { height: auto; padding: 0 1; }
+    RotaScreen #rota-progress { display: none; padding: 0 1; }
+    RotaScreen #rota-progress.-shown { display: block; }
+    RotaScreen DataTable { height: 1fr; }
+    """
+    BINDINGS = [
+        Binding("a", "add", "Add shift", tooltip="Add one shift (and the person if new)"),
+        Binding("d", "delete", "Delete shift", tooltip="Delete the shift under the cursor"),
+        Binding("i", "import_file", "Import CSV", tooltip="Import a rota file, all or nothing"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, desk: DeskService) -> None:
+        super().__init__()
+        self.desk = desk
+        self.rows: list[ShiftRow] = []
+        self.teams: list[str] = []
+        self.last_import: RotaImported | None = None
+
+    def compose(self) -> ComposeResult:
+        yield DeskHeader()
+        yield Static("Reading the rota...", id="rota-summary")
+        yield ProgressBar(id="rota-progress", show_eta=False)
+        yield DataTable(id="rota-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DeskHeader).title = "Rota"
+        table = self.query_one(DataTable)
+        table.add_columns("Day", "Start", "End", "Team", "Name", "Role")
+        table.focus()
+        self._load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="rota")
+    def _load(self) -> None:
+        now = self.desk.now()
+        rows = self.desk.shifts_between(now - timedelta(hours=12), now + timedelta(days=DAYS_SHOWN))
+        teams = self.teams or self.desk.team_names()
+        self.app.call_from_thread(self._show, rows, teams)
+
+    def _show(self, rows: list[ShiftRow], teams: list[str]) -> None:
+        self.rows, self.teams = rows, teams
+        table = self.query_one(DataTable)
+        at = table.cursor_row
+        table.clear()
+        for row in rows:
+            start, end = as_local(row.starts_at), as_local(row.ends_at)
+            table.add_row(
+                Text(start.strftime("%a %d %b")),
+                Text(start.strftime("%H:%M")),
+                Text(end.strftime("%H:%M") + (" +1" if end.date() > start.date() else "")),
+                Text(row.team),
+                Text(row.name),
+                Text(word_for(row.role, StaffRole)),
+            )
+        if rows:
+            table.move_cursor(row=min(at, len(rows) - 1))
+        self.query_one("#rota-summary", Static).update(
+            Text(f"{len(rows)} shifts from the last 12 hours to {DAYS_SHOWN} days ahead.")
+        )
+
+    # adding and deleting ----------------------------------------------------------------------
+
+    def action_add(self) -> None:
+        today = as_local(self.desk.now()).date()
+        self.app.push_screen(ShiftModal(self.teams, today), self._add_answered)
+
+    def _add_answered(self, text: str | None) -> None:
+        if text is not None:
+            self._import_text(text, "Shift added.")
+
+    def action_delete(self) -> None:
+        table = self.query_one(DataTable)
+        if not self.rows or table.cursor_row >= len(self.rows):
+            return
+        self._delete(self.rows[table.cursor_row].shift_id)
+
+    @work(thread=True, exit_on_error=False, group="rota-write")
+    def _delete(self, shift_id: int) -> None:
+        by = getattr(self.app, "user", "desk")
+        try:
+            self.desk.delete_shift(shift_id, by=by)
+        except Exception as error:  # noqa: BLE001 - said on screen, nothing else changes
+            self.app.call_from_thread(self._say, f"Not deleted: {error}", "error")
+            return
+        self.app.call_from_thread(self._say, "Shift deleted.", "information")
+        self._load()
+
+    # importing --------------------------------------------------------------------------------
+
+    def action_import_file(self) -> None:
+        self.app.push_screen(ImportModal(), self._file_chosen)
+
+    def _file_chosen(self, path: str | None) -> None:
+        if path is not None:
+            self._read_file(Path(path).expanduser())
+
+    @work(thread=True, exit_on_error=False, group="rota-write")
+    def _read_file(self, path: Path) -> None:
+        try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                raise ValueError("the file is larger than a rota should be (5 MB)")
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError, ValueError) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+            self.app.call_from_thread(self._say, f"Could not read the file: {reason}", "error")
+            return
+        self.app.call_from_thread(self._import_text, text, None)
+
+    def _import_text(self, text: str, done_words: str | None) -> None:
+        bar = self.query_one("#rota-progress", ProgressBar)
+        bar.update(total=max(1, text.count("\n")), progress=0)
+        bar.add_class("-shown")
+        self._import(text, done_words)
+
+    @work(thread=True, exit_on_error=False, group="rota-write")
+    def _import(self, text: str, done_words: str | None) -> None:
+        by = getattr(self.app, "user", "desk")
+        bar = self.query_one("#rota-progress", ProgressBar)
+        try:
+            result = self.desk.import_rota(
+                text,
+                by=by,
+                on_progress=lambda done: self.app.call_from_thread(bar.update, progress=done),
+            )
+        except Exception as error:  # noqa: BLE001 - said on screen; the transaction rolled back
+            self.app.call_from_thread(self._say, f"Not imported: {type(error).__name__}", "error")
+            return
+        self.last_import = result
+        self.app.call_from_thread(self._imported, result, done_words)
+
+    def _imported(self, result: RotaImported, done_words: str | None) -> None:
+        bar = self.query_one("#rota-progress", ProgressBar)
+        if result.parsed.errors:
+            bar.remove_class("-shown")
+            self.app.push_screen(ImportReportModal(result.parsed.errors))
+            return
+        bar.update(total=max(1, len(result.parsed.rows)), progress=max(1, len(result.parsed.rows)))
+        self._say(
+            done_words
+            or (
+                f"Imported {len(result.parsed.rows)} rows: {result.staff_added} people added, "
+                f"{result.shifts_added} shifts added, {result.shifts_replaced} replaced."
+            ),
+            "information",
+        )
+        self._load()
+
+    def _say(self, message: str, severity: str) -> None:
+        self.notify(message, severity=severity, markup=False, timeout=10)  # type: ignore[arg-type]
+
+    def action_back(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,184 @@
+"""The rota's dialogs: add one shift, choose a CSV file to import, and the import's report."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, Select, Static
+
+from spr_desk.rota_csv import ROTA_COLUMNS, RowError, parse_rota
+from spr_desk.vocabulary import StaffRole, label
+
+SHIFT_FIELDS = (*ROTA_COLUMNS, "capacity")
+"""The shift dialog's fields: one rota CSV row, checked by the same parser as a file."""
+
+
+def one_row_csv(values: dict[str, str]) -> str:
+    """A one-shift rota file, quoted by the csv module (what was typed stays data)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(SHIFT_FIELDS)
+    writer.writerow([values.get(name, "") for name in SHIFT_FIELDS])
+    return out.getvalue()
+
+
+class ShiftModal(ModalScreen[str | None]):
+    """Dismisses with a one-row rota CSV that parses cleanly, or None on escape. Each problem is
+    shown under its field and what was typed stays."""
+
+    CSS_PATH = "modals.tcss"
+    DEFAULT_CSS = """
+    ShiftModal { align: center middle; }
+    ShiftModal .shift-error { color: $text-error; height: auto; }
+    ShiftModal Select { width: 100%; }
+    """
+    BINDINGS = [
+        Binding("ctrl+s", "confirm", "Add", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, teams: list[str], today: date) -> None:
+        super().__init__()
+        self.teams = teams
+        self.today = today
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog"):
+            yield Static(Text("Add a shift to the rota"), classes="dialog-title")
+            yield Select([(t, t) for t in self.teams], prompt="Team", id="shift-team", compact=True)
+            yield Static("", id="shift-team-error", classes="shift-error")
+            yield Input(placeholder="Name", id="shift-name", compact=True)
+            yield Static("", id="shift-name-error", classes="shift-error")
+            yield Select(
+                [(label(role), role.value) for role in StaffRole],
+                prompt="Role",
+                id="shift-role",
+                compact=True,
+            )
+            yield Static("", id="shift-role-error", classes="shift-error")
+            for name, value, hint in (
+                ("date", self.today.strftime("%d/%m/%Y"), "Date (DD/MM/YYYY)"),
+                ("start", "", "Start (HH:MM)"),
+                ("end", "", "End (HH:MM; before the start means the next day)"),
+                ("capacity", "6", "Capacity (open allocations)"),
+            ):
+                yield Input(value, placeholder=hint, id=f"shift-{name}", compact=True)
+                yield Static("", id=f"shift-{name}-error", classes="shift-error")
+            yield Static("ctrl+s  add     esc  cancel", classes="dialog-keys")
+
+    def on_mount(self) -> None:
+        self.query_one("#shift-team", Select).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.focus_next()
+
+    def values(self) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for name in SHIFT_FIELDS:
+            widget = self.query_one(f"#shift-{name}")
+            if isinstance(widget, Select):
+                found[name] = widget.value if isinstance(widget.value, str) else ""
+            elif isinstance(widget, Input):
+                found[name] = widget.value
+        return found
+
+    def action_confirm(self) -> None:
+        text = one_row_csv(self.values())
+        parsed = parse_rota(text, self.teams)
+        for name in SHIFT_FIELDS:
+            self._say(name, "")
+        for problem in parsed.errors:
+            self._say(problem.column if problem.column in SHIFT_FIELDS else "team", problem.message)
+        if parsed.errors:
+            first = next((e.column for e in parsed.errors if e.column in SHIFT_FIELDS), "team")
+            self.query_one(f"#shift-{first}").focus()
+            return
+        self.dismiss(text)
+
+    def _say(self, name: str, message: str) -> None:
+        self.query_one(f"#shift-{name}-error", Static).update(Text(message))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ImportModal(ModalScreen[str | None]):
+    """Dismisses with the path typed, or None on escape."""
+
+    CSS_PATH = "modals.tcss"
+    DEFAULT_CSS = "ImportModal { align: center middle; }"
+    BINDINGS = [
+        Binding("ctrl+s", "confirm", "Import", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Text("Import a rota from a CSV file"), classes="dialog-title")
+            yield Static(
+                Text(
+                    "Columns: team, name, role, date, start, end (and capacity, band). "
+                    "Any bad row and nothing is imported."
+                )
+            )
+            yield Input(placeholder="/path/to/rota.csv", id="import-path", compact=True)
+            yield Static("", id="import-error")
+            yield Static("enter  import     esc  cancel", classes="dialog-keys")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted)
+    def action_confirm(self) -> None:
+        path = self.query_one(Input).value.strip()
+        if not path:
+            self.query_one("#import-error", Static).update(Text("Give the file's path."))
+            return
+        self.dismiss(path)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ImportReportModal(ModalScreen[None]):
+    """Why an import changed nothing: every bad row, by line and column."""
+
+    CSS_PATH = "modals.tcss"
+    DEFAULT_CSS = """
+    ImportReportModal { align: center middle; }
+    ImportReportModal #report-errors { height: auto; max-height: 14; }
+    """
+    BINDINGS = [
+        Binding("escape", "close", "Close"),
+        Binding("enter", "close", "Close", show=False),
+    ]
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__()
+        self.errors = errors
+
+    def compose(self) -> ComposeResult:
+        lines = sorted({problem.line for problem in self.errors})
+        with Vertical(classes="dialog"):
+            yield Static(
+                Text(
+                    f"Nothing was imported: {len(self.errors)} problem(s) on "
+                    f"{len(lines)} line(s). Correct the file and import it again."
+                ),
+                classes="dialog-title",
+            )
+            with VerticalScroll(id="report-errors"):
+                yield Static(Text("\n".join(str(problem) for problem in self.errors)))
+            yield Static("esc  close", classes="dialog-keys")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
