@@ -33,9 +33,7 @@ LEAD_LETTERS = {Lead.NURSE: "N", Lead.THERAPIST: "T", Lead.SOCIAL_CARE: "S"}
 def matrix_table(board: AvailabilityBoard) -> Table | Group:
     """One line per locality: Y or N for each of the nine cells, Rapid then Fast then Normal."""
     heads = [f"{response.value.title()} {'/'.join(LEAD_LETTERS.values())}" for response in Response]
-    table = report_table(
-        "What can be offered now (Y: can be mobilised in time)", "Locality", *heads
-    )
+    table = report_table("Can be offered now (N: nobody to send in time)", "Locality", *heads)
     for place in (*LOCALITIES, COUNTYWIDE):
         availability = board.by_locality[place]
         cells = []
@@ -62,7 +60,12 @@ def people_table(title: str, shifts: list[RotaShift], *, starting: bool) -> Tabl
     if not shifts:
         return Text(f"{title}: nobody.")
     when = "Starts" if starting else "Until"
-    table = report_table(f"{title} ({len(shifts)})", "Name", "Role", "Team", when, "Load")
+    # The team goes last: on 80 columns a long team name is what gets cut, not the times.
+    table = report_table(f"{title} ({len(shifts)})", "Name", "Role", when, "Load", "Team")
+    for column, (least, most) in zip(
+        table.columns, ((8, 22), (5, 12), (9, 9), (4, 9)), strict=False
+    ):
+        column.min_width, column.max_width = least, most
     for shift in shifts:
         moment = as_local(shift.starts_at if starting else shift.ends_at)
         load = f"{shift.open_allocations}/{shift.capacity}"
@@ -70,9 +73,9 @@ def people_table(title: str, shifts: list[RotaShift], *, starting: bool) -> Tabl
         table.add_row(
             Text(shift.name),
             Text(label(shift.role)),
-            Text(shift.team),
             Text(moment.strftime("%a %H:%M") if starting else moment.strftime("%H:%M")),
             Text(load + (" FULL" if full else ""), style=NO_STYLE if full else ""),
+            Text(shift.team),
         )
     return table
 
