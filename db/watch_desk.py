@@ -28,11 +28,12 @@ from spr_desk.availability import (
     starting_within,
 )
 from spr_desk.desk_hours import (
+    HANDOVER_WINDOW,
     Boundary,
     DeskHours,
+    handover_boundary,
     handover_words,
     last_boundary,
-    next_boundary,
 )
 from spr_desk.handover import Pack, Sbar, build_pack, new_since
 from spr_desk.matrix import Availability
@@ -41,10 +42,6 @@ from spr_desk.rules import Rules
 from spr_desk.vocabulary import Response
 
 log = logging.getLogger("spr_desk.desk")
-
-AUTO_BUILD_WITHIN = timedelta(hours=1)
-"""A running desk builds the boundary's pack itself if the boundary passed less than this
-long ago and no pack exists for it; later than that, packs are built on demand only."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,20 +184,22 @@ class WatchDesk:
     # the handover -----------------------------------------------------------------------------
 
     def coming_boundary(self) -> Boundary:
-        return next_boundary(self.now(), self.hours)
+        """The boundary a pack built now is for."""
+        return handover_boundary(self.now(), self.hours)
 
     def preview_handover(self, at: datetime | None = None) -> Pack:
         """The pack as it would be built at `at` (now by default), stored nowhere."""
         when = at or self.now()
         with self._read() as session:
             found = handover.open_referrals(session=session)
-        boundary = next_boundary(when, self.hours)
+        boundary = handover_boundary(when, self.hours)
         return build_pack((item for _, item in found), when, boundary.direction, boundary.at)
 
     def build_handover(self, *, by: str, boundary: Boundary | None = None) -> int:
-        """Build and store the pack for `boundary` (the coming one by default); returns its id."""
+        """Build and store the pack for `boundary` (by default the one under way, or the coming
+        one: `handover_boundary`); returns its id."""
         now = self.now()
-        target = boundary or next_boundary(now, self.hours)
+        target = boundary or handover_boundary(now, self.hours)
         with self._write() as session:
             return self._build(session, target, by, now)
 
@@ -287,11 +286,12 @@ class WatchDesk:
         log.info("handover %d acknowledged", handover_id)
 
     def desk_status(self, *, by: str = "desk") -> DeskStatus:
-        """Who holds the desk and any pack not acknowledged. At a boundary a running desk builds
-        the pack itself, once (the write lock makes a second desk find the first one's pack)."""
+        """Who holds the desk and any pack not acknowledged. At a boundary (for the first
+        `HANDOVER_WINDOW`) a running desk builds the pack itself, once: the write lock makes a
+        second desk find the first one's pack."""
         now = self.now()
         passed = last_boundary(now, self.hours)
-        if now - passed.at < AUTO_BUILD_WITHIN:
+        if now - passed.at < HANDOVER_WINDOW:
             with self._read() as session:
                 built = handover.pack_for_boundary(session=session, boundary_at=passed.at)
             if built is None:

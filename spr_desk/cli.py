@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from spr_desk import __version__
+from spr_desk import __version__, cli_watch
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -128,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_db_option(referrals, top=False)
     _add_db_option(exporting, top=False)
+    cli_watch.add_commands(commands, lambda sub: _add_db_option(sub, top=False))
     return parser
 
 
@@ -161,10 +162,12 @@ def open_desk(url: str | None) -> DeskService:
     from db.desk import DeskService
     from db.engine import make_engine
     from db.migrate import upgrade_to_head
+    from spr_desk.desk_hours import hours_from_env
 
+    hours = hours_from_env(os.environ)  # a bad SPR_DESK_DAY_STARTS stops here, in one line
     engine = make_engine(url)
     upgrade_to_head(engine)
-    desk = DeskService(engine)
+    desk = DeskService(engine, hours=hours)
     desk.ensure_reference_data()
     return desk
 
@@ -290,6 +293,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_demo(url, args.days)
         if args.command == "export":
             return run_export(url, args.first, args.last, args.output)
+        if args.command == "handover":
+            return cli_watch.run_handover(open_desk(url), args.at, args.format)
+        if args.command == "rota":
+            return cli_watch.run_rota_import(open_desk(url), args.file)
         return run_app(url)
     except KeyboardInterrupt:
         return 130

@@ -129,6 +129,18 @@ def next_boundary(at: datetime, hours: DeskHours) -> Boundary:
     return next(b for b in boundaries_near(at, hours) if b.at > as_utc(at))
 
 
+HANDOVER_WINDOW = timedelta(hours=1)
+"""For this long after a boundary, a pack built is that boundary's (the handover is under
+way); after it, a pack is for the coming boundary."""
+
+
+def handover_boundary(at: datetime, hours: DeskHours) -> Boundary:
+    """The boundary a pack built at `at` is for: the one just passed, within `HANDOVER_WINDOW`;
+    otherwise the coming one."""
+    passed = last_boundary(at, hours)
+    return passed if as_utc(at) - passed.at < HANDOVER_WINDOW else next_boundary(at, hours)
+
+
 def watch_at(at: datetime, hours: DeskHours) -> Watch:
     return last_boundary(at, hours).watch_after
 

@@ -37,7 +37,9 @@ def spr_desk(*args: str, stdin: str | None = None, env: dict[str, str] | None = 
 
 
 @pytest.mark.parametrize(
-    "command", [[], ["recommend"], ["db"], ["db", "upgrade"], ["demo"]], ids=" ".join
+    "command",
+    [[], ["recommend"], ["db"], ["db", "upgrade"], ["demo"], ["handover"], ["rota", "import"]],
+    ids=" ".join,
 )
 def test_every_command_has_help(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exited:
@@ -199,3 +201,68 @@ def test_export_writes_an_owner_only_csv_file_and_says_so_on_stderr(tmp_path: Pa
     assert text.splitlines()[0] == ",".join(EXPORT_COLUMNS)
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
     assert rows and result.stderr == f"Wrote {len(rows)} referrals to {out}\n"
+
+
+def test_handover_prints_the_pack_as_it_would_be_built_and_stores_nothing(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'desk.db'}"
+    assert spr_desk("--db", url, "demo", "--days", "2").returncode == 0
+    evening = spr_desk("--db", url, "handover", "--at", "2026-11-23T21:00")
+    assert evening.returncode == 0, evening.stderr
+    assert evening.stdout.startswith("# Evening handover to the night team, Mon 23 Nov 21:00")
+    assert "Not yet acknowledged." in evening.stdout and "\n## SPR-" in evening.stdout
+    morning = spr_desk(
+        "--db", url, "handover", "--at", "2026-11-24T02:00:00+00:00", "--format", "csv"
+    )
+    assert morning.returncode == 0, morning.stderr
+    rows = list(csv.DictReader(io.StringIO(morning.stdout)))
+    assert rows and all(row["reference"].startswith("SPR-") for row in rows)
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM handover")).scalar_one() == 0
+    engine.dispose()
+
+
+def test_handover_refuses_a_bad_time_and_bad_desk_hours(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'desk.db'}"
+    bad_time = spr_desk("--db", url, "handover", "--at", "tomorrow")
+    assert (
+        bad_time.returncode == 2
+        and bad_time.stderr == "spr-desk: --at: not an ISO time: 'tomorrow'\n"
+    )
+    bad_hours = spr_desk("--db", url, "handover", env={"SPR_DESK_NIGHT_STARTS": "25:00"})
+    assert bad_hours.returncode == 1
+    assert bad_hours.stderr.strip() == "spr-desk: ValueError: not a 24-hour time (HH:MM): '25:00'"
+
+
+def test_rota_import_applies_a_good_file_and_nothing_of_a_bad_one(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'desk.db'}"
+    good = tmp_path / "good.csv"
+    good.write_text(
+        "team,name,role,date,start,end\n"
+        "ACHT Thame,Jo Bloggs,nurse,24/11/2026,08:00,16:00\n"
+        "ACHT Night Team,Sam Smith,nurse,24/11/2026,21:00,07:30\n"
+    )
+    done = spr_desk("--db", url, "rota", "import", str(good))
+    assert done.returncode == 0, done.stderr
+    assert (
+        done.stdout == "Imported 2 shifts: 2 people added, 0 updated; 2 shifts added, 0 replaced.\n"
+    )
+    bad = tmp_path / "bad.csv"
+    bad.write_text(good.read_text().replace("Sam Smith,nurse", "Sam Other,surgeon"))
+    refused = spr_desk("--db", url, "rota", "import", str(bad))
+    assert refused.returncode == 2
+    assert refused.stderr.splitlines() == [
+        f"{bad}: line 3, role: Not a rota role: use one of nurse, occupational therapist, "
+        "physiotherapist, hca, reablement worker, reablement assessor, social worker, "
+        "social work assistant, coordinator, manager.",
+        "spr-desk: nothing was imported",
+    ]
+    again = spr_desk("--db", url, "rota", "import", str(good))
+    assert (
+        again.stdout
+        == "Imported 2 shifts: 0 people added, 0 updated; 0 shifts added, 2 replaced.\n"
+    )

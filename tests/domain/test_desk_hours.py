@@ -10,6 +10,7 @@ from spr_desk.desk_hours import (
     DeskHours,
     Direction,
     Watch,
+    handover_boundary,
     handover_words,
     hours_from_env,
     last_boundary,
@@ -80,3 +81,11 @@ def test_a_clock_time_that_cannot_be_right_is_refused(typed: str) -> None:
 def test_the_day_must_start_before_the_night() -> None:
     with pytest.raises(ValueError, match="before the night"):
         DeskHours(time(21), time(7, 30))
+
+
+def test_a_pack_built_at_or_just_after_a_boundary_is_that_boundarys() -> None:
+    assert handover_boundary(utc(2026, 11, 23, 21, 0), HOURS).direction is Direction.TO_NIGHT
+    assert handover_boundary(utc(2026, 11, 23, 21, 59), HOURS).at == utc(2026, 11, 23, 21, 0)
+    later = handover_boundary(utc(2026, 11, 23, 22, 0), HOURS)
+    assert (later.at, later.direction) == (utc(2026, 11, 24, 7, 30), Direction.TO_DAY)
+    assert handover_boundary(utc(2026, 11, 23, 14, 0), HOURS).at == utc(2026, 11, 23, 21, 0)

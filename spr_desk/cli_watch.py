@@ -1,0 +1,88 @@
+"""The rota and handover commands: `spr-desk rota import FILE`, `spr-desk handover`."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from db.desk import DeskService
+
+HANDOVER_DESCRIPTION = (
+    "Print the handover pack as it would be built at TIME (now by default) for the next "
+    "boundary: every open referral with its due time, time left, status, who holds it, what is "
+    "outstanding, its risks and a first SBAR note. Nothing is stored or acknowledged. The pack "
+    "holds patient data: redirect it only to an owner-only file."
+)
+ROTA_DESCRIPTION = (
+    "Import shifts from a CSV file with the columns team, name, role, date, start, end (and "
+    "optionally capacity, band); dates DD/MM/YYYY or YYYY-MM-DD, times HH:MM UK time, an end "
+    "before the start meaning the next day. All or nothing: any bad row and nothing changes, "
+    "each problem printed with its line and column, exit 2."
+)
+
+
+def add_commands(
+    commands: argparse._SubParsersAction, add_db: Callable[[argparse.ArgumentParser], None]
+) -> None:
+    handover = commands.add_parser(
+        "handover",
+        help="print the handover pack as it would be built",
+        description=HANDOVER_DESCRIPTION,
+    )
+    handover.add_argument(
+        "--at", metavar="TIME", help="ISO time, UK local unless an offset is given (default now)"
+    )
+    handover.add_argument("--format", choices=("md", "csv"), default="md", help="default md")
+    add_db(handover)
+
+    rota = commands.add_parser("rota", help="the rota", description="The rota.")
+    rota_commands = rota.add_subparsers(dest="rota_command", metavar="ACTION", required=True)
+    importing = rota_commands.add_parser(
+        "import", help="import shifts from a CSV file, all or nothing", description=ROTA_DESCRIPTION
+    )
+    importing.add_argument("file", metavar="FILE", help="the rota CSV ('-' reads stdin)")
+    add_db(importing)
+    add_db(rota)
+
+
+def run_handover(desk: DeskService, at: str | None, form: str) -> int:
+    from spr_desk.handover import pack_csv, pack_markdown
+    from spr_desk.uktime import parse_local
+
+    when = None
+    if at is not None:
+        try:
+            when = parse_local(at)
+        except ValueError:
+            sys.stderr.write(f"spr-desk: --at: not an ISO time: {at!r}\n")
+            return 2
+    pack = desk.preview_handover(when)
+    sys.stdout.write(pack_csv(pack) if form == "csv" else pack_markdown(pack) + "\n")
+    return 0
+
+
+def run_rota_import(desk: DeskService, path: str) -> int:
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        sys.stderr.write(
+            f"spr-desk: cannot read {path}: {getattr(error, 'strerror', None) or error}\n"
+        )
+        return 2
+    result = desk.import_rota(text, by=getpass.getuser())
+    if result.parsed.errors:
+        for problem in result.parsed.errors:
+            sys.stderr.write(f"{path}: {problem}\n")
+        sys.stderr.write("spr-desk: nothing was imported\n")
+        return 2
+    sys.stdout.write(
+        f"Imported {len(result.parsed.rows)} shifts: {result.staff_added} people added, "
+        f"{result.staff_updated} updated; {result.shifts_added} shifts added, "
+        f"{result.shifts_replaced} replaced.\n"
+    )
+    return 0
