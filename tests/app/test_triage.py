@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from call_script import ETHEL, REG, check, choose, screen, settle, take_call, tick, type_into
@@ -20,6 +20,7 @@ from screens.resume_modal import ResumeDraftModal
 from screens.triage import TriageScreen
 from screens.widgets.matrix_grid import MatrixGrid
 from spr_desk.app import SprDeskApp
+from spr_desk.vocabulary import Lead, Response
 
 SIZE = (120, 40)
 
@@ -333,3 +334,31 @@ async def test_a_failed_save_says_so_and_keeps_the_call_on_screen(
         reference = await record(pilot)
     row, _referrer, _patient = stored(sqlite_desk, reference)
     assert row.status == "recorded"
+
+
+async def test_at_23_00_on_the_rota_regs_therapist_led_call_falls_back_to_the_night_nurse(
+    sqlite_demo_desk: DeskService,
+) -> None:
+    """Only the night team's nurses are on at 23:00: Rapid stays Rapid, the lead moves to a
+    nurse, and the therapist follow-up is named (DESIGN.md, the matrix rule 4)."""
+    night = DeskService(
+        sqlite_demo_desk.engine,
+        clock=lambda: datetime(2026, 11, 23, 23, 0, tzinfo=UTC),
+        rules=sqlite_demo_desk.rules,
+    )
+    app = SprDeskApp(night, user="night1")
+    async with app.run_test(size=SIZE) as pilot:
+        await start_call(pilot)
+        await take_call(pilot, REG)
+        call = screen(pilot)
+        assert not call.availability.can(Response.RAPID, Lead.THERAPIST)
+        assert call.recommendation is not None
+        assert call.recommendation.fallback_from is Lead.THERAPIST
+        reference = await record(pilot)
+    row, _, _ = stored(night, reference)
+    assert (row.response, row.lead, row.rec_lead, row.rec_fallback_from) == (
+        "rapid",
+        "nurse",
+        "nurse",
+        "therapist",
+    )
