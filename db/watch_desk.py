@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
@@ -238,14 +238,9 @@ class WatchDesk:
             item = handover.item_for(session=session, handover_id=handover_id, reference=reference)
             if item is None:
                 raise DeskError(f"{reference} is not in handover pack {handover_id}.")
-            before = {
-                "situation": item.situation,
-                "background": item.background,
-                "assessment": item.assessment,
-                "recommendation": item.recommendation,
-            }
-            item.situation, item.background = sbar.situation, sbar.background
-            item.assessment, item.recommendation = sbar.assessment, sbar.recommendation
+            before = {name: getattr(item, name) for name in asdict(sbar)}
+            for name, text in asdict(sbar).items():
+                setattr(item, name, text)
             audit.add_event(
                 session=session,
                 at=self.now(),
@@ -255,12 +250,7 @@ class WatchDesk:
                 entity="handover",
                 entity_id=str(handover_id),
                 before=before,
-                after={
-                    "situation": sbar.situation,
-                    "background": sbar.background,
-                    "assessment": sbar.assessment,
-                    "recommendation": sbar.recommendation,
-                },
+                after=asdict(sbar),
             )
 
     def acknowledge_handover(self, handover_id: int, *, by: str) -> None:

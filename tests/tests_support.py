@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from db.desk import DeskService
+    from spr_desk.referral import NewReferral
 
 
 def mode_of(path: Path) -> int:
@@ -35,3 +36,29 @@ def with_changes(base: dict, **changes: object) -> dict:
         else:
             data[key] = value
     return data
+
+
+def crew_call(
+    desk: DeskService, given: str = "Ada", family: str = "Lovelace", minutes_ago: int = 0
+) -> NewReferral:
+    """An ambulance crew on scene in Thame: a fall without injury, so Rapid and therapist-led."""
+    from datetime import timedelta
+
+    from spr_desk.facts import parse_facts
+    from spr_desk.referral import NewReferral, PatientDetails, ReferrerDetails
+    from spr_desk.vocabulary import ReferrerRole
+
+    return NewReferral(
+        received_at=desk.now() - timedelta(minutes=minutes_ago),
+        referrer=ReferrerDetails("Crew 12", ReferrerRole.AMBULANCE_CREW, "Ambulance", "999"),
+        patient=PatientDetails("9434765919", given, family),
+        facts=parse_facts(
+            {
+                "pathway": "step_up",
+                "setting": "home",
+                "needs": ["fall_no_injury"],
+                "urgency": ["crew_on_scene"],
+            }
+        ),
+        locality="Thame",
+    )

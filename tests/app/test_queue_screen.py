@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from call_script import settle
 from conftest import opened_desk
+from tests_support import crew_call
 from textual.widgets import Select, Static
 
 from bench.bigdata import build_database
@@ -17,9 +18,7 @@ from screens.queue import QueueScreen
 from screens.referral import ReferralScreen
 from screens.widgets.queue_board import WINDOW, QueueBoard
 from spr_desk.app import SprDeskApp
-from spr_desk.facts import parse_facts
-from spr_desk.referral import NewReferral, PatientDetails, ReferrerDetails
-from spr_desk.vocabulary import ReferrerRole
+from spr_desk.referral import NewReferral, PatientDetails
 
 SIZE = (120, 40)
 
@@ -33,20 +32,7 @@ def screen_text(widget: Any) -> str:
 
 
 def call(desk: DeskService, given: str, family: str, minutes_ago: int = 5) -> NewReferral:
-    return NewReferral(
-        received_at=desk.now() - timedelta(minutes=minutes_ago),
-        referrer=ReferrerDetails("Crew 12", ReferrerRole.AMBULANCE_CREW, "Ambulance", "999"),
-        patient=PatientDetails("9434765919", given, family),
-        facts=parse_facts(
-            {
-                "pathway": "step_up",
-                "setting": "home",
-                "needs": ["fall_no_injury"],
-                "urgency": ["crew_on_scene"],
-            }
-        ),
-        locality="Thame",
-    )
+    return crew_call(desk, given, family, minutes_ago)
 
 
 async def test_the_app_opens_on_the_queue_with_every_open_referral(

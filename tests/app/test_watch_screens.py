@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from call_script import settle
 from sqlmodel import Session, func, select
+from tests_support import crew_call
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select, Static, TextArea
 
@@ -23,9 +24,6 @@ from screens.rota import RotaScreen
 from screens.rota_modals import ImportReportModal, ShiftModal
 from screens.widgets.desk_header import PENDING, DeskHeader
 from spr_desk.app import SprDeskApp
-from spr_desk.facts import parse_facts
-from spr_desk.referral import NewReferral, PatientDetails, ReferrerDetails
-from spr_desk.vocabulary import ReferrerRole
 
 SIZE = (120, 40)
 
@@ -44,23 +42,6 @@ async def open_from_queue(pilot: Pilot[Any], key: str) -> Any:
     await settle(pilot)
     await settle(pilot)
     return pilot.app.screen
-
-
-def another_call(desk: DeskService) -> NewReferral:
-    return NewReferral(
-        received_at=desk.now(),
-        referrer=ReferrerDetails("Crew 12", ReferrerRole.AMBULANCE_CREW, "Ambulance", "999"),
-        patient=PatientDetails("9434765919", "Ada", "Lovelace"),
-        facts=parse_facts(
-            {
-                "pathway": "step_up",
-                "setting": "home",
-                "needs": ["fall_no_injury"],
-                "urgency": ["crew_on_scene"],
-            }
-        ),
-        locality="Thame",
-    )
 
 
 # who is on -------------------------------------------------------------------------------------
@@ -113,16 +94,21 @@ async def test_at_night_the_board_shows_the_missing_cells_as_n(
 # the rota --------------------------------------------------------------------------------------
 
 
+async def open_rota(pilot: Pilot[Any]) -> RotaScreen:
+    await open_from_queue(pilot, "w")
+    await pilot.press("o")
+    await settle(pilot)
+    rota = pilot.app.screen
+    assert isinstance(rota, RotaScreen)
+    return rota
+
+
 async def test_a_shift_is_added_from_the_keyboard_and_a_bad_one_is_refused_at_its_field(
     sqlite_demo_desk: DeskService,
 ) -> None:
     app = SprDeskApp(sqlite_demo_desk, user="sup1")
     async with app.run_test(size=SIZE) as pilot:
-        await open_from_queue(pilot, "w")
-        await pilot.press("o")
-        await settle(pilot)
-        rota = app.screen
-        assert isinstance(rota, RotaScreen)
+        rota = await open_rota(pilot)
         before = len(rota.rows)
         await pilot.press("a")
         await settle(pilot)
@@ -169,11 +155,7 @@ async def test_a_rota_file_imports_with_progress_and_a_bad_one_changes_nothing(
     start = shifts()
     app = SprDeskApp(sqlite_demo_desk, user="sup1")
     async with app.run_test(size=SIZE) as pilot:
-        await open_from_queue(pilot, "w")
-        await pilot.press("o")
-        await settle(pilot)
-        rota = app.screen
-        assert isinstance(rota, RotaScreen)
+        rota = await open_rota(pilot)
         await pilot.press("i")
         await settle(pilot)
         await pilot.press(*str(bad), "enter")
@@ -229,7 +211,7 @@ async def test_a_pack_is_built_edited_and_acknowledged_and_the_banner_comes_and_
 
         handover_id = screen.handover_id
         assert handover_id is not None
-        later = sqlite_demo_desk.record_referral(another_call(sqlite_demo_desk), by="day1")
+        later = sqlite_demo_desk.record_referral(crew_call(sqlite_demo_desk), by="day1")
         await pilot.press("k")
         await settle(pilot)
         ack = app.screen

@@ -8,15 +8,14 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func
 from sqlmodel import Session, col, select
+from tests_support import crew_call
 
 from db.actions import DeskError
 from db.desk import DeskService
 from db.models import AuditEvent, Handover, HandoverItem, Referral, StaffMember
 from spr_desk.desk_hours import Direction
-from spr_desk.facts import parse_facts
 from spr_desk.handover import Sbar
-from spr_desk.referral import NewReferral, PatientDetails, ReferrerDetails
-from spr_desk.vocabulary import Lead, ReferrerRole, Response, Status
+from spr_desk.vocabulary import Lead, Response, Status
 
 MONDAY_2300 = datetime(2026, 11, 23, 23, 0, tzinfo=UTC)
 
@@ -24,23 +23,6 @@ MONDAY_2300 = datetime(2026, 11, 23, 23, 0, tzinfo=UTC)
 def at(desk: DeskService, moment: datetime) -> DeskService:
     """The same database, another clock."""
     return DeskService(desk.engine, clock=lambda: moment, rules=desk.rules)
-
-
-def new_call(desk: DeskService) -> NewReferral:
-    return NewReferral(
-        received_at=desk.now(),
-        referrer=ReferrerDetails("Crew 12", ReferrerRole.AMBULANCE_CREW, "Ambulance", "999"),
-        patient=PatientDetails("9434765919", "Ada", "Lovelace"),
-        facts=parse_facts(
-            {
-                "pathway": "step_up",
-                "setting": "home",
-                "needs": ["fall_no_injury"],
-                "urgency": ["crew_on_scene"],
-            }
-        ),
-        locality="Thame",
-    )
 
 
 def test_with_no_rota_every_cell_is_offered_and_the_board_says_so(desk: DeskService) -> None:
@@ -68,7 +50,7 @@ def test_at_23_00_only_the_night_team_is_on_so_rapid_is_nurse_only(demo_desk: De
     assert not thame.can(Response.RAPID, Lead.SOCIAL_CARE)
     assert thame.can(Response.FAST, Lead.THERAPIST)  # the day shift starts at 08:00
     # A call taken then, therapist-led by its needs, falls back to the night nurse.
-    recorded = night.record_referral(new_call(night), by="night1", availability=thame)
+    recorded = night.record_referral(crew_call(night), by="night1", availability=thame)
     assert (recorded.recommendation.lead, recorded.recommendation.fallback_from) == (
         Lead.NURSE,
         Lead.THERAPIST,
@@ -79,7 +61,7 @@ def test_allocating_to_a_named_professional_counts_against_their_capacity(
     demo_desk: DeskService,
 ) -> None:
     nurse = next(s for s in demo_desk.who_is_on().on_now if s.team == "ACHT Thame" and s.lead)
-    reference = demo_desk.record_referral(new_call(demo_desk), by="h").reference
+    reference = demo_desk.record_referral(crew_call(demo_desk), by="h").reference
     summary = demo_desk.move(reference, Status.ALLOCATED, by="h", staff_id=nurse.staff_id)
     assert summary.allocated_team == f"{nurse.name} (ACHT Thame)"
     after = next(s for s in demo_desk.who_is_on().on_now if s.staff_id == nurse.staff_id)
@@ -105,7 +87,7 @@ def test_a_pack_holds_every_open_referral_and_is_acknowledged_once(demo_desk: De
     demo_desk.edit_sbar(handover_id, open_now[0], note, by="day1")
     assert demo_desk.handover_pack(handover_id).pack.items[0].sbar == note
 
-    later = demo_desk.record_referral(new_call(demo_desk), by="day1").reference
+    later = demo_desk.record_referral(crew_call(demo_desk), by="day1").reference
     assert demo_desk.handover_pack(handover_id).new_since == [later]
 
     with pytest.raises(DeskError, match="who"):
