@@ -36,7 +36,6 @@ from spr_desk.desk_hours import (
     last_boundary,
 )
 from spr_desk.handover import Pack, Sbar, build_pack, new_since
-from spr_desk.matrix import Availability
 from spr_desk.rota_csv import RotaParse, parse_rota
 from spr_desk.rules import Rules
 from spr_desk.vocabulary import Response
@@ -92,34 +91,28 @@ class WatchDesk:
 
     # availability -----------------------------------------------------------------------------
 
-    def rota_shifts(self) -> list[RotaShift]:
-        """Shifts from now to the end of the longest response window (Normal, 3 days)."""
-        now = self.now()
+    def rota_shifts(self, now: datetime) -> list[RotaShift]:
+        """Shifts from `now` to the end of the longest response window (Normal, 3 days)."""
         horizon = now + timedelta(hours=max(self.rules.due_hours[r] for r in Response))
         with self._read() as session:
             return shifts.rota_shifts(session=session, start=now, end=horizon)
 
-    def availability_board(self) -> AvailabilityBoard:
-        """The matrix per locality now; with no shifts on record at all, every cell is Y and
-        the board says the rota is unknown (the handler decides, nothing is refused)."""
-        now = self.now()
-        found = self.rota_shifts()
+    def _board(self, found: list[RotaShift], now: datetime) -> AvailabilityBoard:
+        # With no shifts on record at all, every cell is Y and the board says the rota is
+        # unknown: the handler decides, rather than the desk refusing every call.
         if not found:
             return AvailabilityBoard.unknown(now)
         return availability_board(found, now, self.rules.due_hours)
 
-    def availability_now(self, locality: str | None = None) -> Availability:
-        return self.availability_board().for_locality(locality)
+    def availability_board(self) -> AvailabilityBoard:
+        """The matrix per locality now, from the rota."""
+        now = self.now()
+        return self._board(self.rota_shifts(now), now)
 
     def who_is_on(self) -> WhoIsOn:
         now = self.now()
-        found = self.rota_shifts()
-        board = (
-            availability_board(found, now, self.rules.due_hours)
-            if found
-            else AvailabilityBoard.unknown(now)
-        )
-        return WhoIsOn(board, on_now(found, now), starting_within(found, now))
+        found = self.rota_shifts(now)
+        return WhoIsOn(self._board(found, now), on_now(found, now), starting_within(found, now))
 
     def shifts_between(self, start: datetime, end: datetime) -> list[ShiftRow]:
         with self._read() as session:

@@ -40,9 +40,11 @@ def allocation_people(who: WhoIsOn) -> list[tuple[str, str]]:
     """Professionals who can lead, on shift now or starting within a day, as choices: name,
     role, team, their open allocations against capacity, and when they are on."""
     choices = []
+    seen: set[int] = set()  # a person on now and again tomorrow is offered once
     for shift, when in [(s, "on until") for s in who.on_now] + [(s, "from") for s in who.starting]:
-        if shift.lead is None:
+        if shift.lead is None or shift.staff_id in seen:
             continue
+        seen.add(shift.staff_id)
         moment = shift.ends_at if when == "on until" else shift.starts_at
         full = " FULL" if shift.at_capacity else ""
         text = (

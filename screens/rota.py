@@ -60,7 +60,8 @@ class RotaScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one(DeskHeader).title = "Rota"
         table = self.query_one(DataTable)
-        table.add_columns("Day", "Start", "End", "Team", "Name", "Role")
+        # The team goes last: its long names would push the people off an 80-column screen.
+        table.add_columns("Day", "Start", "End", "Name", "Role", "Team")
         table.focus()
         self._load()
 
@@ -82,9 +83,9 @@ class RotaScreen(Screen[None]):
                 Text(start.strftime("%a %d %b")),
                 Text(start.strftime("%H:%M")),
                 Text(end.strftime("%H:%M") + (" +1" if end.date() > start.date() else "")),
-                Text(row.team),
                 Text(row.name),
                 Text(word_for(row.role, StaffRole)),
+                Text(row.team),
             )
         if rows:
             table.move_cursor(row=min(at, len(rows) - 1))

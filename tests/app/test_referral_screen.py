@@ -191,3 +191,35 @@ async def test_a_late_first_response_asks_why_and_the_supervisor_sees_the_reason
     assert row.breach_reason == "Crew delayed at a fall"
     [breach] = [b for b in sqlite_desk.review().breaches if b.reference == reference]
     assert (breach.awaiting, breach.reason) == (False, "Crew delayed at a fall")
+
+
+async def test_a_referral_is_allocated_to_a_named_professional_on_shift(
+    sqlite_demo_desk: DeskService,
+) -> None:
+    reference = record_ethel(sqlite_demo_desk)
+    nurse = next(
+        shift
+        for shift in sqlite_demo_desk.who_is_on().on_now
+        if shift.team == "ACHT Aylesbury" and shift.role.value == "nurse"
+    )
+    app = SprDeskApp(sqlite_demo_desk, user="nurse1")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await app.push_screen(ReferralScreen(sqlite_demo_desk, reference, by="nurse1"))
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        options = app.screen.query_one(OptionList)
+        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        assert len(ids) == len(set(ids))  # someone on now and again tomorrow is offered once
+        labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        mine = next(label for label in labels if label.startswith(f"{nurse.name}, Nurse, "))
+        assert "(0/6; on until Mon 23 Nov 16:00)" in mine
+        await pick(pilot, mine)
+        await settle(pilot)
+        summary = sqlite_demo_desk.summary(reference)
+        assert summary.status is Status.ALLOCATED
+        assert summary.allocated_team == f"{nurse.name} (ACHT Aylesbury)"
+    with Session(sqlite_demo_desk.engine) as session:
+        row = session.exec(select(Referral).where(Referral.reference == reference)).one()
+        assert row.allocated_staff_id == nurse.staff_id
