@@ -19,6 +19,7 @@ from screens.widgets.desk_header import DeskHeader
 from spr_desk.due import format_time_left, is_breached, time_left
 from spr_desk.lifecycle import TransitionError, transition
 from spr_desk.nhs_number import format_nhs_number
+from spr_desk.reference_data import COUNTYWIDE
 from spr_desk.uktime import short_local
 from spr_desk.vocabulary import (
     CloseOutcome,
@@ -36,12 +37,15 @@ if TYPE_CHECKING:
     from db.watch_desk import WhoIsOn
 
 
-def allocation_people(who: WhoIsOn) -> list[tuple[str, str]]:
+def allocation_people(who: WhoIsOn, locality: str | None) -> list[tuple[str, str]]:
     """Professionals who can lead, on shift now or starting within a day, as choices: name,
-    role, team, their open allocations against capacity, and when they are on."""
+    role, team, their open allocations against capacity, and when they are on. Those whose
+    team covers the referral's locality come first."""
     choices = []
     seen: set[int] = set()  # a person on now and again tomorrow is offered once
-    for shift, when in [(s, "on until") for s in who.on_now] + [(s, "from") for s in who.starting]:
+    offered = [(s, "on until") for s in who.on_now] + [(s, "from") for s in who.starting]
+    offered.sort(key=lambda pair: not pair[0].covers(locality or COUNTYWIDE))  # stable
+    for shift, when in offered:
         if shift.lead is None or shift.staff_id in seen:
             continue
         seen.add(shift.staff_id)
@@ -93,7 +97,7 @@ class ReferralScreen(Screen[None]):
         if not self.teams:
             # Read here, not on the key press that needs them.
             self.teams = self.desk.team_names()
-            self.people = allocation_people(self.desk.who_is_on())
+            self.people = allocation_people(self.desk.who_is_on(), detail.locality)
         self.app.call_from_thread(self._show, detail)
 
     def _show(self, detail: ReferralDetail) -> None:
