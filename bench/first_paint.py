@@ -26,9 +26,18 @@ async def run_spr_desk(url: str) -> None:
         def on_mount(self) -> None:
             self.call_after_refresh(say, "painted")
 
+    def rows_shown() -> bool:
+        from screens.widgets.queue_board import QueueBoard
+
+        boards = app.screen.query(QueueBoard)
+        return bool(boards) and bool(boards.first().rows)
+
     app = Marked(lambda: open_desk(url))
     async with app.run_test(size=(80, 24)) as pilot:
-        while not getattr(app.screen, "rows", None):
+        started = asyncio.get_running_loop().time()
+        while not rows_shown():
+            if asyncio.get_running_loop().time() - started > 60:
+                raise SystemExit("no queue rows within 60 s")  # a bench must never hang
             await app.workers.wait_for_complete()
             await pilot.pause()
         say("rows")
