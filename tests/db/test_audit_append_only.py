@@ -1,0 +1,85 @@
+"""The audit trail cannot be rewritten, on either database; and a stale edit is refused."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import delete, func, select, text, update
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import Session
+from tests_support import crew_call
+
+from db.actions import DeskError
+from db.desk import DeskService
+from db.models import AuditEvent
+from spr_desk.vocabulary import Status
+
+
+def events(desk: DeskService) -> int:
+    with Session(desk.engine) as session:
+        return session.exec(select(func.count()).select_from(AuditEvent)).one()[0]  # type: ignore[call-overload]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        update(AuditEvent).values(actor="someone else"),
+        update(AuditEvent).values(detail="rewritten"),
+        delete(AuditEvent),
+    ],
+    ids=["update actor", "update detail", "delete"],
+)
+def test_the_database_refuses_to_change_or_remove_an_audit_event(
+    desk: DeskService, change: object
+) -> None:
+    reference = desk.record_referral(crew_call(desk), by="h1").reference
+    desk.move(reference, Status.ALLOCATED, by="h1", team="ACHT Thame")
+    before = events(desk)
+    assert before == 2
+    with pytest.raises(DBAPIError, match="append-only"):
+        with Session(desk.engine) as session, session.begin():
+            session.execute(change)  # type: ignore[call-overload]
+    assert events(desk) == before
+    assert [entry.actor for entry in desk.history(reference)] == ["h1", "h1"]
+
+
+def test_postgresql_refuses_truncate_too(desk: DeskService) -> None:
+    if desk.engine.dialect.name != "postgresql":
+        pytest.skip("TRUNCATE is PostgreSQL's")
+    desk.record_referral(crew_call(desk), by="h1")
+    with pytest.raises(DBAPIError, match="append-only"):
+        with desk.engine.begin() as connection:
+            connection.execute(text("TRUNCATE audit_event CASCADE"))
+    assert events(desk) == 1
+
+
+def test_adding_events_still_works_after_a_refusal(desk: DeskService) -> None:
+    reference = desk.record_referral(crew_call(desk), by="h1").reference
+    with pytest.raises(DBAPIError):
+        with Session(desk.engine) as session, session.begin():
+            session.execute(delete(AuditEvent))
+    desk.move(reference, Status.ALLOCATED, by="h2", team="ACHT Thame")
+    assert [entry.actor for entry in desk.history(reference)] == ["h1", "h2"]
+
+
+def test_an_edit_from_a_desk_holding_an_old_version_is_refused_and_changes_nothing(
+    desk: DeskService,
+) -> None:
+    """Two desks open the same referral; the first allocates it; the second, still holding the
+    version it read, is refused with words that say what happened."""
+    reference = desk.record_referral(crew_call(desk), by="h1").reference
+    seen_by_both = desk.summary(reference).version
+    other = DeskService(desk.engine, clock=desk.clock)
+    desk.move(
+        reference, Status.ALLOCATED, by="desk1", team="ACHT Thame", expected_version=seen_by_both
+    )
+    with pytest.raises(DeskError, match="changed at another desk since you opened it"):
+        other.move(
+            reference,
+            Status.CANCELLED,
+            by="desk2",
+            reason="duplicate",
+            expected_version=seen_by_both,
+        )
+    summary = desk.summary(reference)
+    assert (summary.status, summary.allocated_team) == (Status.ALLOCATED, "ACHT Thame")
+    assert [entry.actor for entry in desk.history(reference)] == ["h1", "desk1"]
