@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import IO, Any
 
 from sqlalchemy import Engine
@@ -37,6 +37,8 @@ from spr_desk.vocabulary import CloseOutcome, Lead, Status
 log = logging.getLogger("spr_desk.desk")
 
 Clock = Callable[[], datetime]
+CLAIM_LAPSES = timedelta(minutes=10)
+"""A claim to allocate a referral that long old no longer holds it (the desk may have gone)."""
 
 
 def system_clock() -> datetime:
@@ -229,6 +231,27 @@ class DeskService(WatchDesk):
             summary = _summary(row, _team_name(session, row))
         log.info("%s moved to %s", reference, target.value)
         return summary
+
+    def claim_next(self, *, by: str) -> str | None:
+        """Take the most urgent referral waiting to be allocated: it is this desk's to allocate
+        for `CLAIM_LAPSES`, and no other desk is given it meanwhile. None when none is waiting."""
+        now = self.now()
+        with self._write() as session:
+            row = referrals.next_to_allocate(session=session, claims_after=now - CLAIM_LAPSES)
+            if row is None:
+                return None
+            row.claimed_by, row.claimed_at = by, now
+            audit.add_event(
+                session=session,
+                at=now,
+                actor=by,
+                action="claimed",
+                referral_id=row.id,
+                entity_id=row.reference,
+            )
+            reference = row.reference
+        log.info("%s claimed to allocate", reference)
+        return reference
 
     def change_lead(
         self, reference: str, new_lead: Lead, *, reason: str, by: str

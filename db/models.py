@@ -153,6 +153,9 @@ class Referral(SQLModel, table=True):
     """The whole call as typed, field by field: what was asked and answered."""
     breach_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     """Why the first response came after the due time, given when it was recorded."""
+    claimed_by: str | None = Field(default=None, max_length=80)
+    """Who took it to allocate (`DeskService.claim_next`); a claim lapses after a while."""
+    claimed_at: datetime | None = None
 
     __table_args__ = (
         # The queue: open referrals by due time. A composite index, because SQLite ignores a

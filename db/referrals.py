@@ -17,7 +17,7 @@ from spr_desk.lifecycle import OPEN_STATUSES
 from spr_desk.queue_view import EVERYTHING, QueueFilter, search_digits
 from spr_desk.reference import format_reference
 from spr_desk.referral import PatientDetails, ReferrerDetails
-from spr_desk.vocabulary import ReferrerRole
+from spr_desk.vocabulary import ReferrerRole, Status
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,6 +319,22 @@ def known_referrers(*, session: Session, limit: int = 2000) -> list[ReferrerDeta
     """Referrers seen before, most recently added first, for suggestions as a name is typed."""
     rows = session.exec(select(Referrer).order_by(col(Referrer.id).desc()).limit(limit)).all()
     return [referrer_details(row) for row in rows]
+
+
+def next_to_allocate(*, session: Session, claims_after: datetime) -> Referral | None:
+    """The most urgent recorded referral nobody has claimed since `claims_after`, locked.
+
+    PostgreSQL: `FOR UPDATE SKIP LOCKED`, so desks asking at the same moment each get another
+    row. SQLite ignores it; there the write transaction (`BEGIN IMMEDIATE`) lets one desk in at
+    a time, so the second reads the first one's claim."""
+    unclaimed = or_(col(Referral.claimed_by).is_(None), col(Referral.claimed_at) < claims_after)
+    return session.exec(
+        select(Referral)
+        .where(col(Referral.queue_band) == 0, Referral.status == Status.RECORDED.value, unclaimed)
+        .order_by(col(Referral.due_at), col(Referral.id))
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    ).first()
 
 
 def change_marker(*, session: Session) -> int:

@@ -84,6 +84,12 @@ class QueueScreen(Screen[None]):
         Binding("s", "supervisor", "Supervisor", tooltip="Today's and this week's figures"),
         Binding("w", "who_is_on", "Who is on", tooltip="Availability: the matrix, staff on shift"),
         Binding("h", "handover", "Handover", tooltip="The handover pack for the next watch"),
+        Binding(
+            "n",
+            "next_to_allocate",
+            "Next",
+            tooltip="Take the most urgent referral waiting to be allocated (no other desk gets it)",
+        ),
     ]
 
     def __init__(self, desk: DeskService) -> None:
@@ -223,6 +229,26 @@ class QueueScreen(Screen[None]):
         from screens.handover import HandoverScreen
 
         self.app.push_screen(HandoverScreen(self.desk), lambda _: self.action_refresh_queue())
+
+    def action_next_to_allocate(self) -> None:
+        self._claim()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="queue-claim")
+    def _claim(self) -> None:
+        by = getattr(self.app, "user", "desk")
+        try:
+            reference = self.desk.claim_next(by=by)
+        except Exception as error:  # noqa: BLE001 - said on screen
+            self.app.call_from_thread(
+                self.notify, f"Could not take one: {type(error).__name__}", severity="error"
+            )
+            return
+        if reference is None:
+            self.app.call_from_thread(
+                self.notify, "Nothing is waiting to be allocated.", markup=False
+            )
+            return
+        self.app.call_from_thread(self.post_message, QueueBoard.Opened(reference))
 
     # opening ----------------------------------------------------------------------------------
 

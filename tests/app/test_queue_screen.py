@@ -247,3 +247,25 @@ async def test_a_database_that_cannot_be_opened_ends_the_app_with_one_clear_line
     assert app.return_code == 1
     captured = capsys.readouterr()
     assert "spr-desk: OSError: connection refused" in captured.out + captured.err
+
+
+async def test_n_takes_the_most_urgent_referral_waiting_and_another_desk_gets_the_next(
+    sqlite_desk: DeskService,
+) -> None:
+    older = sqlite_desk.record_referral(call(sqlite_desk, "Ada", "Lovelace", 20), by="h").reference
+    newer = sqlite_desk.record_referral(call(sqlite_desk, "Bob", "Other", 5), by="h").reference
+    app = SprDeskApp(sqlite_desk, user="desk1")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, ReferralScreen) and app.screen.reference == older
+        # Another desk asking now is given the next one, not this one.
+        other = DeskService(sqlite_desk.engine, clock=sqlite_desk.clock)
+        assert other.claim_next(by="desk2") == newer
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)  # nothing left: said, not opened

@@ -1,6 +1,10 @@
-"""The audit trail cannot be rewritten, on either database; and a stale edit is refused."""
+"""Several desks, one database: the audit trail cannot be rewritten, a stale edit is refused,
+and work claimed by one desk is never given to another; on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
+
+import threading
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import delete, func, select, text, update
@@ -9,7 +13,7 @@ from sqlmodel import Session
 from tests_support import crew_call
 
 from db.actions import DeskError
-from db.desk import DeskService
+from db.desk import CLAIM_LAPSES, DeskService
 from db.models import AuditEvent
 from spr_desk.vocabulary import Status
 
@@ -83,3 +87,48 @@ def test_an_edit_from_a_desk_holding_an_old_version_is_refused_and_changes_nothi
     summary = desk.summary(reference)
     assert (summary.status, summary.allocated_team) == (Status.ALLOCATED, "ACHT Thame")
     assert [entry.actor for entry in desk.history(reference)] == ["h1", "desk1"]
+
+
+def test_twenty_desks_claiming_work_at_once_never_get_the_same_referral(
+    desk: DeskService,
+) -> None:
+    """PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: one writer at a time. Either way every
+    waiting referral is claimed exactly once."""
+    waiting = {
+        desk.record_referral(crew_call(desk, minutes_ago=n), by="h").reference for n in range(30)
+    }
+    claims: list[str] = []
+    lock = threading.Lock()
+    start = threading.Barrier(20)
+
+    def one_desk(number: int) -> None:
+        mine = DeskService(desk.engine, clock=desk.clock)
+        start.wait()
+        while (reference := mine.claim_next(by=f"desk{number}")) is not None:
+            with lock:
+                claims.append(reference)
+
+    threads = [threading.Thread(target=one_desk, args=(n,)) for n in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads)
+    assert sorted(claims) == sorted(waiting)  # each once, none twice, none missed
+    with Session(desk.engine) as session:
+        claimed = session.exec(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "claimed")
+        ).one()[0]
+    assert claimed == 30
+
+
+def test_a_claim_lapses_and_allocated_referrals_are_not_offered(desk: DeskService) -> None:
+    first = desk.record_referral(crew_call(desk, minutes_ago=5), by="h").reference
+    second = desk.record_referral(crew_call(desk, minutes_ago=1), by="h").reference
+    assert desk.claim_next(by="desk1") == first
+    assert desk.claim_next(by="desk2") == second
+    assert desk.claim_next(by="desk3") is None
+    desk.move(second, Status.ALLOCATED, by="desk2", team="ACHT Thame")
+    later = DeskService(desk.engine, clock=lambda: desk.now() + CLAIM_LAPSES + timedelta(seconds=1))
+    assert later.claim_next(by="desk3") == first  # desk1 went quiet: its claim lapsed
+    assert later.claim_next(by="desk4") is None
