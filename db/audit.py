@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
-from db.models import AuditEvent
+from db.models import AuditEvent, Referral
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,3 +59,62 @@ def events_for_referral(*, session: Session, referral_id: int) -> list[AuditEntr
     return [
         AuditEntry(row.at, row.actor, row.action, row.before, row.after, row.detail) for row in rows
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRow:
+    """One event as the supervisor's audit viewer lists it."""
+
+    event_id: int
+    at: datetime
+    actor: str
+    action: str
+    subject: str
+    """The referral's reference, or what else the event is about (a handover pack, the rota)."""
+    detail: str
+
+
+def find_events(
+    *,
+    session: Session,
+    actor: str = "",
+    reference: str = "",
+    start: datetime | None = None,
+    end: datetime | None = None,
+    limit: int = 500,
+) -> tuple[list[AuditRow], int]:
+    """The newest events matching every filter given (`limit` of them), and how many match."""
+    query = select(
+        AuditEvent.id,
+        AuditEvent.at,
+        AuditEvent.actor,
+        AuditEvent.action,
+        AuditEvent.entity,
+        AuditEvent.entity_id,
+        Referral.reference,
+        AuditEvent.detail,
+    ).join(Referral, col(Referral.id) == col(AuditEvent.referral_id), isouter=True)
+    if actor.strip():
+        query = query.where(func.lower(col(AuditEvent.actor)) == actor.strip().lower())
+    if reference.strip():
+        query = query.where(col(Referral.reference) == reference.strip().upper())
+    if start is not None:
+        query = query.where(col(AuditEvent.at) >= start)
+    if end is not None:
+        query = query.where(col(AuditEvent.at) < end)
+    matching = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(
+        query.order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc()).limit(limit)
+    ).all()
+    found = [
+        AuditRow(
+            event_id or 0,
+            at,
+            actor_,
+            action,
+            referral or (f"{entity} {entity_id}".strip() if entity != "referral" else entity_id),
+            detail,
+        )
+        for event_id, at, actor_, action, entity, entity_id, referral, detail in rows
+    ]
+    return found, matching

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from db import actions, audit, drafts, export, referrals, seed, supervision
 from db.actions import DeskError, RecordedReferral
-from db.audit import AuditEntry
+from db.audit import AuditEntry, AuditRow
 from db.drafts import DraftRow
 from db.models import Locality, Patient, Referral, Referrer, StaffMember, Team
 from db.referrals import PatientHistory, QueuePage, QueueRow
@@ -384,6 +384,21 @@ class DeskService(WatchDesk):
                 session=session, referral=row, comment=comment, by=by, now=self.now()
             )
         log.info("%s flagged for review", row.reference)
+
+    def audit_events(
+        self,
+        *,
+        actor: str = "",
+        reference: str = "",
+        start: datetime | None = None,
+        end: datetime | None = None,
+        limit: int = 500,
+    ) -> tuple[list[AuditRow], int]:
+        """The audit trail for the supervisor's viewer: newest first, filtered; read-only."""
+        with self._read() as session:
+            return audit.find_events(
+                session=session, actor=actor, reference=reference, start=start, end=end, limit=limit
+            )
 
     def review_flags(self, limit: int = 50) -> list[FlagRow]:
         """The most recent review flags, newest first."""

@@ -153,6 +153,7 @@ class SupervisorScreen(Screen[None]):
         Binding("f", "flag", "Flag for review", tooltip="Flag a referral for review"),
         Binding("e", "export", "Export CSV", tooltip="Write the referrals of chosen days to CSV"),
         Binding("r", "refresh", "Refresh", tooltip="Read the figures again now"),
+        Binding("a", "audit", "Audit trail", tooltip="Every change: by person, referral, days"),
         Binding("escape", "back", "Back"),
     ]
 
@@ -292,6 +293,11 @@ class SupervisorScreen(Screen[None]):
             self.notify, f"{answer.reference} flagged for review.", markup=False
         )
         self._load()
+
+    def action_audit(self) -> None:
+        from screens.audit import AuditScreen
+
+        self.app.push_screen(AuditScreen(self.desk))
 
     def action_back(self) -> None:
         self.dismiss(None)

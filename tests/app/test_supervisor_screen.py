@@ -17,6 +17,7 @@ from textual.widgets import Input, ProgressBar, Static
 
 from db.desk import DeskService
 from db.models import Referral
+from screens.audit import AuditScreen
 from screens.export_modal import ExportModal
 from screens.flag_modal import FlagModal
 from screens.supervisor import SupervisorScreen
@@ -213,3 +214,29 @@ async def test_export_days_that_cannot_be_right_are_refused_at_the_field(
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is screen and screen.last_export is None
+
+
+async def test_the_audit_trail_opens_from_the_supervisor_view_and_filters(
+    sqlite_demo_desk: DeskService,
+) -> None:
+    reference = sqlite_demo_desk.open_queue()[0].reference
+    expected = len(sqlite_demo_desk.history(reference))
+    app = SprDeskApp(sqlite_demo_desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_supervisor(pilot, sqlite_demo_desk)
+        await pilot.press("a")
+        await settle(pilot)
+        audit = app.screen
+        assert isinstance(audit, AuditScreen)
+        assert audit.matching > 200 and len(audit.rows) == min(audit.matching, 500)
+        audit.query_one("#audit-reference", Input).value = reference
+        audit.query_one("#audit-from", Input).value = "31/02/2026"
+        audit.query_one("#audit-reference", Input).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "From: No such date" in str(audit.query_one("#audit-summary", Static).render())
+        assert app.focused is audit.query_one("#audit-from", Input)
+        audit.query_one("#audit-from", Input).value = ""
+        await pilot.press("enter")
+        await settle(pilot)
+        assert audit.matching == expected and {row.subject for row in audit.rows} == {reference}

@@ -132,3 +132,20 @@ def test_a_claim_lapses_and_allocated_referrals_are_not_offered(desk: DeskServic
     later = DeskService(desk.engine, clock=lambda: desk.now() + CLAIM_LAPSES + timedelta(seconds=1))
     assert later.claim_next(by="desk3") == first  # desk1 went quiet: its claim lapsed
     assert later.claim_next(by="desk4") is None
+
+
+def test_the_audit_viewer_filters_by_person_referral_and_days(desk: DeskService) -> None:
+    first = desk.record_referral(crew_call(desk, minutes_ago=5), by="Ann").reference
+    second = desk.record_referral(crew_call(desk), by="Bob").reference
+    desk.move(second, Status.ALLOCATED, by="ann", team="ACHT Thame")
+    rows, matching = desk.audit_events()
+    assert matching == 3 and [row.subject for row in rows] == [second, second, first]
+    assert [row.action for row in rows][0] == "status:allocated"
+    by_ann, count = desk.audit_events(actor="ANN")  # a person is found whatever the case
+    assert count == 2 and {row.actor for row in by_ann} == {"Ann", "ann"}
+    about, count = desk.audit_events(reference=second.lower())
+    assert count == 2 and {row.subject for row in about} == {second}
+    none, count = desk.audit_events(end=desk.now() - timedelta(days=1))
+    assert (none, count) == ([], 0)
+    newest, count = desk.audit_events(limit=1)
+    assert count == 3 and len(newest) == 1 and newest[0].action == "status:allocated"

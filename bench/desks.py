@@ -1,0 +1,202 @@
+"""Several desks, one queue: 20 simulated desks recording and moving referrals at once.
+
+Each desk is a thread with its own `DeskService` on one engine (as 20 desks on one PostgreSQL
+server would each hold connections), doing `--ops` operations in a fixed mix: record a call
+(half of them), take the next referral to allocate and allocate it (`claim_next` + `move`,
+with the version it read), record a first response. Every operation the desk service confirms
+is remembered; afterwards the database is checked against them:
+
+- **lost writes**: a confirmed referral missing, or a confirmed move whose state or audit event
+  is not there (goal 0);
+- **double claims**: a referral claimed by two desks (goal 0);
+- **save latency**: each confirmed write, median and p95 (goal p95 under 50 ms); a move refused
+  because another desk changed the referral first is counted, not timed.
+
+Run: python bench/desks.py --db postgresql+psycopg://USER@HOST/DB [--desks 20] [--ops 50]
+(an empty scratch database: it refuses one that holds referrals).
+Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import random
+import statistics
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from db.actions import DeskError
+from db.desk import DeskService
+from db.engine import make_engine
+from db.migrate import upgrade_to_head
+from db.models import AuditEvent, Referral
+from spr_desk.facts import parse_facts
+from spr_desk.lifecycle import TransitionError
+from spr_desk.nhs_number import check_digit
+from spr_desk.referral import NewReferral, PatientDetails, ReferrerDetails
+from spr_desk.vocabulary import ReferrerRole, Status
+
+GOAL_P95_MS = 50.0
+
+
+@dataclass
+class DeskLog:
+    """What one desk was told had been saved."""
+
+    recorded: list[str] = field(default_factory=list)
+    claimed: list[str] = field(default_factory=list)
+    moved: list[tuple[str, Status]] = field(default_factory=list)
+    refused: int = 0
+    save_ms: list[float] = field(default_factory=list)
+
+
+def nhs_number(serial: int) -> str:
+    """A valid test-range (999) NHS number for a serial."""
+    while True:
+        stem = f"999{serial % 1_000_000:06d}"
+        digit = check_digit(stem)
+        if digit is not None:
+            return stem + str(digit)
+        serial += 1
+
+
+def a_call(desk: DeskService, serial: int) -> NewReferral:
+    return NewReferral(
+        received_at=desk.now(),
+        referrer=ReferrerDetails("Crew 12", ReferrerRole.AMBULANCE_CREW, "Ambulance", "999"),
+        patient=PatientDetails(nhs_number(serial), "Test", f"Desk{serial}", is_test_data=True),
+        facts=parse_facts(
+            {
+                "pathway": "step_up",
+                "setting": "home",
+                "needs": ["fall_no_injury"],
+                "urgency": ["crew_on_scene"],
+            }
+        ),
+        locality="Thame",
+        is_demo=True,
+    )
+
+
+def run_desk(engine: object, number: int, ops: int, start: threading.Barrier, log: DeskLog) -> None:
+    desk = DeskService(engine)  # type: ignore[arg-type]
+    rng = random.Random(number)
+    by = f"desk{number}"
+    start.wait()
+    for op in range(ops):
+        began = time.perf_counter()
+        try:
+            roll = rng.random()
+            if roll < 0.5:
+                log.recorded.append(
+                    desk.record_referral(a_call(desk, number * 10_000 + op), by=by).reference
+                )
+            elif roll < 0.8:
+                reference = desk.claim_next(by=by)
+                if reference is None:
+                    continue
+                log.claimed.append(reference)
+                version = desk.summary(reference).version
+                began = time.perf_counter()
+                desk.move(
+                    reference, Status.ALLOCATED, by=by, team="ACHT Thame", expected_version=version
+                )
+                log.moved.append((reference, Status.ALLOCATED))
+            else:
+                mine = [ref for ref, status in log.moved if status is Status.ALLOCATED]
+                if not mine:
+                    continue
+                reference = rng.choice(mine)
+                desk.move(reference, Status.RESPONDED, by=by)
+                log.moved.append((reference, Status.RESPONDED))
+        except (DeskError, TransitionError):
+            log.refused += 1
+            continue
+        log.save_ms.append((time.perf_counter() - began) * 1e3)
+
+
+def check(engine: object, logs: list[DeskLog]) -> tuple[int, int]:
+    """(lost writes, double claims) against what the desks were told."""
+    with engine.connect() as connection:  # type: ignore[attr-defined]
+        stored = dict(connection.execute(select(Referral.reference, Referral.status)).all())
+        claims = Counter(
+            reference
+            for (reference,) in connection.execute(
+                select(AuditEvent.entity_id).where(AuditEvent.action == "claimed")
+            )
+        )
+        moves = Counter(
+            connection.execute(
+                select(AuditEvent.entity_id, AuditEvent.action).where(
+                    AuditEvent.action.like("status:%")  # type: ignore[attr-defined]
+                )
+            ).all()
+        )
+    lost = 0
+    order = [Status.RECORDED, Status.ALLOCATED, Status.RESPONDED]
+    for log in logs:
+        lost += sum(reference not in stored for reference in log.recorded)
+        for reference, status in log.moved:
+            now = Status(stored.get(reference, Status.CANCELLED.value))
+            reached = now in order and order.index(now) >= order.index(status)
+            audited = moves.get((reference, f"status:{status.value}"), 0) >= 1
+            lost += not (reached and audited)
+    doubles = sum(count > 1 for count in claims.values())
+    return lost, doubles
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", required=True, help="a scratch PostgreSQL (or SQLite) URL")
+    parser.add_argument("--desks", type=int, default=20)
+    parser.add_argument("--ops", type=int, default=50, help="operations per desk")
+    args = parser.parse_args(argv)
+    engine = make_engine(args.db)
+    upgrade_to_head(engine)
+    DeskService(engine).ensure_reference_data()
+    with engine.connect() as connection:
+        if connection.execute(select(func.count()).select_from(Referral)).scalar_one():
+            # The audit trail cannot be emptied (by design), so the run needs a fresh database.
+            raise SystemExit("give the benchmark an empty scratch database (it holds referrals)")
+    logs = [DeskLog() for _ in range(args.desks)]
+    start = threading.Barrier(args.desks)
+    threads = [
+        threading.Thread(target=run_desk, args=(engine, n, args.ops, start, logs[n]))
+        for n in range(args.desks)
+    ]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    took = time.perf_counter() - began
+    lost, doubles = check(engine, logs)
+    with engine.connect() as connection:
+        total = connection.execute(select(func.count()).select_from(Referral)).scalar_one()
+    engine.dispose()
+    saves = sorted(ms for log in logs for ms in log.save_ms)
+    p95 = saves[max(0, math.ceil(0.95 * len(saves)) - 1)] if saves else float("nan")
+    print(f"{args.desks} desks x {args.ops} operations on {engine.dialect.name} in {took:.1f} s")
+    recorded = sum(len(log.recorded) for log in logs)
+    print(f"  referrals recorded            {recorded:6d} ({total} stored)")
+    print(f"  referrals claimed             {sum(len(log.claimed) for log in logs):6d}")
+    print(f"  moves confirmed               {sum(len(log.moved) for log in logs):6d}")
+    # A move refused: another desk changed the referral first, or it had already moved on.
+    print(f"  moves refused, as they should {sum(log.refused for log in logs):6d}")
+    print(f"  lost writes                   {lost:6d}  (goal 0)")
+    print(f"  double claims                 {doubles:6d}  (goal 0)")
+    if saves:
+        verdict = "met" if p95 < GOAL_P95_MS else "NOT met"
+        print(
+            f"  save latency median {statistics.median(saves):6.1f} ms, p95 {p95:6.1f} ms "
+            f"(goal p95 < {GOAL_P95_MS:.0f} ms: {verdict})"
+        )
+
+
+if __name__ == "__main__":
+    main()
