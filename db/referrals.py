@@ -9,7 +9,9 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import and_, bindparam, case, func, or_
-from sqlmodel import Session, col, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, SQLModel, col, select
 from sqlmodel.sql.expression import Select
 
 from db.models import AuditEvent, Locality, Patient, ReferenceCounter, Referral, Referrer
@@ -47,32 +49,44 @@ def next_reference(*, session: Session, year: int) -> str:
     return format_reference(year, counter.last_number)
 
 
+def _insert_if_absent(
+    session: Session, model: type[SQLModel], values: dict[str, Any], key: list[str]
+) -> None:
+    """INSERT ... ON CONFLICT (key) DO NOTHING. Two desks adding the same new referrer or
+    patient at once: on PostgreSQL the second waits for the first and then adds nothing, where
+    a plain INSERT would fail its call on the unique key. (SQLite's one writer never races.)"""
+    table = model.__table__  # type: ignore[attr-defined]
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    session.execute(insert(table).values(**values).on_conflict_do_nothing(index_elements=key))
+
+
 def upsert_referrer(*, session: Session, details: ReferrerDetails) -> Referrer:
     """The same person from the same organisation and number is one referrer."""
-    found = session.exec(
-        select(Referrer).where(
-            Referrer.name == details.name,
-            Referrer.organisation == details.organisation,
-            Referrer.phone == details.phone,
-        )
-    ).first()
+    same = select(Referrer).where(
+        Referrer.name == details.name,
+        Referrer.organisation == details.organisation,
+        Referrer.phone == details.phone,
+    )
+    found = session.exec(same).first()
     if found is None:
-        found = Referrer(
-            name=details.name,
-            role=details.role.value,
-            organisation=details.organisation,
-            phone=details.phone,
-        )
-        session.add(found)
-    else:
-        found.role = details.role.value
+        values = {
+            "name": details.name,
+            "role": details.role.value,
+            "organisation": details.organisation,
+            "phone": details.phone,
+        }
+        _insert_if_absent(session, Referrer, values, ["name", "organisation", "phone"])
+        found = session.exec(same).one()
+    found.role = details.role.value
     session.flush()
     return found
 
 
 def upsert_patient(*, session: Session, details: PatientDetails) -> Patient:
     """One row per NHS number; what the call says now updates what was on record."""
-    found = session.exec(select(Patient).where(Patient.nhs_number == details.nhs_number)).first()
+    same = select(Patient).where(Patient.nhs_number == details.nhs_number)
+    found = session.exec(same).first()
     values = {
         "given_name": details.given_name,
         "family_name": details.family_name,
@@ -86,11 +100,11 @@ def upsert_patient(*, session: Session, details: PatientDetails) -> Patient:
         "is_test_data": details.is_test_data,
     }
     if found is None:
-        found = Patient(nhs_number=details.nhs_number, **values)
-        session.add(found)
-    else:
-        for key, value in values.items():
-            setattr(found, key, value)
+        row = {"nhs_number": details.nhs_number, **values}
+        _insert_if_absent(session, Patient, row, ["nhs_number"])
+        found = session.exec(same).one()
+    for key, value in values.items():
+        setattr(found, key, value)
     session.flush()
     return found
 

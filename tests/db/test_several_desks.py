@@ -14,7 +14,7 @@ from tests_support import crew_call
 
 from db.actions import DeskError
 from db.desk import CLAIM_LAPSES, DeskService
-from db.models import AuditEvent
+from db.models import AuditEvent, Patient, Referrer
 from spr_desk.vocabulary import Status
 
 
@@ -149,3 +149,33 @@ def test_the_audit_viewer_filters_by_person_referral_and_days(desk: DeskService)
     assert (none, count) == ([], 0)
     newest, count = desk.audit_events(limit=1)
     assert count == 3 and len(newest) == 1 and newest[0].action == "status:allocated"
+
+
+def test_ten_desks_recording_the_same_new_caller_and_patient_at_once_all_succeed(
+    desk: DeskService,
+) -> None:
+    """Found by bench/desks.py: on PostgreSQL the second desk's INSERT of a new referrer failed
+    on the unique key and its call was not recorded. Now every call is, with one referrer and
+    one patient between them."""
+    errors: list[BaseException] = []
+    recorded: list[str] = []
+    start = threading.Barrier(10)
+
+    def one_desk(number: int) -> None:
+        mine = DeskService(desk.engine, clock=desk.clock)
+        start.wait()
+        try:
+            recorded.append(mine.record_referral(crew_call(mine), by=f"desk{number}").reference)
+        except BaseException as error:  # noqa: BLE001 - collected and asserted below
+            errors.append(error)
+
+    threads = [threading.Thread(target=one_desk, args=(n,)) for n in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == [] and len(set(recorded)) == 10
+    with Session(desk.engine) as session:
+        referrers = session.exec(select(func.count()).select_from(Referrer)).one()[0]
+        patients = session.exec(select(func.count()).select_from(Patient)).one()[0]
+    assert (referrers, patients) == (1, 1)
