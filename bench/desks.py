@@ -1,7 +1,7 @@
 """Several desks, one queue: 20 simulated desks recording and moving referrals at once.
 
-Each desk is a thread with its own `DeskService` on one engine (as 20 desks on one PostgreSQL
-server would each hold connections), doing `--ops` operations in a fixed mix: record a call
+Each desk is a thread with its own engine and `DeskService` (as 20 desks on one PostgreSQL
+server each hold their own connections), doing `--ops` operations in a fixed mix: record a call
 (half of them), take the next referral to allocate and allocate it (`claim_next` + `move`,
 with the version it read), record a first response. Every operation the desk service confirms
 is remembered; afterwards the database is checked against them:
@@ -13,6 +13,7 @@ is remembered; afterwards the database is checked against them:
   because another desk changed the referral first is counted, not timed.
 
 Run: python bench/desks.py --db postgresql+psycopg://USER@HOST/DB [--desks 20] [--ops 50]
+     [--pace 0.5]  (mean seconds between one desk's operations; 0: back to back)
 (an empty scratch database: it refuses one that holds referrals).
 Prints figures; asserts nothing.
 """
@@ -83,12 +84,17 @@ def a_call(desk: DeskService, serial: int) -> NewReferral:
     )
 
 
-def run_desk(engine: object, number: int, ops: int, start: threading.Barrier, log: DeskLog) -> None:
-    desk = DeskService(engine)  # type: ignore[arg-type]
+def run_desk(
+    url: str, number: int, ops: int, pace: float, start: threading.Barrier, log: DeskLog
+) -> None:
+    # Its own engine, as a desk on its own machine has: no desk waits for another's connection.
+    engine = make_engine(url)
+    desk = DeskService(engine)
     rng = random.Random(number)
     by = f"desk{number}"
     start.wait()
     for op in range(ops):
+        time.sleep(rng.uniform(0, 2 * pace))  # a handler between saves (0 for back-to-back)
         began = time.perf_counter()
         try:
             roll = rng.random()
@@ -118,6 +124,7 @@ def run_desk(engine: object, number: int, ops: int, start: threading.Barrier, lo
             log.refused += 1
             continue
         log.save_ms.append((time.perf_counter() - began) * 1e3)
+    engine.dispose()
 
 
 def check(engine: object, logs: list[DeskLog]) -> tuple[int, int]:
@@ -155,6 +162,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--db", required=True, help="a scratch PostgreSQL (or SQLite) URL")
     parser.add_argument("--desks", type=int, default=20)
     parser.add_argument("--ops", type=int, default=50, help="operations per desk")
+    parser.add_argument(
+        "--pace", type=float, default=0.5, help="mean seconds between one desk's operations"
+    )
     args = parser.parse_args(argv)
     engine = make_engine(args.db)
     upgrade_to_head(engine)
@@ -166,7 +176,7 @@ def main(argv: list[str] | None = None) -> None:
     logs = [DeskLog() for _ in range(args.desks)]
     start = threading.Barrier(args.desks)
     threads = [
-        threading.Thread(target=run_desk, args=(engine, n, args.ops, start, logs[n]))
+        threading.Thread(target=run_desk, args=(args.db, n, args.ops, args.pace, start, logs[n]))
         for n in range(args.desks)
     ]
     began = time.perf_counter()
@@ -181,7 +191,10 @@ def main(argv: list[str] | None = None) -> None:
     engine.dispose()
     saves = sorted(ms for log in logs for ms in log.save_ms)
     p95 = saves[max(0, math.ceil(0.95 * len(saves)) - 1)] if saves else float("nan")
-    print(f"{args.desks} desks x {args.ops} operations on {engine.dialect.name} in {took:.1f} s")
+    print(
+        f"{args.desks} desks x {args.ops} operations, {args.pace:.2f} s apart on average, "
+        f"on {engine.dialect.name} in {took:.1f} s"
+    )
     recorded = sum(len(log.recorded) for log in logs)
     print(f"  referrals recorded            {recorded:6d} ({total} stored)")
     print(f"  referrals claimed             {sum(len(log.claimed) for log in logs):6d}")
