@@ -36,11 +36,10 @@ from db.desk import DeskService
 from db.engine import make_engine
 from db.migrate import upgrade_to_head
 from db.models import AuditEvent, Referral
-from spr_desk.facts import parse_facts
 from spr_desk.lifecycle import TransitionError
 from spr_desk.nhs_number import check_digit
-from spr_desk.referral import NewReferral, PatientDetails, ReferrerDetails
-from spr_desk.vocabulary import ReferrerRole, Status
+from spr_desk.sample_calls import crew_on_scene
+from spr_desk.vocabulary import Status
 
 GOAL_P95_MS = 50.0
 
@@ -66,24 +65,6 @@ def nhs_number(serial: int) -> str:
         serial += 1
 
 
-def a_call(desk: DeskService, serial: int) -> NewReferral:
-    return NewReferral(
-        received_at=desk.now(),
-        referrer=ReferrerDetails("Crew 12", ReferrerRole.AMBULANCE_CREW, "Ambulance", "999"),
-        patient=PatientDetails(nhs_number(serial), "Test", f"Desk{serial}", is_test_data=True),
-        facts=parse_facts(
-            {
-                "pathway": "step_up",
-                "setting": "home",
-                "needs": ["fall_no_injury"],
-                "urgency": ["crew_on_scene"],
-            }
-        ),
-        locality="Thame",
-        is_demo=True,
-    )
-
-
 def run_desk(
     url: str, number: int, ops: int, pace: float, start: threading.Barrier, log: DeskLog
 ) -> None:
@@ -99,9 +80,14 @@ def run_desk(
         try:
             roll = rng.random()
             if roll < 0.5:
-                log.recorded.append(
-                    desk.record_referral(a_call(desk, number * 10_000 + op), by=by).reference
+                call = crew_on_scene(
+                    desk.now(),
+                    nhs_number(number * 10_000 + op),
+                    "Test",
+                    f"Desk{number}",
+                    is_test_data=True,
                 )
+                log.recorded.append(desk.record_referral(call, by=by).reference)
             elif roll < 0.8:
                 reference = desk.claim_next(by=by)
                 if reference is None:

@@ -3,7 +3,12 @@ tests, the benchmarks and anyone trying the desk. Every detail is fictional."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+
+from spr_desk.facts import parse_facts
+from spr_desk.referral import NewReferral, PatientDetails, ReferrerDetails
+from spr_desk.vocabulary import ReferrerRole
 
 ETHEL: dict[str, Any] = {
     "referrer_name": "Dr Amy Stone",
@@ -65,3 +70,30 @@ ETHEL_SCENARIO: dict[str, Any] = {
     },
 }
 """Ethel's facts as a scenario file for `spr-desk recommend`."""
+
+
+def crew_on_scene(
+    received_at: datetime,
+    nhs_number: str = "9434765919",
+    given: str = "Ada",
+    family: str = "Lovelace",
+    *,
+    is_test_data: bool = False,
+) -> NewReferral:
+    """An ambulance crew on scene in Thame: a fall without injury, so Rapid and therapist-led.
+    The short call the tests and the several-desks benchmark record."""
+    return NewReferral(
+        received_at=received_at,
+        referrer=ReferrerDetails("Crew 12", ReferrerRole.AMBULANCE_CREW, "Ambulance", "999"),
+        patient=PatientDetails(nhs_number, given, family, is_test_data=is_test_data),
+        facts=parse_facts(
+            {
+                "pathway": "step_up",
+                "setting": "home",
+                "needs": ["fall_no_injury"],
+                "urgency": ["crew_on_scene"],
+            }
+        ),
+        locality="Thame",
+        is_demo=is_test_data,
+    )

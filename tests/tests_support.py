@@ -41,24 +41,9 @@ def with_changes(base: dict, **changes: object) -> dict:
 def crew_call(
     desk: DeskService, given: str = "Ada", family: str = "Lovelace", minutes_ago: int = 0
 ) -> NewReferral:
-    """An ambulance crew on scene in Thame: a fall without injury, so Rapid and therapist-led."""
+    """`spr_desk.sample_calls.crew_on_scene`, received `minutes_ago` by the desk's clock."""
     from datetime import timedelta
 
-    from spr_desk.facts import parse_facts
-    from spr_desk.referral import NewReferral, PatientDetails, ReferrerDetails
-    from spr_desk.vocabulary import ReferrerRole
+    from spr_desk.sample_calls import crew_on_scene
 
-    return NewReferral(
-        received_at=desk.now() - timedelta(minutes=minutes_ago),
-        referrer=ReferrerDetails("Crew 12", ReferrerRole.AMBULANCE_CREW, "Ambulance", "999"),
-        patient=PatientDetails("9434765919", given, family),
-        facts=parse_facts(
-            {
-                "pathway": "step_up",
-                "setting": "home",
-                "needs": ["fall_no_injury"],
-                "urgency": ["crew_on_scene"],
-            }
-        ),
-        locality="Thame",
-    )
+    return crew_on_scene(desk.now() - timedelta(minutes=minutes_ago), given=given, family=family)
