@@ -134,13 +134,17 @@ def open_referrals(*, session: Session) -> list[tuple[int, OpenReferral]]:
     return found
 
 
-def store_pack(*, session: Session, pack: Pack, referral_ids: dict[str, int]) -> int:
-    """The pack and its items; returns the pack's id."""
+def store_pack(
+    *, session: Session, pack: Pack, referral_ids: dict[str, int], automatic: bool = False
+) -> int:
+    """The pack and its items; returns the pack's id. An `automatic` pack (built at the
+    boundary by a desk) is refused by the database if one exists for that boundary."""
     stored = Handover(
         direction=pack.direction.value,
         boundary_at=pack.boundary_at,
         built_at=pack.built_at,
         built_by=pack.built_by,
+        automatic=automatic,
     )
     session.add(stored)
     session.flush()

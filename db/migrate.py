@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import Engine, inspect, text
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-HEAD_REVISION = "0007_referral_claim"
+HEAD_REVISION = "0008_automatic_pack"
 """The newest revision id; a test proves it equals Alembic's head."""
 
 

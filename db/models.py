@@ -202,6 +202,19 @@ class Handover(SQLModel, table=True):
     built_by: str = Field(max_length=80)
     acknowledged_by: str | None = Field(default=None, max_length=80)
     acknowledged_at: datetime | None = None
+    automatic: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    """Built by a desk at the boundary itself: one such pack per boundary (a partial unique
+    index), so two desks seeing the boundary pass at once cannot both build one."""
+
+    __table_args__ = (
+        Index(
+            "uq_handover_automatic_boundary",
+            "boundary_at",
+            unique=True,
+            sqlite_where=text("automatic"),
+            postgresql_where=text("automatic"),
+        ),
+    )
 
 
 class HandoverItem(SQLModel, table=True):

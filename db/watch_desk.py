@@ -12,6 +12,7 @@ from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from db import audit, handover, shifts
@@ -196,11 +197,16 @@ class WatchDesk:
         with self._write() as session:
             return self._build(session, target, by, now)
 
-    def _build(self, session: Session, target: Boundary, by: str, now: datetime) -> int:
+    def _build(
+        self, session: Session, target: Boundary, by: str, now: datetime, automatic: bool = False
+    ) -> int:
         found = handover.open_referrals(session=session)
         pack = build_pack((item for _, item in found), now, target.direction, target.at, by)
         handover_id = handover.store_pack(
-            session=session, pack=pack, referral_ids={item.reference: id_ for id_, item in found}
+            session=session,
+            pack=pack,
+            referral_ids={item.reference: id_ for id_, item in found},
+            automatic=automatic,
         )
         audit.add_event(
             session=session,
@@ -270,17 +276,25 @@ class WatchDesk:
 
     def desk_status(self, *, by: str = "desk") -> DeskStatus:
         """Who holds the desk and any pack not acknowledged. At a boundary (for the first
-        `HANDOVER_WINDOW`) a running desk builds the pack itself, once: the write lock makes a
-        second desk find the first one's pack."""
+        `HANDOVER_WINDOW`) a running desk builds the pack itself, once: on SQLite the write lock
+        makes a second desk find the first one's pack; on PostgreSQL a partial unique index
+        refuses a second automatic pack for the boundary."""
         now = self.now()
         passed = last_boundary(now, self.hours)
         if now - passed.at < HANDOVER_WINDOW:
             with self._read() as session:
                 built = handover.pack_for_boundary(session=session, boundary_at=passed.at)
             if built is None:
-                with self._write() as session:
-                    if handover.pack_for_boundary(session=session, boundary_at=passed.at) is None:
-                        self._build(session, passed, f"{by} (at the boundary)", now)
+                try:
+                    with self._write() as session:
+                        # Read again under the write lock: another desk may have built it.
+                        if (
+                            handover.pack_for_boundary(session=session, boundary_at=passed.at)
+                            is None
+                        ):
+                            self._build(session, passed, f"{by} (at the boundary)", now, True)
+                except IntegrityError:
+                    pass  # another desk built it in the same instant (PostgreSQL): theirs stands
         with self._read() as session:
             pending = handover.pending_pack(session=session)
         return DeskStatus(now, handover_words(now, self.hours), pending)

@@ -3,6 +3,7 @@ backend: built, edited, acknowledged, built by a running desk at the boundary.""
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 
 import pytest
@@ -149,3 +150,32 @@ def test_a_rota_file_applies_whole_or_not_at_all(desk: DeskService) -> None:
             select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "rota_imported")
         ).one()
     assert names == ["Jo Bloggs", "Sam Smith"] and imports == 1
+
+
+def test_ten_desks_seeing_the_boundary_pass_at_once_build_one_pack(demo_desk: DeskService) -> None:
+    """Otherwise two packs would wait for the night lead, and acknowledging one would leave
+    the banner up for ever."""
+    moment = datetime(2026, 11, 23, 21, 5, tzinfo=UTC)
+    start = threading.Barrier(10)
+    errors: list[BaseException] = []
+
+    def one_desk(number: int) -> None:
+        mine = at(demo_desk, moment)
+        start.wait()
+        try:
+            mine.desk_status(by=f"desk{number}")
+        except BaseException as error:  # noqa: BLE001 - collected and asserted below
+            errors.append(error)
+
+    threads = [threading.Thread(target=one_desk, args=(n,)) for n in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    with Session(demo_desk.engine) as session:
+        assert session.exec(select(func.count()).select_from(Handover)).one() == 1
+    pending = at(demo_desk, moment).desk_status().pending
+    assert pending is not None
+    at(demo_desk, moment).acknowledge_handover(pending.handover_id, by="Night Lead")
+    assert at(demo_desk, moment).desk_status().pending is None
