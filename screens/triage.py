@@ -36,6 +36,7 @@ from screens.widgets.desk_header import DeskHeader
 from screens.widgets.field import Field
 from screens.widgets.matrix_grid import MatrixGrid
 from screens.widgets.recommendation_panel import RecommendationPanel
+from spr_desk.availability import AvailabilityBoard
 from spr_desk.call_form import (
     CallForm,
     FormErrors,
@@ -115,8 +116,9 @@ class TriageScreen(Screen[None]):
         else:
             self.draft_key, self.form = draft
         self.revision = 0
-        # Read once when the call opens: recomputing the matrix on every key must not query.
-        self.board = desk.availability_board()
+        # Read once, in a worker when the call opens (`_load_board`): recomputing the matrix on
+        # a key must not query, and neither must ctrl+n. Until it arrives nothing is ruled out.
+        self.board = AvailabilityBoard.unknown(desk.now())
         self.history: PatientHistory | None = None
         self.recommendation: Recommendation | None = None
         self._filling = False
@@ -144,6 +146,7 @@ class TriageScreen(Screen[None]):
         self._tick()
         self.set_interval(1, self._tick)
         self._load_referrers()
+        self._load_board()
         self.query_one("#red_flags").focus()
 
     def _tick(self) -> None:
@@ -405,6 +408,16 @@ class TriageScreen(Screen[None]):
         if details.lives_alone is not None and not self.form.lives_alone:
             self._set_select("lives_alone", "yes" if details.lives_alone else "no")
         return filled
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="availability")
+    def _load_board(self) -> None:
+        board = self.desk.availability_board()
+        self.app.call_from_thread(self._use_board, board)
+
+    def _use_board(self, board: AvailabilityBoard) -> None:
+        self.board = board
+        if self.is_mounted:  # the call may already be over
+            self._refresh_recommendation()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="referrers")
     def _load_referrers(self) -> None:
