@@ -25,6 +25,7 @@ from db.models import (
 )
 from spr_desk.desk_hours import Direction
 from spr_desk.handover import OpenReferral, Pack, PackItem, Sbar
+from spr_desk.referral import patient_name
 from spr_desk.vocabulary import (
     Lead,
     Need,
@@ -112,7 +113,7 @@ def open_referrals(*, session: Session) -> list[tuple[int, OpenReferral]]:
         who = f"{referrer}, {word_for(role, ReferrerRole)}" if referrer else ""
         item = OpenReferral(
             reference=reference,
-            patient_name=f"{(family or '').upper()}, {given or ''}" if family else "",
+            patient_name=patient_name(family, given),
             locality=locality or "",
             status=Status(status),
             response=_enum_or_none(Response, response),  # type: ignore[arg-type]

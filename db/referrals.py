@@ -18,7 +18,7 @@ from db.models import AuditEvent, Locality, Patient, ReferenceCounter, Referral,
 from spr_desk.lifecycle import OPEN_STATUSES
 from spr_desk.queue_view import EVERYTHING, QueueFilter, search_digits
 from spr_desk.reference import format_reference
-from spr_desk.referral import PatientDetails, ReferrerDetails
+from spr_desk.referral import PatientDetails, ReferrerDetails, patient_name
 from spr_desk.vocabulary import ReferrerRole, Status
 
 
@@ -195,7 +195,7 @@ def _queue_row(values: Sequence[Any]) -> QueueRow:
         status=status,
         response=response,
         lead=lead,
-        patient_name=f"{(family or '').upper()}, {given or ''}" if family else "",
+        patient_name=patient_name(family, given),
         locality=locality or "",
         pathway=pathway or "",
         nhs_number=nhs_number or "",

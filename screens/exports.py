@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TextIO
 
 from platformdirs import user_data_path
+
+from spr_desk.private_files import open_owner_only
 
 
 def export_path(name: str) -> Path:
@@ -15,10 +16,8 @@ def export_path(name: str) -> Path:
 
 
 def open_private(path: Path) -> TextIO:
-    """Open `path` to write, owner-only from the first byte, with its folder and the desk's data
-    folder above it owner-only too if this makes them: the files hold patient details."""
+    """Open an export to write, owner-only, with its folder and the desk's data folder above it
+    owner-only too if this makes them: the files hold patient details."""
     for folder in (path.parent.parent, path.parent):
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.fchmod(descriptor, 0o600)  # an existing file keeps its mode on open: set it
-    return os.fdopen(descriptor, "w", encoding="utf-8", newline="")
+    return open_owner_only(path)

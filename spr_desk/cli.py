@@ -11,7 +11,6 @@ import io
 import json
 import logging
 import os
-import stat
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -230,11 +229,9 @@ def run_export(url: str | None, first: str, last: str, output: str | None) -> in
     desk = open_desk(url)
     if output is None or output == "-":
         return _export_to_stdout(desk, start, end)
-    # Owner-only from the first byte; an existing file is truncated and made owner-only too.
-    descriptor = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    if stat.S_ISREG(os.fstat(descriptor).st_mode):
-        os.fchmod(descriptor, 0o600)
-    with open(descriptor, "w", encoding="utf-8", newline="") as handle:
+    from spr_desk.private_files import open_owner_only
+
+    with open_owner_only(output) as handle:
         count = desk.export_referrals(start, end, handle)
     noun = "referral" if count == 1 else "referrals"
     sys.stderr.write(f"Wrote {count} {noun} to {output}\n")

@@ -19,6 +19,12 @@ class ReferrerDetails:
     phone: str = ""
 
 
+def patient_name(family: str | None, given: str | None) -> str:
+    """`EXAMPLE, Ethel`, as the queue and the handover list a patient read from the database;
+    empty when no family name is on record (a call that ended at the red flags)."""
+    return f"{(family or '').upper()}, {given or ''}" if family else ""
+
+
 @dataclass(frozen=True, slots=True)
 class PatientDetails:
     nhs_number: str
