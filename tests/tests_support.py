@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import stat
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -47,3 +48,27 @@ def crew_call(
     from spr_desk.sample_calls import crew_on_scene
 
     return crew_on_scene(desk.now() - timedelta(minutes=minutes_ago), given=given, family=family)
+
+
+def at_once(count: int, work: Callable[[int], None], timeout: float = 120) -> list[BaseException]:
+    """Run `work(0)` … `work(count - 1)` in threads released together, as that many desks
+    acting at the same moment; return what they raised (a thread still running is an error)."""
+    import threading
+
+    start = threading.Barrier(count)
+    errors: list[BaseException] = []
+
+    def one(number: int) -> None:
+        start.wait()
+        try:
+            work(number)
+        except BaseException as error:  # noqa: BLE001 - handed back to the test to assert
+            errors.append(error)
+
+    threads = [threading.Thread(target=one, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    errors += [TimeoutError(thread.name) for thread in threads if thread.is_alive()]
+    return errors

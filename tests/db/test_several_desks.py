@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
-from tests_support import crew_call
+from tests_support import at_once, crew_call
 
 from db.actions import DeskError
 from db.desk import CLAIM_LAPSES, DeskService
@@ -99,21 +99,14 @@ def test_twenty_desks_claiming_work_at_once_never_get_the_same_referral(
     }
     claims: list[str] = []
     lock = threading.Lock()
-    start = threading.Barrier(20)
 
     def one_desk(number: int) -> None:
         mine = DeskService(desk.engine, clock=desk.clock)
-        start.wait()
         while (reference := mine.claim_next(by=f"desk{number}")) is not None:
             with lock:
                 claims.append(reference)
 
-    threads = [threading.Thread(target=one_desk, args=(n,)) for n in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
+    assert at_once(20, one_desk) == []
     assert sorted(claims) == sorted(waiting)  # each once, none twice, none missed
     with Session(desk.engine) as session:
         claimed = session.exec(
@@ -157,23 +150,13 @@ def test_ten_desks_recording_the_same_new_caller_and_patient_at_once_all_succeed
     """Found by bench/desks.py: on PostgreSQL the second desk's INSERT of a new referrer failed
     on the unique key and its call was not recorded. Now every call is, with one referrer and
     one patient between them."""
-    errors: list[BaseException] = []
     recorded: list[str] = []
-    start = threading.Barrier(10)
 
     def one_desk(number: int) -> None:
         mine = DeskService(desk.engine, clock=desk.clock)
-        start.wait()
-        try:
-            recorded.append(mine.record_referral(crew_call(mine), by=f"desk{number}").reference)
-        except BaseException as error:  # noqa: BLE001 - collected and asserted below
-            errors.append(error)
+        recorded.append(mine.record_referral(crew_call(mine), by=f"desk{number}").reference)
 
-    threads = [threading.Thread(target=one_desk, args=(n,)) for n in range(10)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    errors = at_once(10, one_desk, timeout=60)
     assert errors == [] and len(set(recorded)) == 10
     with Session(desk.engine) as session:
         referrers = session.exec(select(func.count()).select_from(Referrer)).one()[0]

@@ -3,13 +3,12 @@ backend: built, edited, acknowledged, built by a running desk at the boundary.""
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func
 from sqlmodel import Session, col, select
-from tests_support import crew_call
+from tests_support import at_once, crew_call
 
 from db.actions import DeskError
 from db.desk import DeskService
@@ -156,22 +155,11 @@ def test_ten_desks_seeing_the_boundary_pass_at_once_build_one_pack(demo_desk: De
     """Otherwise two packs would wait for the night lead, and acknowledging one would leave
     the banner up for ever."""
     moment = datetime(2026, 11, 23, 21, 5, tzinfo=UTC)
-    start = threading.Barrier(10)
-    errors: list[BaseException] = []
 
     def one_desk(number: int) -> None:
-        mine = at(demo_desk, moment)
-        start.wait()
-        try:
-            mine.desk_status(by=f"desk{number}")
-        except BaseException as error:  # noqa: BLE001 - collected and asserted below
-            errors.append(error)
+        at(demo_desk, moment).desk_status(by=f"desk{number}")
 
-    threads = [threading.Thread(target=one_desk, args=(n,)) for n in range(10)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    errors = at_once(10, one_desk, timeout=60)
     assert errors == []
     with Session(demo_desk.engine) as session:
         assert session.exec(select(func.count()).select_from(Handover)).one() == 1
