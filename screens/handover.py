@@ -8,6 +8,7 @@ built are named as new since handover.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from rich.console import Group
@@ -23,7 +24,7 @@ from screens.exports import export_path, open_private
 from screens.handover_modals import AcknowledgeModal, SbarModal
 from screens.widgets.desk_header import DeskHeader
 from spr_desk.desk_hours import DIRECTION_WORDS
-from spr_desk.handover import PackItem, Sbar, pack_csv, pack_markdown
+from spr_desk.handover import PackItem, Sbar, pack_csv, pack_markdown, with_sbar
 from spr_desk.uktime import as_local, short_local
 
 if TYPE_CHECKING:
@@ -219,8 +220,15 @@ class HandoverScreen(Screen[None]):
         except Exception as error:  # noqa: BLE001 - said on screen; the modal's text is gone
             self.app.call_from_thread(self._say, f"SBAR not saved: {error}", "error")
             return
-        self.app.call_from_thread(self._say, f"SBAR note for {reference} saved.", "information")
-        self._load(handover_id)
+        self.app.call_from_thread(self._sbar_saved, handover_id, reference, sbar)
+
+    def _sbar_saved(self, handover_id: int, reference: str, sbar: Sbar) -> None:
+        # The note is all that changed: no need to read the whole pack back.
+        stored = self.stored
+        if stored is not None and stored.handover_id == handover_id:
+            self.stored = replace(stored, pack=with_sbar(stored.pack, reference, sbar))
+            self._show_item()
+        self._say(f"SBAR note for {reference} saved.", "information")
 
     def action_acknowledge(self) -> None:
         stored = self.stored
