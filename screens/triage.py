@@ -106,16 +106,21 @@ class TriageScreen(Screen[None]):
         Binding("escape", "leave", "Leave", tooltip="Leave the call (asks first)"),
     ]
 
-    def __init__(self, desk: DeskService, *, by: str, draft: tuple[str, CallForm] | None = None):
+    def __init__(
+        self, desk: DeskService, *, by: str, draft: tuple[str, CallForm, int] | None = None
+    ):
+        """`draft`: a call resumed, as (its key, its form, the revision stored)."""
         super().__init__()
         self.desk = desk
         self.by = by
         if draft is None:
             self.draft_key = uuid.uuid4().hex
             self.form = CallForm(started_at=desk.now().isoformat())
+            self.revision = 0
         else:
-            self.draft_key, self.form = draft
-        self.revision = 0
+            # Saves go on from the stored revision: counting from 0 again, every change would
+            # be refused as older than the draft until as many had been made.
+            self.draft_key, self.form, self.revision = draft
         # Read once, in a worker when the call opens (`_load_board`): recomputing the matrix on
         # a key must not query, and neither must ctrl+n. Until it arrives nothing is ruled out.
         self.board = AvailabilityBoard.unknown(desk.now())

@@ -100,7 +100,9 @@ class SprDeskApp(App[None]):
         def chosen(key: str | None) -> None:
             draft = next((d for d in drafts if d.draft_key == key), None)
             if draft is not None:
-                self._begin_call((draft.draft_key, CallForm.from_dict(draft.payload)))
+                self._begin_call(
+                    (draft.draft_key, CallForm.from_dict(draft.payload), draft.revision)
+                )
 
         choices = [
             (
@@ -137,7 +139,7 @@ class SprDeskApp(App[None]):
             return
         self._begin_call(None)
 
-    def _begin_call(self, draft: tuple[str, CallForm] | None) -> None:
+    def _begin_call(self, draft: tuple[str, CallForm, int] | None) -> None:
         from screens.triage import TriageScreen  # the call's widgets load when first needed
 
         assert self.desk is not None

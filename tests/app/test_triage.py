@@ -267,6 +267,33 @@ async def test_a_call_left_unsaved_is_offered_again_and_resumes_whole(
         assert triage.form.needs == ["dehydration"] and triage.form.red_flags_cleared
 
 
+async def test_what_is_typed_after_resuming_a_call_is_saved_too(sqlite_desk: DeskService) -> None:
+    """Found in tmux: a resumed call started counting its saves from 0 again, so every change
+    was refused as older than the stored draft until it had made as many: a second crash would
+    have lost them."""
+    first = SprDeskApp(sqlite_desk)
+    async with first.run_test(size=SIZE) as pilot:
+        await start_call(pilot)
+        await check(pilot, "red_flags_cleared")
+        # Key by key, as a handler types: each key is a saved revision (30 of them).
+        await type_into(
+            pilot, "referrer_name", "Dr Amy Stone of Meadowbank Surgery"[:30], keys=True
+        )
+        await settle(pilot)
+        first.exit()
+    second = SprDeskApp(sqlite_desk)
+    async with second.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # resume
+        await settle(pilot)
+        await type_into(pilot, "given_name", "Ethel")
+        await settle(pilot)
+        second.exit()  # closed again mid-call
+    (draft,) = sqlite_desk.open_drafts()
+    assert draft.payload["given_name"] == "Ethel"
+    assert draft.payload["referrer_name"] == "Dr Amy Stone of Meadowbank Sur"
+
+
 async def test_escape_asks_before_leaving_and_keeps_the_call_as_a_draft(
     sqlite_desk: DeskService,
 ) -> None:
