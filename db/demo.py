@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from db import actions, referrals, seed
+from db import actions, referrals, seed, users
 from db.models import Referral, Shift, StaffMember, Team
-from spr_desk.demo import demo_calls, demo_shifts, demo_staff
+from spr_desk.demo import DEMO_PASSWORD, DEMO_USERS, demo_calls, demo_shifts, demo_staff
 from spr_desk.matrix import ALL_AVAILABLE
+from spr_desk.passwords import hash_password
 from spr_desk.rules import Rules
 from spr_desk.uktime import LONDON
 
@@ -25,6 +27,7 @@ class DemoReport:
     shifts_added: int
     referrals_added: int
     already_present: bool
+    users_added: int = 0
 
 
 def load_demo(*, session: Session, days: int, now: datetime, rules: Rules) -> DemoReport:
@@ -35,6 +38,7 @@ def load_demo(*, session: Session, days: int, now: datetime, rules: Rules) -> De
     """
     seed.ensure_reference_data(session=session)
     staff_added, shifts_added = _load_rota(session=session, days=days, now=now)
+    users_added = _load_users(session=session, now=now)
     already = session.exec(select(Referral.id).where(col(Referral.is_demo)).limit(1)).first()
     added = 0
     if already is None:
@@ -63,7 +67,29 @@ def load_demo(*, session: Session, days: int, now: datetime, rules: Rules) -> De
                 )
             added += 1
     log.info("demo: %d staff, %d shifts, %d referrals added", staff_added, shifts_added, added)
-    return DemoReport(staff_added, shifts_added, added, already is not None)
+    return DemoReport(staff_added, shifts_added, added, already is not None, users_added)
+
+
+@functools.cache
+def _demo_hash() -> str:
+    # One hash for the published demo password: scrypt is slow on purpose, once is enough.
+    return hash_password(DEMO_PASSWORD)
+
+
+def _load_users(*, session: Session, now: datetime) -> int:
+    added = 0
+    for username, display_name, role in DEMO_USERS:
+        if users.find_user(session=session, username=username) is None:
+            users.add_user(
+                session=session,
+                username=username,
+                display_name=display_name,
+                role=role,
+                password_hash=_demo_hash(),
+                at=now,
+            )
+            added += 1
+    return added
 
 
 def _team_for(row: Referral, locality: str | None) -> str:

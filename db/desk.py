@@ -21,6 +21,7 @@ from db.drafts import DraftRow
 from db.models import Locality, Patient, Referral, Referrer, StaffMember, Team
 from db.referrals import PatientHistory, QueuePage, QueueRow
 from db.supervision import FlagRow
+from db.user_desk import UserDesk
 from db.watch_desk import WatchDesk
 from spr_desk.desk_hours import DeskHours
 from spr_desk.facts import FieldError
@@ -83,9 +84,9 @@ class ReferralDetail:
     history: list[AuditEntry]
 
 
-class DeskService(WatchDesk):
+class DeskService(WatchDesk, UserDesk):
     """The unit of work for every desk action (the rota, availability and handover ones are in
-    `db/watch_desk.py`).
+    `db/watch_desk.py`, the users and sign-in in `db/user_desk.py`).
 
     Args:
         engine: from `db.engine.make_engine`, already migrated.

@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import Engine, inspect, text
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-HEAD_REVISION = "0008_automatic_pack"
+HEAD_REVISION = "0009_sign_in"
 """The newest revision id; a test proves it equals Alembic's head."""
 
 

@@ -240,6 +240,10 @@ class DeskUser(SQLModel, table=True):
     password_hash: str | None = Field(default=None, max_length=300)
     active: bool = True
     created_at: datetime
+    failed_sign_ins: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    """Failed sign-ins since the last one that succeeded (slows the next: `spr_desk.sign_in`)."""
+    last_failed_at: datetime | None = None
+    last_signed_in_at: datetime | None = None
 
 
 class CallDraft(SQLModel, table=True):

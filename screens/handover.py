@@ -239,7 +239,8 @@ class HandoverScreen(Screen[None]):
             self._say(f"Already acknowledged by {stored.pack.acknowledged_by}.", "warning")
             return
         handover_id = stored.handover_id
-        user = getattr(self.app, "user", "")
+        signed_in = getattr(self.app, "signed_in", None)
+        user = signed_in.shown_as if signed_in is not None else ""  # the name they go by
 
         def answered(name: str | None) -> None:
             if name:

@@ -18,11 +18,13 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Select, Static
 
+from screens.permitted import permitted
 from screens.widgets.desk_header import DeskHeader
 from screens.widgets.queue_board import WINDOW, QueueBoard
 from spr_desk.lifecycle import OPEN_STATUSES
 from spr_desk.queue_view import QueueFilter
 from spr_desk.reference_data import COUNTYWIDE, LOCALITIES
+from spr_desk.roles import Permission
 from spr_desk.vocabulary import Lead, Pathway, Response, Status, label
 
 if TYPE_CHECKING:
@@ -218,6 +220,8 @@ class QueueScreen(Screen[None]):
     def action_supervisor(self) -> None:
         from screens.supervisor import SupervisorScreen
 
+        if not permitted(self, Permission.REVIEW):
+            return
         self.app.push_screen(SupervisorScreen(self.desk))
 
     def action_who_is_on(self) -> None:

@@ -14,8 +14,10 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, ProgressBar, Static
 
+from screens.permitted import permitted
 from screens.rota_modals import ImportModal, ImportReportModal, ShiftModal
 from screens.widgets.desk_header import DeskHeader
+from spr_desk.roles import Permission
 from spr_desk.uktime import as_local
 from spr_desk.vocabulary import StaffRole, word_for
 
@@ -96,6 +98,8 @@ class RotaScreen(Screen[None]):
     # adding and deleting ----------------------------------------------------------------------
 
     def action_add(self) -> None:
+        if not permitted(self, Permission.EDIT_ROTA):
+            return
         today = as_local(self.desk.now()).date()
         self.app.push_screen(ShiftModal(self.teams, today), self._add_answered)
 
@@ -104,6 +108,8 @@ class RotaScreen(Screen[None]):
             self._import_text(text, "Shift added.")
 
     def action_delete(self) -> None:
+        if not permitted(self, Permission.EDIT_ROTA):
+            return
         table = self.query_one(DataTable)
         if not self.rows or table.cursor_row >= len(self.rows):
             return
@@ -123,6 +129,8 @@ class RotaScreen(Screen[None]):
     # importing --------------------------------------------------------------------------------
 
     def action_import_file(self) -> None:
+        if not permitted(self, Permission.EDIT_ROTA):
+            return
         self.app.push_screen(ImportModal(), self._file_chosen)
 
     def _file_chosen(self, path: str | None) -> None:

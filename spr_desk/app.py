@@ -3,16 +3,17 @@
 Given a factory instead of a desk, the app paints first and opens the database in a worker
 thread: importing SQLAlchemy and checking the schema takes longer than Textual's first frame.
 The queue and the call are modes, so a half-typed call survives a look at the queue.
+Nothing opens until someone signs in; an idle desk locks over whatever is open, and keeps it.
 """
 
 from __future__ import annotations
 
 import gc
-import getpass
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
@@ -21,6 +22,8 @@ from screens.messages import CallFinished
 from screens.opening import OpeningScreen
 from screens.queue import QueueScreen
 from spr_desk.call_form import CallForm
+from spr_desk.roles import Permission, Role, allows, refusal
+from spr_desk.sign_in import IDLE_LOCK, SignedIn, is_idle
 
 if TYPE_CHECKING:
     from db.desk import DeskService
@@ -29,6 +32,19 @@ if TYPE_CHECKING:
 QUEUE, CALL = "queue", "call"
 STATUS_SECONDS = 10
 """How often the desk's status (who holds it, a handover pending) is read for the headers."""
+IDLE_CHECK_SECONDS = 5
+ACTIVITY = (
+    events.Key,
+    events.MouseDown,
+    events.Paste,
+    events.MouseScrollDown,
+    events.MouseScrollUp,
+)
+"""What counts as someone at the desk (a mouse drifting past does not)."""
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 class SprDeskApp(App[None]):
@@ -53,12 +69,51 @@ class SprDeskApp(App[None]):
     """Read every `STATUS_SECONDS`; every screen's header watches it."""
 
     def __init__(
-        self, desk: DeskService | Callable[[], DeskService], *, user: str | None = None
+        self,
+        desk: DeskService | Callable[[], DeskService],
+        *,
+        user: str | SignedIn | None = None,
+        clock: Callable[[], datetime] = utc_now,
+        idle_lock: timedelta = IDLE_LOCK,
     ) -> None:
+        """With no `user`, the desk asks someone to sign in (the command always does this).
+        Tests and benchmarks hand in who is signed in; a bare name is an administrator."""
         super().__init__()
         self._open_desk: Callable[[], DeskService] | None = desk if callable(desk) else None
         self.desk: DeskService | None = None if callable(desk) else desk
-        self.user = user or getpass.getuser()
+        if isinstance(user, str):
+            user = SignedIn(user, "", Role.ADMINISTRATOR)
+        self.signed_in: SignedIn | None = user
+        self.clock = clock
+        self.idle_lock = idle_lock
+        self.locked = False
+        self._last_activity = clock()
+
+    @property
+    def user(self) -> str:
+        """Who every action is recorded under."""
+        return self.signed_in.username if self.signed_in else ""
+
+    def may(self, permission: Permission) -> bool:
+        """Whether the person signed in may; if not, the desk says so and who may."""
+        if self.signed_in is not None and allows(self.signed_in.role, permission):
+            return True
+        if self.signed_in is not None:
+            self.notify(
+                refusal(self.signed_in.role, permission), title="Not allowed", severity="warning"
+            )
+        return False
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The app's own keys reach past any screen: none may open the desk while it is locked.
+        if action in ("call", "queue"):
+            return self.signed_in is not None and not self.locked
+        return True
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, ACTIVITY) and not event.is_forwarded:
+            self._last_activity = self.clock()
+        await super().on_event(event)
 
     def on_mount(self) -> None:
         if self.desk is not None:
@@ -86,6 +141,22 @@ class SprDeskApp(App[None]):
         # full sweeps, which otherwise stall a key press now and then (bench/triage_keys.py).
         gc.freeze()
         self.desk = desk
+        if self.signed_in is None:
+            from screens.sign_in import SignInScreen
+
+            self.push_screen(SignInScreen(desk), lambda who: self._signed_in(desk, who, drafts))
+        else:
+            self._open_queue(desk, drafts)
+
+    def _signed_in(self, desk: DeskService, who: SignedIn | None, drafts: list | None) -> None:
+        if who is not None:
+            self.signed_in = who
+            self._last_activity = self.clock()
+            self.refresh_bindings()
+            self._open_queue(desk, drafts)
+
+    def _open_queue(self, desk: DeskService, drafts: list | None) -> None:
+        self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
         self.add_mode(QUEUE, lambda: QueueScreen(desk))
         self.switch_mode(QUEUE)
         self.check_status()
@@ -124,6 +195,28 @@ class SprDeskApp(App[None]):
         except Exception:  # noqa: BLE001 - the next check tries again; the header keeps its words
             return
         self.call_from_thread(setattr, self, "desk_status", status)
+
+    # the idle lock ------------------------------------------------------------------------
+
+    def lock_if_idle(self) -> None:
+        """Lock the desk when no one has touched it for `idle_lock`."""
+        if self.desk is None or self.signed_in is None or self.locked:
+            return
+        if is_idle(self._last_activity, self.clock(), self.idle_lock):
+            self.lock()
+
+    def lock(self) -> None:
+        from screens.sign_in import LockScreen
+
+        assert self.desk is not None and self.signed_in is not None
+        self.locked = True
+        self.refresh_bindings()
+        self.push_screen(LockScreen(self.desk, self.signed_in, self.idle_lock), self._unlocked)
+
+    def _unlocked(self, _who: SignedIn | None) -> None:
+        self.locked = False
+        self._last_activity = self.clock()
+        self.refresh_bindings()
 
     # the call -----------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from spr_desk import __version__, cli_watch
+from spr_desk import __version__, cli_serve, cli_users, cli_watch
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -128,6 +128,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db_option(referrals, top=False)
     _add_db_option(exporting, top=False)
     cli_watch.add_commands(commands, lambda sub: _add_db_option(sub, top=False))
+    cli_users.add_commands(commands, lambda sub: _add_db_option(sub, top=False))
+    cli_serve.add_command(commands, lambda sub: _add_db_option(sub, top=False))
     return parser
 
 
@@ -193,6 +195,10 @@ def run_demo(url: str | None, days: int) -> int:
             f"Added {report.referrals_added} demo referrals, {report.staff_added} staff and "
             f"{report.shifts_added} shifts to {where}.\n"
         )
+    from spr_desk.demo import DEMO_PASSWORD, DEMO_USERS
+
+    names = ", ".join(name for name, _, _ in DEMO_USERS)
+    sys.stdout.write(f"Sign in as {names} (one per role); password: {DEMO_PASSWORD}\n")
     return 0
 
 
@@ -272,8 +278,10 @@ def _log_to_file() -> None:
 def run_app(url: str | None) -> int:
     _log_to_file()
     from spr_desk.app import SprDeskApp
+    from spr_desk.sign_in import idle_from_env
 
-    app = SprDeskApp(lambda: open_desk(url))
+    idle = idle_from_env(os.environ)  # a bad SPR_DESK_IDLE_MINUTES stops here, in one line
+    app = SprDeskApp(lambda: open_desk(url), idle_lock=idle)
     app.run()
     return app.return_code or 0
 
@@ -294,6 +302,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cli_watch.run_handover(open_desk(url), args.at, args.format)
         if args.command == "rota":
             return cli_watch.run_rota_import(open_desk(url), args.file)
+        if args.command == "user":
+            return cli_users.run_user(open_desk(url), args)
+        if args.command == "serve":
+            return cli_serve.run_serve(url, args.host, args.port)
         return run_app(url)
     except KeyboardInterrupt:
         return 130

@@ -15,6 +15,7 @@ from spr_desk.matrix import ALL_AVAILABLE, recommend
 from spr_desk.nhs_number import check_digit
 from spr_desk.reference_data import LOCALITIES, TEAMS
 from spr_desk.referral import NewReferral, PatientDetails, ReferrerDetails
+from spr_desk.roles import Role
 from spr_desk.rules import Rules
 from spr_desk.uktime import LONDON, as_utc
 from spr_desk.vocabulary import (
@@ -454,3 +455,14 @@ def demo_shifts(staff: list[DemoStaff], first_day: date, last_day: date) -> list
             )
         day += timedelta(days=1)
     return shifts
+
+
+DEMO_PASSWORD = "demo-password"
+"""Every demo user's password. Published in the README: demo databases only, never a live one."""
+DEMO_USERS: tuple[tuple[str, str, Role], ...] = (
+    ("handler", "Demo call handler", Role.CALL_HANDLER),
+    ("night", "Demo night nurse", Role.NIGHT_STAFF),
+    ("supervisor", "Demo supervisor", Role.SUPERVISOR),
+    ("admin", "Demo administrator", Role.ADMINISTRATOR),
+)
+"""One user per role, so each role's screens can be tried."""

@@ -38,7 +38,18 @@ def spr_desk(*args: str, stdin: str | None = None, env: dict[str, str] | None = 
 
 @pytest.mark.parametrize(
     "command",
-    [[], ["recommend"], ["db"], ["db", "upgrade"], ["demo"], ["handover"], ["rota", "import"]],
+    [
+        [],
+        ["recommend"],
+        ["db"],
+        ["db", "upgrade"],
+        ["demo"],
+        ["handover"],
+        ["rota", "import"],
+        ["user", "add"],
+        ["user", "list"],
+        ["serve"],
+    ],
     ids=" ".join,
 )
 def test_every_command_has_help(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
@@ -134,6 +145,7 @@ def test_db_upgrade_then_demo_twice_fills_once_in_an_owner_only_file(tmp_path: P
     assert "already at schema" in again.stdout
     first = spr_desk("demo", "--days", "2", "--db", url)
     assert first.returncode == 0 and first.stdout.startswith("Added ")
+    assert "Sign in as handler, night, supervisor, admin (one per role); password: " in first.stdout
     second = spr_desk("demo", "--days", "2", env={"SPR_DESK_DATABASE_URL": url})
     assert second.returncode == 0
     assert "already in" in second.stdout and "added 0 staff and 0 shifts" in second.stdout
@@ -265,4 +277,55 @@ def test_rota_import_applies_a_good_file_and_nothing_of_a_bad_one(tmp_path: Path
     assert (
         again.stdout
         == "Imported 2 shifts: 0 people added, 0 updated; 0 shifts added, 2 replaced.\n"
+    )
+
+
+def test_user_add_reads_the_password_from_stdin_and_list_shows_the_role(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'desk.db'}"
+    added = spr_desk(
+        "user", "add", "jsmith", "--role", "night", "--display-name", "Jo Smith",
+        "--password-stdin", "--db", url, stdin="amber lantern 7\n",
+    )  # fmt: skip
+    assert (added.returncode, added.stdout) == (0, "Added jsmith as night staff.\n")
+    listed = spr_desk("user", "list", "--db", url)
+    assert listed.returncode == 0
+    assert listed.stdout.split() == [
+        "jsmith",
+        "night",
+        "staff",
+        "never",
+        "signed",
+        "in",
+        "Jo",
+        "Smith",
+    ]
+    assert "amber" not in listed.stdout + added.stdout + added.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "said"),
+    [
+        (["jsmith", "--role", "boss"], "amber lantern 7", "not a role: choose one of call_handler"),
+        (["J Smith", "--role", "handler"], "amber lantern 7", "lower-case letters"),
+        (["jsmith", "--role", "handler"], "short", "at least 10 characters"),
+    ],
+)
+def test_user_add_refuses_in_one_line_and_adds_nobody(
+    tmp_path: Path, args: list[str], stdin: str, said: str
+) -> None:
+    url = f"sqlite:///{tmp_path / 'desk.db'}"
+    result = spr_desk("user", "add", *args, "--password-stdin", "--db", url, stdin=stdin + "\n")
+    assert result.returncode == 2 and said in result.stderr
+    assert stdin not in result.stderr
+    assert spr_desk("user", "list", "--db", url).stdout == ""
+
+
+def test_a_bad_idle_time_stops_the_desk_in_one_line(tmp_path: Path) -> None:
+    result = spr_desk(
+        "--db", f"sqlite:///{tmp_path / 'desk.db'}", env={"SPR_DESK_IDLE_MINUTES": "never"}
+    )
+    assert result.returncode == 1
+    assert result.stderr == (
+        "spr-desk: ValueError: SPR_DESK_IDLE_MINUTES must be whole minutes from 1 to 240, "
+        "not 'never'\n"
     )

@@ -39,6 +39,7 @@ from spr_desk.app import SprDeskApp
 from spr_desk.cli import open_desk
 
 COLUMNS, LINES = 100, 30
+USER, PASSWORD = "kit", "amber lantern 7"
 READY_SECONDS = 20.0
 STEP_SECONDS = 10.0
 
@@ -225,8 +226,18 @@ def wait_for_draft(terminal: Terminal, database: Path, **expected: object) -> No
     )
 
 
+def sign_in(terminal: Terminal) -> None:
+    terminal.wait_for_text("Sign in to SPR Desk", READY_SECONDS)
+    terminal.send(USER.encode())
+    since = terminal.mark()
+    terminal.send(b"\r")
+    terminal.wait_for_focus("your password", since, STEP_SECONDS)
+    terminal.send(PASSWORD.encode() + b"\r")
+
+
 def type_call(terminal: Terminal, database: Path) -> None:
     """Keys as a handler presses them, from the queue; after each field, wait for its draft."""
+    sign_in(terminal)
     terminal.wait_for_text("No open referrals", READY_SECONDS)
     since = terminal.mark()
     terminal.send(b"\x0e")  # ctrl+n: a new call, the red-flag questions focused first
@@ -275,6 +286,16 @@ async def test_a_call_killed_mid_way_comes_back_whole(tmp_path: Path) -> None:
         timeout=60,
     )
     assert upgraded.returncode == 0, upgraded.stderr
+    added = subprocess.run(
+        [*_spr_desk(), "user", "add", USER, "--role", "call_handler", "--password-stdin"],
+        input=PASSWORD + "\n",
+        env=env | {"SPR_DESK_DATABASE_URL": url},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert added.returncode == 0, added.stderr
 
     terminal = Terminal([*_spr_desk(), "--db", url], env, tmp_path)
     try:
@@ -301,7 +322,7 @@ async def test_a_call_killed_mid_way_comes_back_whole(tmp_path: Path) -> None:
     # (c) the next start offers the call, and Enter resumes it whole
     desk = open_desk(url)
     try:
-        app = SprDeskApp(desk)
+        app = SprDeskApp(desk, user=USER)
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause()
             await app.workers.wait_for_complete()

@@ -40,7 +40,7 @@ async def test_the_app_opens_on_the_queue_with_every_open_referral(
 ) -> None:
     expected = sqlite_demo_desk.open_queue()
     assert len(expected) > 50
-    app = SprDeskApp(sqlite_demo_desk)
+    app = SprDeskApp(sqlite_demo_desk, user="desk1")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         queue = board(app)
@@ -62,7 +62,7 @@ async def test_the_app_opens_on_the_queue_with_every_open_referral(
 async def test_another_desks_new_referral_appears_without_a_key_press(
     sqlite_demo_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(sqlite_demo_desk)
+    app = SprDeskApp(sqlite_demo_desk, user="desk1")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         before = len(board(app).rows)
@@ -95,7 +95,7 @@ async def test_search_finds_by_name_nhs_number_or_reference(
         ),
         by="h",
     )
-    app = SprDeskApp(sqlite_desk)
+    app = SprDeskApp(sqlite_desk, user="desk1")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert len(board(app).rows) == 2
@@ -114,7 +114,7 @@ async def test_filters_narrow_the_queue_by_locality_and_lead(
     sqlite_demo_desk: DeskService,
 ) -> None:
     everything = sqlite_demo_desk.open_queue()
-    app = SprDeskApp(sqlite_demo_desk)
+    app = SprDeskApp(sqlite_demo_desk, user="desk1")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         app.screen.query_one("#filter-locality", Select).value = "Thame"
@@ -138,7 +138,7 @@ async def test_a_long_queue_is_read_and_held_a_window_at_a_time(
     with opened_desk(url, now) as desk:
         everything = desk.open_queue()
         assert len(everything) == 600
-        app = SprDeskApp(desk)
+        app = SprDeskApp(desk, user="desk1")
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             queue = board(app)
@@ -178,7 +178,7 @@ async def test_at_80_columns_the_last_row_is_not_hidden_under_the_scroll_bar(
 ) -> None:
     """80 columns are narrower than the board, so a horizontal scroll bar takes its bottom line:
     the cursor's row must stay above it."""
-    app = SprDeskApp(sqlite_demo_desk)
+    app = SprDeskApp(sqlite_demo_desk, user="desk1")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         queue = board(app)
@@ -198,7 +198,7 @@ async def test_the_countdown_turns_due_soon_then_breached_as_the_clock_moves(
     clock = {"now": sqlite_desk.now()}
     desk = DeskService(sqlite_desk.engine, clock=lambda: clock["now"])
     desk.record_referral(call(desk, "Ada", "Lovelace", minutes_ago=0), by="h")  # rapid: 3 h
-    app = SprDeskApp(desk)
+    app = SprDeskApp(desk, user="desk1")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert "due " in screen_text(board(app)).splitlines()[1]
@@ -215,7 +215,7 @@ async def test_markup_typed_into_a_name_is_shown_literally(sqlite_desk: DeskServ
     sqlite_desk.record_referral(
         call(sqlite_desk, "[link=http://x]y[/link]", "[bold red]X[/]"), by="h"
     )
-    app = SprDeskApp(sqlite_desk)
+    app = SprDeskApp(sqlite_desk, user="desk1")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert board(app).rows[0].patient_name == "[BOLD RED]X[/], [link=http://x]y[/link]"
@@ -226,7 +226,7 @@ async def test_markup_typed_into_a_name_is_shown_literally(sqlite_desk: DeskServ
 async def test_started_as_the_command_starts_it_the_desk_opens_behind_the_first_frame(
     sqlite_demo_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(lambda: sqlite_demo_desk)
+    app = SprDeskApp(lambda: sqlite_demo_desk, user="desk1")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert app.desk is sqlite_demo_desk
@@ -239,7 +239,7 @@ async def test_a_database_that_cannot_be_opened_ends_the_app_with_one_clear_line
     def unreachable() -> DeskService:
         raise OSError("connection refused")
 
-    app = SprDeskApp(unreachable)
+    app = SprDeskApp(unreachable, user="desk1")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await app.workers.wait_for_complete()

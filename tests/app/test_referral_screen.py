@@ -126,7 +126,7 @@ async def test_responding_to_a_closed_referral_is_refused_with_a_message(
         ),
         by="h",
     )
-    app = SprDeskApp(sqlite_desk)
+    app = SprDeskApp(sqlite_desk, user="desk1")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         screen = ReferralScreen(sqlite_desk, reference, by="h")
@@ -142,7 +142,7 @@ async def test_responding_to_a_closed_referral_is_refused_with_a_message(
 @pytest.mark.parametrize("reason", ["", "Family now staying with her"])
 async def test_cancelling_needs_a_reason(sqlite_desk: DeskService, reason: str) -> None:
     reference = record_ethel(sqlite_desk)
-    app = SprDeskApp(sqlite_desk)
+    app = SprDeskApp(sqlite_desk, user="desk1")
     async with app.run_test(size=SIZE) as pilot:
         await open_referral(pilot)
         await pilot.press("x")

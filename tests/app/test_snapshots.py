@@ -20,7 +20,9 @@ def test_queue_shows_open_referrals_most_urgent_first(
     snap_compare, sqlite_demo_desk: DeskService, size: tuple[int, int]
 ) -> None:  # type: ignore[no-untyped-def]
     """The home screen: the countdown, its state in words, reference, patient and cell."""
-    assert snap_compare(SprDeskApp(sqlite_demo_desk), terminal_size=size, run_before=queue_loaded)
+    assert snap_compare(
+        SprDeskApp(sqlite_demo_desk, user="desk1"), terminal_size=size, run_before=queue_loaded
+    )
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
@@ -34,4 +36,6 @@ def test_referral_view_shows_everything_about_one_referral(
         await pilot.press("enter")
         await queue_loaded(pilot)
 
-    assert snap_compare(SprDeskApp(sqlite_demo_desk), terminal_size=size, run_before=opened)
+    assert snap_compare(
+        SprDeskApp(sqlite_demo_desk, user="desk1"), terminal_size=size, run_before=opened
+    )

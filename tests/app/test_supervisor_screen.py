@@ -120,13 +120,15 @@ def test_supervisor_view_snapshot(
     async def opened(pilot: Pilot[None]) -> None:
         await open_supervisor(pilot, sqlite_demo_desk)
 
-    assert snap_compare(SprDeskApp(sqlite_demo_desk), terminal_size=size, run_before=opened)
+    assert snap_compare(
+        SprDeskApp(sqlite_demo_desk, user="desk1"), terminal_size=size, run_before=opened
+    )
 
 
 async def test_export_from_the_supervisor_view_offers_the_week_and_writes_it_with_progress(
     sqlite_demo_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(sqlite_demo_desk)
+    app = SprDeskApp(sqlite_demo_desk, user="desk1")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_supervisor(pilot, sqlite_demo_desk)
         await pilot.press("e")
@@ -166,7 +168,7 @@ async def test_export_of_chosen_days_writes_exactly_the_referrals_received_then(
             ).all()
         )
     assert len(expected) > 20
-    app = SprDeskApp(sqlite_demo_desk)
+    app = SprDeskApp(sqlite_demo_desk, user="desk1")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_supervisor(pilot, sqlite_demo_desk)
         await pilot.press("e")
@@ -194,7 +196,7 @@ async def test_export_of_chosen_days_writes_exactly_the_referrals_received_then(
 async def test_export_days_that_cannot_be_right_are_refused_at_the_field(
     sqlite_demo_desk: DeskService, first: str, last: str, field: str, message: str
 ) -> None:
-    app = SprDeskApp(sqlite_demo_desk)
+    app = SprDeskApp(sqlite_demo_desk, user="desk1")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_supervisor(pilot, sqlite_demo_desk)
         await pilot.press("e")
@@ -221,7 +223,7 @@ async def test_the_audit_trail_opens_from_the_supervisor_view_and_filters(
 ) -> None:
     reference = sqlite_demo_desk.open_queue()[0].reference
     expected = len(sqlite_demo_desk.history(reference))
-    app = SprDeskApp(sqlite_demo_desk)
+    app = SprDeskApp(sqlite_demo_desk, user="desk1")
     async with app.run_test(size=SIZE) as pilot:
         await open_supervisor(pilot, sqlite_demo_desk)
         await pilot.press("a")

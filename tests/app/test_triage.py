@@ -125,7 +125,7 @@ async def test_regs_ward_discharge_is_recorded_rapid_therapist_with_home_from_ho
 async def test_a_red_flag_ends_the_call_with_the_999_advice_and_records_it_as_redirected(
     sqlite_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(sqlite_desk)
+    app = SprDeskApp(sqlite_desk, user="desk1")
     async with app.run_test(size=SIZE) as pilot:
         await start_call(pilot)
         await tick(pilot, "red_flags", "chest_pain")
@@ -151,7 +151,7 @@ async def test_a_red_flag_ends_the_call_with_the_999_advice_and_records_it_as_re
 async def test_a_red_flag_answered_by_mistake_is_taken_back_and_the_call_goes_on(
     sqlite_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(sqlite_desk)
+    app = SprDeskApp(sqlite_desk, user="desk1")
     async with app.run_test(size=SIZE) as pilot:
         triage = await start_call(pilot)
         await tick(pilot, "red_flags", "major_bleeding")
@@ -168,7 +168,7 @@ async def test_a_red_flag_answered_by_mistake_is_taken_back_and_the_call_goes_on
 async def test_a_different_cell_cannot_be_recorded_without_a_reason(
     sqlite_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(sqlite_desk)
+    app = SprDeskApp(sqlite_desk, user="desk1")
     async with app.run_test(size=SIZE) as pilot:
         triage = await start_call(pilot)
         await take_call(pilot, ETHEL)
@@ -197,7 +197,7 @@ async def test_a_different_cell_cannot_be_recorded_without_a_reason(
 async def test_a_known_nhs_number_fills_the_record_and_warns_of_an_open_referral(
     sqlite_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(sqlite_desk)
+    app = SprDeskApp(sqlite_desk, user="desk1")
     async with app.run_test(size=SIZE) as pilot:
         await start_call(pilot)
         await take_call(pilot, ETHEL)
@@ -227,7 +227,7 @@ async def test_a_known_nhs_number_fills_the_record_and_warns_of_an_open_referral
 async def test_a_wrong_nhs_number_says_why_at_the_field_and_keeps_what_was_typed(
     sqlite_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(sqlite_desk)
+    app = SprDeskApp(sqlite_desk, user="desk1")
     async with app.run_test(size=SIZE) as pilot:
         triage = await start_call(pilot)
         await type_into(pilot, "given_name", "Ethel")
@@ -245,7 +245,7 @@ async def test_a_wrong_nhs_number_says_why_at_the_field_and_keeps_what_was_typed
 async def test_a_call_left_unsaved_is_offered_again_and_resumes_whole(
     sqlite_desk: DeskService,
 ) -> None:
-    first = SprDeskApp(sqlite_desk)
+    first = SprDeskApp(sqlite_desk, user="desk1")
     async with first.run_test(size=SIZE) as pilot:
         await start_call(pilot)
         await check(pilot, "red_flags_cleared")
@@ -255,7 +255,7 @@ async def test_a_call_left_unsaved_is_offered_again_and_resumes_whole(
         await settle(pilot)
         first.exit()  # the desk closed mid-call: nothing was recorded
     assert len(sqlite_desk.open_drafts()) == 1
-    second = SprDeskApp(sqlite_desk)
+    second = SprDeskApp(sqlite_desk, user="desk1")
     async with second.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert isinstance(second.screen, ResumeDraftModal)
@@ -271,7 +271,7 @@ async def test_what_is_typed_after_resuming_a_call_is_saved_too(sqlite_desk: Des
     """Found in tmux: a resumed call started counting its saves from 0 again, so every change
     was refused as older than the stored draft until it had made as many: a second crash would
     have lost them."""
-    first = SprDeskApp(sqlite_desk)
+    first = SprDeskApp(sqlite_desk, user="desk1")
     async with first.run_test(size=SIZE) as pilot:
         await start_call(pilot)
         await check(pilot, "red_flags_cleared")
@@ -281,7 +281,7 @@ async def test_what_is_typed_after_resuming_a_call_is_saved_too(sqlite_desk: Des
         )
         await settle(pilot)
         first.exit()
-    second = SprDeskApp(sqlite_desk)
+    second = SprDeskApp(sqlite_desk, user="desk1")
     async with second.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("enter")  # resume
@@ -297,7 +297,7 @@ async def test_what_is_typed_after_resuming_a_call_is_saved_too(sqlite_desk: Des
 async def test_escape_asks_before_leaving_and_keeps_the_call_as_a_draft(
     sqlite_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(sqlite_desk)
+    app = SprDeskApp(sqlite_desk, user="desk1")
     async with app.run_test(size=SIZE) as pilot:
         await start_call(pilot)
         await type_into(pilot, "given_name", "Ethel")
@@ -318,7 +318,7 @@ async def test_escape_asks_before_leaving_and_keeps_the_call_as_a_draft(
 async def test_markup_typed_into_the_call_is_shown_literally(
     sqlite_desk: DeskService, typed: str
 ) -> None:
-    app = SprDeskApp(sqlite_desk)
+    app = SprDeskApp(sqlite_desk, user="desk1")
     async with app.run_test(size=SIZE) as pilot:
         await start_call(pilot)
         await take_call(pilot, {**ETHEL, "given_name": typed, "gp_practice": typed})
@@ -338,7 +338,7 @@ async def test_a_failed_save_says_so_and_keeps_the_call_on_screen(
 ) -> None:
     """Another process holds the database's write lock past the busy timeout: the save fails,
     the handler is told, and everything typed stays; once the lock goes, the save works."""
-    app = SprDeskApp(sqlite_desk)
+    app = SprDeskApp(sqlite_desk, user="desk1")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         triage = await start_call(pilot)
         await take_call(pilot, ETHEL)

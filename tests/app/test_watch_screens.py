@@ -51,7 +51,7 @@ async def test_who_is_on_shows_the_matrix_by_locality_and_the_people_on_shift(
     sqlite_demo_desk: DeskService,
 ) -> None:
     who = sqlite_demo_desk.who_is_on()
-    app = SprDeskApp(sqlite_demo_desk)
+    app = SprDeskApp(sqlite_demo_desk, user="desk1")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_from_queue(pilot, "w")
         assert isinstance(screen, AvailabilityScreen) and screen.who == who
@@ -81,7 +81,7 @@ async def test_at_night_the_board_shows_the_missing_cells_as_n(
     night = DeskService(
         sqlite_demo_desk.engine, clock=lambda: datetime(2026, 11, 23, 23, 0, tzinfo=UTC)
     )
-    app = SprDeskApp(night)
+    app = SprDeskApp(night, user="desk1")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_from_queue(pilot, "w")
         lines = _plain(screen.query_one("#availability-matrix", Static)).splitlines()
@@ -245,7 +245,7 @@ async def test_the_pack_exports_as_markdown_and_csv_owner_only(
     sqlite_demo_desk: DeskService,
 ) -> None:
     sqlite_demo_desk.build_handover(by="day1")
-    app = SprDeskApp(sqlite_demo_desk)
+    app = SprDeskApp(sqlite_demo_desk, user="desk1")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_from_queue(pilot, "h")
         assert isinstance(screen, HandoverScreen)
@@ -269,7 +269,9 @@ def test_availability_board_snapshot(
     async def opened(pilot: Pilot[None]) -> None:
         await open_from_queue(pilot, "w")
 
-    assert snap_compare(SprDeskApp(sqlite_demo_desk), terminal_size=size, run_before=opened)
+    assert snap_compare(
+        SprDeskApp(sqlite_demo_desk, user="desk1"), terminal_size=size, run_before=opened
+    )
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
@@ -281,4 +283,6 @@ def test_handover_screen_snapshot(
     async def opened(pilot: Pilot[None]) -> None:
         await open_from_queue(pilot, "h")
 
-    assert snap_compare(SprDeskApp(sqlite_demo_desk), terminal_size=size, run_before=opened)
+    assert snap_compare(
+        SprDeskApp(sqlite_demo_desk, user="desk1"), terminal_size=size, run_before=opened
+    )

@@ -1,0 +1,107 @@
+"""`spr-desk user add NAME --role ROLE` and `spr-desk user list`: who may sign in, and as what.
+
+Whoever can run these holds the database itself, so they act as an administrator; the audit
+trail records them under their operating-system name.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from spr_desk.roles import ROLE_LABELS, Role, parse_role
+
+if TYPE_CHECKING:
+    from db.desk import DeskService
+
+ADD_DESCRIPTION = (
+    "Add a person who may sign in to the desk. The password is asked for twice without echo "
+    "(or read from the first line of standard input with --password-stdin) and stored only as "
+    "a slow scrypt hash. Roles: call_handler and night_staff take calls and work the queue; "
+    "supervisor also reviews, exports, reads the audit trail and edits the rota; administrator "
+    "also manages users. Exit 2 when the name, role or password is refused."
+)
+
+
+def add_commands(
+    commands: argparse._SubParsersAction, add_db: Callable[[argparse.ArgumentParser], None]
+) -> None:
+    user = commands.add_parser("user", help="people who sign in", description="Desk users.")
+    actions = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
+    add = actions.add_parser("add", help="add a user", description=ADD_DESCRIPTION)
+    add.add_argument("name", metavar="NAME", help="the user name typed at sign-in, e.g. jsmith")
+    add.add_argument(
+        "--role", required=True, type=_role, help=f"one of {', '.join(Role)}", metavar="ROLE"
+    )
+    add.add_argument("--display-name", default="", metavar="TEXT", help="e.g. 'Jo Smith (RN)'")
+    add.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    add_db(add)
+    listing = actions.add_parser(
+        "list", help="list users", description="Each user's role and last sign-in."
+    )
+    add_db(listing)
+    add_db(user)
+
+
+def _role(text: str) -> Role:
+    try:
+        return parse_role(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def run_user(desk: DeskService, args: argparse.Namespace) -> int:
+    if args.user_command == "list":
+        return _list(desk)
+    return _add(desk, args.name, args.role, args.display_name, args.password_stdin)
+
+
+def _read_password(from_stdin: bool) -> str | None:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Same password again: ") != first:
+        sys.stderr.write("spr-desk: the two passwords differ; nothing was added\n")
+        return None
+    return first
+
+
+def _add(desk: DeskService, name: str, role: Role, display_name: str, from_stdin: bool) -> int:
+    from db.actions import DeskError
+    from db.user_desk import username_problem
+
+    problem = username_problem(name)  # before asking for a password that would be wasted
+    if problem:
+        sys.stderr.write(f"spr-desk: {problem}\n")
+        return 2
+    password = _read_password(from_stdin)
+    if password is None:
+        return 2
+    try:
+        desk.add_user(name, role, password, display_name=display_name, by=getpass.getuser())
+    except DeskError as error:
+        sys.stderr.write(f"spr-desk: {error}\n")
+        return 2
+    sys.stdout.write(f"Added {name} as {ROLE_LABELS[role]}.\n")
+    return 0
+
+
+def _list(desk: DeskService) -> int:
+    from spr_desk.uktime import as_local
+
+    for user in desk.users():
+        seen = "never signed in"
+        if user.last_signed_in_at is not None:
+            seen = as_local(user.last_signed_in_at).strftime("%d/%m/%Y %H:%M")
+        state = "" if user.active else "  (disabled)"
+        failed = f"  {user.failed_sign_ins} failed sign-ins" if user.failed_sign_ins else ""
+        sys.stdout.write(
+            f"{user.username:<20} {ROLE_LABELS[user.role]:<14} {seen:<16} "
+            f"{user.display_name}{state}{failed}\n"
+        )
+    return 0

@@ -1,0 +1,79 @@
+"""Signing in: failed attempts slow the next one, and an idle desk locks.
+
+Pure rules with the clock passed in, so both are tested without waiting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from spr_desk.roles import Role
+
+FREE_ATTEMPTS = 3
+"""Failed sign-ins in a row before each further attempt must wait."""
+LONGEST_WAIT = timedelta(minutes=5)
+IDLE_LOCK = timedelta(minutes=10)
+IDLE_ENV = "SPR_DESK_IDLE_MINUTES"
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    """Who is at the desk: every action is recorded under `username`."""
+
+    username: str
+    display_name: str
+    role: Role
+
+    @property
+    def shown_as(self) -> str:
+        return self.display_name or self.username
+
+
+@dataclass(frozen=True, slots=True)
+class Refused:
+    """A sign-in that did not succeed: `wait` is how long before the next attempt is heard."""
+
+    message: str
+    wait: timedelta = timedelta(0)
+
+
+WRONG = "Wrong user name or password."
+
+
+def wait_after(failures: int) -> timedelta:
+    """How long after the last failure the next attempt must wait: none for the first
+    `FREE_ATTEMPTS` failures in a row, then 2 s, 4 s, 8 s ... up to `LONGEST_WAIT`."""
+    if failures < FREE_ATTEMPTS:
+        return timedelta(0)
+    return min(timedelta(seconds=2 ** (failures - FREE_ATTEMPTS + 1)), LONGEST_WAIT)
+
+
+def still_waiting(failures: int, last_failed_at: datetime | None, now: datetime) -> timedelta:
+    """What is left of the wait owed by earlier failures (zero when an attempt may be made)."""
+    if last_failed_at is None:
+        return timedelta(0)
+    return max(timedelta(0), last_failed_at + wait_after(failures) - now)
+
+
+def wait_words(wait: timedelta) -> str:
+    seconds = max(1, round(wait.total_seconds()))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, rest = divmod(seconds, 60)
+    return f"{minutes} min {rest} s" if rest else f"{minutes} min"
+
+
+def idle_from_env(environ: Mapping[str, str]) -> timedelta:
+    """`SPR_DESK_IDLE_MINUTES` (1 to 240; default 10). A bad value is refused in one line."""
+    text = environ.get(IDLE_ENV, "").strip()
+    if not text:
+        return IDLE_LOCK
+    if not text.isdigit() or not 1 <= int(text) <= 240:
+        raise ValueError(f"{IDLE_ENV} must be whole minutes from 1 to 240, not {text!r}")
+    return timedelta(minutes=int(text))
+
+
+def is_idle(last_activity: datetime, now: datetime, limit: timedelta) -> bool:
+    return now - last_activity >= limit
