@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+import re
 import shlex
 import socket
 import sys
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 
 
 def add_command(
@@ -51,8 +54,26 @@ def public_url(host: str, port: int) -> str:
     return f"http://{name}:{port}"
 
 
+_GOOGLE_FONTS = re.compile(r"<link[^>]*fonts\.googleapis\.com[^>]*/?>", re.DOTALL)
+_LOCAL_FONT = (
+    "<style>@font-face { font-family: 'Roboto Mono'; "
+    "src: url('{{ config.static.url }}fonts/RobotoMono-VariableFont_wght.ttf'); }</style>"
+)
+
+
+def local_page(template: str) -> str:
+    """textual-serve's page without its Google Fonts link: a desk's browser must not call out
+    to Google on every visit (and, on a closed NHS network, wait for it). The same font ships
+    with textual-serve, so the page takes it from the desk's own server instead."""
+    page, found = _GOOGLE_FONTS.subn("", template)
+    if found:
+        page = page.replace("<head>", "<head>\n    " + _LOCAL_FONT, 1)
+    return page
+
+
 def run_serve(url: str | None, host: str, port: int) -> int:
     """Serve until Ctrl+C or SIGTERM; each browser tab gets its own desk process."""
+    import textual_serve
     from aiohttp import web
     from textual_serve.server import Server
 
@@ -67,13 +88,19 @@ def run_serve(url: str | None, host: str, port: int) -> int:
             f"spr-desk: warning: serving on {host} without TLS: patient data and passwords "
             "cross the network unencrypted\n"
         )
-    # The title is shown in the page: the default (the command) would show the database URL.
-    server = DeskServer(
-        serve_command(url),
-        host=host,
-        port=port,
-        title="SPR Desk",
-        public_url=public_url(host, port),
-    )
-    server.serve()
+    packaged = Path(textual_serve.__file__).parent / "templates" / "app_index.html"
+    with tempfile.TemporaryDirectory(prefix="spr-desk-serve-") as templates:
+        (Path(templates) / "app_index.html").write_text(
+            local_page(packaged.read_text(encoding="utf-8")), encoding="utf-8"
+        )
+        # The title is shown in the page: the default (the command) would show the database URL.
+        server = DeskServer(
+            serve_command(url),
+            host=host,
+            port=port,
+            title="SPR Desk",
+            public_url=public_url(host, port),
+            templates_path=templates,
+        )
+        server.serve()
     return 0

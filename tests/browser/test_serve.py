@@ -29,7 +29,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
 
 from spr_desk.cli import main
-from spr_desk.cli_serve import is_loopback, public_url, serve_command
+from spr_desk.cli_serve import is_loopback, local_page, public_url, serve_command
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -115,6 +115,19 @@ def test_the_page_points_browsers_at_an_address_they_can_reach() -> None:
     assert public_url("127.0.0.1", 8000) == "http://127.0.0.1:8000"
     assert public_url("::1", 8080) == "http://[::1]:8080"
     assert "0.0.0.0" not in public_url("0.0.0.0", 8000)
+
+
+def test_the_page_takes_its_font_from_the_desk_not_from_google() -> None:
+    import textual_serve
+
+    package = Path(textual_serve.__file__).parent
+    packaged = (package / "templates" / "app_index.html").read_text(encoding="utf-8")
+    assert "fonts.googleapis.com" in packaged  # what is being replaced is still there
+    page = local_page(packaged)
+    assert "googleapis" not in page
+    assert "{{ config.static.url }}fonts/RobotoMono-VariableFont_wght.ttf" in page
+    assert (package / "static" / "fonts" / "RobotoMono-VariableFont_wght.ttf").exists()
+    assert local_page(page) == page  # nothing else to take out
 
 
 @pytest.fixture
@@ -274,6 +287,7 @@ def test_a_browser_signs_in_and_sees_the_queue(
     browser: WebDriver, served: str, tmp_path: Path
 ) -> None:
     browser.get(served)  # textual-serve starts a desk as soon as the page loads: no Start button
+    assert "googleapis" not in browser.page_source  # the page asks only the desk's own server
     sign_in(browser, PASSWORD, tmp_path)
     screen = wait_for_text(browser, "SPR Desk · Queue", tmp_path).text
     assert "open" in screen and "awaiting a first response" in screen
