@@ -39,6 +39,7 @@ class PasswordScreen(Screen[SignedIn]):
     PasswordScreen .dialog { width: 64; }
     PasswordScreen Input { margin-bottom: 1; }
     PasswordScreen #sign-in-message { color: $text-error; height: auto; }
+    PasswordScreen #lock-words { margin-bottom: 1; }
     """
 
     # A priority binding moves the focus before the next key is read: keys typed in one burst
@@ -150,11 +151,12 @@ class LockScreen(PasswordScreen):
         with Vertical(classes="dialog"):
             yield Static("Locked", classes="dialog-title")
             yield Static(
-                Text(
+                id="lock-words",
+                content=Text(
                     f"The desk locked after {minutes} min without a key press. "
                     f"{self.who.shown_as}, type your password to carry on: everything you had "
                     "open, a call half typed included, is kept as it was."
-                )
+                ),
             )
             yield Label("Password")
             yield Input(

@@ -20,7 +20,7 @@ PENDING = " HANDOVER PENDING "
 
 
 class DeskHeader(Static):
-    """`SPR Desk · Queue  Day desk · night team in 6h 29m  … Mon 23 Nov 14:31`. The desk's
+    """`SPR Desk · Queue  Day desk · night team in 6h 29m  … jsmith  Mon 23 Nov 14:31`. The desk's
     status comes from the app (`SprDeskApp.desk_status`), read every few seconds."""
 
     DEFAULT_CSS = """
@@ -56,7 +56,10 @@ class DeskHeader(Static):
             if self.status.pending is not None:
                 parts.append(Text(PENDING, style="bold reverse"))
             parts.append(Text(self.status.watch_words))
-        right = Text(clock.strftime("%a %d %b %H:%M") if clock else "")
+        # Who is signed in: on a shared desk the next person must see whose desk it still is.
+        name = getattr(self.app, "user", "")
+        user = Text(f"{name}  " if name else "", style="bold")
+        right = Text.assemble(user, clock.strftime("%a %d %b %H:%M") if clock else "")
         width = self.size.width
         # Narrow screens drop the least needed first: the time to the boundary, then the date.
         while parts and _width(left, parts, right) > width:
@@ -68,7 +71,7 @@ class DeskHeader(Static):
             else:
                 parts[-1] = Text(watch)
         if _width(left, parts, right) > width and clock is not None:
-            right = Text(clock.strftime("%H:%M"))
+            right = Text.assemble(user, clock.strftime("%H:%M"))
         middle = Text("  ").join(parts)
         gap = max(1, width - left.cell_len - middle.cell_len - right.cell_len - 4)
         return Text.assemble(left, "  ", middle, " " * gap, right)
