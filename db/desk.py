@@ -166,14 +166,22 @@ class DeskService(WatchDesk, UserDesk):
     # recording a call -----------------------------------------------------------------------
 
     def record_referral(
-        self, call: NewReferral, *, by: str, availability: Availability = ALL_AVAILABLE
+        self,
+        call: NewReferral,
+        *,
+        by: str,
+        availability: Availability = ALL_AVAILABLE,
+        draft_key: str | None = None,
     ) -> RecordedReferral:
         """Record a call: referrer, patient, facts, recommendation, the agreed cell and due time.
+        With `draft_key`, the call's draft is marked recorded in the same transaction.
 
         Raises:
             FieldError: the facts or the decision are not complete (names the field).
+            DeskError: the draft was already recorded (before a crash, or at another desk).
         """
         with self._write() as session:
+            self._draft_still_open(session, draft_key)
             recorded = actions.record_referral(
                 session=session,
                 call=call,
@@ -182,17 +190,36 @@ class DeskService(WatchDesk, UserDesk):
                 rules=self.rules,
                 availability=availability,
             )
+            if draft_key is not None:
+                drafts.mark_recorded(
+                    session=session, draft_key=draft_key, reference=recorded.reference
+                )
         log.info("recorded %s as %s", recorded.reference, recorded.status.value)
         return recorded
 
-    def record_redirect(self, call: RedirectedCall, *, by: str) -> RecordedReferral:
-        """Record a call that ended at a red flag (advised 999 / A&E) as redirected."""
+    def record_redirect(
+        self, call: RedirectedCall, *, by: str, draft_key: str | None = None
+    ) -> RecordedReferral:
+        """Record a call that ended at a red flag (advised 999 / A&E) as redirected; with
+        `draft_key`, its draft is marked recorded in the same transaction."""
         with self._write() as session:
+            self._draft_still_open(session, draft_key)
             recorded = actions.record_redirect(
                 session=session, call=call, by=by, now=self.now(), rules=self.rules
             )
+            if draft_key is not None:
+                drafts.mark_recorded(
+                    session=session, draft_key=draft_key, reference=recorded.reference
+                )
         log.info("recorded %s as redirected (red flag)", recorded.reference)
         return recorded
+
+    @staticmethod
+    def _draft_still_open(session: Session, draft_key: str | None) -> None:
+        if draft_key is not None:
+            problem = drafts.check_still_open(session=session, draft_key=draft_key)
+            if problem:
+                raise DeskError(problem)
 
     # the lifecycle --------------------------------------------------------------------------
 

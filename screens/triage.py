@@ -486,8 +486,7 @@ class TriageScreen(Screen[None]):
     def _record_redirect(self) -> None:
         call = redirected_from(self.form, self.received_at, as_local(self.desk.now()).date())
         try:
-            recorded = self.desk.record_redirect(call, by=self.by)
-            self.desk.finish_draft(self.draft_key, state="recorded")
+            recorded = self.desk.record_redirect(call, by=self.by, draft_key=self.draft_key)
         except Exception as error:  # noqa: BLE001 - said on screen; the call stays
             self.app.call_from_thread(self._save_failed, error)
             return
@@ -547,14 +546,20 @@ class TriageScreen(Screen[None]):
     @work(thread=True, exit_on_error=False, group="record")
     def _record(self, call: Any) -> None:
         try:
-            recorded = self.desk.record_referral(call, by=self.by, availability=self.availability)
-            self.desk.finish_draft(self.draft_key, state="recorded")
+            recorded = self.desk.record_referral(
+                call, by=self.by, availability=self.availability, draft_key=self.draft_key
+            )
         except Exception as error:  # noqa: BLE001 - said on screen; the call stays
             self.app.call_from_thread(self._save_failed, error)
             return
         self.app.call_from_thread(self._recorded, recorded)
 
     def _save_failed(self, error: Exception) -> None:
+        from db.actions import DeskError  # loaded by now: the desk raised it
+
+        if isinstance(error, DeskError):  # the desk's own words, for the handler
+            self.notify(str(error), severity="warning", timeout=30, markup=False)
+            return
         self.notify(
             f"NOT RECORDED: {type(error).__name__}. Everything typed is kept; try again.",
             severity="error",

@@ -12,8 +12,14 @@ from db.desk import DeskError, DeskService
 from db.models import AuditEvent, Patient, Referral, Referrer
 from spr_desk.facts import FieldError, parse_facts
 from spr_desk.lifecycle import LeadChangeError, TransitionError
-from spr_desk.referral import Decision, NewReferral, PatientDetails, ReferrerDetails
-from spr_desk.vocabulary import CloseOutcome, Lead, ReferrerRole, Response, Status
+from spr_desk.referral import (
+    Decision,
+    NewReferral,
+    PatientDetails,
+    RedirectedCall,
+    ReferrerDetails,
+)
+from spr_desk.vocabulary import CloseOutcome, Lead, RedFlag, ReferrerRole, Response, Status
 
 RECEIVED = datetime(2026, 11, 23, 10, 50, tzinfo=UTC)
 
@@ -215,6 +221,37 @@ def test_a_draft_keeps_the_newest_revision_even_when_an_older_save_lands_late(
     assert (draft.revision, draft.payload) == (3, {"notes": "abc"})
     desk.finish_draft("call-1", state="recorded")
     assert desk.open_drafts("h") == []
+
+
+def test_a_draft_is_marked_recorded_with_its_referral_and_never_recorded_twice(
+    desk: DeskService,
+) -> None:
+    # A crash between two transactions once left the referral stored and its draft offered
+    # again, so resuming it recorded the call a second time (found by a SIGKILL trial).
+    desk.save_draft("call-1", by="h", payload={"notes": "as typed"}, revision=4)
+    reference = desk.record_referral(ethel_call(), by="h", draft_key="call-1").reference
+    assert desk.open_drafts() == []
+    with pytest.raises(DeskError, match=f"already recorded as {reference}; nothing new"):
+        desk.record_referral(ethel_call(), by="h2", draft_key="call-1")
+    with pytest.raises(DeskError, match=f"already recorded as {reference}"):
+        redirected = RedirectedCall(RECEIVED, frozenset({RedFlag.CHEST_PAIN}), None, None, {})
+        desk.record_redirect(redirected, by="h2", draft_key="call-1")
+    with Session(desk.engine) as session:
+        assert session.exec(select(func.count()).select_from(Referral)).one()[0] == 1
+    assert desk.save_draft("call-1", by="h", payload={"notes": "late"}, revision=9) is False
+
+
+def test_a_draft_that_fails_to_record_stays_open_as_typed(desk: DeskService) -> None:
+    desk.save_draft("call-2", by="h", payload={"notes": "as typed"}, revision=1)
+    with pytest.raises(FieldError):
+        desk.record_referral(
+            ethel_call(decision=Decision(Response.FAST, Lead.NURSE, "")), by="h", draft_key="call-2"
+        )
+    [draft] = desk.open_drafts()
+    assert (draft.draft_key, draft.payload) == ("call-2", {"notes": "as typed"})
+    desk.finish_draft("call-2", state="discarded")
+    with pytest.raises(DeskError, match="already discarded; nothing new was recorded"):
+        desk.record_referral(ethel_call(), by="h", draft_key="call-2")
 
 
 def test_the_queue_lists_open_referrals_awaiting_a_response_first_by_due_time(
