@@ -19,6 +19,7 @@ from spr_desk.lifecycle import OPEN_STATUSES
 from spr_desk.queue_view import EVERYTHING, QueueFilter, search_digits
 from spr_desk.reference import format_reference
 from spr_desk.referral import PatientDetails, ReferrerDetails, patient_name
+from spr_desk.validation import plain_text
 from spr_desk.vocabulary import ReferrerRole, Status
 
 
@@ -173,7 +174,7 @@ def _narrowed(query: Select[Any], wanted: QueueFilter, *, shown: bool) -> Select
         value = getattr(wanted, field)
         if value:
             query = query.where(col(column) == value)
-    text = wanted.text.strip().lower()
+    text = plain_text(wanted.text).strip().lower()  # PostgreSQL refuses a NUL in text
     if text:
         # What the board shows as the name is "FAMILY, Given"; search that, case-blind.
         name = func.lower(col(Patient.family_name) + ", " + col(Patient.given_name))

@@ -6,7 +6,6 @@ lock for the tenth of a second scrypt takes; only its outcome is written, with a
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import datetime
@@ -19,21 +18,18 @@ from db.actions import DeskError
 from db.users import UserRow
 from spr_desk.passwords import dummy_hash, hash_password, password_problem, verify_password
 from spr_desk.roles import Role
-from spr_desk.sign_in import WRONG, Refused, SignedIn, still_waiting, wait_after, wait_words
+from spr_desk.sign_in import (
+    WRONG,
+    Refused,
+    SignedIn,
+    still_waiting,
+    username_problem,
+    wait_after,
+    wait_words,
+)
 
-USERNAME = re.compile(r"[a-z][a-z0-9._-]{1,39}")
-"""Lower case, from 2 to 40 characters: what the audit trail records for each action."""
 UNKNOWN_USER = "(unknown user)"
 """The actor of a failed sign-in under a name no one has: what was typed is not recorded."""
-
-
-def username_problem(username: str) -> str | None:
-    if USERNAME.fullmatch(username) is None:
-        return (
-            "A user name is 2 to 40 characters: lower-case letters, digits, '.', '_' or '-', "
-            "beginning with a letter."
-        )
-    return None
 
 
 class UserDesk:

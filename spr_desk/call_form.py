@@ -26,6 +26,7 @@ from spr_desk.validation import (
     parse_date_of_birth,
     parse_phone,
     parse_postcode,
+    plain_text,
 )
 from spr_desk.vocabulary import (
     Lead,
@@ -102,6 +103,20 @@ class CallForm:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def plain(self) -> CallForm:
+        """A copy without control characters (a paste can carry a NUL, which PostgreSQL refuses
+        in text, or terminal escapes); line breaks and tabs in the notes are kept."""
+        return CallForm.from_dict(
+            {
+                name: [plain_text(item) for item in value]
+                if isinstance(value, list)
+                else plain_text(value)
+                if isinstance(value, str)
+                else value
+                for name, value in self.to_dict().items()
+            }
+        )
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CallForm:
@@ -236,7 +251,8 @@ def with_age(facts: TriageFacts, form: CallForm, today: date) -> TriageFacts:
 
 
 def missing_for_record(form: CallForm, today: date) -> dict[str, str]:
-    """Everything that stops this call being recorded, by field."""
+    """Everything that stops this call being recorded, by field (as it will be recorded)."""
+    form = form.plain()
     errors = {
         name: message for name, message in REQUIRED.items() if not getattr(form, name).strip()
     }
@@ -266,6 +282,7 @@ def referral_from(form: CallForm, received_at: datetime, today: date) -> NewRefe
     Raises:
         FormErrors: every field that is missing or wrong, each with its message.
     """
+    form = form.plain()
     errors = missing_for_record(form, today)
     if errors:
         raise FormErrors(errors)
@@ -305,6 +322,7 @@ def referral_from(form: CallForm, received_at: datetime, today: date) -> NewRefe
 
 def redirected_from(form: CallForm, received_at: datetime, today: date) -> RedirectedCall:
     """A call with a red flag, as far as it went, to record as redirected."""
+    form = form.plain()
     return RedirectedCall(
         received_at=received_at,
         red_flags=_members(RedFlag, form.red_flags),

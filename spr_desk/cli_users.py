@@ -73,7 +73,7 @@ def _read_password(from_stdin: bool) -> str | None:
 
 def _add(desk: DeskService, name: str, role: Role, display_name: str, from_stdin: bool) -> int:
     from db.actions import DeskError
-    from db.user_desk import username_problem
+    from spr_desk.sign_in import username_problem
 
     problem = username_problem(name)  # before asking for a password that would be wasted
     if problem:

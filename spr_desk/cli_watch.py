@@ -53,6 +53,7 @@ def add_commands(
 def run_handover(desk: DeskService, at: str | None, form: str) -> int:
     from spr_desk.handover import pack_csv, pack_markdown
     from spr_desk.uktime import parse_local
+    from spr_desk.validation import FIRST_YEAR, LAST_YEAR
 
     when = None
     if at is not None:
@@ -60,6 +61,9 @@ def run_handover(desk: DeskService, at: str | None, form: str) -> int:
             when = parse_local(at)
         except ValueError:
             sys.stderr.write(f"spr-desk: --at: not an ISO time: {at!r}\n")
+            return 2
+        if not FIRST_YEAR <= when.year <= LAST_YEAR:  # the boundaries around it must exist too
+            sys.stderr.write(f"spr-desk: --at: the year must be {FIRST_YEAR} to {LAST_YEAR}\n")
             return 2
     pack = desk.preview_handover(when)
     sys.stdout.write(pack_csv(pack) if form == "csv" else pack_markdown(pack) + "\n")

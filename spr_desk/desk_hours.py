@@ -70,7 +70,7 @@ class Boundary:
         return Watch.NIGHT_TEAM if self.direction is Direction.TO_NIGHT else Watch.DAY_DESK
 
 
-_HHMM = re.compile(r"^(?P<h>\d{1,2}):?(?P<m>\d{2})$")
+_HHMM = re.compile(r"^(?P<h>[0-9]{1,2}):?(?P<m>[0-9]{2})$")
 
 
 def parse_clock(text: str) -> time:
@@ -92,12 +92,20 @@ def hours_from_env(environ: Mapping[str, str]) -> DeskHours:
         ValueError: a value is not HH:MM, or the day would not start before the night.
     """
     default = DeskHours()
-    day = environ.get(DAY_STARTS_ENV)
-    night = environ.get(NIGHT_STARTS_ENV)
-    return DeskHours(
-        parse_clock(day) if day else default.day_starts,
-        parse_clock(night) if night else default.night_starts,
-    )
+    clocks = []
+    for name, fallback in (
+        (DAY_STARTS_ENV, default.day_starts),
+        (NIGHT_STARTS_ENV, default.night_starts),
+    ):
+        text = environ.get(name)
+        try:
+            clocks.append(parse_clock(text) if text else fallback)
+        except ValueError as error:
+            raise ValueError(f"{name}: {error}") from None
+    try:
+        return DeskHours(*clocks)
+    except ValueError as error:
+        raise ValueError(f"{DAY_STARTS_ENV}, {NIGHT_STARTS_ENV}: {error}") from None
 
 
 def _on(day: date, clock: time) -> datetime:

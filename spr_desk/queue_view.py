@@ -60,7 +60,7 @@ def queue_band(status: Status | str) -> int | None:
 
 def search_digits(text: str) -> str:
     """The digits of a search, when there are enough of them (three) to look for an NHS number."""
-    digits = "".join(ch for ch in text if ch.isdigit())
+    digits = "".join(ch for ch in text if "0" <= ch <= "9")  # `isdigit` also takes '²' and '٣'
     return digits if len(digits) >= 3 else ""
 
 

@@ -5,6 +5,7 @@ Pure rules with the clock passed in, so both are tested without waiting.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -40,6 +41,17 @@ class Refused:
 
 
 WRONG = "Wrong user name or password."
+USERNAME = re.compile(r"[a-z][a-z0-9._-]{1,39}")
+"""Lower case, from 2 to 40 characters: what the audit trail records for each action."""
+
+
+def username_problem(username: str) -> str | None:
+    if USERNAME.fullmatch(username) is None:
+        return (
+            "A user name is 2 to 40 characters: lower-case letters, digits, '.', '_' or '-', "
+            "beginning with a letter."
+        )
+    return None
 
 
 def wait_after(failures: int) -> timedelta:
@@ -70,7 +82,7 @@ def idle_from_env(environ: Mapping[str, str]) -> timedelta:
     text = environ.get(IDLE_ENV, "").strip()
     if not text:
         return IDLE_LOCK
-    if not text.isdigit() or not 1 <= int(text) <= 240:
+    if not re.fullmatch(r"[0-9]{1,3}", text) or not 1 <= int(text) <= 240:
         raise ValueError(f"{IDLE_ENV} must be whole minutes from 1 to 240, not {text!r}")
     return timedelta(minutes=int(text))
 

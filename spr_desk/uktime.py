@@ -27,7 +27,10 @@ def parse_local(text: str) -> datetime:
         ValueError: when the text is not an ISO 8601 date and time.
     """
     moment = datetime.fromisoformat(text)
-    return as_local(moment)
+    try:
+        return as_local(moment)
+    except OverflowError:  # year 1 or 9999 moved across an offset
+        raise ValueError(f"out of range: {text!r}") from None
 
 
 def short_local(moment: datetime) -> str:

@@ -94,3 +94,11 @@ def parse_day(text: str) -> date:
 def age_on(born: date, today: date) -> int:
     """Whole years of age on `today` (a 29 February birthday counts from 1 March)."""
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def plain_text(text: str) -> str:
+    """`text` without control characters other than line breaks and tabs."""
+    return _CONTROLS.sub("", text)

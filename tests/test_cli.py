@@ -245,9 +245,17 @@ def test_handover_refuses_a_bad_time_and_bad_desk_hours(tmp_path: Path) -> None:
         bad_time.returncode == 2
         and bad_time.stderr == "spr-desk: --at: not an ISO time: 'tomorrow'\n"
     )
+    for far in ("9999-12-31T20:00", "0001-01-01T08:00"):  # once a traceback (OverflowError)
+        out_of_range = spr_desk("--db", url, "handover", "--at", far)
+        assert (out_of_range.returncode, out_of_range.stderr) == (
+            2,
+            "spr-desk: --at: the year must be 2000 to 2999\n",
+        )
     bad_hours = spr_desk("--db", url, "handover", env={"SPR_DESK_NIGHT_STARTS": "25:00"})
     assert bad_hours.returncode == 1
-    assert bad_hours.stderr.strip() == "spr-desk: ValueError: not a 24-hour time (HH:MM): '25:00'"
+    assert bad_hours.stderr.strip() == (
+        "spr-desk: ValueError: SPR_DESK_NIGHT_STARTS: not a 24-hour time (HH:MM): '25:00'"
+    )
 
 
 def test_rota_import_applies_a_good_file_and_nothing_of_a_bad_one(tmp_path: Path) -> None:
