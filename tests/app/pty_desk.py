@@ -1,0 +1,277 @@
+"""The real `spr-desk` in a pseudo-terminal, for the tests that kill it: start it on a desk of its
+own, read what it draws, type into it as a handler types, and read the database it leaves.
+
+Focus moves asynchronously in Textual: the app hands each key to the widget focused *when the key
+is read*, and Tab only moves focus once the focused widget has passed it up to the screen. Keys
+sent in the same burst as a Tab can therefore land in the field being left ("\tMeadow" typed
+"Meadow" into the caller's name). So after every Tab a test waits until the screen shows the next
+field focused (its placeholder or label drawn in a new style) before typing into it
+(`Terminal.tab_to`).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import pty
+import re
+import signal
+import sqlite3
+import struct
+import subprocess
+import sys
+import termios
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+COLUMNS, LINES = 100, 30
+USER, PASSWORD = "kit", "amber lantern 7"
+READY_SECONDS = 20.0
+STEP_SECONDS = 10.0
+
+_ESCAPES = re.compile(rb"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
+"""CSI and OSC sequences and two-byte escapes: what is left is the text drawn on the screen."""
+_SGR = re.compile(rb"\x1b\[[0-9;]*m")
+_RESET = b"\x1b[0m"
+
+
+def _drawn(text: str) -> re.Pattern[bytes]:
+    """`text` as drawn, colour changes allowed inside it (a focused input draws its cursor on the
+    first character of the placeholder)."""
+    colours = b"(?:" + _SGR.pattern + b")*"
+    return re.compile(colours.join(re.escape(bytes([c])) for c in text.encode()))
+
+
+def _look(raw: bytes, drawn: re.Match[bytes]) -> tuple[bytes, ...]:
+    """The colours text was drawn in: the last colour set before it (unless reset since) and the
+    changes inside it."""
+    before = _SGR.findall(raw, max(0, drawn.start() - 300), drawn.start())
+    inside = [code for code in _SGR.findall(drawn.group()) if code != _RESET]
+    return (before[-1] if before and before[-1] != _RESET else b"", *inside)
+
+
+def spr_desk_command() -> list[str]:
+    """The installed command next to this interpreter (as a handler starts it), else the module."""
+    script = Path(sys.executable).with_name("spr-desk")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "spr_desk"]
+
+
+class Terminal:
+    """`spr-desk` in a pseudo-terminal of its own session; its output is read all the time, so
+    the app never blocks writing to the screen."""
+
+    def __init__(self, argv: list[str], env: dict[str, str], cwd: Path) -> None:
+        self.master, slave = pty.openpty()
+        try:
+            fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", LINES, COLUMNS, 0, 0))
+            self.process = subprocess.Popen(
+                argv,
+                stdin=slave,
+                stdout=slave,
+                stderr=slave,
+                env=env,
+                cwd=cwd,
+                start_new_session=True,
+                close_fds=True,
+            )
+        except BaseException:
+            os.close(self.master)
+            raise
+        finally:
+            os.close(slave)
+        self._output = bytearray()
+        self._lock = threading.Lock()
+        self._reader = threading.Thread(target=self._read, name="pty-reader", daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        while True:
+            try:
+                data = os.read(self.master, 65536)
+            except OSError:  # EIO: every slave end is closed (the app is gone)
+                return
+            if not data:
+                return
+            with self._lock:
+                self._output.extend(data)
+
+    def raw(self) -> bytes:
+        with self._lock:
+            return bytes(self._output)
+
+    def mark(self) -> int:
+        """Where the output is now: wait for what is drawn after it."""
+        with self._lock:
+            return len(self._output)
+
+    def text(self, since: int = 0) -> str:
+        """What was drawn (after `since`), without the escape sequences."""
+        return _ESCAPES.sub(b"", self.raw()[since:]).decode("utf-8", "replace")
+
+    def wait_for_text(self, wanted: str, seconds: float, *, since: int = 0) -> None:
+        wait_until(
+            lambda: wanted in self.text(since),
+            seconds,
+            lambda: f"{wanted!r} never appeared on the screen; last drawn:\n{self.text()[-1500:]}",
+            self,
+        )
+
+    def wait_for_focus(self, text: str, since: int, seconds: float) -> None:
+        """Until `text` (a placeholder or a label) is drawn after `since` in another style than
+        it was last drawn before: the focus has come to (or left) its widget."""
+        pattern = _drawn(text)
+
+        def restyled() -> bool:
+            raw = self.raw()
+            before = [_look(raw, m) for m in pattern.finditer(raw, 0, since)]
+            return any(
+                not before or _look(raw, m) != before[-1] for m in pattern.finditer(raw, since)
+            )
+
+        wait_until(
+            restyled,
+            seconds,
+            lambda: f"the focus never showed on {text!r}; last drawn:\n{self.text()[-1500:]}",
+            self,
+        )
+
+    def send(self, keys: bytes) -> None:
+        os.write(self.master, keys)
+
+    def tab_to(self, text: str, tabs: int = 1) -> None:
+        """Tab to the next field, shown by `text`, and wait until it has the focus."""
+        since = self.mark()
+        self.send(b"\t" * tabs)
+        self.wait_for_focus(text, since, STEP_SECONDS)
+
+    def kill(self) -> None:
+        """SIGKILL to the whole process group: no chance to clean up or save."""
+        if self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.process.wait(timeout=10)
+
+    def close(self) -> None:
+        try:
+            self.kill()
+        finally:
+            self._reader.join(timeout=5)
+            os.close(self.master)
+
+
+def wait_until(
+    condition: Callable[[], bool],
+    seconds: float,
+    explain: Callable[[], str],
+    terminal: Terminal,
+) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        if condition():
+            return
+        code = terminal.process.poll()
+        if code is not None:
+            raise AssertionError(f"spr-desk exited ({code}) early: {terminal.text()[-1500:]}")
+        if time.monotonic() > deadline:
+            raise AssertionError(f"after {seconds:.0f} s: {explain()}")
+        time.sleep(0.05)
+
+
+@dataclass(frozen=True)
+class Desk:
+    """A desk of its own: a SQLite file, migrated, with one call handler (`USER`) on it."""
+
+    database: Path
+    env: dict[str, str]
+    """What `spr-desk` runs with: the test runner's environment, kept out of the user's files."""
+    cwd: Path
+
+    @property
+    def url(self) -> str:
+        return f"sqlite:///{self.database}"
+
+    def start(self) -> Terminal:
+        """`spr-desk` on this desk, as a handler starts it (it asks who is signing in)."""
+        return Terminal([*spr_desk_command(), "--db", self.url], self.env, self.cwd)
+
+
+def new_desk(tmp_path: Path) -> Desk:
+    """A migrated desk in `tmp_path` with `USER` able to sign in, through `spr-desk` itself."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("SPR_DESK_DATABASE_URL", "TEXTUAL", "TEXTUAL_DRIVER", "NO_COLOR")
+    }
+    env.update(
+        TERM="xterm-256color",
+        COLUMNS=str(COLUMNS),
+        LINES=str(LINES),
+        HOME=str(tmp_path / "home"),
+        XDG_DATA_HOME=str(tmp_path / "xdg-data"),
+        XDG_STATE_HOME=str(tmp_path / "xdg-state"),
+        XDG_CONFIG_HOME=str(tmp_path / "xdg-config"),
+        XDG_CACHE_HOME=str(tmp_path / "xdg-cache"),
+    )
+    desk = Desk(tmp_path / "desk.db", env, tmp_path)
+    upgraded = subprocess.run(
+        [*spr_desk_command(), "db", "upgrade", "--db", desk.url],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert upgraded.returncode == 0, upgraded.stderr
+    added = subprocess.run(
+        [*spr_desk_command(), "user", "add", USER, "--role", "call_handler", "--password-stdin"],
+        input=PASSWORD + "\n",
+        env=env | {"SPR_DESK_DATABASE_URL": desk.url},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert added.returncode == 0, added.stderr
+    return desk
+
+
+def drafts_in(database: Path) -> list[tuple[str, dict[str, Any]]]:
+    """(state, payload) of every call draft, through a read-only connection of its own."""
+    connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5)
+    try:
+        rows = connection.execute("SELECT state, payload FROM call_draft").fetchall()
+    finally:
+        connection.close()
+    return [(state, json.loads(payload)) for state, payload in rows]
+
+
+def open_draft_has(database: Path, **expected: object) -> bool:
+    return any(
+        state == "open" and all(payload.get(name) == value for name, value in expected.items())
+        for state, payload in drafts_in(database)
+    )
+
+
+def wait_for_draft(terminal: Terminal, database: Path, **expected: object) -> None:
+    wait_until(
+        lambda: open_draft_has(database, **expected),
+        STEP_SECONDS,
+        lambda: f"no open draft held {expected}; drafts: {drafts_in(database)}",
+        terminal,
+    )
+
+
+def sign_in(terminal: Terminal) -> None:
+    terminal.wait_for_text("Sign in to SPR Desk", READY_SECONDS)
+    terminal.send(USER.encode())
+    since = terminal.mark()
+    terminal.send(b"\r")
+    terminal.wait_for_focus("your password", since, STEP_SECONDS)
+    terminal.send(PASSWORD.encode() + b"\r")
