@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from spr_desk import __version__, cli_serve, cli_users, cli_watch
+from spr_desk import __version__, cli_backup, cli_serve, cli_users, cli_watch
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -130,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_watch.add_commands(commands, lambda sub: _add_db_option(sub, top=False))
     cli_users.add_commands(commands, lambda sub: _add_db_option(sub, top=False))
     cli_serve.add_command(commands, lambda sub: _add_db_option(sub, top=False))
+    cli_backup.add_commands(commands, lambda sub: _add_db_option(sub, top=False))
     return parser
 
 
@@ -304,6 +305,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cli_watch.run_rota_import(open_desk(url), args.file)
         if args.command == "user":
             return cli_users.run_user(open_desk(url), args)
+        if args.command == "backup":
+            return cli_backup.run_backup(url, args)
+        if args.command == "restore":
+            return cli_backup.run_restore(url, args)
         if args.command == "serve":
             return cli_serve.run_serve(url, args.host, args.port)
         return run_app(url)

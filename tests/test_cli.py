@@ -49,6 +49,8 @@ def spr_desk(*args: str, stdin: str | None = None, env: dict[str, str] | None = 
         ["user", "add"],
         ["user", "list"],
         ["serve"],
+        ["backup"],
+        ["restore"],
     ],
     ids=" ".join,
 )
