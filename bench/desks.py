@@ -26,10 +26,15 @@ import random
 import statistics
 import threading
 import time
+import uuid
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from db.actions import DeskError
 from db.desk import DeskService
@@ -143,6 +148,113 @@ def check(engine: object, logs: list[DeskLog]) -> tuple[int, int]:
     return lost, doubles
 
 
+@dataclass
+class DesksRun:
+    """What one run of the desks did, and what the database says of it."""
+
+    desks: int
+    ops: int
+    pace: float
+    dialect: str
+    seconds: float
+    logs: list[DeskLog]
+    stored: int
+    lost: int
+    doubles: int
+
+    @property
+    def saves(self) -> list[float]:
+        return sorted(ms for log in self.logs for ms in log.save_ms)
+
+    @property
+    def save_p95(self) -> float:
+        saves = self.saves
+        return saves[max(0, math.ceil(0.95 * len(saves)) - 1)] if saves else float("nan")
+
+
+def run(url: str, desks: int = 20, ops: int = 50, pace: float = 0.5) -> DesksRun:
+    """`desks` desks at once on `url`, an empty scratch database; checked afterwards.
+
+    Raises:
+        ValueError: the database holds referrals already.
+    """
+    engine = make_engine(url)
+    try:
+        upgrade_to_head(engine)
+        DeskService(engine).ensure_reference_data()
+        with engine.connect() as connection:
+            if connection.execute(select(func.count()).select_from(Referral)).scalar_one():
+                # The audit trail cannot be emptied (by design), so the run needs a fresh database.
+                raise ValueError(
+                    "give the benchmark an empty scratch database (it holds referrals)"
+                )
+        logs = [DeskLog() for _ in range(desks)]
+        start = threading.Barrier(desks)
+        threads = [
+            threading.Thread(target=run_desk, args=(url, n, ops, pace, start, logs[n]))
+            for n in range(desks)
+        ]
+        began = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        took = time.perf_counter() - began
+        lost, doubles = check(engine, logs)
+        with engine.connect() as connection:
+            total = connection.execute(select(func.count()).select_from(Referral)).scalar_one()
+        return DesksRun(desks, ops, pace, engine.dialect.name, took, logs, total, lost, doubles)
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def scratch_database(url: str) -> Iterator[str]:
+    """A new, empty database on the server at `url` for one run, dropped afterwards; `url`
+    itself when the server will not create one (it must then be empty)."""
+    if make_url(url).get_backend_name() != "postgresql":
+        yield url
+        return
+    name = f"spr_bench_desks_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except DBAPIError:
+        admin.dispose()
+        yield url
+        return
+    try:
+        yield make_url(url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def report(result: DesksRun) -> None:
+    logs, saves = result.logs, result.saves
+    print(
+        f"{result.desks} desks x {result.ops} operations, {result.pace:.2f} s apart on average, "
+        f"on {result.dialect} in {result.seconds:.1f} s"
+    )
+    recorded = sum(len(log.recorded) for log in logs)
+    print(f"  referrals recorded            {recorded:6d} ({result.stored} stored)")
+    print(f"  referrals claimed             {sum(len(log.claimed) for log in logs):6d}")
+    print(f"  moves confirmed               {sum(len(log.moved) for log in logs):6d}")
+    # A move refused: another desk changed the referral first, or it had already moved on.
+    print(f"  moves refused, as they should {sum(log.refused for log in logs):6d}")
+    print(f"  lost writes                   {result.lost:6d}  (goal 0)")
+    print(f"  double claims                 {result.doubles:6d}  (goal 0)")
+    if saves:
+        p95 = result.save_p95
+        verdict = "met" if p95 < GOAL_P95_MS else "NOT met"
+        print(
+            f"  save latency median {statistics.median(saves):6.1f} ms, p95 {p95:6.1f} ms "
+            f"(goal p95 < {GOAL_P95_MS:.0f} ms: {verdict})"
+        )
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", required=True, help="a scratch PostgreSQL (or SQLite) URL")
@@ -152,49 +264,11 @@ def main(argv: list[str] | None = None) -> None:
         "--pace", type=float, default=0.5, help="mean seconds between one desk's operations"
     )
     args = parser.parse_args(argv)
-    engine = make_engine(args.db)
-    upgrade_to_head(engine)
-    DeskService(engine).ensure_reference_data()
-    with engine.connect() as connection:
-        if connection.execute(select(func.count()).select_from(Referral)).scalar_one():
-            # The audit trail cannot be emptied (by design), so the run needs a fresh database.
-            raise SystemExit("give the benchmark an empty scratch database (it holds referrals)")
-    logs = [DeskLog() for _ in range(args.desks)]
-    start = threading.Barrier(args.desks)
-    threads = [
-        threading.Thread(target=run_desk, args=(args.db, n, args.ops, args.pace, start, logs[n]))
-        for n in range(args.desks)
-    ]
-    began = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    took = time.perf_counter() - began
-    lost, doubles = check(engine, logs)
-    with engine.connect() as connection:
-        total = connection.execute(select(func.count()).select_from(Referral)).scalar_one()
-    engine.dispose()
-    saves = sorted(ms for log in logs for ms in log.save_ms)
-    p95 = saves[max(0, math.ceil(0.95 * len(saves)) - 1)] if saves else float("nan")
-    print(
-        f"{args.desks} desks x {args.ops} operations, {args.pace:.2f} s apart on average, "
-        f"on {engine.dialect.name} in {took:.1f} s"
-    )
-    recorded = sum(len(log.recorded) for log in logs)
-    print(f"  referrals recorded            {recorded:6d} ({total} stored)")
-    print(f"  referrals claimed             {sum(len(log.claimed) for log in logs):6d}")
-    print(f"  moves confirmed               {sum(len(log.moved) for log in logs):6d}")
-    # A move refused: another desk changed the referral first, or it had already moved on.
-    print(f"  moves refused, as they should {sum(log.refused for log in logs):6d}")
-    print(f"  lost writes                   {lost:6d}  (goal 0)")
-    print(f"  double claims                 {doubles:6d}  (goal 0)")
-    if saves:
-        verdict = "met" if p95 < GOAL_P95_MS else "NOT met"
-        print(
-            f"  save latency median {statistics.median(saves):6.1f} ms, p95 {p95:6.1f} ms "
-            f"(goal p95 < {GOAL_P95_MS:.0f} ms: {verdict})"
-        )
+    try:
+        result = run(args.db, args.desks, args.ops, args.pace)
+    except ValueError as refused:
+        raise SystemExit(str(refused)) from None
+    report(result)
 
 
 if __name__ == "__main__":

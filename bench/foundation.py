@@ -39,12 +39,12 @@ SCENARIOS = {
 }
 
 
-def bench_recommend() -> dict[str, float]:
+def bench_recommend(number: int = 20_000) -> dict[str, float]:
+    """Microseconds per `recommend` call for each scenario: the best of 5 x `number` calls."""
     rules = default_rules()
     results = {}
     for name, data in SCENARIOS.items():
         scenario = parse_scenario(data)
-        number = 20_000
         best = min(
             timeit.repeat(
                 lambda s=scenario: recommend(s.facts, s.availability, s.at, rules),
@@ -74,6 +74,7 @@ def time_child(*args: str) -> dict[str, float]:
 
 
 def bench_start(runs: int = 7) -> tuple[list[dict[str, float]], list[dict[str, float]]]:
+    """Seconds to each mark of `first_paint.py`, `runs` times each: (SPR Desk, bare Textual)."""
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{folder}/bench.db"
         subprocess.run(

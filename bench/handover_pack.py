@@ -50,6 +50,66 @@ def median_ms(call: Callable[[], Any], runs: int) -> float:
     return statistics.median(times) * 1e3
 
 
+def database(folder: Path, closed: int = CLOSED, open_: int = OPEN) -> Path:
+    """The database with these counts, built in `folder` unless it is there already."""
+    path = folder / f"handover_c{closed}_o{open_}_{HEAD_REVISION}.db"
+    if not path.exists():
+        started = time.perf_counter()
+        build_database(f"sqlite:///{path}", closed=closed, open_=open_)
+        print(f"built {closed:,} closed + {open_} open in {time.perf_counter() - started:.1f} s")
+    return path
+
+
+def measure(path: Path, runs: int) -> tuple[int, dict[str, float]]:
+    """(open referrals in the pack, median ms by figure), as `main` prints them."""
+    engine = make_engine(f"sqlite:///{path}")
+    desk = DeskService(engine)
+
+    def read() -> list[Any]:
+        with Session(engine) as session:
+            return handover.open_referrals(session=session)
+
+    found = read()
+    now = desk.now()
+    boundary = desk.coming_boundary()
+
+    def compose() -> Any:
+        return build_pack((item for _, item in found), now, Direction.TO_NIGHT, boundary.at)
+
+    sent: list[tuple[str, Any]] = []
+
+    def capture(_c: Any, _cur: Any, sql: str, params: Any, *_: Any) -> None:
+        sent.append((sql, params))
+
+    event.listen(engine, "before_cursor_execute", capture)
+    read()
+    event.remove(engine, "before_cursor_execute", capture)
+    sql, params = sent[-1]
+    raw_connection = engine.raw_connection()
+    driver = raw_connection.driver_connection
+    assert driver is not None
+
+    def raw() -> list[Any]:
+        return driver.execute(sql, params).fetchall()
+
+    try:
+        for _ in range(2):
+            read(), compose(), raw(), desk.preview_handover()
+        figures = {
+            "raw SQL (floor)": median_ms(raw, runs),
+            "read": median_ms(read, runs),
+            "compose": median_ms(compose, runs),
+            "preview (read + compose)": median_ms(desk.preview_handover, runs),
+            "build (read, compose, store, commit)": median_ms(
+                lambda: desk.build_handover(by="bench"), runs
+            ),
+        }
+    finally:
+        raw_connection.close()
+        engine.dispose()
+    return len(found), figures
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cache", type=Path, help="keep the built database here for re-runs")
@@ -58,57 +118,8 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="spr-handover-") as scratch:
         folder = args.cache or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"handover_c{CLOSED}_o{OPEN}_{HEAD_REVISION}.db"
-        if not path.exists():
-            started = time.perf_counter()
-            build_database(f"sqlite:///{path}", closed=CLOSED, open_=OPEN)
-            print(f"built {CLOSED:,} closed + {OPEN} open in {time.perf_counter() - started:.1f} s")
-        engine = make_engine(f"sqlite:///{path}")
-        desk = DeskService(engine)
-
-        def read() -> list[Any]:
-            with Session(engine) as session:
-                return handover.open_referrals(session=session)
-
-        found = read()
-        now = desk.now()
-        boundary = desk.coming_boundary()
-
-        def compose() -> Any:
-            return build_pack((item for _, item in found), now, Direction.TO_NIGHT, boundary.at)
-
-        sent: list[tuple[str, Any]] = []
-
-        def capture(_c: Any, _cur: Any, sql: str, params: Any, *_: Any) -> None:
-            sent.append((sql, params))
-
-        event.listen(engine, "before_cursor_execute", capture)
-        read()
-        event.remove(engine, "before_cursor_execute", capture)
-        sql, params = sent[-1]
-        raw_connection = engine.raw_connection()
-        driver = raw_connection.driver_connection
-        assert driver is not None
-
-        def raw() -> list[Any]:
-            return driver.execute(sql, params).fetchall()
-
-        for _ in range(2):
-            read(), compose(), raw(), desk.preview_handover()
-        figures = {
-            "raw SQL (floor)": median_ms(raw, args.runs),
-            "read": median_ms(read, args.runs),
-            "compose": median_ms(compose, args.runs),
-            "preview (read + compose)": median_ms(desk.preview_handover, args.runs),
-            "build (read, compose, store, commit)": median_ms(
-                lambda: desk.build_handover(by="bench"), args.runs
-            ),
-        }
-        raw_connection.close()
-        engine.dispose()
-    print(
-        f"\nhandover pack of {len(found)} open referrals ({CLOSED:,} closed), median of {args.runs}"
-    )
+        count, figures = measure(database(folder), args.runs)
+    print(f"\nhandover pack of {count} open referrals ({CLOSED:,} closed), median of {args.runs}")
     floor = figures["raw SQL (floor)"]
     for name, ms in figures.items():
         print(f"  {name:<38}{ms:8.2f} ms  {ms / floor:6.1f}x raw")

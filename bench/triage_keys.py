@@ -198,8 +198,11 @@ async def focus(pilot: Pilot[Any], widget: Widget, frames: Frames) -> None:
     await frames.quiet(time.perf_counter())
 
 
-async def bench_repaint() -> tuple[dict[str, list[Timing]], Counter[str]]:
-    """Key to repaint by kind of key, in seconds (first frame, last frame); keys not drawn."""
+async def bench_repaint(
+    fact_keys: int = FACT_KEYS, text_chars: int | None = None
+) -> tuple[dict[str, list[Timing]], Counter[str]]:
+    """Key to repaint by kind of key, in seconds (first frame, last frame); keys not drawn.
+    `fact_keys` keys on the facts lists, then up to `text_chars` typed into each text field."""
     results: dict[str, list[Timing]] = {}
     missed: Counter[str] = Counter()
     with fresh_desk() as desk:
@@ -212,7 +215,7 @@ async def bench_repaint() -> tuple[dict[str, list[Timing]], Counter[str]]:
             await settle(pilot)
             lists = fact_lists(screen)
             frames = Frames(app)
-            for index, key in facts_keys(FACT_KEYS, len(lists)):
+            for index, key in facts_keys(fact_keys, len(lists)):
                 if app.focused is not lists[index]:  # back to the first list: not timed
                     await focus(pilot, lists[index], frames)
                 kind = {"down": "arrows", "up": "arrows"}.get(key, key)
@@ -221,7 +224,10 @@ async def bench_repaint() -> tuple[dict[str, list[Timing]], Counter[str]]:
                     missed[kind] += 1
                 else:
                     results.setdefault(kind, []).append(timing)
-            for name, text in (("notes", NOTES), ("referrer_name", CALLER)):
+            for name, text in (
+                ("notes", NOTES[:text_chars]),
+                ("referrer_name", CALLER[:text_chars]),
+            ):
                 await focus(pilot, screen.query_one(f"#{name}", Input), frames)
                 for character in text:
                     timing = await timed_key(app, frames, character)
