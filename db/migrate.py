@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import Engine, inspect, text
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-HEAD_REVISION = "0009_sign_in"
+HEAD_REVISION = "0010_audit_actor_index"
 """The newest revision id; a test proves it equals Alembic's head."""
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, Index, MetaData, Text, UniqueConstraint, false, text
+from sqlalchemy import JSON, Column, Index, MetaData, Text, UniqueConstraint, false, func, text
 from sqlmodel import Field, SQLModel
 
 # Stable constraint names on both backends, so migrations can name what they alter.
@@ -181,6 +181,10 @@ class AuditEvent(SQLModel, table=True):
     """Append-only: who did what, when, with the state before and after."""
 
     __tablename__ = "audit_event"
+    __table_args__ = (
+        # The audit viewer's "by person" filter (case-blind), newest first.
+        Index("ix_audit_event_actor_at", func.lower(text("actor")), "at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(index=True)

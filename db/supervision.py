@@ -5,16 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_
+from sqlalchemy import union_all
 from sqlmodel import Session, col, select
 
 from db import audit
 from db.models import Locality, Referral, ReviewFlag
-from spr_desk.lifecycle import OPEN_STATUSES
 from spr_desk.supervision import SupervisionRow
 
 FLAGGED_FOR_REVIEW = "flagged_for_review"
-_OPEN = [status.value for status in OPEN_STATUSES]
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,34 +25,50 @@ class FlagRow:
 
 def review_rows(*, session: Session, now: datetime, days: int = 7) -> list[SupervisionRow]:
     """Referrals received in the `days` before `now`, plus every open one: only the columns the
-    review reads, no patient details."""
-    query = (
-        select(
-            Referral.reference,
-            Referral.received_at,
-            Referral.status,
-            Referral.response,
-            Referral.lead,
-            Locality.name,
-            Referral.rec_response,
-            Referral.rec_lead,
-            Referral.override_reason,
-            Referral.response_met,
-            Referral.close_outcome,
-            Referral.gp_updated,
-            Referral.due_at,
-            Referral.breach_reason,
-        )
-        .join(Locality, col(Locality.id) == col(Referral.locality_id), isouter=True)
-        .where(
-            or_(
-                col(Referral.received_at) >= now - timedelta(days=days),
-                col(Referral.status).in_(_OPEN),
-            )
-        )
-        .order_by(col(Referral.received_at), col(Referral.id))
+    review reads, no patient details.
+
+    Two indexed reads in one statement (the recent closed ones by `ix_referral_received`, the
+    open ones by the queue's partial index): with an OR instead, SQLite scans every referral
+    ever received (400 ms at a million).
+    """
+    since = now - timedelta(days=days)
+    columns = (
+        Referral.reference,
+        Referral.received_at,
+        Referral.status,
+        Referral.response,
+        Referral.lead,
+        Locality.name,
+        Referral.rec_response,
+        Referral.rec_lead,
+        Referral.override_reason,
+        Referral.response_met,
+        Referral.close_outcome,
+        Referral.gp_updated,
+        Referral.due_at,
+        Referral.breach_reason,
+        Referral.id,
     )
-    return [SupervisionRow(*row) for row in session.exec(query).all()]
+    on_locality = col(Locality.id) == col(Referral.locality_id)
+    # Split on being open, not on time: `received_at < since` would tempt SQLite (without
+    # statistics, as a desk's database is) to walk every older referral by received_at.
+    recent_closed = (
+        select(*columns)
+        .join(Locality, on_locality, isouter=True)
+        .where(col(Referral.received_at) >= since, col(Referral.queue_band).is_(None))
+    )
+    every_open = (
+        select(*columns)
+        .join(Locality, on_locality, isouter=True)
+        .where(col(Referral.queue_band).is_not(None))
+    )
+    # Sorted here, not in SQL: an ORDER BY makes SQLite read each half in received_at order,
+    # and so walk the whole of ix_referral_received for the open ones.
+    rows = sorted(
+        session.exec(union_all(recent_closed, every_open)).all(),  # type: ignore[call-overload]
+        key=lambda row: (row.received_at, row.id),
+    )
+    return [SupervisionRow(*row[:-1]) for row in rows]
 
 
 def add_flag(*, session: Session, referral: Referral, comment: str, by: str, now: datetime) -> None:

@@ -115,8 +115,11 @@ class AuditScreen(Screen[None]):
                 Text(row.subject),
                 Text(row.detail),
             )
+        from db.audit import COUNT_CAP  # loaded by now: the desk read the events
+
+        how_many = f"more than {COUNT_CAP:,}" if matching > COUNT_CAP else str(matching)
         shown = f"the newest {len(rows)} of " if matching > len(rows) else ""
-        self._summary(f"Showing {shown}{matching} events, newest first. / filters.")
+        self._summary(f"Showing {shown}{how_many} events, newest first. / filters.")
 
     def _summary(self, words: str) -> None:
         self.query_one("#audit-summary", Static).update(Text(words))
