@@ -6,7 +6,7 @@ with `run_test`, and is timed with `bench/triage_keys.py`'s `Frames` and `timed_
 apart, each from a quiet screen, to the first frame written after it. Three widgets, the ones the
 desk's screens are keyed on: a `DataTable` (up and down: the rota, the audit trail, the handover
 pack; the queue board moves a cursor the same way), a `VerticalScroll` over a long `Static` (up
-and down scroll it, animated as Textual animates every key scroll: the referral, the supervisor's
+and down scroll it without animation, as the desk does: the referral, the supervisor's
 figures, who is on), a `SelectionList` (arrows and space: the call's facts) and an `Input`
 (typing: the call's text fields). Also timed:
 pushing a screen (a `DataTable` of 50 rows) to its first frame, and the peak resident memory of
@@ -83,6 +83,10 @@ class WidgetScreen(Screen[None]):
 
 
 class Bare(App[None]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.animation_level = "none"  # as SprDeskApp: a key scroll lands in the next frame
+
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("bare")

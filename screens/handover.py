@@ -75,6 +75,9 @@ def item_detail(item: PackItem) -> Group:
     return Group(*lines)
 
 
+ROWS_AT_ONCE = 200
+
+
 class HandoverScreen(Screen[None]):
     DEFAULT_CSS = """
     HandoverScreen #handover-summary { height: auto; padding: 0 1; }
@@ -147,7 +150,16 @@ class HandoverScreen(Screen[None]):
             self.query_one("#handover-item", Static).update("")
             return
         self.query_one("#handover-summary", Static).update(pack_summary(stored))
-        for item in stored.pack.items:
+        self._fill(stored, 0, at)
+
+    def _fill(self, stored: StoredPack, start: int, at: int) -> None:
+        """The pack's rows a screenful at a time, painting between: a pack of two thousand
+        open referrals otherwise held the first frame for 0.4 s."""
+        if stored is not self.stored:
+            return  # another pack was shown meanwhile
+        table = self.query_one(DataTable)
+        items = stored.pack.items
+        for item in items[start : start + ROWS_AT_ONCE]:
             table.add_row(
                 Text(item.time_left),
                 Text(item.state, style=STATE_STYLES.get(item.state, "")),
@@ -158,9 +170,13 @@ class HandoverScreen(Screen[None]):
                 Text(item.holder or "-"),
                 key=item.reference,
             )
-        if stored.pack.items:
-            table.move_cursor(row=min(at, len(stored.pack.items) - 1))
-        self._show_item()
+        added = min(len(items), start + ROWS_AT_ONCE)
+        if not items or start <= min(at, len(items) - 1) < added:  # the cursor's row is in
+            if items:
+                table.move_cursor(row=min(at, len(items) - 1))
+            self._show_item()
+        if added < len(items):
+            self.call_after_refresh(self._fill, stored, added, at)
 
     @property
     def current(self) -> PackItem | None:

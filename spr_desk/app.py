@@ -79,6 +79,9 @@ class SprDeskApp(App[None]):
         """With no `user`, the desk asks someone to sign in (the command always does this).
         Tests and benchmarks hand in who is signed in; a bare name is an administrator."""
         super().__init__()
+        # No smooth scrolling: a keyboard-first desk shows where a key took it in the next
+        # frame, not after a glide (and nothing moves that a handler did not move).
+        self.animation_level = "none"
         self._open_desk: Callable[[], DeskService] | None = desk if callable(desk) else None
         self.desk: DeskService | None = None if callable(desk) else desk
         if isinstance(user, str):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import stat
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -20,8 +21,9 @@ from db.models import Referral
 from screens.audit import AuditScreen
 from screens.export_modal import ExportModal
 from screens.flag_modal import FlagModal
-from screens.supervisor import SupervisorScreen
+from screens.supervisor import LISTED, SupervisorScreen, breaches_table, overrides_table
 from spr_desk.app import SprDeskApp
+from spr_desk.supervision import Override
 from spr_desk.uktime import uk_days
 
 SIZE = (120, 40)
@@ -242,3 +244,20 @@ async def test_the_audit_trail_opens_from_the_supervisor_view_and_filters(
         await pilot.press("enter")
         await settle(pilot)
         assert audit.matching == expected and {row.subject for row in audit.rows} == {reference}
+
+
+def test_long_lists_show_the_first_fifty_and_say_how_many_more(
+    sqlite_demo_desk: DeskService,
+) -> None:
+    review = sqlite_demo_desk.review()
+    assert review.breaches
+    override = Override("SPR-2026-000001", "fast", "nurse", "rapid", "nurse", "Carer crisis")
+    many = replace(review, breaches=review.breaches * 60, overrides=(override,) * 51)
+    for table, count in (
+        (breaches_table(many), len(many.breaches)),
+        (overrides_table(many), len(many.overrides)),
+    ):
+        assert table.row_count == LISTED
+        assert table.caption == f"The first {LISTED} of {count}: e exports every referral."
+    if len(review.breaches) <= LISTED:
+        assert breaches_table(review).caption is None

@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Input, Select, Static, TextArea
 from db.desk import DeskService
 from db.models import Shift
 from screens.availability import AvailabilityScreen
-from screens.handover import HandoverScreen
+from screens.handover import ROWS_AT_ONCE, HandoverScreen
 from screens.handover_modals import AcknowledgeModal, SbarModal
 from screens.rota import RotaScreen
 from screens.rota_modals import ImportReportModal, ShiftModal
@@ -286,3 +286,24 @@ def test_handover_screen_snapshot(
     assert snap_compare(
         SprDeskApp(sqlite_demo_desk, user="desk1"), terminal_size=size, run_before=opened
     )
+
+
+async def test_a_long_pack_fills_in_a_screenful_at_a_time_and_keeps_every_row(
+    sqlite_desk: DeskService,
+) -> None:
+    for n in range(ROWS_AT_ONCE + 60):
+        sqlite_desk.record_referral(crew_call(sqlite_desk, f"Pat{n}", "Long"), by="day1")
+    sqlite_desk.build_handover(by="day1")
+    app = SprDeskApp(sqlite_desk, user="day1")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_from_queue(pilot, "h")
+        assert isinstance(screen, HandoverScreen) and screen.stored is not None
+        for _ in range(5):
+            await settle(pilot)
+        table = screen.query_one(DataTable)
+        items = screen.stored.pack.items
+        assert len(items) == ROWS_AT_ONCE + 60 == table.row_count
+        assert [str(table.get_row_at(i)[2]) for i in range(table.row_count)] == [
+            item.reference for item in items
+        ]
+        assert screen.current == items[0]
