@@ -70,6 +70,36 @@ class UserDesk:
         except IntegrityError:
             raise DeskError(f"There is already a user called {username}.") from None
 
+    def set_password(self, username: str, password: str, *, by: str) -> None:
+        """A new password (the same rules as a new user's); the failures so far are forgiven."""
+        problem = password_problem(username, password)
+        if problem:
+            raise DeskError(problem)
+        self._change(
+            username,
+            "password changed",
+            by,
+            password_hash=hash_password(password),
+            failed_sign_ins=0,
+        )
+
+    def set_active(self, username: str, active: bool, *, by: str) -> None:
+        """A disabled user cannot sign in (nor unlock a desk); their actions stay on record."""
+        self._change(username, "user enabled" if active else "user disabled", by, active=active)
+
+    def _change(self, username: str, action: str, by: str, **values: object) -> None:
+        with self._write() as session:
+            if not users.change_user(session=session, username=username, **values):
+                raise DeskError(f"There is no user called {username}.")
+            audit.add_event(
+                session=session,
+                at=self.now(),
+                actor=by,
+                action=action,
+                entity="user",
+                entity_id=username,
+            )
+
     def users(self) -> list[UserRow]:
         with self._read() as session:
             return users.all_users(session=session)

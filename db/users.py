@@ -87,3 +87,11 @@ def record_success(*, session: Session, username: str, at: datetime) -> None:
         .where(col(DeskUser.username) == username)
         .values(failed_sign_ins=0, last_signed_in_at=at)
     )
+
+
+def change_user(*, session: Session, username: str, **values: object) -> bool:
+    """Set columns of one user (a new password hash, active or not); False when no such user."""
+    result = session.exec(  # type: ignore[call-overload]
+        update(DeskUser).where(col(DeskUser.username) == username).values(**values)
+    )
+    return result.rowcount == 1

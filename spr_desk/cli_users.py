@@ -1,4 +1,4 @@
-"""`spr-desk user add NAME --role ROLE` and `spr-desk user list`: who may sign in, and as what.
+"""`spr-desk user add | list | password | disable | enable`: who may sign in, and as what.
 
 Whoever can run these holds the database itself, so they act as an administrator; the audit
 trail records them under their operating-system name.
@@ -45,6 +45,25 @@ def add_commands(
         "list", help="list users", description="Each user's role and last sign-in."
     )
     add_db(listing)
+    password = actions.add_parser(
+        "password",
+        help="set a user's password",
+        description="Set a new password (asked twice without echo, or --password-stdin); the "
+        "failed sign-ins so far are forgiven. Exit 2 when refused.",
+    )
+    password.add_argument("name", metavar="NAME")
+    password.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    add_db(password)
+    for verb, what in (("disable", "can no longer sign in"), ("enable", "can sign in again")):
+        switch = actions.add_parser(
+            verb,
+            help=f"{verb} a user",
+            description=f"The user {what}; everything they did stays on the audit trail.",
+        )
+        switch.add_argument("name", metavar="NAME")
+        add_db(switch)
     add_db(user)
 
 
@@ -58,7 +77,30 @@ def _role(text: str) -> Role:
 def run_user(desk: DeskService, args: argparse.Namespace) -> int:
     if args.user_command == "list":
         return _list(desk)
-    return _add(desk, args.name, args.role, args.display_name, args.password_stdin)
+    if args.user_command == "add":
+        return _add(desk, args.name, args.role, args.display_name, args.password_stdin)
+    return _change(desk, args)
+
+
+def _change(desk: DeskService, args: argparse.Namespace) -> int:
+    from db.actions import DeskError
+
+    by = getpass.getuser()
+    try:
+        if args.user_command == "password":
+            password = _read_password(args.password_stdin)
+            if password is None:
+                return 2
+            desk.set_password(args.name, password, by=by)
+            done = "has a new password"
+        else:
+            desk.set_active(args.name, args.user_command == "enable", by=by)
+            done = f"is {args.user_command}d"
+    except DeskError as error:
+        sys.stderr.write(f"spr-desk: {error}\n")
+        return 2
+    sys.stdout.write(f"{args.name} {done}.\n")
+    return 0
 
 
 def _read_password(from_stdin: bool) -> str | None:

@@ -48,6 +48,9 @@ def spr_desk(*args: str, stdin: str | None = None, env: dict[str, str] | None = 
         ["rota", "import"],
         ["user", "add"],
         ["user", "list"],
+        ["user", "password"],
+        ["user", "disable"],
+        ["user", "enable"],
         ["serve"],
         ["backup"],
         ["restore"],
@@ -339,3 +342,19 @@ def test_a_bad_idle_time_stops_the_desk_in_one_line(tmp_path: Path) -> None:
         "spr-desk: ValueError: SPR_DESK_IDLE_MINUTES must be whole minutes from 1 to 240, "
         "not 'never'\n"
     )
+
+
+def test_user_password_disable_and_enable_from_the_command_line(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'desk.db'}"
+    add = ("user", "add", "jsmith", "--role", "handler", "--password-stdin", "--db", url)
+    assert spr_desk(*add, stdin="amber lantern 7\n").returncode == 0
+    changed = spr_desk(
+        "user", "password", "jsmith", "--password-stdin", "--db", url, stdin="violet harbour 9\n"
+    )
+    assert (changed.returncode, changed.stdout) == (0, "jsmith has a new password.\n")
+    disabled = spr_desk("user", "disable", "jsmith", "--db", url)
+    assert (disabled.returncode, disabled.stdout) == (0, "jsmith is disabled.\n")
+    assert "(disabled)" in spr_desk("user", "list", "--db", url).stdout
+    assert spr_desk("user", "enable", "jsmith", "--db", url).stdout == "jsmith is enabled.\n"
+    missing = spr_desk("user", "disable", "ghost", "--db", url)
+    assert (missing.returncode, missing.stderr) == (2, "spr-desk: There is no user called ghost.\n")

@@ -124,3 +124,34 @@ def test_the_audit_trail_of_sign_ins_survives_another_desk(db_url: str, now: dat
         first.add_user("jsmith", Role.SUPERVISOR, PASSWORD, by="admin")
         assert second.sign_in("jsmith", PASSWORD) == SignedIn("jsmith", "", Role.SUPERVISOR)
         assert ("jsmith", "signed in", "user jsmith", "") in events(first)
+
+
+def test_a_new_password_replaces_the_old_and_forgives_the_failures(
+    clocked: tuple[DeskService, Clock],
+) -> None:
+    desk, _clock = clocked
+    desk.add_user("jsmith", Role.CALL_HANDLER, PASSWORD, by="admin")
+    for n in range(5):
+        desk.sign_in("jsmith", f"guess {n}")
+    with pytest.raises(DeskError, match="at least 10"):
+        desk.set_password("jsmith", "short", by="admin")
+    desk.set_password("jsmith", "violet harbour 9", by="admin")
+    assert desk.users()[0].failed_sign_ins == 0
+    assert desk.sign_in("jsmith", PASSWORD) == Refused(WRONG)
+    assert isinstance(desk.sign_in("jsmith", "violet harbour 9"), SignedIn)
+    with pytest.raises(DeskError, match="no user called nobody"):
+        desk.set_password("nobody", "violet harbour 9", by="admin")
+    assert ("admin", "password changed", "user jsmith", "") in events(desk)
+
+
+def test_a_disabled_user_cannot_sign_in_until_enabled(desk: DeskService) -> None:
+    desk.add_user("jsmith", Role.CALL_HANDLER, PASSWORD, by="admin")
+    desk.set_active("jsmith", False, by="admin")
+    assert desk.sign_in("jsmith", PASSWORD) == Refused(WRONG)
+    assert desk.users()[0].active is False
+    desk.set_active("jsmith", True, by="admin")
+    assert isinstance(desk.sign_in("jsmith", PASSWORD), SignedIn)
+    with pytest.raises(DeskError, match="no user called ghost"):
+        desk.set_active("ghost", False, by="admin")
+    actions = [action for _, action, subject, _ in events(desk) if subject == "user jsmith"]
+    assert actions == ["user added", "user disabled", "sign-in failed", "user enabled", "signed in"]
