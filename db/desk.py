@@ -180,20 +180,17 @@ class DeskService(WatchDesk, UserDesk):
             FieldError: the facts or the decision are not complete (names the field).
             DeskError: the draft was already recorded (before a crash, or at another desk).
         """
-        with self._write() as session:
-            self._draft_still_open(session, draft_key)
-            recorded = actions.record_referral(
+        recorded = self._record(
+            draft_key,
+            lambda session: actions.record_referral(
                 session=session,
                 call=call,
                 by=by,
                 now=self.now(),
                 rules=self.rules,
                 availability=availability,
-            )
-            if draft_key is not None:
-                drafts.mark_recorded(
-                    session=session, draft_key=draft_key, reference=recorded.reference
-                )
+            ),
+        )
         log.info("recorded %s as %s", recorded.reference, recorded.status.value)
         return recorded
 
@@ -202,24 +199,30 @@ class DeskService(WatchDesk, UserDesk):
     ) -> RecordedReferral:
         """Record a call that ended at a red flag (advised 999 / A&E) as redirected; with
         `draft_key`, its draft is marked recorded in the same transaction."""
-        with self._write() as session:
-            self._draft_still_open(session, draft_key)
-            recorded = actions.record_redirect(
+        recorded = self._record(
+            draft_key,
+            lambda session: actions.record_redirect(
                 session=session, call=call, by=by, now=self.now(), rules=self.rules
-            )
-            if draft_key is not None:
-                drafts.mark_recorded(
-                    session=session, draft_key=draft_key, reference=recorded.reference
-                )
+            ),
+        )
         log.info("recorded %s as redirected (red flag)", recorded.reference)
         return recorded
 
-    @staticmethod
-    def _draft_still_open(session: Session, draft_key: str | None) -> None:
-        if draft_key is not None:
-            problem = drafts.check_still_open(session=session, draft_key=draft_key)
-            if problem:
-                raise DeskError(problem)
+    def _record(
+        self, draft_key: str | None, record: Callable[[Session], RecordedReferral]
+    ) -> RecordedReferral:
+        """One transaction: lock the call's draft (refused if no longer open), store the
+        referral, mark the draft recorded as it."""
+        with self._write() as session:
+            draft = (
+                drafts.lock_for_recording(session=session, draft_key=draft_key)
+                if draft_key is not None
+                else None
+            )
+            recorded = record(session)
+            if draft is not None:
+                drafts.mark_recorded(draft, recorded.reference)
+        return recorded
 
     # the lifecycle --------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from db.actions import DeskError
 from db.models import CallDraft
 
 
@@ -79,24 +80,26 @@ RECORDED_AS = "recorded_as"
 """Payload key of the reference a draft was recorded as (the form ignores keys it lacks)."""
 
 
-def check_still_open(*, session: Session, draft_key: str) -> str | None:
-    """Lock the draft for this transaction; why it may not be recorded (already recorded or
-    discarded, by this desk before a crash or by another desk), or None when it may."""
+def lock_for_recording(*, session: Session, draft_key: str) -> CallDraft | None:
+    """Lock the draft for this transaction, to be marked recorded in it (`mark_recorded`).
+
+    Raises:
+        DeskError: the draft is no longer open (recorded or discarded, by this desk before a
+            crash or by another desk).
+    """
     found = session.exec(
         select(CallDraft).where(CallDraft.draft_key == draft_key).with_for_update()
     ).first()
     if found is None or found.state == "open":
-        return None
+        return found
     reference = found.payload.get(RECORDED_AS)
     if reference:
-        return f"This call was already recorded as {reference}; nothing new was recorded."
-    return f"This call was already {found.state}; nothing new was recorded."
+        raise DeskError(f"This call was already recorded as {reference}; nothing new was recorded.")
+    raise DeskError(f"This call was already {found.state}; nothing new was recorded.")
 
 
-def mark_recorded(*, session: Session, draft_key: str, reference: str) -> None:
+def mark_recorded(draft: CallDraft, reference: str) -> None:
     """In the transaction that stored the referral, so a crash can never leave the referral
     stored and its draft still offered (which would record the call twice)."""
-    found = session.exec(select(CallDraft).where(CallDraft.draft_key == draft_key)).first()
-    if found is not None:
-        found.state = "recorded"
-        found.payload = {**found.payload, RECORDED_AS: reference}
+    draft.state = "recorded"
+    draft.payload = {**draft.payload, RECORDED_AS: reference}
