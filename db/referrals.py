@@ -203,13 +203,29 @@ def _queue_row(values: Sequence[Any]) -> QueueRow:
     )
 
 
+QUEUE_ORDER = (col(Referral.queue_band), col(Referral.due_at), col(Referral.id))
+"""The queue's order, the (queue_band, due_at, id) index's: awaiting a response first, then
+soonest due."""
+
+
+def open_references(*, session: Session) -> list[str]:
+    """The references of every open referral, in queue order (the queue index alone)."""
+    return list(
+        session.exec(
+            select(Referral.reference)
+            .where(col(Referral.queue_band).is_not(None))
+            .order_by(*QUEUE_ORDER)
+        ).all()
+    )
+
+
 @lru_cache(maxsize=64)
 def _window_statement(wanted: QueueFilter, *, paged: bool) -> Select[Any]:
     """The queue's rows in order; `offset` and `limit` are parameters when `paged`. Built once
     per filter (building a statement costs more than SQLite takes to run it)."""
     query = _narrowed(
         select(*_QUEUE_COLUMNS).where(col(Referral.queue_band).is_not(None)), wanted, shown=True
-    ).order_by(col(Referral.queue_band), col(Referral.due_at), col(Referral.id))
+    ).order_by(*QUEUE_ORDER)
     if paged:
         query = query.offset(bindparam("offset")).limit(bindparam("limit"))
     return query

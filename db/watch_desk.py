@@ -13,13 +13,13 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from db import audit, handover, shifts
+from db import audit, handover, referrals, shifts
 from db import rota as rota_repository
 from db.actions import DeskError
 from db.handover import PackRow
-from db.models import Handover, Referral, Shift
+from db.models import Handover, Shift
 from db.shifts import ShiftRow
 from spr_desk.availability import (
     AvailabilityBoard,
@@ -225,7 +225,7 @@ class WatchDesk:
             pack = handover.load_pack(session=session, handover_id=handover_id)
             if pack is None:
                 raise DeskError(f"No handover pack {handover_id}.")
-            open_now = _open_references(session)
+            open_now = referrals.open_references(session=session)
         return StoredPack(handover_id, pack, new_since(pack, open_now))
 
     def handover_packs(self, limit: int = 60) -> list[PackRow]:
@@ -257,16 +257,17 @@ class WatchDesk:
         name = by.strip()
         if not name:
             raise DeskError("Say who is acknowledging the handover.")
+        now = self.now()
         with self._write() as session:
             stored = session.get(Handover, handover_id, with_for_update=True)
             if stored is None:
                 raise DeskError(f"No handover pack {handover_id}.")
             if stored.acknowledged_at is not None:
                 raise DeskError(f"Already acknowledged by {stored.acknowledged_by}.")
-            stored.acknowledged_by, stored.acknowledged_at = name, self.now()
+            stored.acknowledged_by, stored.acknowledged_at = name, now
             audit.add_event(
                 session=session,
-                at=self.now(),
+                at=now,
                 actor=name,
                 action="handover_acknowledged",
                 entity="handover",
@@ -281,29 +282,20 @@ class WatchDesk:
         refuses a second automatic pack for the boundary."""
         now = self.now()
         passed = last_boundary(now, self.hours)
-        if now - passed.at < HANDOVER_WINDOW:
+        with self._read() as session:  # one read every few seconds, on every desk
+            missing = (
+                now - passed.at < HANDOVER_WINDOW
+                and handover.pack_for_boundary(session=session, boundary_at=passed.at) is None
+            )
+            pending = None if missing else handover.pending_pack(session=session)
+        if missing:
+            try:
+                with self._write() as session:
+                    # Read again under the write lock: another desk may have built it.
+                    if handover.pack_for_boundary(session=session, boundary_at=passed.at) is None:
+                        self._build(session, passed, f"{by} (at the boundary)", now, True)
+            except IntegrityError:
+                pass  # another desk built it in the same instant (PostgreSQL): theirs stands
             with self._read() as session:
-                built = handover.pack_for_boundary(session=session, boundary_at=passed.at)
-            if built is None:
-                try:
-                    with self._write() as session:
-                        # Read again under the write lock: another desk may have built it.
-                        if (
-                            handover.pack_for_boundary(session=session, boundary_at=passed.at)
-                            is None
-                        ):
-                            self._build(session, passed, f"{by} (at the boundary)", now, True)
-                except IntegrityError:
-                    pass  # another desk built it in the same instant (PostgreSQL): theirs stands
-        with self._read() as session:
-            pending = handover.pending_pack(session=session)
+                pending = handover.pending_pack(session=session)
         return DeskStatus(now, handover_words(now, self.hours), pending)
-
-
-def _open_references(session: Session) -> list[str]:
-    rows = session.exec(
-        select(Referral.reference)
-        .where(col(Referral.queue_band).is_not(None))
-        .order_by(col(Referral.queue_band), col(Referral.due_at), col(Referral.id))
-    ).all()
-    return list(rows)
