@@ -160,10 +160,8 @@ OPENED_BY: dict[type[Screen[Any]], tuple[str, ...]] = {
 
 
 def _handover(desk: DeskService) -> Any:
-    packs = desk.handover_packs(limit=1)
-    pending = desk.desk_status().pending
-    chosen = pending or (packs[0] if packs else None)
-    return desk.handover_pack(chosen.handover_id) if chosen else None
+    shown = desk.pack_to_show()
+    return desk.handover_pack(shown) if shown is not None else None
 
 
 def _rota(desk: DeskService) -> Any:

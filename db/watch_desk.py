@@ -228,6 +228,14 @@ class WatchDesk:
             open_now = referrals.open_references(session=session)
         return StoredPack(handover_id, pack, new_since(pack, open_now))
 
+    def pack_to_show(self) -> int | None:
+        """The pack a desk opens on: the one waiting to be acknowledged, else the newest."""
+        pending = self.desk_status().pending
+        if pending is not None:
+            return pending.handover_id
+        packs = self.handover_packs(limit=1)
+        return packs[0].handover_id if packs else None
+
     def handover_packs(self, limit: int = 60) -> list[PackRow]:
         with self._read() as session:
             return handover.recent_packs(session=session, limit=limit)

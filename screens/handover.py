@@ -22,9 +22,10 @@ from textual.widgets import DataTable, Footer, Static
 from screens.action_modal import ActionAnswer, ActionModal
 from screens.exports import export_path, open_private
 from screens.handover_modals import AcknowledgeModal, SbarModal
+from screens.permitted import acting_user, desk_app
 from screens.widgets.desk_header import DeskHeader
 from spr_desk.desk_hours import DIRECTION_WORDS
-from spr_desk.handover import PackItem, Sbar, pack_csv, pack_markdown, with_sbar
+from spr_desk.handover import Pack, PackItem, Sbar, pack_csv, pack_markdown, with_sbar
 from spr_desk.uktime import as_local, short_local
 
 if TYPE_CHECKING:
@@ -123,10 +124,7 @@ class HandoverScreen(Screen[None]):
     def _load(self, handover_id: int | None) -> None:
         try:
             if handover_id is None:
-                packs = self.desk.handover_packs(limit=1)
-                pending = self.desk.desk_status().pending
-                chosen = pending or (packs[0] if packs else None)
-                handover_id = chosen.handover_id if chosen else None
+                handover_id = self.desk.pack_to_show()
             stored = self.desk.handover_pack(handover_id) if handover_id is not None else None
         except Exception as error:  # noqa: BLE001 - said on screen, the app keeps running
             self.app.call_from_thread(self._say, f"Could not read the handover: {error}", "error")
@@ -201,7 +199,7 @@ class HandoverScreen(Screen[None]):
 
     @work(thread=True, exit_on_error=False, group="handover-write")
     def _build(self) -> None:
-        by = getattr(self.app, "user", "desk")
+        by = acting_user(self)
         try:
             handover_id = self.desk.build_handover(by=by)
         except Exception as error:  # noqa: BLE001 - said on screen
@@ -212,9 +210,9 @@ class HandoverScreen(Screen[None]):
 
     def _after_change(self, handover_id: int) -> None:
         self._load(handover_id)
-        check = getattr(self.app, "check_status", None)
-        if check is not None:
-            self.app.call_from_thread(check)
+        app = desk_app(self)
+        if app is not None:  # the header's banner follows the pack
+            app.call_from_thread(app.check_status)
 
     def action_edit(self) -> None:
         item = self.current
@@ -230,7 +228,7 @@ class HandoverScreen(Screen[None]):
 
     @work(thread=True, exit_on_error=False, group="handover-write")
     def _save_sbar(self, handover_id: int, reference: str, sbar: Sbar) -> None:
-        by = getattr(self.app, "user", "desk")
+        by = acting_user(self)
         try:
             self.desk.edit_sbar(handover_id, reference, sbar, by=by)
         except Exception as error:  # noqa: BLE001 - said on screen; the modal's text is gone
@@ -255,7 +253,8 @@ class HandoverScreen(Screen[None]):
             self._say(f"Already acknowledged by {stored.pack.acknowledged_by}.", "warning")
             return
         handover_id = stored.handover_id
-        signed_in = getattr(self.app, "signed_in", None)
+        app = desk_app(self)
+        signed_in = app.signed_in if app is not None else None
         user = signed_in.shown_as if signed_in is not None else ""  # the name they go by
 
         def answered(name: str | None) -> None:
@@ -295,9 +294,12 @@ class HandoverScreen(Screen[None]):
         self.app.push_screen(ActionModal("Open a handover pack", choices=choices), chosen)
 
     def action_export(self) -> None:
-        if self.stored is None:
-            return
-        pack = self.stored.pack
+        if self.stored is not None:
+            self._export(self.stored.pack)
+
+    @work(thread=True, exit_on_error=False, group="handover-export")
+    def _export(self, pack: Pack) -> None:
+        """Both files in a worker: a pack of every open referral is a lot to write on a key."""
         stem = f"handover-{as_local(pack.boundary_at).strftime('%Y-%m-%d-%H%M')}-{pack.direction}"
         written = []
         try:
@@ -307,8 +309,13 @@ class HandoverScreen(Screen[None]):
                     handle.write(text)
                 written.append(str(path))
         except OSError as error:
-            self._say(f"Export failed: {error.strerror or error}", "error")
+            self.app.call_from_thread(
+                self._say, f"Export failed: {error.strerror or error}", "error"
+            )
             return
+        self.app.call_from_thread(self._exported, written)
+
+    def _exported(self, written: list[str]) -> None:
         self.exported = written
         self._say("Wrote " + " and ".join(written), "information")
 

@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Select, Static
 
-from screens.permitted import permitted
+from screens.permitted import acting_user, permitted
 from screens.widgets.desk_header import DeskHeader
 from screens.widgets.queue_board import WINDOW, QueueBoard
 from spr_desk.lifecycle import OPEN_STATUSES
@@ -239,7 +239,7 @@ class QueueScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="queue-claim")
     def _claim(self) -> None:
-        by = getattr(self.app, "user", "desk")
+        by = acting_user(self)
         try:
             reference = self.desk.claim_next(by=by)
         except Exception as error:  # noqa: BLE001 - said on screen
@@ -260,7 +260,7 @@ class QueueScreen(Screen[None]):
     def _opened(self, event: QueueBoard.Opened) -> None:
         from screens.referral import ReferralScreen
 
-        by = getattr(self.app, "user", "desk")
+        by = acting_user(self)
         self.app.push_screen(
             ReferralScreen(self.desk, event.reference, by=by), lambda _: self.action_refresh_queue()
         )

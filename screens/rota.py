@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, ProgressBar, Static
 
-from screens.permitted import permitted
+from screens.permitted import acting_user, permitted
 from screens.rota_modals import ImportModal, ImportReportModal, ShiftModal
 from screens.widgets.desk_header import DeskHeader
 from spr_desk.roles import Permission
@@ -117,7 +117,7 @@ class RotaScreen(Screen[None]):
 
     @work(thread=True, exit_on_error=False, group="rota-write")
     def _delete(self, shift_id: int) -> None:
-        by = getattr(self.app, "user", "desk")
+        by = acting_user(self)
         try:
             self.desk.delete_shift(shift_id, by=by)
         except Exception as error:  # noqa: BLE001 - said on screen, nothing else changes
@@ -157,7 +157,7 @@ class RotaScreen(Screen[None]):
 
     @work(thread=True, exit_on_error=False, group="rota-write")
     def _import(self, text: str, done_words: str | None) -> None:
-        by = getattr(self.app, "user", "desk")
+        by = acting_user(self)
         bar = self.query_one("#rota-progress", ProgressBar)
         try:
             result = self.desk.import_rota(

@@ -18,6 +18,7 @@ from textual.widgets import Footer, ProgressBar, Static
 from screens.export_modal import ExportModal, ExportRange
 from screens.exports import export_path, open_private
 from screens.flag_modal import FlagAnswer, FlagModal
+from screens.permitted import acting_user
 from screens.widgets.desk_header import DeskHeader
 from screens.widgets.tables import report_table
 from spr_desk.supervision import Review, hour_chart, percent
@@ -284,7 +285,7 @@ class SupervisorScreen(Screen[None]):
     def _flag(self, answer: FlagAnswer) -> None:
         from db.actions import DeskError
 
-        by = getattr(self.app, "user", "desk")
+        by = acting_user(self)
         try:
             self.desk.flag_for_review(answer.reference, answer.comment, by)
         except DeskError as refused:

@@ -10,6 +10,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from screens.permitted import desk_app
 from spr_desk.uktime import as_local
 
 if TYPE_CHECKING:
@@ -40,8 +41,9 @@ class DeskHeader(Static):
     status: reactive[DeskStatus | None] = reactive(None)
 
     def on_mount(self) -> None:
-        if hasattr(self.app, "desk_status"):
-            self.watch(self.app, "desk_status", self._status_changed)
+        app = desk_app(self)
+        if app is not None:
+            self.watch(app, "desk_status", self._status_changed)
 
     def _status_changed(self, status: DeskStatus | None) -> None:
         self.status = status
@@ -57,7 +59,8 @@ class DeskHeader(Static):
                 parts.append(Text(PENDING, style="bold reverse"))
             parts.append(Text(self.status.watch_words))
         # Who is signed in: on a shared desk the next person must see whose desk it still is.
-        name = getattr(self.app, "user", "")
+        app = desk_app(self)
+        name = app.user if app is not None else ""
         user = Text(f"{name}  " if name else "", style="bold")
         right = Text.assemble(user, clock.strftime("%a %d %b %H:%M") if clock else "")
         width = self.size.width
