@@ -300,11 +300,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "export":
             return run_export(url, args.first, args.last, args.output)
         if args.command == "handover":
-            return cli_watch.run_handover(open_desk(url), args.at, args.format)
+            return cli_watch.run_handover(lambda: open_desk(url), args.at, args.format)
         if args.command == "rota":
-            return cli_watch.run_rota_import(open_desk(url), args.file)
+            return cli_watch.run_rota_import(lambda: open_desk(url), args.file)
         if args.command == "user":
-            return cli_users.run_user(open_desk(url), args)
+            return cli_users.run_user(lambda: open_desk(url), args)
         if args.command == "backup":
             return cli_backup.run_backup(url, args)
         if args.command == "restore":

@@ -74,15 +74,16 @@ def _role(text: str) -> Role:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
-def run_user(desk: DeskService, args: argparse.Namespace) -> int:
+def run_user(open_desk: Callable[[], DeskService], args: argparse.Namespace) -> int:
+    """The database is opened (and made, if new) only once what was typed has been checked."""
     if args.user_command == "list":
-        return _list(desk)
+        return _list(open_desk())
     if args.user_command == "add":
-        return _add(desk, args.name, args.role, args.display_name, args.password_stdin)
-    return _change(desk, args)
+        return _add(open_desk, args.name, args.role, args.display_name, args.password_stdin)
+    return _change(open_desk, args)
 
 
-def _change(desk: DeskService, args: argparse.Namespace) -> int:
+def _change(open_desk: Callable[[], DeskService], args: argparse.Namespace) -> int:
     from db.actions import DeskError
 
     by = getpass.getuser()
@@ -91,10 +92,10 @@ def _change(desk: DeskService, args: argparse.Namespace) -> int:
             password = _read_password(args.password_stdin)
             if password is None:
                 return 2
-            desk.set_password(args.name, password, by=by)
+            open_desk().set_password(args.name, password, by=by)
             done = "has a new password"
         else:
-            desk.set_active(args.name, args.user_command == "enable", by=by)
+            open_desk().set_active(args.name, args.user_command == "enable", by=by)
             done = f"is {args.user_command}d"
     except DeskError as error:
         sys.stderr.write(f"spr-desk: {error}\n")
@@ -113,8 +114,15 @@ def _read_password(from_stdin: bool) -> str | None:
     return first
 
 
-def _add(desk: DeskService, name: str, role: Role, display_name: str, from_stdin: bool) -> int:
+def _add(
+    open_desk: Callable[[], DeskService],
+    name: str,
+    role: Role,
+    display_name: str,
+    from_stdin: bool,
+) -> int:
     from db.actions import DeskError
+    from spr_desk.passwords import password_problem
     from spr_desk.sign_in import username_problem
 
     problem = username_problem(name)  # before asking for a password that would be wasted
@@ -124,8 +132,12 @@ def _add(desk: DeskService, name: str, role: Role, display_name: str, from_stdin
     password = _read_password(from_stdin)
     if password is None:
         return 2
+    problem = password_problem(name, password)
+    if problem:
+        sys.stderr.write(f"spr-desk: {problem}\n")
+        return 2
     try:
-        desk.add_user(name, role, password, display_name=display_name, by=getpass.getuser())
+        open_desk().add_user(name, role, password, display_name=display_name, by=getpass.getuser())
     except DeskError as error:
         sys.stderr.write(f"spr-desk: {error}\n")
         return 2

@@ -50,7 +50,8 @@ def add_commands(
     add_db(rota)
 
 
-def run_handover(desk: DeskService, at: str | None, form: str) -> int:
+def run_handover(open_desk: Callable[[], DeskService], at: str | None, form: str) -> int:
+    """The database is opened (and made, if new) only once `--at` has been checked."""
     from spr_desk.handover import pack_csv, pack_markdown
     from spr_desk.uktime import parse_local
     from spr_desk.validation import FIRST_YEAR, LAST_YEAR
@@ -65,12 +66,13 @@ def run_handover(desk: DeskService, at: str | None, form: str) -> int:
         if not FIRST_YEAR <= when.year <= LAST_YEAR:  # the boundaries around it must exist too
             sys.stderr.write(f"spr-desk: --at: the year must be {FIRST_YEAR} to {LAST_YEAR}\n")
             return 2
-    pack = desk.preview_handover(when)
+    pack = open_desk().preview_handover(when)
     sys.stdout.write(pack_csv(pack) if form == "csv" else pack_markdown(pack) + "\n")
     return 0
 
 
-def run_rota_import(desk: DeskService, path: str) -> int:
+def run_rota_import(open_desk: Callable[[], DeskService], path: str) -> int:
+    """The database is opened (and made, if new) only once the file has been read."""
     try:
         text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
@@ -78,7 +80,7 @@ def run_rota_import(desk: DeskService, path: str) -> int:
             f"spr-desk: cannot read {path}: {getattr(error, 'strerror', None) or error}\n"
         )
         return 2
-    result = desk.import_rota(text, by=getpass.getuser())
+    result = open_desk().import_rota(text, by=getpass.getuser())
     if result.parsed.errors:
         for problem in result.parsed.errors:
             sys.stderr.write(f"{path}: {problem}\n")

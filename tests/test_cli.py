@@ -250,6 +250,7 @@ def test_handover_refuses_a_bad_time_and_bad_desk_hours(tmp_path: Path) -> None:
         bad_time.returncode == 2
         and bad_time.stderr == "spr-desk: --at: not an ISO time: 'tomorrow'\n"
     )
+    assert not (tmp_path / "desk.db").exists()  # a typo makes no database
     for far in ("9999-12-31T20:00", "0001-01-01T08:00"):  # once a traceback (OverflowError)
         out_of_range = spr_desk("--db", url, "handover", "--at", far)
         assert (out_of_range.returncode, out_of_range.stderr) == (
@@ -329,6 +330,7 @@ def test_user_add_refuses_in_one_line_and_adds_nobody(
     url = f"sqlite:///{tmp_path / 'desk.db'}"
     result = spr_desk("user", "add", *args, "--password-stdin", "--db", url, stdin=stdin + "\n")
     assert result.returncode == 2 and said in result.stderr
+    assert not (tmp_path / "desk.db").exists()  # refused before the database is opened
     assert stdin not in result.stderr
     assert spr_desk("user", "list", "--db", url).stdout == ""
 
