@@ -21,6 +21,14 @@ class DueState(StrEnum):
     BREACHED = "breached"
 
 
+STATE_WORDS: dict[DueState, str] = {
+    DueState.DUE: "due",
+    DueState.DUE_SOON: "DUE SOON",
+    DueState.BREACHED: "BREACHED",
+}
+"""The countdown's state in words, so it reads without colour (the board, the handover)."""
+
+
 def due_at(
     received: datetime, response: Response, hours: dict[Response, int] = DUE_HOURS
 ) -> datetime:

@@ -19,7 +19,7 @@ from typing import Any
 
 from spr_desk.csv_text import safe_text
 from spr_desk.desk_hours import DIRECTION_WORDS, Direction
-from spr_desk.due import DueState, due_state, format_time_left, time_left
+from spr_desk.due import STATE_WORDS, DueState, due_state, format_time_left, time_left
 from spr_desk.lifecycle import AWAITING_RESPONSE
 from spr_desk.queue_view import queue_band
 from spr_desk.uktime import as_utc, short_local
@@ -119,13 +119,6 @@ class Pack:
     @property
     def awaiting(self) -> int:
         return sum(item.state not in ("seen", "-") for item in self.items)
-
-
-STATE_WORDS: dict[DueState, str] = {
-    DueState.DUE: "due",
-    DueState.DUE_SOON: "DUE SOON",
-    DueState.BREACHED: "BREACHED",
-}
 
 
 def _awaiting(referral: OpenReferral) -> bool:

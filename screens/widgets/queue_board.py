@@ -22,7 +22,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from spr_desk.due import DueState, format_time_left, time_left
+from spr_desk.due import STATE_WORDS, DueState, format_time_left, time_left
 from spr_desk.queue_view import QueueLine, state_of
 from spr_desk.uktime import as_local
 from spr_desk.vocabulary import Status, cell_words, word_for
@@ -41,12 +41,6 @@ COLUMNS: tuple[tuple[str, int], ...] = (
 WIDTH = 2 + sum(width for _, width in COLUMNS)
 """The columns and the cursor mark in front of them."""
 
-STATE_WORDS: dict[DueState, str] = {
-    DueState.DUE: "due",
-    DueState.DUE_SOON: "DUE SOON",
-    DueState.BREACHED: "BREACHED",
-}
-"""The countdown's state in words, so it reads without colour."""
 WINDOW = 200
 """Rows held at a time: several screens' worth, so the cursor rarely waits for a read."""
 LEAD_IN = 50
