@@ -45,7 +45,7 @@ from sqlalchemy.engine import make_url
 
 from db.engine import BUSY_TIMEOUT_MS, make_engine, resolve_url
 from db.migrate import HEAD_REVISION, MIGRATIONS, upgrade_to_head
-from spr_desk.uktime import as_local
+from spr_desk.uktime import as_local, utc_now
 
 STEP_PAGES = 1024
 """Pages copied per step (4 MiB at SQLite's default page size). The snapshot is held throughout
@@ -146,7 +146,7 @@ def backup_database(
     *,
     replace: bool = False,
     by: str | None = None,
-    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    clock: Callable[[], datetime] = utc_now,
     pages: int = STEP_PAGES,
     progress: Callable[[int, int, int], object] | None = None,
 ) -> BackupReport:
@@ -226,7 +226,7 @@ def restore_database(
     *,
     force: bool = False,
     by: str | None = None,
-    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    clock: Callable[[], datetime] = utc_now,
 ) -> RestoreReport:
     """Replace the live database with the backup in `file`, brought to the current schema.
 

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import IO, Any
 
 from sqlalchemy import Engine
@@ -31,6 +31,7 @@ from spr_desk.referral import NewReferral, PatientDetails, RedirectedCall, Refer
 from spr_desk.rules import Rules, default_rules
 from spr_desk.supervision import Review
 from spr_desk.supervision import review as build_review
+from spr_desk.uktime import utc_now
 from spr_desk.vocabulary import CloseOutcome, Lead, Status
 
 # Only references and actions are logged: never a name, an NHS number or anything typed
@@ -40,10 +41,6 @@ log = logging.getLogger("spr_desk.desk")
 Clock = Callable[[], datetime]
 CLAIM_LAPSES = timedelta(minutes=10)
 """A claim to allocate a referral that long old no longer holds it (the desk may have gone)."""
-
-
-def system_clock() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +95,7 @@ class DeskService(WatchDesk, UserDesk):
     def __init__(
         self,
         engine: Engine,
-        clock: Clock = system_clock,
+        clock: Clock = utc_now,
         rules: Rules | None = None,
         hours: DeskHours | None = None,
     ) -> None:

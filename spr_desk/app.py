@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from textual import events, on, work
@@ -24,6 +24,7 @@ from screens.queue import QueueScreen
 from spr_desk.call_form import CallForm
 from spr_desk.roles import Permission, Role, allows, refusal
 from spr_desk.sign_in import IDLE_LOCK, SignedIn, is_idle
+from spr_desk.uktime import utc_now
 
 if TYPE_CHECKING:
     from db.desk import DeskService
@@ -41,10 +42,6 @@ ACTIVITY = (
     events.MouseScrollUp,
 )
 """What counts as someone at the desk (a mouse drifting past does not)."""
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class SprDeskApp(App[None]):

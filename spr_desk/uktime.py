@@ -8,6 +8,11 @@ from zoneinfo import ZoneInfo
 LONDON = ZoneInfo("Europe/London")
 
 
+def utc_now() -> datetime:
+    """The desk's clock: now, aware, in UTC (tests hand in a frozen one instead)."""
+    return datetime.now(UTC)
+
+
 def as_utc(moment: datetime) -> datetime:
     """An aware UTC copy; a naive time is read as UK local time (the desk's wall clock)."""
     if moment.tzinfo is None:
