@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from spr_desk.vocabulary import label
+
 
 class Role(StrEnum):
     CALL_HANDLER = "call_handler"
@@ -29,12 +31,8 @@ class Permission(StrEnum):
     MANAGE_USERS = "manage_users"
 
 
-ROLE_LABELS: dict[Role, str] = {
-    Role.CALL_HANDLER: "call handler",
-    Role.NIGHT_STAFF: "night staff",
-    Role.SUPERVISOR: "supervisor",
-    Role.ADMINISTRATOR: "administrator",
-}
+ROLE_LABELS: dict[Role, str] = {role: label(role) for role in Role}
+"""`call handler`, `night staff`, ...: the words the desk uses for each role."""
 
 _DESK = frozenset({Permission.TAKE_CALLS})
 _SUPERVISE = _DESK | {Permission.REVIEW, Permission.EDIT_ROTA, Permission.EDIT_RULES}
