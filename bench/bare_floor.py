@@ -29,7 +29,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, SelectionList, Static
 
 from bench.memory import peak_rss_mb
-from bench.triage_keys import SIZE, Frames, Timing, p95, settle, timed_key
+from bench.stats import p95
+from bench.triage_keys import SIZE, Frames, Timing, settle, timed_key
 
 KEYS = 40
 PUSHES = 9

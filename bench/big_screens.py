@@ -52,7 +52,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Select
 
 from bench.memory import peak_rss_mb
-from bench.queue_scale import median_seconds
+from bench.stats import median_seconds
 from bench.triage_keys import (
     BLOCK,
     ETHEL,

@@ -21,7 +21,6 @@ Prints figures; asserts nothing.
 from __future__ import annotations
 
 import argparse
-import math
 import random
 import statistics
 import threading
@@ -36,6 +35,7 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
+from bench.stats import p95
 from db.actions import DeskError
 from db.desk import DeskService
 from db.engine import make_engine
@@ -168,8 +168,7 @@ class DesksRun:
 
     @property
     def save_p95(self) -> float:
-        saves = self.saves
-        return saves[max(0, math.ceil(0.95 * len(saves)) - 1)] if saves else float("nan")
+        return p95(self.saves) if self.saves else float("nan")
 
 
 def run(url: str, desks: int = 20, ops: int = 50, pace: float = 0.5) -> DesksRun:

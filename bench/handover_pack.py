@@ -18,7 +18,6 @@ Run: python bench/handover_pack.py [--cache DIR] [--runs 15]
 from __future__ import annotations
 
 import argparse
-import statistics
 import tempfile
 import time
 from collections.abc import Callable
@@ -29,6 +28,7 @@ from sqlalchemy import event
 from sqlmodel import Session
 
 from bench.bigdata import build_database
+from bench.stats import median_seconds
 from db import handover
 from db.desk import DeskService
 from db.engine import make_engine
@@ -42,12 +42,7 @@ GOAL_MS = 50.0
 
 
 def median_ms(call: Callable[[], Any], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times) * 1e3
+    return median_seconds(call, runs) * 1e3
 
 
 def database(folder: Path, closed: int = CLOSED, open_: int = OPEN) -> Path:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.stats import p95
 from bench.table import Figure, Part
 
 GOAL_RECOMMEND_US = 50.0
@@ -74,12 +75,6 @@ def build(settings: Settings) -> None:
     if settings.long_queue:
         database(settings.folder, *settings.long_queue)
     handover_database(settings.folder, *settings.handover)
-
-
-def _p95(values: list[float]) -> float:
-    from bench.triage_keys import p95
-
-    return p95(values)
 
 
 def _count(closed: int, open_: int) -> str:
@@ -163,7 +158,7 @@ def triage(settings: Settings) -> Part:
         [
             Figure(
                 "call, facts step: key to first frame p95",
-                _p95(first),
+                p95(first),
                 "ms",
                 goal=GOAL_KEY_MS,
                 strict=False,
@@ -173,7 +168,7 @@ def triage(settings: Settings) -> Part:
             ),
             Figure(
                 "call, typing into a text field: key to first frame p95",
-                _p95(typed),
+                p95(typed),
                 "ms",
                 floor_name="bare Input",
                 floor_ref="bare.keys.input",
@@ -279,7 +274,7 @@ def handover(settings: Settings) -> Part:
 
 def record(settings: Settings) -> Part:
     """Recording a referral beside a raw INSERT and COMMIT of one row, on the big database."""
-    from bench.record import Recording, measure
+    from bench.record import measure
 
     runs = settings.runs(30, 5)
     result = measure(big_url(settings), runs)
@@ -301,10 +296,10 @@ def record(settings: Settings) -> Part:
             ),
             Figure(
                 f"{label}: p95",
-                Recording.p95(result.desk_ms),
+                p95(result.desk_ms),
                 "ms",
                 floor_name=floor,
-                floor_value=Recording.p95(result.raw_ms),
+                floor_value=p95(result.raw_ms),
             ),
         ]
     )
@@ -350,7 +345,7 @@ def screens(settings: Settings) -> Part:
         part.figures.append(
             Figure(
                 f"{size}: {name}: key to first frame p95",
-                _p95(first) if first else None,
+                p95(first) if first else None,
                 "ms",
                 goal=GOAL_KEY_MS,
                 strict=False,
@@ -394,7 +389,7 @@ def screens(settings: Settings) -> Part:
 def desks(settings: Settings) -> Part:
     """20 desks at once on PostgreSQL, on a scratch database; the raw INSERT floor there."""
     from bench.desks import run, scratch_database
-    from bench.record import RawWriter, Recording, capture_insert
+    from bench.record import RawWriter, capture_insert
     from db.desk import DeskService
     from db.engine import make_engine
 
@@ -439,7 +434,7 @@ def desks(settings: Settings) -> Part:
                 "ms",
                 goal=GOAL_SAVE_P95_MS,
                 floor_name="raw INSERT+COMMIT p95",
-                floor_value=Recording.p95(raw),
+                floor_value=p95(raw),
                 note=(
                     f"{len(result.saves)} saves; the floor: the desk's referral INSERT replayed"
                     " on one bare connection, one row a transaction"

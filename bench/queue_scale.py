@@ -30,13 +30,13 @@ import asyncio
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, event
 
 from bench.bigdata import build_database
+from bench.stats import median_seconds
 from bench.triage_keys import Frames
 from db.desk import DeskService
 from db.engine import make_engine
@@ -99,15 +99,6 @@ def captured(engine: Engine, desk: DeskService) -> list[Statement]:
     finally:
         event.remove(engine, "before_cursor_execute", capture)
     return sent
-
-
-def median_seconds(call: Callable[[], Any], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
 class TimedQueue(QueueScreen):

@@ -17,7 +17,6 @@ any migrated one)
 from __future__ import annotations
 
 import argparse
-import math
 import statistics
 import time
 import uuid
@@ -27,6 +26,7 @@ from typing import Any
 from sqlalchemy import Engine, delete, event
 
 from bench.desks import nhs_number
+from bench.stats import p95
 from db.desk import DeskService
 from db.engine import make_engine
 from db.migrate import upgrade_to_head
@@ -44,11 +44,6 @@ PATIENT_SERIAL = 990_000
 class Recording:
     desk_ms: list[float]
     raw_ms: list[float]
-
-    @staticmethod
-    def p95(values: list[float]) -> float:
-        ordered = sorted(values)
-        return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
 
 
 @dataclass
@@ -181,8 +176,7 @@ def main(argv: list[str] | None = None) -> None:
         ("desk record_referral", result.desk_ms),
         ("raw INSERT + COMMIT (floor)", result.raw_ms),
     ):
-        median, p95 = statistics.median(values), Recording.p95(values)
-        print(f"  {name:<30} median {median:7.2f}  p95 {p95:7.2f}")
+        print(f"  {name:<30} median {statistics.median(values):7.2f}  p95 {p95(values):7.2f}")
     ratio = statistics.median(result.desk_ms) / statistics.median(result.raw_ms)
     print(f"  ratio (medians) {ratio:.1f}x")
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import math
 import statistics
 import tempfile
 import time
@@ -42,6 +41,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Select, SelectionList
 from textual.widgets._select import SelectOverlay
 
+from bench.stats import p95
 from db.desk import DeskService
 from db.engine import make_engine
 from db.migrate import upgrade_to_head
@@ -240,11 +240,6 @@ async def bench_repaint(
             frames.close()
             await settle(pilot)
     return results, missed
-
-
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
 
 
 def row(label: str, timings: list[Timing], goal: bool = True) -> str:
