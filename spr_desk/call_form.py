@@ -252,7 +252,11 @@ def with_age(facts: TriageFacts, form: CallForm, today: date) -> TriageFacts:
 
 def missing_for_record(form: CallForm, today: date) -> dict[str, str]:
     """Everything that stops this call being recorded, by field (as it will be recorded)."""
-    form = form.plain()
+    return _missing(form.plain(), today)
+
+
+def _missing(form: CallForm, today: date) -> dict[str, str]:
+    """`missing_for_record` of a form already made `plain`."""
     errors = {
         name: message for name, message in REQUIRED.items() if not getattr(form, name).strip()
     }
@@ -283,7 +287,7 @@ def referral_from(form: CallForm, received_at: datetime, today: date) -> NewRefe
         FormErrors: every field that is missing or wrong, each with its message.
     """
     form = form.plain()
-    errors = missing_for_record(form, today)
+    errors = _missing(form, today)
     if errors:
         raise FormErrors(errors)
     facts = facts_so_far(form)
