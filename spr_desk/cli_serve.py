@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import re
-import shlex
-import socket
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -31,6 +27,8 @@ def add_command(
 def serve_command(url: str | None) -> str:
     """The shell command textual-serve runs for each browser that connects: this desk, this DB."""
     # textual-serve hands the command to a shell, so every word is quoted.
+    import shlex  # here, not at the top: every `spr-desk` command imports this module
+
     return shlex.join([sys.executable, "-m", "spr_desk", *(["--db", url] if url else [])])
 
 
@@ -38,6 +36,8 @@ def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
     try:
+        import ipaddress
+
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
@@ -48,6 +48,8 @@ def public_url(host: str, port: int) -> str:
     name = host
     if name in ("", "0.0.0.0", "::"):
         # Listening everywhere: "0.0.0.0" is no address for a browser; this machine's name is.
+        import socket
+
         name = socket.gethostname()
     if ":" in name:
         name = f"[{name}]"  # an IPv6 literal
@@ -89,6 +91,8 @@ def run_serve(url: str | None, host: str, port: int) -> int:
             "cross the network unencrypted\n"
         )
     packaged = Path(textual_serve.__file__).parent / "templates" / "app_index.html"
+    import tempfile
+
     with tempfile.TemporaryDirectory(prefix="spr-desk-serve-") as templates:
         (Path(templates) / "app_index.html").write_text(
             local_page(packaged.read_text(encoding="utf-8")), encoding="utf-8"
