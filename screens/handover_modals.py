@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static, TextArea
+from textual.widgets import Static, TextArea
 
+from screens.one_line_modal import OneLineModal
 from spr_desk.handover import Sbar
 
 SBAR_PARTS = (
@@ -58,42 +58,18 @@ class SbarModal(ModalScreen[Sbar | None]):
         self.dismiss(None)
 
 
-class AcknowledgeModal(ModalScreen[str | None]):
+class AcknowledgeModal(OneLineModal):
     """The receiving lead says who they are; dismisses with the name, or None on escape."""
 
-    CSS_PATH = "modals.tcss"
-    DEFAULT_CSS = """
-    AcknowledgeModal { align: center middle; }
-    AcknowledgeModal #ack-error { color: $text-error; height: auto; }
-    """
     BINDINGS = [
         Binding("ctrl+s", "confirm", "Acknowledge", priority=True),
         Binding("escape", "cancel", "Cancel"),
     ]
+    field_id, error_id = "ack-name", "ack-error"
+    keys = "enter  acknowledge     esc  cancel"
+    when_empty = "Say who is taking the handover."
 
     def __init__(self, title: str, name: str) -> None:
-        super().__init__()
-        self.pack_title = title
-        self.name_given = name
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(Text(f"Acknowledge: {self.pack_title}"), classes="dialog-title")
-            yield Static(Text("You take these referrals on. Your name:"))
-            yield Input(self.name_given, id="ack-name", compact=True)
-            yield Static("", id="ack-error")
-            yield Static("enter  acknowledge     esc  cancel", classes="dialog-keys")
-
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
-
-    @on(Input.Submitted)
-    def action_confirm(self) -> None:
-        name = self.query_one(Input).value.strip()
-        if not name:
-            self.query_one("#ack-error", Static).update(Text("Say who is taking the handover."))
-            return
-        self.dismiss(name)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        super().__init__(
+            f"Acknowledge: {title}", "You take these referrals on. Your name:", value=name
+        )

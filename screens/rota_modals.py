@@ -14,6 +14,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Select, Static
 
+from screens.one_line_modal import OneLineModal
 from spr_desk.rota_csv import ROTA_COLUMNS, RowError, parse_rota
 from spr_desk.vocabulary import StaffRole, label
 
@@ -111,42 +112,24 @@ class ShiftModal(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ImportModal(ModalScreen[str | None]):
+class ImportModal(OneLineModal):
     """Dismisses with the path typed, or None on escape."""
 
-    CSS_PATH = "modals.tcss"
-    DEFAULT_CSS = "ImportModal { align: center middle; }"
     BINDINGS = [
         Binding("ctrl+s", "confirm", "Import", priority=True),
         Binding("escape", "cancel", "Cancel"),
     ]
+    field_id, error_id = "import-path", "import-error"
+    keys = "enter  import     esc  cancel"
+    when_empty = "Give the file's path."
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(Text("Import a rota from a CSV file"), classes="dialog-title")
-            yield Static(
-                Text(
-                    "Columns: team, name, role, date, start, end (and capacity, band). "
-                    "Any bad row and nothing is imported."
-                )
-            )
-            yield Input(placeholder="/path/to/rota.csv", id="import-path", compact=True)
-            yield Static("", id="import-error")
-            yield Static("enter  import     esc  cancel", classes="dialog-keys")
-
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
-
-    @on(Input.Submitted)
-    def action_confirm(self) -> None:
-        path = self.query_one(Input).value.strip()
-        if not path:
-            self.query_one("#import-error", Static).update(Text("Give the file's path."))
-            return
-        self.dismiss(path)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def __init__(self) -> None:
+        super().__init__(
+            "Import a rota from a CSV file",
+            "Columns: team, name, role, date, start, end (and capacity, band). "
+            "Any bad row and nothing is imported.",
+            placeholder="/path/to/rota.csv",
+        )
 
 
 class ImportReportModal(ModalScreen[None]):

@@ -1,0 +1,59 @@
+"""A dialog that asks for one line of text (a name, a file's path): enter or ctrl+s gives it,
+stripped; empty, it says what is wanted at the field; escape gives None."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+
+class OneLineModal(ModalScreen[str | None]):
+    """Subclasses set the words; `field_id` names the input, `error_id` its message."""
+
+    CSS_PATH = "modals.tcss"
+    DEFAULT_CSS = """
+    OneLineModal { align: center middle; }
+    OneLineModal .one-line-error { color: $text-error; height: auto; }
+    """
+    BINDINGS = [
+        Binding("ctrl+s", "confirm", "OK", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+    field_id = "one-line"
+    error_id = "one-line-error"
+    keys = "enter  confirm     esc  cancel"
+    when_empty = "Type something."
+
+    def __init__(self, title: str, intro: str, *, value: str = "", placeholder: str = "") -> None:
+        super().__init__()
+        self.title_words = title
+        self.intro = intro
+        self.value = value
+        self.placeholder = placeholder
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Text(self.title_words), classes="dialog-title")
+            yield Static(Text(self.intro))
+            yield Input(self.value, placeholder=self.placeholder, id=self.field_id, compact=True)
+            yield Static("", id=self.error_id, classes="one-line-error")
+            yield Static(self.keys, classes="dialog-keys")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted)
+    def action_confirm(self) -> None:
+        text = self.query_one(Input).value.strip()
+        if not text:
+            self.query_one(f"#{self.error_id}", Static).update(Text(self.when_empty))
+            return
+        self.dismiss(text)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
