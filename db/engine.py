@@ -30,9 +30,9 @@ def _guard_engine_log() -> None:
 
 def default_database_path() -> Path:
     """`spr-desk.db` in the user's data directory (e.g. ~/.local/share/spr-desk on Linux)."""
-    from platformdirs import user_data_path
+    from spr_desk.private_files import data_folder
 
-    return user_data_path("spr-desk", appauthor=False) / "spr-desk.db"
+    return data_folder() / "spr-desk.db"
 
 
 def resolve_url(url: str | None) -> str:

@@ -5,14 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TextIO
 
-from platformdirs import user_data_path
-
-from spr_desk.private_files import open_owner_only
+from spr_desk.private_files import data_folder, open_owner_only
 
 
 def export_path(name: str) -> Path:
     """`<the desk's data folder>/exports/<name>`."""
-    return user_data_path("spr-desk", appauthor=False) / "exports" / name
+    return data_folder() / "exports" / name
 
 
 def open_private(path: Path) -> TextIO:

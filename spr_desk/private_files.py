@@ -15,3 +15,11 @@ def open_owner_only(path: str | Path) -> TextIO:
     if stat.S_ISREG(os.fstat(descriptor).st_mode):
         os.fchmod(descriptor, 0o600)
     return os.fdopen(descriptor, "w", encoding="utf-8", newline="")
+
+
+def data_folder() -> Path:
+    """The desk's own data folder (e.g. ~/.local/share/spr-desk on Linux): its database and
+    its exports."""
+    from platformdirs import user_data_path
+
+    return user_data_path("spr-desk", appauthor=False)
