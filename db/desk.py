@@ -27,7 +27,13 @@ from spr_desk.desk_hours import DeskHours
 from spr_desk.facts import FieldError
 from spr_desk.matrix import ALL_AVAILABLE, Availability
 from spr_desk.queue_view import EVERYTHING, QueueFilter
-from spr_desk.referral import NewReferral, PatientDetails, RedirectedCall, ReferrerDetails
+from spr_desk.referral import (
+    NewReferral,
+    PatientDetails,
+    RedirectedCall,
+    ReferrerDetails,
+    holder_name,
+)
 from spr_desk.rules import Rules, default_rules
 from spr_desk.supervision import Review
 from spr_desk.supervision import review as build_review
@@ -438,9 +444,7 @@ def _team_name(session: Session, row: Referral) -> str | None:
     """Who holds it: the team, or `Name (team)` for a named professional."""
     team = session.get(Team, row.allocated_team_id) if row.allocated_team_id else None
     person = session.get(StaffMember, row.allocated_staff_id) if row.allocated_staff_id else None
-    if person is not None and team is not None:
-        return f"{person.name} ({team.name})"
-    return team.name if team else None
+    return holder_name(person.name if person else None, team.name if team else None) or None
 
 
 def _summary(row: Referral, team: str | None) -> ReferralSummary:

@@ -25,7 +25,7 @@ from db.models import (
 )
 from spr_desk.desk_hours import Direction
 from spr_desk.handover import OpenReferral, Pack, PackItem, Sbar
-from spr_desk.referral import patient_name
+from spr_desk.referral import holder_name, patient_name
 from spr_desk.vocabulary import (
     Lead,
     Need,
@@ -108,7 +108,7 @@ def open_referrals(*, session: Session) -> list[tuple[int, OpenReferral]]:
         role,
     ) in rows:
         assert referral_id is not None
-        holder = f"{staff} ({team})" if staff and team else (staff or team or "")
+        holder = holder_name(staff, team)
         needs = tuple(word_for(need, Need) for need in (facts or {}).get("needs", []))
         who = f"{referrer}, {word_for(role, ReferrerRole)}" if referrer else ""
         item = OpenReferral(

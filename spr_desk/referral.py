@@ -11,6 +11,12 @@ from spr_desk.matrix import Recommendation
 from spr_desk.vocabulary import Lead, Outcome, RedFlag, ReferrerRole, Response, Status, label
 
 
+def holder_name(staff: str | None, team: str | None) -> str:
+    """Who holds a referral: `Name (team)` for a named professional, else the team; empty when
+    it is not allocated."""
+    return f"{staff} ({team})" if staff and team else (staff or team or "")
+
+
 @dataclass(frozen=True, slots=True)
 class ReferrerDetails:
     name: str
