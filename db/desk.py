@@ -262,7 +262,7 @@ class DeskService(WatchDesk, UserDesk):
                 outcome=outcome,
                 gp_updated=gp_updated,
             )
-            summary = _summary(row, _team_name(session, row))
+            summary = _summary(session, row)
         log.info("%s moved to %s", reference, target.value)
         return summary
 
@@ -300,14 +300,14 @@ class DeskService(WatchDesk, UserDesk):
             actions.change_lead(
                 session=session, row=row, new_lead=new_lead, reason=reason, by=by, now=self.now()
             )
-            summary = _summary(row, _team_name(session, row))
+            summary = _summary(session, row)
         log.info("%s lead changed", reference)
         return summary
 
     def summary(self, reference: str) -> ReferralSummary:
         with self._read() as session:
             row = self._row(session, reference)
-            return _summary(row, _team_name(session, row))
+            return _summary(session, row)
 
     def detail(self, reference: str) -> ReferralDetail:
         with self._read() as session:
@@ -317,7 +317,7 @@ class DeskService(WatchDesk, UserDesk):
             referrer = session.get(Referrer, row.referrer_id) if row.referrer_id else None
             locality = session.get(Locality, row.locality_id) if row.locality_id else None
             return ReferralDetail(
-                summary=_summary(row, _team_name(session, row)),
+                summary=_summary(session, row),
                 pathway=row.pathway,
                 setting=row.setting,
                 locality=locality.name if locality else None,
@@ -447,7 +447,8 @@ def _team_name(session: Session, row: Referral) -> str | None:
     return holder_name(person.name if person else None, team.name if team else None) or None
 
 
-def _summary(row: Referral, team: str | None) -> ReferralSummary:
+def _summary(session: Session, row: Referral) -> ReferralSummary:
+    team = _team_name(session, row)
     return ReferralSummary(
         reference=row.reference,
         status=Status(row.status),
