@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from spr_desk import __version__, cli_backup, cli_serve, cli_users, cli_watch
+from spr_desk.cli_output import fail
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -134,11 +135,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _fail(message: str, code: int = 1) -> int:
-    sys.stderr.write(f"spr-desk: {message}\n")
-    return code
-
-
 def run_recommend(path: str) -> int:
     """Exit 0 with JSON on stdout, or 2 with one line naming the field on stderr."""
     from spr_desk.facts import FieldError
@@ -149,11 +145,11 @@ def run_recommend(path: str) -> int:
     try:
         text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        return _fail(f"cannot read {path}: {getattr(error, 'strerror', None) or error}", 2)
+        return fail(f"cannot read {path}: {getattr(error, 'strerror', None) or error}", 2)
     try:
         scenario = load_scenario(text)
     except FieldError as error:
-        return _fail(str(error), 2)
+        return fail(str(error), 2)
     result = recommend(scenario.facts, scenario.availability, scenario.at, default_rules())
     sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
     return 0
@@ -176,7 +172,7 @@ def open_desk(url: str | None) -> DeskService:
 
 def run_demo(url: str | None, days: int) -> int:
     if not 1 <= days <= 3660:
-        return _fail("--days must be from 1 to 3660", 2)
+        return fail("--days must be from 1 to 3660", 2)
     from sqlmodel import Session
 
     from db.demo import load_demo
@@ -223,16 +219,16 @@ def run_export(url: str | None, first: str, last: str, output: str | None) -> in
         try:
             days.append(date.fromisoformat(text))
         except ValueError:
-            return _fail(f"{option}: not a date (expected YYYY-MM-DD): {text!r}", 2)
+            return fail(f"{option}: not a date (expected YYYY-MM-DD): {text!r}", 2)
     if days[0] > days[1]:
-        return _fail(f"--from {days[0]} is after --to {days[1]}", 2)
+        return fail(f"--from {days[0]} is after --to {days[1]}", 2)
 
     from spr_desk.uktime import uk_days
 
     try:
         start, end = uk_days(days[0], days[1])
     except OverflowError:
-        return _fail(f"--to: out of range: {last!r}", 2)
+        return fail(f"--to: out of range: {last!r}", 2)
     desk = open_desk(url)
     if output is None or output == "-":
         return _export_to_stdout(desk, start, end)
@@ -318,7 +314,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from sqlalchemy.exc import SQLAlchemyError
 
         if isinstance(error, (SQLAlchemyError, OSError, ValueError)):
-            return _fail(f"{type(error).__name__}: {error}")
+            return fail(f"{type(error).__name__}: {error}")
         raise
 
 

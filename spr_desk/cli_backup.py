@@ -7,6 +7,8 @@ import getpass
 import sys
 from collections.abc import Callable
 
+from spr_desk.cli_output import fail
+
 BACKUP_DESCRIPTION = (
     "Copy the SQLite database to FILE while desks keep working: SQLite's online backup takes "
     "one consistent snapshot and no desk waits for it. The copy holds every change committed "
@@ -62,9 +64,9 @@ def run_backup(url: str | None, args: argparse.Namespace) -> int:
     try:
         report = backup_database(url, args.file, replace=args.force, by=getpass.getuser())
     except BackupError as refusal:
-        return _fail(str(refusal), 2)
+        return fail(str(refusal), 2)
     except sqlite3.Error as error:
-        return _fail(f"backup failed, nothing was written: {type(error).__name__}: {error}", 1)
+        return fail(f"backup failed, nothing was written: {type(error).__name__}: {error}", 1)
     noun = "referral" if report.referrals == 1 else "referrals"
     sys.stdout.write(
         f"Backed up {report.database} to {report.file} (owner-only): {report.referrals:,} "
@@ -83,9 +85,9 @@ def run_restore(url: str | None, args: argparse.Namespace) -> int:
     try:
         report = restore_database(url, args.file, force=args.force, by=getpass.getuser())
     except BackupError as refusal:
-        return _fail(str(refusal), 2)
+        return fail(str(refusal), 2)
     except sqlite3.Error as error:
-        return _fail(f"restore failed: {type(error).__name__}: {error}", 1)
+        return fail(f"restore failed: {type(error).__name__}: {error}", 1)
     noun = "referral" if report.referrals == 1 else "referrals"
     taken = f"taken {shown(report.taken_at)}" if report.taken_at else "not made by spr-desk backup"
     migrated = (
@@ -103,8 +105,3 @@ def run_restore(url: str | None, args: argparse.Namespace) -> int:
         f"{migrated}; its newest work is from {shown(report.last_work)}.{replaced}\n"
     )
     return 0
-
-
-def _fail(message: str, code: int) -> int:
-    sys.stderr.write(f"spr-desk: {message}\n")
-    return code

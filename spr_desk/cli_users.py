@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from spr_desk.cli_output import fail
 from spr_desk.roles import ROLE_LABELS, Role, parse_role
 
 if TYPE_CHECKING:
@@ -98,8 +99,7 @@ def _change(open_desk: Callable[[], DeskService], args: argparse.Namespace) -> i
             open_desk().set_active(args.name, args.user_command == "enable", by=by)
             done = f"is {args.user_command}d"
     except DeskError as error:
-        sys.stderr.write(f"spr-desk: {error}\n")
-        return 2
+        return fail(str(error), 2)
     sys.stdout.write(f"{args.name} {done}.\n")
     return 0
 
@@ -127,20 +127,17 @@ def _add(
 
     problem = username_problem(name)  # before asking for a password that would be wasted
     if problem:
-        sys.stderr.write(f"spr-desk: {problem}\n")
-        return 2
+        return fail(problem, 2)
     password = _read_password(from_stdin)
     if password is None:
         return 2
     problem = password_problem(name, password)
     if problem:
-        sys.stderr.write(f"spr-desk: {problem}\n")
-        return 2
+        return fail(problem, 2)
     try:
         open_desk().add_user(name, role, password, display_name=display_name, by=getpass.getuser())
     except DeskError as error:
-        sys.stderr.write(f"spr-desk: {error}\n")
-        return 2
+        return fail(str(error), 2)
     sys.stdout.write(f"Added {name} as {ROLE_LABELS[role]}.\n")
     return 0
 

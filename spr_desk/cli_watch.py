@@ -9,6 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from spr_desk.cli_output import fail
+
 if TYPE_CHECKING:
     from db.desk import DeskService
 
@@ -61,11 +63,9 @@ def run_handover(open_desk: Callable[[], DeskService], at: str | None, form: str
         try:
             when = parse_local(at)
         except ValueError:
-            sys.stderr.write(f"spr-desk: --at: not an ISO time: {at!r}\n")
-            return 2
+            return fail(f"--at: not an ISO time: {at!r}", 2)
         if not FIRST_YEAR <= when.year <= LAST_YEAR:  # the boundaries around it must exist too
-            sys.stderr.write(f"spr-desk: --at: the year must be {FIRST_YEAR} to {LAST_YEAR}\n")
-            return 2
+            return fail(f"--at: the year must be {FIRST_YEAR} to {LAST_YEAR}", 2)
     pack = open_desk().preview_handover(when)
     sys.stdout.write(pack_csv(pack) if form == "csv" else pack_markdown(pack) + "\n")
     return 0
@@ -84,8 +84,7 @@ def run_rota_import(open_desk: Callable[[], DeskService], path: str) -> int:
     if result.parsed.errors:
         for problem in result.parsed.errors:
             sys.stderr.write(f"{path}: {problem}\n")
-        sys.stderr.write("spr-desk: nothing was imported\n")
-        return 2
+        return fail("nothing was imported", 2)
     sys.stdout.write(
         f"Imported {len(result.parsed.rows)} shifts: {result.staff_added} people added, "
         f"{result.staff_updated} updated; {result.shifts_added} shifts added, "
