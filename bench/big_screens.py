@@ -51,6 +51,7 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input, Select
 
+from bench.goals import GOAL_KEY_MS, GOAL_MEMORY_MB, GOAL_OPEN_MS
 from bench.memory import peak_rss_mb
 from bench.stats import median_seconds
 from bench.triage_keys import (
@@ -87,9 +88,6 @@ BY = "bench"
 KEYS = 40
 """Keys timed on each screen."""
 READ_RUNS = 3
-GOAL_KEY_MS = 16.0
-GOAL_OPEN_MS = 100.0
-GOAL_MEMORY_MB = 200.0
 OPEN_TIMEOUT = 30.0
 UP_DOWN = ("down", "up")
 

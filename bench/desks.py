@@ -35,6 +35,7 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
+from bench.goals import GOAL_SAVE_P95_MS
 from bench.stats import p95
 from db.actions import DeskError
 from db.desk import DeskService
@@ -46,7 +47,7 @@ from spr_desk.nhs_number import check_digit
 from spr_desk.sample_calls import crew_on_scene
 from spr_desk.vocabulary import Status
 
-GOAL_P95_MS = 50.0
+GOAL_P95_MS = GOAL_SAVE_P95_MS
 
 
 @dataclass

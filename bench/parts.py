@@ -13,18 +13,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.goals import (
+    GOAL_HANDOVER_MS,
+    GOAL_KEY_MS,
+    GOAL_MEMORY_MB,
+    GOAL_OPEN_MS,
+    GOAL_QUEUE_MS,
+    GOAL_QUEUE_RATIO,
+    GOAL_RECOMMEND_US,
+    GOAL_SAVE_P95_MS,
+    GOAL_START_RATIO,
+)
 from bench.stats import p95
 from bench.table import Figure, Part
 
-GOAL_RECOMMEND_US = 50.0
-GOAL_START_RATIO = 1.5
-GOAL_KEY_MS = 16.0
-GOAL_QUEUE_MS = 100.0
-GOAL_QUEUE_RATIO = 2.0
-GOAL_HANDOVER_MS = 50.0
-GOAL_OPEN_MS = 100.0
-GOAL_MEMORY_MB = 200.0
-GOAL_SAVE_P95_MS = 50.0
 FLOOR_WIDGETS = {
     "table": "bare DataTable",
     "scroll": "bare scroll",

@@ -36,6 +36,7 @@ from typing import Any
 from sqlalchemy import Engine, event
 
 from bench.bigdata import build_database
+from bench.goals import GOAL_QUEUE_MS, GOAL_QUEUE_RATIO
 from bench.stats import median_seconds
 from bench.triage_keys import Frames
 from db.desk import DeskService
@@ -53,8 +54,7 @@ OPEN_SERIES = (200, 2_000, 20_000)
 OPEN_SERIES_CLOSED = 100_000
 CLOSED_SERIES = (10_000, 100_000, 1_000_000)
 CLOSED_SERIES_OPEN = 2_000
-GOAL_MS = 100.0
-GOAL_RATIO = 2.0
+GOAL_MS, GOAL_RATIO = GOAL_QUEUE_MS, GOAL_QUEUE_RATIO
 
 Statement = tuple[str, Any]
 

@@ -41,6 +41,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Select, SelectionList
 from textual.widgets._select import SelectOverlay
 
+from bench.goals import GOAL_KEY_MS
 from bench.stats import p95
 from db.desk import DeskService
 from db.engine import make_engine
@@ -54,7 +55,7 @@ from spr_desk.sample_calls import ETHEL as SAMPLE_ETHEL
 
 SIZE = (80, 24)
 NOW = datetime(2026, 11, 23, 11, 0, tzinfo=UTC)  # a Monday morning, as in tests/conftest.py
-GOAL_MS = 16.0
+GOAL_MS = GOAL_KEY_MS
 FACT_KEYS = 200
 GAP = 0.100  # seconds from one key to the next
 QUIET = 0.020  # ... and no frame for this long before the next key

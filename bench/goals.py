@@ -1,0 +1,12 @@
+"""Every benchmark's goal, from the issues, in one place: the table and each benchmark read
+them here."""
+
+GOAL_RECOMMEND_US = 50.0
+GOAL_START_RATIO = 1.5
+GOAL_KEY_MS = 16.0
+GOAL_QUEUE_MS = 100.0
+GOAL_QUEUE_RATIO = 2.0
+GOAL_HANDOVER_MS = 50.0
+GOAL_OPEN_MS = 100.0
+GOAL_MEMORY_MB = 200.0
+GOAL_SAVE_P95_MS = 50.0
