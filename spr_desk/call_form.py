@@ -11,8 +11,9 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
 
+from spr_desk.caller_questions import answer_errors, caller_questions, recorded_answers
 from spr_desk.facts import FieldError, TriageFacts, check_facts
-from spr_desk.nhs_number import NhsNumberError, parse_nhs_number
+from spr_desk.nhs_number import NhsNumberError, parse_nhs_number, range_notice
 from spr_desk.referral import (
     Decision,
     NewReferral,
@@ -31,6 +32,8 @@ from spr_desk.validation import (
 from spr_desk.vocabulary import (
     Lead,
     Need,
+    NhsNumberStatus,
+    NhsNumberUnavailable,
     Pathway,
     RedFlag,
     ReferrerRole,
@@ -59,6 +62,22 @@ RED_FLAG_QUESTIONS: dict[RedFlag, str] = {
 }
 """The screening questions asked first, in the words a handler reads out."""
 
+EMERGENCY_WORDS = (
+    "From what you describe this needs emergency care now. Please call 999 (or take them to "
+    "A&E). Stay with them until help arrives."
+)
+"""What the handler says when a red flag is answered yes; stored with the redirected call."""
+
+NOT_TRACED, VERIFIED = "not_traced", "verified"
+NHS_NUMBER_CHECKS: dict[str, str] = {
+    NOT_TRACED: "read out by the caller (not traced)",
+    VERIFIED: "checked against the NHS record",
+    NhsNumberUnavailable.NOT_KNOWN.value: "not known: to trace",
+    NhsNumberUnavailable.OVERSEAS.value: "overseas patient: to trace",
+    NhsNumberUnavailable.DEVOLVED_NATION.value: "from Scotland, Wales or NI: to trace",
+}
+"""The form's answers to "how do we know the NHS number?", in the handler's words."""
+
 
 @dataclass
 class CallForm:
@@ -73,8 +92,12 @@ class CallForm:
     referrer_role: str = ""
     referrer_organisation: str = ""
     referrer_phone: str = ""
+    # what only some callers are asked (spr_desk/caller_questions.toml): question key -> answer
+    caller_answers: dict[str, str] = field(default_factory=dict)
     # 3. the patient
     nhs_number: str = ""
+    nhs_number_status: str = ""
+    """A key of `NHS_NUMBER_CHECKS`; empty reads as "read out by the caller"."""
     given_name: str = ""
     family_name: str = ""
     date_of_birth: str = ""
@@ -111,6 +134,8 @@ class CallForm:
             {
                 name: [plain_text(item) for item in value]
                 if isinstance(value, list)
+                else {key: plain_text(item) for key, item in value.items()}
+                if isinstance(value, dict)
                 else plain_text(value)
                 if isinstance(value, str)
                 else value
@@ -130,6 +155,8 @@ class CallForm:
             default = getattr(form, spec.name)
             if isinstance(default, list) and isinstance(value, list):
                 setattr(form, spec.name, [str(item) for item in value])
+            elif isinstance(default, dict) and isinstance(value, dict):
+                setattr(form, spec.name, {str(k): str(v) for k, v in value.items()})
             elif isinstance(default, bool) and isinstance(value, bool):
                 setattr(form, spec.name, value)
             elif isinstance(default, str) and isinstance(value, str):
@@ -150,9 +177,18 @@ class CallForm:
         return " · ".join(parts)
 
     def display_name(self) -> str:
-        if not (self.family_name or self.given_name):
-            return "(no name yet)"
-        return f"{self.family_name.upper()}, {self.given_name}".strip(", ")
+        """`KILLTEST, Doris`; the part typed so far; "(no patient name yet)" before either."""
+        family, given = self.family_name.strip(), self.given_name.strip()
+        if not (family or given):
+            return "(no patient name yet)"
+        return ", ".join(part for part in (family.upper(), given) if part)
+
+    def nhs_number_unavailable(self) -> NhsNumberUnavailable | None:
+        """Why there is no NHS number, when the handler said so."""
+        try:
+            return NhsNumberUnavailable(self.nhs_number_status)
+        except ValueError:
+            return None
 
 
 class FormErrors(ValueError):
@@ -186,14 +222,39 @@ def typed_errors(form: CallForm, today: date) -> dict[str, str]:
             errors[name] = str(error)
     if form.primary_need and form.primary_need not in form.needs:
         errors["primary_need"] = "The primary need must be one of the needs ticked."
+    if form.nhs_number.strip() and form.nhs_number_unavailable() is not None:
+        errors["nhs_number_status"] = (
+            "An NHS number is typed: say how it was checked, or clear it if it is not known."
+        )
+    variant = caller_questions().for_role(form.referrer_role)
+    for key, message in answer_errors(variant, form.caller_answers, today).items():
+        errors[f"caller_answers.{key}"] = message
     return errors
+
+
+def nhs_number_notice(form: CallForm) -> str | None:
+    """What the number's range says (a test number, another nation's), for a valid number."""
+    try:
+        return range_notice(parse_nhs_number(form.nhs_number))
+    except NhsNumberError:
+        return None
+
+
+def nhs_number_standing(form: CallForm) -> tuple[NhsNumberStatus, NhsNumberUnavailable | None]:
+    """UK Core's verification status of the number as the call left it, and why there is none:
+    a number read out is "present but not traced" until checked; none at all is to be traced."""
+    unavailable = form.nhs_number_unavailable()
+    if not form.nhs_number.strip():
+        return NhsNumberStatus.TRACE_REQUIRED, unavailable or NhsNumberUnavailable.NOT_KNOWN
+    if form.nhs_number_status == VERIFIED:
+        return NhsNumberStatus.PRESENT_AND_VERIFIED, None
+    return NhsNumberStatus.PRESENT_NOT_TRACED, None
 
 
 REQUIRED: dict[str, str] = {
     "referrer_name": "Who is calling?",
     "referrer_role": "Choose the caller's role.",
     "referrer_phone": "A call-back number is needed.",
-    "nhs_number": "The NHS number is needed (the caller can read it from the record).",
     "given_name": "The patient's first name is needed.",
     "family_name": "The patient's last name is needed.",
     "date_of_birth": "The date of birth is needed.",
@@ -202,7 +263,10 @@ REQUIRED: dict[str, str] = {
     "gp_practice": "The GP practice is needed (the GP stays accountable).",
     "pathway": "Step-up or step-down?",
     "setting": "Where is the person now?",
+    "locality": "Choose the locality (suggested from the postcode).",
 }
+"""Fields every referral needs, with the message shown at each while it is empty. The NHS number
+is needed too, unless the handler says why it is not known (`nhs_number_problem`)."""
 
 
 def facts_so_far(form: CallForm) -> TriageFacts | None:
@@ -261,6 +325,10 @@ def _missing(form: CallForm, today: date) -> dict[str, str]:
         name: message for name, message in REQUIRED.items() if not getattr(form, name).strip()
     }
     errors.update(typed_errors(form, today))
+    if not form.nhs_number.strip() and form.nhs_number_unavailable() is None:
+        errors["nhs_number"] = (
+            "The NHS number is needed, or say why it is not known (the next field)."
+        )
     if not form.red_flags_cleared and not form.red_flags:
         errors["red_flags"] = "Ask the red-flag questions first, then confirm none applies."
     if not _members(Need, form.needs):
@@ -297,11 +365,12 @@ def referral_from(form: CallForm, received_at: datetime, today: date) -> NewRefe
         decision = Decision(
             Response(form.chosen_response), Lead(form.chosen_lead), form.override_reason
         )
+    status, unavailable = nhs_number_standing(form)
     return NewReferral(
         received_at=received_at,
         referrer=referrer_of(form),
         patient=PatientDetails(
-            nhs_number=parse_nhs_number(form.nhs_number),
+            nhs_number=parse_nhs_number(form.nhs_number) if form.nhs_number.strip() else "",
             given_name=form.given_name.strip(),
             family_name=form.family_name.strip(),
             date_of_birth=parse_date_of_birth(form.date_of_birth, today),
@@ -321,19 +390,29 @@ def referral_from(form: CallForm, received_at: datetime, today: date) -> NewRefe
         community_bed_request=form.community_bed_request and facts.pathway is Pathway.STEP_UP,
         records_reviewed=tuple(key for key in form.records_reviewed if key in RECORDS_REVIEWED),
         call_record=form.to_dict(),
+        nhs_number_status=status,
+        nhs_number_unavailable=unavailable,
+        caller_answers=recorded_answers(
+            caller_questions().for_role(form.referrer_role), form.caller_answers, today
+        ),
     )
 
 
 def redirected_from(form: CallForm, received_at: datetime, today: date) -> RedirectedCall:
     """A call with a red flag, as far as it went, to record as redirected."""
     form = form.plain()
+    typed_caller = any(
+        getattr(form, name).strip()
+        for name in ("referrer_name", "referrer_organisation", "referrer_phone")
+    )
     return RedirectedCall(
         received_at=received_at,
         red_flags=_members(RedFlag, form.red_flags),
-        referrer=referrer_of(form) if form.referrer_name.strip() else None,
-        patient=patient_if_known(form, today),
+        referrer=referrer_of(form) if typed_caller else None,
+        patient=patient_as_typed(form, today),
         call_record=form.to_dict(),
         notes=form.notes.strip(),
+        advice=EMERGENCY_WORDS,
     )
 
 
@@ -351,22 +430,34 @@ def referrer_of(form: CallForm) -> ReferrerDetails:
     )
 
 
-def patient_if_known(form: CallForm, today: date) -> PatientDetails | None:
-    """The patient for a call that ends early (a red flag): only when the NHS number and the
-    names are there and right; otherwise what was typed stays in the call record alone."""
+def patient_as_typed(form: CallForm, today: date) -> PatientDetails | None:
+    """The patient of a call that ended early (a red flag), as far as the handler got: None
+    before a name or an NHS number was typed. A part that cannot be right (an NHS number with
+    a wrong check digit, an impossible date) is left out here and kept in the call record."""
     try:
         nhs = parse_nhs_number(form.nhs_number)
     except NhsNumberError:
-        return None
-    if not (form.given_name.strip() and form.family_name.strip()):
+        nhs = ""
+    given, family = form.given_name.strip(), form.family_name.strip()
+    if not (nhs or given or family):
         return None
     try:
         born: date | None = parse_date_of_birth(form.date_of_birth, today)
     except InputError:
         born = None
+    try:
+        postcode = parse_postcode(form.postcode)
+    except InputError:
+        postcode = ""
     return PatientDetails(
         nhs_number=nhs,
-        given_name=form.given_name.strip(),
-        family_name=form.family_name.strip(),
+        given_name=given,
+        family_name=family,
         date_of_birth=born,
+        address=form.address.strip(),
+        postcode=postcode,
+        gp_practice=form.gp_practice.strip(),
+        lives_alone={"yes": True, "no": False}.get(form.lives_alone),
+        access_notes=form.access_notes.strip(),
+        next_of_kin=form.next_of_kin.strip(),
     )

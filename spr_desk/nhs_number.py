@@ -59,3 +59,24 @@ def format_nhs_number(text: str) -> str:
     """`943 476 5919`: the 3-3-4 layout NHS staff read aloud."""
     digits = parse_nhs_number(text)
     return f"{digits[:3]} {digits[3:6]} {digits[6:]}"
+
+
+def range_notice(digits: str) -> str | None:
+    """What a valid number's range says about it, to show at the field; None for a number in
+    the ranges England issues. A test number or another nation's number passes the check
+    digit, so only its range tells the handler to look twice.
+
+    Args:
+        digits: the ten digits (`parse_nhs_number`).
+    """
+    if digits.startswith("999"):
+        return "A test number (999...): not a real patient's. Check it with the caller."
+    day, month = int(digits[:2]), int(digits[2:4])
+    if 1 <= day <= 31 and 1 <= month <= 12:
+        return (
+            "In the Scottish CHI range (it starts with a date of birth): "
+            "check it is the patient's NHS number from England."
+        )
+    if 320 <= int(digits[:3]) <= 399:
+        return "In Northern Ireland's H&C range: check it is the patient's NHS number."
+    return None

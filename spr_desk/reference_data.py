@@ -101,3 +101,36 @@ TEAMS: tuple[TeamSpec, ...] = (
 )
 """The ACHT localities, the night team, Bucks Care reablement, the hospital social work teams and
 CR&R, with the roles each has (reference 001:975-1039)."""
+
+POSTCODE_DISTRICT_LOCALITY: dict[str, str] = {
+    # Aylesbury and the Vale around it
+    **dict.fromkeys(("HP17", "HP18", "HP19", "HP20", "HP21", "HP22", "HP23", "LU7"), "Aylesbury"),
+    # Buckingham, Winslow and the north of the county
+    **dict.fromkeys(("MK18", "MK17", "MK19"), "Buckingham"),
+    # Thame (Oxfordshire) and the villages the Thame team reaches
+    "OX9": "Thame",
+    # Amersham, Chesham, the Chalfonts, Great Missenden
+    **dict.fromkeys(("HP5", "HP6", "HP7", "HP8", "HP16", "WD3"), "Amersham"),
+    # High Wycombe and Princes Risborough
+    **dict.fromkeys(("HP10", "HP11", "HP12", "HP13", "HP14", "HP15", "HP27"), "Wycombe"),
+    # Marlow and Bourne End
+    **dict.fromkeys(("SL7", "SL8"), "Marlow"),
+    # the south of the county: Beaconsfield, Gerrards Cross, Iver, Burnham, Denham
+    **dict.fromkeys(("HP9", "SL9", "SL0", "SL1", "SL2", "SL3", "UB9"), "Southern"),
+}
+"""The ACHT locality each Buckinghamshire postcode district most often falls in. A district can
+straddle two localities (HP18 reaches Thame; HP27 and HP14 meet Aylesbury Vale), so the desk only
+ever *suggests* the locality from it, says so, and the handler chooses."""
+
+
+def locality_for_postcode(postcode: str) -> str | None:
+    """The locality a postcode's district suggests, or None outside the table.
+
+    Args:
+        postcode: as typed (any case or spacing); only its outward code is read, so a part
+            typed so far (`HP20`) suggests as well as the whole.
+    """
+    compact = "".join(postcode.split()).upper()
+    # The outward code is all but the last three characters of a whole postcode.
+    outward = compact[:-3] if len(compact) >= 5 else compact
+    return POSTCODE_DISTRICT_LOCALITY.get(outward)

@@ -8,7 +8,17 @@ from typing import Any
 
 from spr_desk.facts import FieldError, TriageFacts
 from spr_desk.matrix import Recommendation
-from spr_desk.vocabulary import Lead, Outcome, RedFlag, ReferrerRole, Response, Status, label
+from spr_desk.vocabulary import (
+    Lead,
+    NhsNumberStatus,
+    NhsNumberUnavailable,
+    Outcome,
+    RedFlag,
+    ReferrerRole,
+    Response,
+    Status,
+    label,
+)
 
 
 def holder_name(staff: str | None, team: str | None) -> str:
@@ -34,6 +44,7 @@ def patient_name(family: str | None, given: str | None) -> str:
 @dataclass(frozen=True, slots=True)
 class PatientDetails:
     nhs_number: str
+    """Ten digits; empty when not known (the referral then says why, and is to be traced)."""
     given_name: str
     family_name: str
     date_of_birth: date | None = None
@@ -47,7 +58,7 @@ class PatientDetails:
 
     @property
     def display_name(self) -> str:
-        return f"{self.family_name.upper()}, {self.given_name}"
+        return patient_name(self.family_name, self.given_name) or self.given_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +91,11 @@ class NewReferral:
     records_reviewed: tuple[str, ...] = ()
     call_record: dict[str, Any] | None = None
     """The whole call as typed (the draft at the moment of recording)."""
+    nhs_number_status: NhsNumberStatus = NhsNumberStatus.PRESENT_NOT_TRACED
+    nhs_number_unavailable: NhsNumberUnavailable | None = None
+    """Why there is no NHS number (the patient's is then empty): the referral is to be traced."""
+    caller_answers: tuple[tuple[str, str], ...] = ()
+    """What only this kind of caller was asked: (question key, answer), in the asking order."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +108,8 @@ class RedirectedCall:
     patient: PatientDetails | None
     call_record: dict[str, Any]
     notes: str = ""
+    advice: str = ""
+    """The words said to the caller (advise 999 / A&E)."""
 
 
 def decide(

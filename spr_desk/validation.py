@@ -102,3 +102,17 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 def plain_text(text: str) -> str:
     """`text` without control characters other than line breaks and tabs."""
     return _CONTROLS.sub("", text)
+
+
+def format_phone(digits: str) -> str:
+    """A stored call-back number laid out to read aloud: `01296 555010`, `020 7946 0000`,
+    `0300 123 4567`; anything else as it is."""
+    if not digits.isdigit() or not digits.startswith("0"):
+        return digits
+    if len(digits) == 11 and digits.startswith("02"):
+        return f"{digits[:3]} {digits[3:7]} {digits[7:]}"
+    if len(digits) == 11 and digits[1] in "389":
+        return f"{digits[:4]} {digits[4:7]} {digits[7:]}"
+    if len(digits) in (10, 11):
+        return f"{digits[:5]} {digits[5:]}"
+    return digits

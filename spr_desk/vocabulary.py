@@ -124,6 +124,28 @@ class ReferrerRole(StrEnum):
     OTHER = "other"
 
 
+class NhsNumberStatus(StrEnum):
+    """How far an NHS number is known to be right: UK Core's verification status for England
+    (`UKCore-NHSNumberVerificationStatusEngland`, shared/NHS.md section 1), its own codes."""
+
+    PRESENT_AND_VERIFIED = "01"
+    PRESENT_NOT_TRACED = "02"
+    TRACE_REQUIRED = "03"
+    TRACE_ATTEMPTED = "04"
+    TRACE_TO_BE_RESOLVED = "05"
+    TRACE_IN_PROGRESS = "06"
+    NOT_PRESENT_NO_TRACE = "07"
+    TRACE_POSTPONED = "08"
+
+
+class NhsNumberUnavailable(StrEnum):
+    """Why a patient has no NHS number on the referral: UK Core's unavailable reasons."""
+
+    NOT_KNOWN = "nhs-number-not-known"
+    OVERSEAS = "overseas-patient"
+    DEVOLVED_NATION = "devolved-nation"
+
+
 class CloseOutcome(StrEnum):
     """How an episode ended."""
 
@@ -230,6 +252,17 @@ LABELS: dict[StrEnum, str] = {
     ReferrerRole.AMBULANCE_CREW: "ambulance crew",
     ReferrerRole.CARE_HOME: "nursing or residential home",
     ReferrerRole.OTHER: "other",
+    NhsNumberStatus.PRESENT_AND_VERIFIED: "present and verified",
+    NhsNumberStatus.PRESENT_NOT_TRACED: "present but not traced",
+    NhsNumberStatus.TRACE_REQUIRED: "trace required",
+    NhsNumberStatus.TRACE_ATTEMPTED: "trace attempted (no or several matches)",
+    NhsNumberStatus.TRACE_TO_BE_RESOLVED: "trace needs to be resolved",
+    NhsNumberStatus.TRACE_IN_PROGRESS: "trace in progress",
+    NhsNumberStatus.NOT_PRESENT_NO_TRACE: "not present, trace not required",
+    NhsNumberStatus.TRACE_POSTPONED: "trace postponed (baby under six weeks)",
+    NhsNumberUnavailable.NOT_KNOWN: "not known",
+    NhsNumberUnavailable.OVERSEAS: "overseas patient",
+    NhsNumberUnavailable.DEVOLVED_NATION: "from a devolved nation (Scotland, Wales, NI)",
     CloseOutcome.NO_FURTHER_SERVICES: "no further services",
     CloseOutcome.ONGOING_CARE_ARRANGED: "ongoing care arranged",
     CloseOutcome.ADMITTED_TO_HOSPITAL: "admitted to hospital",

@@ -17,7 +17,9 @@ from spr_desk.call_form import (
     FormErrors,
     facts_so_far,
     missing_for_record,
-    patient_if_known,
+    nhs_number_notice,
+    nhs_number_standing,
+    patient_as_typed,
     redirected_from,
     referral_from,
     referrer_of,
@@ -29,6 +31,8 @@ from spr_desk.referral import Decision, NewReferral, RedirectedCall
 from spr_desk.vocabulary import (
     Lead,
     Need,
+    NhsNumberStatus,
+    NhsNumberUnavailable,
     Pathway,
     RedFlag,
     ReferrerRole,
@@ -65,6 +69,7 @@ def ethel(**changes) -> CallForm:
         setting="home",
         needs=["dehydration", "personal_care"],
         urgency=["unsafe_alone_tonight"],
+        locality="Aylesbury",
         notes="Not drinking since Saturday.",
     )
     return replace(form, **changes)
@@ -153,7 +158,8 @@ def test_the_display_name_is_family_name_in_capitals_then_given_name():
     assert ethel().display_name() == "BARNES, Ethel"
     assert CallForm(family_name="Barnes").display_name() == "BARNES"
     assert CallForm(given_name="Ethel").display_name() == "Ethel"
-    assert CallForm().display_name() == "(no name yet)"
+    assert CallForm().display_name() == "(no patient name yet)"
+    assert CallForm(family_name="  ", given_name=" Ethel ").display_name() == "Ethel"
 
 
 # Typed errors: what cannot be right, at its own field
@@ -221,11 +227,16 @@ def test_a_primary_need_among_the_needs_is_not_an_error():
 # Missing for record: everything that stops the call being recorded
 
 
-def test_an_empty_form_misses_every_required_field_the_red_flags_and_the_needs():
+def test_an_empty_form_misses_every_required_field_the_nhs_number_red_flags_and_needs():
     errors = missing_for_record(CallForm(), TODAY)
-    assert set(errors) == set(REQUIRED) | {"red_flags", "needs"}
+    assert set(errors) == set(REQUIRED) | {"nhs_number", "red_flags", "needs"}
     for name, message in REQUIRED.items():
         assert errors[name] == message
+    assert "not known" in errors["nhs_number"]
+
+
+def test_the_locality_is_required():
+    assert missing_for_record(ethel(locality=""), TODAY) == {"locality": REQUIRED["locality"]}
 
 
 def test_the_complete_ethel_form_misses_nothing():
@@ -396,10 +407,10 @@ def test_the_whole_form_as_typed_is_kept_as_the_call_record():
     assert referral.call_record["postcode"] == "hp201aa"
 
 
-def test_notes_are_trimmed_and_an_empty_locality_is_none():
+def test_notes_are_trimmed_and_the_locality_is_kept():
     referral = referral_from(ethel(notes="  call first  "), RECEIVED, TODAY)
     assert referral.notes == "call first"
-    assert referral.locality is None
+    assert referral.locality == "Aylesbury"
     assert referral_from(ethel(locality="North"), RECEIVED, TODAY).locality == "North"
 
 
@@ -504,28 +515,108 @@ def test_a_referrer_with_an_unlisted_role_is_recorded_as_other_with_the_number_a
     assert referrer.phone == "999"
 
 
+def test_the_patient_of_a_short_call_is_none_before_a_name_or_number_is_typed():
+    assert patient_as_typed(CallForm(referrer_name="Dr A", postcode="HP20 1AA"), TODAY) is None
+
+
 @pytest.mark.parametrize(
-    "changes",
+    ("changes", "nhs", "given", "family"),
     [
-        pytest.param({"nhs_number": ""}, id="no NHS number"),
-        pytest.param({"nhs_number": "943 476 5910"}, id="wrong check digit"),
-        pytest.param({"given_name": " "}, id="no given name"),
-        pytest.param({"family_name": ""}, id="no family name"),
+        pytest.param({}, "9434765919", "Ethel", "Barnes", id="everything"),
+        pytest.param({"nhs_number": ""}, "", "Ethel", "Barnes", id="no NHS number"),
+        pytest.param({"nhs_number": "943 476 5910"}, "", "Ethel", "Barnes", id="wrong check"),
+        pytest.param({"given_name": " "}, "9434765919", "", "Barnes", id="no first name"),
+        pytest.param(
+            {"family_name": "", "nhs_number": ""}, "", "Ethel", "", id="a first name only"
+        ),
     ],
 )
-def test_the_patient_of_a_short_call_is_known_only_with_a_valid_nhs_number_and_both_names(
-    changes,
-):
-    assert patient_if_known(ethel(**changes), TODAY) is None
+def test_the_patient_of_a_short_call_keeps_whatever_was_typed_rightly(changes, nhs, given, family):
+    patient = patient_as_typed(ethel(**changes), TODAY)
+    assert patient is not None
+    assert (patient.nhs_number, patient.given_name, patient.family_name) == (nhs, given, family)
+    assert patient.address == "12 Mill Lane, Aylesbury" and patient.lives_alone is True
 
 
-def test_the_patient_of_a_short_call_is_kept_without_a_date_of_birth_typed_wrongly():
-    patient = patient_if_known(ethel(date_of_birth="31/02/1945", given_name=" Ethel "), TODAY)
+def test_the_patient_of_a_short_call_is_kept_without_the_parts_typed_wrongly():
+    form = ethel(date_of_birth="31/02/1945", given_name=" Ethel ", postcode="HP20")
+    patient = patient_as_typed(form, TODAY)
     assert patient is not None
     assert patient.nhs_number == "9434765919"
     assert patient.given_name == "Ethel"
-    assert patient.family_name == "Barnes"
-    assert patient.date_of_birth is None
+    assert patient.date_of_birth is None and patient.postcode == ""
+
+
+def test_a_redirect_keeps_a_caller_who_gave_only_a_number_and_the_words_said():
+    call = redirected_from(
+        CallForm(red_flags=["chest_pain"], referrer_phone="07700 900001"), RECEIVED, TODAY
+    )
+    assert call.referrer is not None
+    assert (call.referrer.name, call.referrer.phone) == ("", "07700900001")
+    assert "999" in call.advice
+
+
+# The NHS number: known, or not known with a reason
+
+
+def test_a_number_read_out_is_present_but_not_traced_unless_checked():
+    assert nhs_number_standing(ethel()) == (NhsNumberStatus.PRESENT_NOT_TRACED, None)
+    verified = ethel(nhs_number_status="verified")
+    assert nhs_number_standing(verified) == (NhsNumberStatus.PRESENT_AND_VERIFIED, None)
+
+
+@pytest.mark.parametrize("reason", list(NhsNumberUnavailable))
+def test_a_patient_without_a_number_is_recorded_with_the_reason_and_to_be_traced(reason):
+    form = ethel(nhs_number="", nhs_number_status=reason.value)
+    assert missing_for_record(form, TODAY) == {}
+    referral = referral_from(form, RECEIVED, TODAY)
+    assert referral.patient.nhs_number == ""
+    assert referral.nhs_number_unavailable is reason
+    assert referral.nhs_number_status is NhsNumberStatus.TRACE_REQUIRED
+
+
+def test_a_number_typed_and_said_not_known_is_asked_about_not_thrown_away():
+    form = ethel(nhs_number_status="nhs-number-not-known")
+    errors = missing_for_record(form, TODAY)
+    assert list(errors) == ["nhs_number_status"]
+    assert form.nhs_number == "943 476 5919"
+
+
+@pytest.mark.parametrize(
+    ("number", "words"),
+    [
+        ("999 123 4578", "test number"),
+        ("010 101 0028", "Scottish CHI"),
+        ("320 000 0007", "Northern Ireland"),
+        ("943 476 5919", None),
+        ("401 023 2137", None),
+        ("943 476 5910", None),
+    ],
+)
+def test_a_number_in_another_range_is_named_at_the_field(number, words):
+    notice = nhs_number_notice(ethel(nhs_number=number))
+    assert (notice is None) if words is None else (words in (notice or ""))
+
+
+# What only some callers are asked
+
+
+def test_a_crews_incident_number_is_recorded_and_another_roles_answers_are_not():
+    form = ethel(
+        referrer_role="ambulance_crew",
+        caller_answers={"incident_number": " 12345 ", "gp_update": "phone"},
+    )
+    referral = referral_from(form, RECEIVED, TODAY)
+    assert referral.caller_answers == (("incident_number", "12345"),)
+
+
+def test_a_planned_discharge_is_checked_and_recorded_as_a_local_time():
+    form = ethel(referrer_role="ward_team", caller_answers={"planned_discharge": "14:30"})
+    assert referral_from(form, RECEIVED, TODAY).caller_answers == (
+        ("planned_discharge", "10/03/2025 14:30"),
+    )
+    wrong = ethel(referrer_role="ward_team", caller_answers={"planned_discharge": "after lunch"})
+    assert list(missing_for_record(wrong, TODAY)) == ["caller_answers.planned_discharge"]
 
 
 # Properties over any form a draft could hold
@@ -540,7 +631,14 @@ WORDS = sorted(
     | {"yes", "no", "943 476 5919", "HP20 1AA", "01296 555010", "01/05/1945"}
 )
 TEXT = st.one_of(st.text(max_size=20), st.sampled_from(WORDS))
-STRATEGY_OF_TYPE = {"str": TEXT, "bool": st.booleans(), "list[str]": st.lists(TEXT, max_size=4)}
+STRATEGY_OF_TYPE = {
+    "str": TEXT,
+    "bool": st.booleans(),
+    "list[str]": st.lists(TEXT, max_size=4),
+    "dict[str, str]": st.dictionaries(
+        st.sampled_from(["incident_number", "planned_discharge", "gp_update", "x"]), TEXT
+    ),
+}
 ANY_FORM = st.builds(
     CallForm, **{spec.name: STRATEGY_OF_TYPE[spec.type] for spec in fields(CallForm)}
 )
@@ -573,8 +671,15 @@ def test_the_strategies_cover_every_field_type_of_the_form():
 @given(ANY_FORM, st.dates())
 def test_typed_errors_never_raise_and_name_only_checked_fields(form, today):
     errors = typed_errors(form, today)
-    checked = {"nhs_number", "postcode", "referrer_phone", "date_of_birth", "primary_need"}
-    assert set(errors) <= checked
+    checked = {
+        "nhs_number",
+        "nhs_number_status",
+        "postcode",
+        "referrer_phone",
+        "date_of_birth",
+        "primary_need",
+    }
+    assert {name for name in errors if not name.startswith("caller_answers.")} <= checked
     for name, message in errors.items():
         assert message.strip(), name
 
@@ -594,6 +699,9 @@ def test_any_json_draft_opens_as_a_form_of_the_right_types(data):
         if spec.type == "list[str]":
             assert isinstance(value, list)
             assert all(isinstance(item, str) for item in value)
+        elif spec.type == "dict[str, str]":
+            assert isinstance(value, dict)
+            assert all(isinstance(item, str) for item in (*value, *value.values()))
         else:
             assert type(value).__name__ == spec.type
     assert CallForm.from_dict(form.to_dict()) == form
@@ -626,4 +734,6 @@ def test_any_form_is_either_recorded_or_refused_with_form_errors(form):
 def test_any_form_can_be_recorded_as_redirected(form):
     call = redirected_from(form, RECEIVED, TODAY)
     assert call.call_record == form.plain().to_dict()
-    assert (call.referrer is None) == (not form.plain().referrer_name.strip())
+    typed = form.plain()
+    caller = typed.referrer_name + typed.referrer_organisation + typed.referrer_phone
+    assert (call.referrer is None) == (not caller.strip())
