@@ -18,6 +18,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
 
+from screens import too_small
 from screens.messages import CallFinished
 from screens.opening import OpeningScreen
 from screens.queue import QueueScreen
@@ -59,6 +60,9 @@ class SprDeskApp(App[None]):
             "Queue",
             tooltip="The queue; a call in progress stays open",
             priority=True,
+        ),
+        Binding(
+            "f1", "help", "Help", tooltip="This screen's keys and what it asks", priority=True
         ),
     ]
 
@@ -115,7 +119,19 @@ class SprDeskApp(App[None]):
             self._last_activity = self.clock()
         await super().on_event(event)
 
+    def action_help(self) -> None:
+        from screens.help_screen import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+        else:
+            self.push_screen(HelpScreen(self.screen))
+
+    def on_resize(self, _event: events.Resize) -> None:
+        too_small.fit(self)
+
     def on_mount(self) -> None:
+        self.screen_change_signal.subscribe(self, lambda _screen: too_small.fit(self))
         if self.desk is not None:
             self._start(self.desk)
         else:
