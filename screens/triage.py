@@ -152,7 +152,7 @@ class TriageScreen(Screen[None]):
         self.set_interval(1, self._tick)
         self._load_referrers()
         self._load_board()
-        self.query_one("#red_flags").focus()
+        self.set_focus(self.query_one("#red_flags"))
 
     def _tick(self) -> None:
         now = self.desk.now()

@@ -14,11 +14,13 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from textual import events, on, work
+from textual._dispatch_key import dispatch_key
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
 
 from screens import too_small
+from screens.key_order import KeyOrder
 from screens.messages import CallFinished
 from screens.opening import OpeningScreen
 from screens.queue import QueueScreen
@@ -61,9 +63,7 @@ class SprDeskApp(App[None]):
             tooltip="The queue; a call in progress stays open",
             priority=True,
         ),
-        Binding(
-            "f1", "help", "Help", tooltip="This screen's keys and what it asks", priority=True
-        ),
+        Binding("f1", "help", "Help", tooltip="This screen's keys and what it asks", priority=True),
     ]
 
     desk_status: reactive[DeskStatus | None] = reactive(None)
@@ -92,6 +92,7 @@ class SprDeskApp(App[None]):
         self.idle_lock = idle_lock
         self.locked = False
         self._last_activity = clock()
+        self._keys = KeyOrder()
 
     @property
     def user(self) -> str:
@@ -117,7 +118,23 @@ class SprDeskApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, ACTIVITY) and not event.is_forwarded:
             self._last_activity = self.clock()
+        if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
+            # One key at a time, each handled before the next is read (screens/key_order.py).
+            if await self._keys.read(self, event):
+                assert isinstance(event, events.Key)
+                self._keys.bindings_ran(event)
+                await self._key_bindings(event)
+            return
         await super().on_event(event)
+
+    def _on_key(self, event: events.Key) -> None:
+        if self._keys.already_handled(event):
+            event.prevent_default()  # its bindings ran as it was read: not App._on_key again
+
+    async def _key_bindings(self, event: events.Key) -> None:
+        """What `App._on_key` does with a key no widget took: its bindings, else a key_ method."""
+        if not await self._check_bindings(event.key):
+            await dispatch_key(self, event)
 
     def action_help(self) -> None:
         from screens.help_screen import HelpScreen
