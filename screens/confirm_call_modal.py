@@ -6,17 +6,22 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from screens.deliberate import Deliberate
 
-class ConfirmCallModal(ModalScreen[bool]):
-    """Dismisses True to record, False to go back and change something."""
+
+class ConfirmCallModal(Deliberate, ModalScreen[bool]):
+    """Dismisses True to record, False to go back and change something. The facts scroll; the
+    keys stay on the last line, however long the read-back."""
 
     CSS_PATH = "modals.tcss"
     DEFAULT_CSS = """
     ConfirmCallModal { align: center middle; }
+    ConfirmCallModal .dialog { height: auto; max-height: 100%; }
+    ConfirmCallModal #confirm-facts { height: auto; }
     ConfirmCallModal #confirm-warning { color: $text-warning; text-style: bold; margin-bottom: 1; }
     """
     BINDINGS = [
@@ -37,14 +42,27 @@ class ConfirmCallModal(ModalScreen[bool]):
         for name, value in self.lines:
             # Text, never markup: every value here was typed by someone.
             table.add_row(Text(name), Text(value))
-        with VerticalScroll(classes="dialog"):
+        with Vertical(classes="dialog"):
             yield Static("Read back to the caller", classes="dialog-title")
             if self.warning:
                 yield Static(Text(self.warning), id="confirm-warning")
-            yield Static(table, id="confirm-summary")
+            with VerticalScroll(id="confirm-facts"):
+                yield Static(table, id="confirm-summary")
             yield Static(
-                "enter  record the referral      esc  back to the call", classes="dialog-keys"
+                "enter  record      ↑↓  scroll      esc  back to the call", classes="dialog-keys"
             )
+
+    def on_mount(self) -> None:
+        self.set_focus(self.query_one("#confirm-facts"))
+        self._fit()
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        # The facts scroll in what the window leaves once the title and the keys are drawn.
+        facts = self.query_one("#confirm-facts")
+        facts.styles.max_height = max(3, self.size.height - (10 if self.warning else 8))
 
     def action_record(self) -> None:
         self.dismiss(True)

@@ -9,10 +9,12 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from screens.deliberate import Deliberate
+from spr_desk.call_form import EMERGENCY_WORDS
 from spr_desk.vocabulary import RedFlag, label
 
 
-class EmergencyModal(ModalScreen[bool]):
+class EmergencyModal(Deliberate, ModalScreen[bool]):
     """Dismisses True to record the call as redirected, False to go back to the call."""
 
     CSS_PATH = "modals.tcss"
@@ -35,14 +37,10 @@ class EmergencyModal(ModalScreen[bool]):
         with VerticalScroll(classes="dialog"):
             yield Static(Text(f"RED FLAG: {flags}", style="bold"), classes="dialog-title")
             yield Static("This is an emergency, not a community response. Say to the caller:")
+            yield Static(Text(f'"{EMERGENCY_WORDS}"'), id="emergency-say")
             yield Static(
-                '"From what you describe this needs emergency care now. Please call 999 '
-                '(or take them to A&E). Stay with them until help arrives."',
-                id="emergency-say",
-            )
-            yield Static(
-                "The call is still recorded, as redirected, with the questions asked and the "
-                "answers given."
+                "The call is still recorded, as redirected: who called, the patient as far as "
+                "you got, the red flags and these words."
             )
             yield Static(
                 "enter  record as redirected      esc  back to the call (answered by mistake)",

@@ -24,6 +24,8 @@ from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.widget import Widget
 
+from screens.deliberate import Deliberate
+
 log = logging.getLogger("spr_desk.keys")
 
 WAIT_SECONDS = 5.0
@@ -59,6 +61,12 @@ class KeyOrder:
 
     def __init__(self) -> None:
         self._handled: deque[events.Key] = deque(maxlen=64)
+        self.passed: deque[events.Key] = deque()
+        """Keys handed on by a screen to the one after it, read before any newer key."""
+
+    def pass_on(self, key: events.Key) -> None:
+        """Read this key again, as new, once the key being read now is done."""
+        self.passed.append(events.Key(key.key, key.character))
 
     def already_handled(self, event: events.Key) -> bool:
         """Whether this is the bubbled copy of a key `read` has handled (it is then forgotten)."""
@@ -75,8 +83,15 @@ class KeyOrder:
 
         assert isinstance(app, App)
         await opened(app.screen)
-        target: Widget = app.focused or app.screen
         screen = app.screen
+        if (
+            isinstance(screen, Deliberate)
+            and isinstance(event, events.Key)
+            and screen.pressed_before_opening(event)
+        ):
+            app.bell()  # pressed before the question was on screen: it answers nothing
+            return False
+        target: Widget = app.focused or app.screen
         await App.on_event(app, event)  # priority bindings, else forwarded to `target`
         if not event.is_forwarded:
             return False  # a priority binding took it, in the app, already

@@ -1,4 +1,4 @@
-"""Leaving a call asks first: keep it as a draft, discard it, or stay."""
+"""Leaving a call asks first: keep it as a draft, discard it, or stay (the default)."""
 
 from __future__ import annotations
 
@@ -8,31 +8,48 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from screens.deliberate import Deliberate
+
 KEEP, DISCARD, STAY = "keep", "discard", "stay"
 
 
-class LeaveCallModal(ModalScreen[str]):
-    """Dismisses with "keep", "discard" or "stay"."""
+class LeaveCallModal(Deliberate, ModalScreen[str]):
+    """Dismisses with "keep", "discard" or "stay". Enter and esc both stay: leaving is a
+    letter pressed on purpose, and discarding asks once more."""
 
     CSS_PATH = "modals.tcss"
     DEFAULT_CSS = "LeaveCallModal { align: center middle; }"
     BINDINGS = [
         Binding("k", "choose('keep')", "Keep as draft"),
-        Binding("enter", "choose('keep')", "Keep as draft", show=False, priority=True),
-        Binding("d", "choose('discard')", "Discard"),
+        Binding("d", "discard", "Discard"),
         Binding("escape", "choose('stay')", "Stay"),
+        Binding("enter", "choose('stay')", "Stay", show=False, priority=True),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.confirming = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static("Leave this call?", classes="dialog-title")
             yield Static(
-                "Kept as a draft, it is offered again when you start the next call or the desk."
+                "Kept as a draft, it is offered to you at your next ctrl+n, and when you sign in."
             )
             yield Static(
-                "k / enter  keep as draft and leave     d  discard the call     esc  stay",
+                "k  keep as draft and leave   d  discard   esc / enter  stay",
                 classes="dialog-keys",
+                id="leave-keys",
             )
+
+    def action_discard(self) -> None:
+        if self.confirming:
+            self.dismiss(DISCARD)
+            return
+        self.confirming = True
+        self.query_one("#leave-keys", Static).update(
+            "Discard everything typed in this call?   d  yes, discard   esc / enter  stay"
+        )
 
     def action_choose(self, choice: str) -> None:
         self.dismiss(choice)

@@ -1,106 +1,184 @@
 """The triage call: one sectioned form in the order of the conversation, red flags first, with
-the live recommendation beside it. Every change is saved as a draft."""
+the live recommendation beside it. Every change is saved as a draft.
+
+Keys land where the focus was when they were pressed (the app reads them one at a time,
+`screens/key_order.py`), so nothing here moves the focus except a key: a look-up that comes
+back from the database fills nothing and moves nothing until enter asks it to. What follows
+from a key (the checks, the matrix, the draft) runs after the frame that shows the key.
+"""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.geometry import Size
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
-from textual.widgets import Checkbox, Footer, Input, Select, SelectionList, Static
+from textual.widgets import Footer, Input, Static, TextArea
 
 from screens.confirm_call_modal import ConfirmCallModal
+from screens.draft_saver import DraftSaver
 from screens.emergency_modal import EmergencyModal
 from screens.leave_call_modal import DISCARD, KEEP, LeaveCallModal
 from screens.messages import CallFinished
 from screens.reference_modal import ReferenceModal
 from screens.triage_form import (
-    CHECKBOXES,
-    NEED_LISTS,
-    SELECTION_LISTS,
-    SELECTS,
-    URGENCY_LISTS,
+    ASK_PREFIX,
+    CHOICES,
+    DOES_NOT_APPLY,
+    EXTRAS,
+    INPUTS,
+    TICK_LISTS,
     call_sections,
     readback,
+    urgency_lines,
 )
+from screens.widgets.choice import Choice
 from screens.widgets.desk_header import DeskHeader
 from screens.widgets.field import Field
 from screens.widgets.matrix_grid import MatrixGrid
 from screens.widgets.recommendation_panel import RecommendationPanel
+from screens.widgets.ticks import TickList
 from spr_desk.availability import AvailabilityBoard
 from spr_desk.call_form import (
     CallForm,
     FormErrors,
     facts_so_far,
     missing_for_record,
+    nhs_number_notice,
     redirected_from,
     referral_from,
     typed_errors,
     with_age,
 )
+from spr_desk.caller_questions import caller_questions
 from spr_desk.due import due_at
+from spr_desk.fact_names import fact_name
 from spr_desk.matrix import Availability, Recommendation, emergency_advice, recommend
 from spr_desk.nhs_number import is_valid_nhs_number, parse_nhs_number
+from spr_desk.reference_data import locality_for_postcode
 from spr_desk.uktime import as_local, short_local
 from spr_desk.validation import InputError, age_on, parse_date_of_birth
 from spr_desk.vocabulary import Lead, Need, Pathway, RedFlag, Response, Status, label
+
+W = TypeVar("W", bound=Widget)
 
 if TYPE_CHECKING:
     from db.desk import DeskService, RecordedReferral
     from db.referrals import PatientHistory
 
-SECTION_KEYS: dict[str, str] = {
-    "f1": "red_flags",
-    "f2": "referrer_name",
-    "f3": "nhs_number",
-    "f4": "pathway",
-    "f5": "matrix",
+SECTION_KEYS: dict[str, tuple[str | None, str]] = {
+    "f2": ("heading-caller", "referrer_name"),
+    "f3": ("heading-patient", "nhs_number"),
+    "f4": ("heading-facts", "pathway"),
+    "f5": (None, "matrix"),
+    "f6": ("heading-flags", "red_flags"),
+    "f7": ("heading-notes", "notes"),
 }
-"""Function keys jump to the first field of each section."""
+"""Function key -> (the section's heading, kept on screen; its first field, focused)."""
+FACTS = frozenset(
+    {
+        "pathway",
+        "setting",
+        "needs",
+        "urgency",
+        "primary_need",
+        "bed_needed",
+        "date_of_birth",
+        "red_flags",
+    }
+)
+"""Answers that move the matrix: a change clears any cell chosen before it."""
+NEEDED = frozenset(
+    {
+        "referrer_name",
+        "referrer_role",
+        "referrer_phone",
+        "nhs_number",
+        "given_name",
+        "family_name",
+        "date_of_birth",
+        "address",
+        "postcode",
+        "gp_practice",
+        "lives_alone",
+        "pathway",
+        "setting",
+        "locality",
+    }
+)
+"""Where enter after a known caller or patient goes: the first of these still empty."""
+KNOWN_PATIENT_FIELDS = (
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "address",
+    "postcode",
+    "gp_practice",
+    "access_notes",
+    "next_of_kin",
+)
 
 
 class CallTimer(Widget):
-    """How long the call has run, and the section keys. Repaints without a re-layout."""
+    """How long the call has run (and a crew has waited), what is left to complete, and the
+    section keys. Repaints without a re-layout."""
 
     DEFAULT_CSS = "CallTimer { height: 1; }"
     started: reactive[datetime | None] = reactive(None)
     now: reactive[datetime | None] = reactive(None)
+    waiting: reactive[str] = reactive("")
+    """The caller's own clock ("Crew waiting"), or empty."""
+    left: reactive[int | None] = reactive(None)
+    """Things still to complete since the handler last tried to record; None before."""
 
     def render(self) -> Text:
         if self.started is None or self.now is None:
             return Text("")
         seconds = max(0, int((self.now - self.started).total_seconds()))
-        started = as_local(self.started).strftime("%H:%M")
-        return Text(
-            f"Call {seconds // 60:02d}:{seconds % 60:02d} (from {started}) · "
-            "F1 flags F2 caller F3 patient F4 facts F5 decide"
-        )
+        clock = f"{seconds // 60:02d}:{seconds % 60:02d}"
+        parts = [Text(f"Call {clock}")]
+        if self.waiting:
+            parts.append(Text(f"{self.waiting} {clock}", style="bold reverse"))
+        if self.left:
+            parts.append(Text(f"{self.left} to complete", style="bold"))
+        elif self.left == 0:
+            parts.append(Text("all complete: ^s"))
+        keys = Text("F2 caller F3 patient F4 facts F5 decide F6 flags F7 notes")
+        line = Text(" · ").join(parts)
+        if line.cell_len + 3 + keys.cell_len <= self.size.width:
+            line = Text.assemble(line, " · ", keys)
+        return line
 
 
 class TriageScreen(Screen[None]):
     """A call from "new call" to a recorded referral, keyboard first."""
 
     CSS_PATH = "triage.tcss"
+    AUTO_FOCUS = "#red_flags"
     BINDINGS = [
-        Binding(
-            "f1", "jump('f1')", "Flags", show=False, tooltip="Red-flag questions (asked first)"
-        ),
         Binding("f2", "jump('f2')", "Caller", show=False, tooltip="Who is calling"),
         Binding("f3", "jump('f3')", "Patient", show=False, tooltip="The patient"),
+        Binding("f4", "jump('f4')", "Facts", show=False, tooltip="Pathway, setting, needs"),
+        Binding("f5", "jump('f5')", "Decide", show=False, tooltip="The matrix: agree or choose"),
+        Binding("f6", "jump('f6')", "Flags", show=False, tooltip="The red-flag questions"),
+        Binding("f7", "jump('f7')", "Notes", show=False, tooltip="What else the caller said"),
         Binding(
-            "f4", "jump('f4')", "Facts", show=False, tooltip="Pathway, setting, needs, urgency"
-        ),
-        Binding(
-            "f5", "jump('f5')", "Decide", show=False, tooltip="The matrix: agree or choose a cell"
+            "enter",
+            "enter",
+            "Next",
+            show=False,
+            priority=True,
+            tooltip="Next field; after a known caller or NHS number, fill from the record",
         ),
         Binding("ctrl+s", "review", "Record", tooltip="Read back, then record", priority=True),
         Binding("escape", "leave", "Leave", tooltip="Leave the call (asks first)"),
@@ -108,202 +186,311 @@ class TriageScreen(Screen[None]):
 
     def __init__(
         self, desk: DeskService, *, by: str, draft: tuple[str, CallForm, int] | None = None
-    ):
-        """`draft`: a call resumed, as (its key, its form, the revision stored)."""
+    ) -> None:
+        """`draft`: a call resumed, as (its key, its form, the revision stored). Without one the
+        screen is a new call, which may be built ahead of time: it starts at `begin`."""
         super().__init__()
         self.desk = desk
         self.by = by
         if draft is None:
             self.draft_key = uuid.uuid4().hex
-            self.form = CallForm(started_at=desk.now().isoformat())
+            self.form = CallForm()
             self.revision = 0
         else:
             # Saves go on from the stored revision: counting from 0 again, every change would
             # be refused as older than the draft until as many had been made.
             self.draft_key, self.form, self.revision = draft
-        # Read once, in a worker when the call opens (`_load_board`): recomputing the matrix on
+        # Read once, in a worker when the call starts (`_load_board`): recomputing the matrix on
         # a key must not query, and neither must ctrl+n. Until it arrives nothing is ruled out.
         self.board = AvailabilityBoard.unknown(desk.now())
         self.history: PatientHistory | None = None
         self.recommendation: Recommendation | None = None
-        self._filling = False
+        self.problems: dict[str, str] | None = None
+        """What stopped the last try to record, kept up to date as it is fixed."""
+        self._pending: set[str] = set()
         self._referrers: dict[str, Any] = {}
+        self._saver = DraftSaver(self._write_draft, self._draft_failed)
+        self._styled_for: tuple[int, str] | None = None
+        self._laid_out_for: Size | None = None
+        """The window size the screen was built and laid out for, until it is first shown."""
 
     # layout ---------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield DeskHeader(id="header")
         yield CallTimer(id="call-timer")
+        yield Static("", id="problems")
         with Horizontal(id="call-body"):
-            with VerticalScroll(id="call-form"):
+            with VerticalScroll(id="call-form", can_focus=False):
                 yield from call_sections()
             yield RecommendationPanel(id="panel")
         yield Footer()
 
     @property
+    def started(self) -> bool:
+        return bool(self.form.started_at)
+
+    @property
     def received_at(self) -> datetime:
-        return datetime.fromisoformat(self.form.started_at)
+        return datetime.fromisoformat(self.form.started_at) if self.started else self.desk.now()
+
+    def _w(self, name: str, kind: type[W] = Widget) -> W:  # type: ignore[assignment]
+        """The control (or heading, or line) with this id: looked up once, not on every key
+        (a query walks the whole form: 6 ms a key)."""
+        found = self._ids[name]
+        assert isinstance(found, kind), (name, kind)
+        return found
 
     def on_mount(self) -> None:
+        self._ids: dict[str, Widget] = {w.id: w for w in self.walk_children() if w.id}
         self.query_one(DeskHeader).title = "Call"
         self._fill_widgets()
+        self._show_caller_variant()
         self._refresh_recommendation()
+        self.set_focus(self._w("red_flags"), scroll_visible=False)
+        if self.started:  # a resumed call runs from when it was first taken
+            self.begin()
+
+    def begin(self, now: datetime | None = None) -> None:
+        """The call starts (ctrl+n): its clock, and what it reads from the desk."""
+        if not self.started:
+            self.form.started_at = (now or self.desk.now()).isoformat()
         self._tick()
         self.set_interval(1, self._tick)
         self._load_referrers()
         self._load_board()
-        self.set_focus(self.query_one("#red_flags"))
+
+    def on_unmount(self) -> None:
+        self._saver.close()
+
+    # Shown at once: a call built ahead of time (`screens/call_desk.py`) was styled and laid
+    # out when it was built, out of sight. Textual styles a screen again each time it comes to
+    # the front, and lays it out again when the app switches to it: 300-400 ms on this form,
+    # for nothing, as long as neither the app's styles nor the window have changed since.
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        styled = (self.app._css_update_count, self.app.theme)
+        if self._styled_for == styled:
+            event.refresh_styles = False  # Screen._on_screen_resume runs after this, and reads it
+        self._styled_for = styled
+
+    def _screen_resized(self, size: Size) -> None:
+        if size == self._laid_out_for:
+            if self.is_current:
+                self._laid_out_for = None  # shown: from now on as Textual does
+            return
+        super()._screen_resized(size)
 
     def _tick(self) -> None:
         now = self.desk.now()
-        self.query_one(DeskHeader).now = now
-        timer = self.query_one(CallTimer)
+        self._w("header", DeskHeader).now = now
+        timer = self._w("call-timer", CallTimer)
         timer.started = self.received_at
         timer.now = now
+
+    def set_focus(
+        self, widget: Widget | None, scroll_visible: bool = True, from_app_focus: bool = False
+    ) -> None:
+        # Keep the field's label on screen with its control: Textual scrolls only the control.
+        super().set_focus(widget, scroll_visible=False, from_app_focus=from_app_focus)
+        if widget is not None and scroll_visible:
+            field = widget.parent if isinstance(widget.parent, Field) else widget
+            field.scroll_visible(animate=False)
 
     # the form <-> the widgets ----------------------------------------------------------------
 
     def _fill_widgets(self) -> None:
-        """Put a resumed draft's values into the widgets (change events are ignored meanwhile)."""
-        self._filling = True
+        """Put a resumed draft's values into the widgets (their change events find the form
+        holding the same values already, and change nothing)."""
         form = self.form
-        for widget in self.query(Input):
-            if widget.id and hasattr(form, widget.id):
-                widget.value = getattr(form, widget.id)
-        for name in CHECKBOXES:
-            self.query_one(f"#{name}", Checkbox).value = getattr(form, name)
-        for name in SELECTS:
-            value = getattr(form, name)
-            if value:
-                self._set_select(name, value)
-        for list_id, attribute in SELECTION_LISTS.items():
-            selection = self.query_one(f"#{list_id}", SelectionList)
-            chosen = set(getattr(form, attribute))
-            for option in selection._options:
-                if option.value in chosen:
-                    selection.select(option.value)
+        for name in INPUTS:
+            self._w(name, Input).value = getattr(form, name)
+        for key, answer in form.caller_answers.items():
+            control = self._ids.get(f"{ASK_PREFIX}{key}")
+            if control is not None:
+                if isinstance(control, Input):
+                    control.value = answer
+                elif isinstance(control, Choice):
+                    control.choose(answer)
         self._update_primary_need_options()
-        self._filling = False
+        for name in CHOICES:
+            self._w(name, Choice).choose(getattr(form, name))
+        for name in TICK_LISTS:
+            self._w(name, TickList).set_selected(getattr(form, name))
+        self._w("red_flags_cleared", TickList).set_selected(
+            ["yes"] if form.red_flags_cleared else []
+        )
+        self._w("extras", TickList).set_selected([name for name in EXTRAS if getattr(form, name)])
+        self._w("notes", TextArea).text = form.notes
+        self._update_pathway_options()
 
-    def _set_select(self, name: str, value: str) -> None:
-        select = self.query_one(f"#{name}", Select)
-        try:
-            select.value = value
-        except Exception:  # noqa: BLE001 - an option that no longer exists stays unset
-            select.clear()
-
-    def _changed(self, name: str) -> None:
-        """One field changed: check it, recompute the recommendation, save the draft."""
-        if self._filling:
-            return
-        errors = typed_errors(self.form, as_local(self.desk.now()).date())
-        self._show_error(name, errors.get(name))
-        if name == "date_of_birth":
-            self._show_age()
-        if name == "nhs_number" and is_valid_nhs_number(self.form.nhs_number):
-            self._look_up_patient(parse_nhs_number(self.form.nhs_number))
-        if name == "referrer_name":
-            self._fill_known_referrer()
-        if name == "pathway":
-            self._update_pathway_options()
-        if name in (
-            "pathway",
-            "setting",
-            "needs",
-            "urgency",
-            "primary_need",
-            "bed_needed",
-            "date_of_birth",
-            "red_flags",
-        ):
-            self.form.chosen_response = self.form.chosen_lead = ""
-            self._refresh_recommendation()
-        self._save()
-
-    def _show_error(self, name: str, message: str | None) -> None:
-        # Answers gathered from several lists are reported at the first of them.
-        name = {"needs": "needs_clinical", "urgency": "urgency_hours"}.get(name, name)
-        controls = self.query(f"#{name}")
-        field = controls.first().parent if controls else None
-        if isinstance(field, Field):
-            field.show_error(message)
-
-    def _show_age(self) -> None:
-        field = self.query_one("#date_of_birth").parent
-        assert isinstance(field, Field)
-        today = as_local(self.desk.now()).date()
-        try:
-            age = age_on(parse_date_of_birth(self.form.date_of_birth, today), today)
-        except InputError:
-            field.show_hint(None)
-            return
-        field.show_hint(f"Age {age}")
+    def _set(self, name: str, value: Any) -> None:
+        """A control now holds `value` for the form field `name` (or a caller's answer,
+        `ask-<key>`). The same value again is no change: the events a resumed call's filling
+        sets off, say, must not clear the cell the handler had chosen."""
+        if name.startswith(ASK_PREFIX):
+            answers, key = self.form.caller_answers, name.removeprefix(ASK_PREFIX)
+            if answers.get(key, "") == value:
+                return
+            answers[key] = value
+        else:
+            if getattr(self.form, name) == value:
+                return
+            setattr(self.form, name, value)
+        self._changed(name)
 
     @on(Input.Changed)
     def _input_changed(self, event: Input.Changed) -> None:
         name = event.input.id or ""
-        if hasattr(self.form, name):
-            setattr(self.form, name, event.value)
-            self._changed(name)
+        if name.startswith(ASK_PREFIX) or name in INPUTS or name == "override_reason":
+            self._set(name, event.value)
 
-    @on(Checkbox.Changed)
-    def _checkbox_changed(self, event: Checkbox.Changed) -> None:
-        name = event.checkbox.id or ""
-        if name in CHECKBOXES:
-            setattr(self.form, name, event.value)
-            self._changed(name)
+    @on(Choice.Changed)
+    def _choice_changed(self, event: Choice.Changed) -> None:
+        name = event.choice.id or ""
+        if name.startswith(ASK_PREFIX) or name in CHOICES:
+            self._set(name, event.value)
+            if name == "referrer_role":
+                self._show_caller_variant()
 
-    @on(Select.Changed)
-    def _select_changed(self, event: Select.Changed) -> None:
-        name = event.select.id or ""
-        if name in SELECTS:
-            value = event.value
-            setattr(self.form, name, value if isinstance(value, str) else "")
-            self._changed(name)
-
-    @on(SelectionList.SelectedChanged)
-    def _selection_changed(self, event: SelectionList.SelectedChanged) -> None:
-        list_id = event.selection_list.id or ""
-        attribute = SELECTION_LISTS.get(list_id)
-        if attribute is None:
-            return
-        if attribute in ("needs", "urgency"):
-            # Several lists fill one answer: gather them all.
-            lists = NEED_LISTS if attribute == "needs" else URGENCY_LISTS
-            setattr(
-                self.form,
-                attribute,
-                [
-                    str(value)
-                    for other in lists
-                    for value in self.query_one(f"#{other}", SelectionList).selected
-                ],
-            )
-            if attribute == "needs":
+    @on(TickList.Changed)
+    def _ticks_changed(self, event: TickList.Changed) -> None:
+        name = event.ticks.id or ""
+        if name == "extras":
+            for extra in EXTRAS:
+                self._set(extra, extra in event.selected)
+        elif name == "red_flags_cleared":
+            self._set(name, "yes" in event.selected)
+        elif name in TICK_LISTS:
+            before = list(self.form.red_flags)
+            self._set(name, list(event.selected))
+            if name == "needs":
                 self._update_primary_need_options()
-        else:
-            setattr(self.form, attribute, [str(value) for value in event.selection_list.selected])
-        if attribute == "red_flags" and self.form.red_flags and not self._filling:
-            self.query_one("#red_flags_cleared", Checkbox).value = False
-            self._changed(attribute)
-            self._ask_emergency()
+            if name == "red_flags" and self.form.red_flags and self.form.red_flags != before:
+                self._w("red_flags_cleared", TickList).set_selected([])
+                self._ask_emergency()
+
+    @on(TextArea.Changed, "#notes")
+    def _notes_changed(self, event: TextArea.Changed) -> None:
+        self._set("notes", event.text_area.text)
+
+    def _changed(self, name: str) -> None:
+        """One field changed: the form holds it now; its checks, the matrix and the draft
+        follow once the key's own frame is drawn (several keys between two frames, once)."""
+        if name in FACTS:
+            self.form.chosen_response = self.form.chosen_lead = ""
+            self.form.agreed = False
+        if not self._pending:
+            self.call_after_refresh(self._after_changes)
+        self._pending.add(name)
+
+    def _after_changes(self) -> None:
+        names, self._pending = self._pending, set()
+        if not self.is_mounted:
             return
-        self._changed(attribute)
+        today = as_local(self.desk.now()).date()
+        errors = typed_errors(self.form, today)
+        for name in names:
+            self._show_error(name, errors.get(self._error_key(name)))
+        if "date_of_birth" in names:
+            self._show_age()
+        if "nhs_number" in names or "nhs_number_status" in names:
+            self._show_nhs_number(errors)
+        if "referrer_name" in names:
+            self._fill_hint()
+        if "postcode" in names:
+            self._suggest_locality()
+        if "pathway" in names:
+            self._update_pathway_options()
+        if names & FACTS:
+            self._refresh_recommendation()
+        if self.problems is not None:
+            self._show_problems(missing_for_record(self.form, today))
+        self._save()
+
+    @staticmethod
+    def _error_key(name: str) -> str:
+        """The key `typed_errors` names a field's message by."""
+        if name.startswith(ASK_PREFIX):
+            return f"caller_answers.{name.removeprefix(ASK_PREFIX)}"
+        return name
+
+    def _control_for(self, error_key: str) -> str:
+        if error_key.startswith("caller_answers."):
+            return ASK_PREFIX + error_key.removeprefix("caller_answers.")
+        return {"chosen_response": "matrix", "chosen_lead": "matrix"}.get(error_key, error_key)
+
+    def _show_error(self, name: str, message: str | None) -> None:
+        control = self._ids.get(self._control_for(name))
+        field = control.parent if control is not None else None
+        if isinstance(field, Field):
+            field.show_error(message)
+
+    def _hint(self, name: str, text: str | None) -> None:
+        field = self._w(name).parent
+        if isinstance(field, Field):
+            field.show_hint(text)
+
+    def _show_age(self) -> None:
+        today = as_local(self.desk.now()).date()
+        try:
+            age = age_on(parse_date_of_birth(self.form.date_of_birth, today), today)
+        except InputError:
+            self._hint("date_of_birth", None)
+            return
+        self._hint("date_of_birth", f"Age {age}")
+
+    def _show_nhs_number(self, errors: dict[str, str]) -> None:
+        self._show_error("nhs_number", errors.get("nhs_number"))
+        self._show_error("nhs_number_status", errors.get("nhs_number_status"))
+        notice = nhs_number_notice(self.form)
+        self._hint("nhs_number", f"⚠ {notice}" if notice else None)
+        if is_valid_nhs_number(self.form.nhs_number):
+            self._look_up_patient(parse_nhs_number(self.form.nhs_number))
+        else:
+            self.history = None
+            self._w("patient-known", Static).update("")
+
+    def _suggest_locality(self) -> None:
+        suggested = locality_for_postcode(self.form.postcode)
+        choice = self._w("locality", Choice)
+        choice.suggestion = suggested or ""
+        self._hint(
+            "postcode",
+            f"Suggests the {suggested} locality (below)" if suggested else None,
+        )
+        district = self.form.postcode.strip().upper()
+        self._hint(
+            "locality",
+            f"Suggested from the postcode {district}: check with the caller"
+            if suggested and not self.form.locality
+            else None,
+        )
+
+    def _show_caller_variant(self) -> None:
+        variant = caller_questions().for_role(self.form.referrer_role)
+        asked = {question.key for question in variant.questions}
+        for field in self.query(".caller-question"):
+            assert isinstance(field, Field)
+            field.display = (field.control.id or "").removeprefix(ASK_PREFIX) in asked
+        self._w("call-timer", CallTimer).waiting = variant.timer or ""
+        self._w("urgency", TickList).set_lines(*urgency_lines(variant.urgency_first))
 
     def _update_primary_need_options(self) -> None:
-        select = self.query_one("#primary_need", Select)
-        keep = self.form.primary_need
-        select.set_options((label(Need(value)), value) for value in self.form.needs)
-        if keep in self.form.needs:
-            select.value = keep
-        else:
+        choice = self._w("primary_need", Choice)
+        choice.set_options((label(Need(value)), value) for value in self.form.needs)
+        choice.prompt = "not named" if self.form.needs else "not named: tick needs first"
+        if self.form.primary_need not in self.form.needs:
             self.form.primary_need = ""
 
     def _update_pathway_options(self) -> None:
-        step_down = self.form.pathway == Pathway.STEP_DOWN.value
-        step_up = self.form.pathway == Pathway.STEP_UP.value
-        self.query_one("#home_from_hospital", Checkbox).disabled = not step_down
-        self.query_one("#community_bed_request", Checkbox).disabled = not step_up
+        try:
+            pathway: Pathway | None = Pathway(self.form.pathway)
+        except ValueError:
+            pathway = None
+        self._w("extras", TickList).set_not_applying(
+            DOES_NOT_APPLY.get(pathway, {}) if pathway else {}
+        )
 
     # the recommendation -----------------------------------------------------------------------
 
@@ -313,7 +500,6 @@ class TriageScreen(Screen[None]):
         return self.board.for_locality(self.form.locality or None)
 
     def _refresh_recommendation(self) -> None:
-        availability = self.availability
         facts = facts_so_far(self.form)
         today = as_local(self.desk.now()).date()
         self.recommendation = (
@@ -324,18 +510,21 @@ class TriageScreen(Screen[None]):
             else None
             if facts is None
             else recommend(
-                with_age(facts, self.form, today), availability, self.received_at, self.desk.rules
+                with_age(facts, self.form, today),
+                self.availability,
+                self.received_at,
+                self.desk.rules,
             )
         )
         self._show_panel()
 
     def _show_panel(self) -> None:
-        chosen = self._chosen()
-        chosen_due = (
-            due_at(self.received_at, chosen[0], self.desk.rules.due_hours) if chosen else None
-        )
-        self.query_one(RecommendationPanel).show(
-            self.recommendation, self.availability, chosen, chosen_due
+        self._w("panel", RecommendationPanel).show(
+            self.recommendation,
+            self.availability,
+            self._chosen(),
+            self._due(),
+            agreed=self.form.agreed,
         )
 
     def _chosen(self) -> tuple[Response, Lead] | None:
@@ -344,16 +533,24 @@ class TriageScreen(Screen[None]):
         except ValueError:  # nothing chosen yet (or a draft from an older version)
             return None
 
+    def _due(self) -> datetime | None:
+        """The due time of the cell chosen, else of the recommendation (the rules' arithmetic)."""
+        chosen = self._chosen()
+        if chosen is not None:
+            return due_at(self.received_at, chosen[0], self.desk.rules.due_hours)
+        return self.recommendation.due_at if self.recommendation else None
+
     @on(MatrixGrid.CellChosen)
     def _cell_chosen(self, event: MatrixGrid.CellChosen) -> None:
         response, lead = event.cell
         if self.recommendation is not None and event.cell == self.recommendation.cell:
             self.form.chosen_response = self.form.chosen_lead = ""
+            self.form.agreed = True
+            self.notify(f"Agreed: {label(response)} / {label(lead)}", timeout=3, markup=False)
         else:
             self.form.chosen_response, self.form.chosen_lead = response.value, lead.value
+            self.form.agreed = False
         self._show_panel()
-        if self._chosen() is not None:
-            self.query_one("#override_reason").focus()
         self._save()
 
     # looking things up ------------------------------------------------------------------------
@@ -370,23 +567,27 @@ class TriageScreen(Screen[None]):
         ):
             return  # the number changed while we looked
         self.history = history
-        banner = self.query_one("#patient-known", Static)
+        banner = self._w("patient-known", Static)
         if history is None:
             banner.update(Text("New patient: not known to the desk."))
+            banner.set_class(False, "-warning")
             return
-        filled = self._fill_from_record(history)
-        lines = [f"Known patient: {len(history.referrals)} earlier referral(s)."]
+        details = history.details
+        lines = [
+            f"Known patient: {details.display_name}"
+            + (f", born {details.date_of_birth:%d/%m/%Y}" if details.date_of_birth else "")
+            + f"; {len(history.referrals)} earlier referral(s).",
+            "enter (in the NHS number) fills the empty fields from the record.",
+        ]
         lines += [
             f"  {r.reference}  {short_local(r.received_at)}  {label(Status(r.status))}"
-            for r in history.referrals[:4]
+            for r in history.referrals[:3]
         ]
         if history.open_referrals:
             refs = ", ".join(r.reference for r in history.open_referrals)
             lines.insert(
                 0, f"⚠ OPEN REFERRAL {refs}: may be known to a service. Check before a second one."
             )
-        if filled:
-            lines.append(f"Filled from the record: {', '.join(filled)}.")
         banner.update(Text("\n".join(lines)))
         banner.set_class(bool(history.open_referrals), "-warning")
 
@@ -406,12 +607,15 @@ class TriageScreen(Screen[None]):
             "next_of_kin": details.next_of_kin,
         }
         filled = []
-        for name, value in values.items():
-            if value and not getattr(self.form, name).strip():
-                self.query_one(f"#{name}", Input).value = value
-                filled.append(name.replace("_", " "))
-        if details.lives_alone is not None and not self.form.lives_alone:
-            self._set_select("lives_alone", "yes" if details.lives_alone else "no")
+        for name in KNOWN_PATIENT_FIELDS:
+            control = self._w(name, Input)
+            if values[name] and not control.value.strip():
+                control.value = values[name]
+                filled.append(fact_name(name))
+        lives_alone = self._w("lives_alone", Choice)
+        if details.lives_alone is not None and not lives_alone.value:
+            lives_alone.choose("yes" if details.lives_alone else "no")
+            filled.append(fact_name("lives_alone"))
         return filled
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="availability")
@@ -429,46 +633,94 @@ class TriageScreen(Screen[None]):
         known = self.desk.known_referrers()
         self.app.call_from_thread(self._use_referrers, known)
 
-    def _use_referrers(self, known: list) -> None:
-        self._referrers = {referrer.name: referrer for referrer in known}
-        self.query_one("#referrer_name", Input).suggester = SuggestFromList(
-            list(self._referrers), case_sensitive=False
+    def _use_referrers(self, known: list[Any]) -> None:
+        self._referrers = {referrer.name.casefold(): referrer for referrer in known}
+        self._w("referrer_name", Input).suggester = SuggestFromList(
+            [referrer.name for referrer in known], case_sensitive=False
         )
 
-    def _fill_known_referrer(self) -> None:
-        known = self._referrers.get(self.form.referrer_name.strip())
+    def _fill_hint(self) -> None:
+        known = self._referrers.get(self.form.referrer_name.strip().casefold())
+        self._hint(
+            "referrer_name",
+            f"Known caller: {known.organisation or label(known.role)}; enter fills the rest"
+            if known
+            else None,
+        )
+
+    def _fill_known_referrer(self, name: str) -> list[str]:
+        known = self._referrers.get(name.strip().casefold())
         if known is None:
-            return
-        for name, value in (
+            return []
+        filled = []
+        for field, value in (
             ("referrer_organisation", known.organisation),
             ("referrer_phone", known.phone),
         ):
-            if value and not getattr(self.form, name):
-                self.query_one(f"#{name}", Input).value = value
-        if not self.form.referrer_role:
-            self._set_select("referrer_role", known.role.value)
+            control = self._w(field, Input)
+            if value and not control.value.strip():
+                control.value = value
+                filled.append(fact_name(field))
+        role = self._w("referrer_role", Choice)
+        if not role.value:
+            role.choose(known.role.value)
+            self.form.referrer_role = role.value
+            self._show_caller_variant()
+            filled.append(fact_name("referrer_role"))
+        return filled
 
-    # drafts -----------------------------------------------------------------------------------
+    # keys -------------------------------------------------------------------------------------
 
-    def _save(self) -> None:
-        self.revision += 1
-        self._save_draft(self.revision, self.form.to_dict())
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "enter":
+            # Enter is the screen's only in one-line text fields; lists and notes have their own.
+            return isinstance(self.focused, Input)
+        return True
 
-    @work(thread=True, exit_on_error=False, group="draft")
-    def _save_draft(self, revision: int, payload: dict[str, Any]) -> None:
-        try:
-            self.desk.save_draft(self.draft_key, by=self.by, payload=payload, revision=revision)
-        except Exception:  # noqa: BLE001 - the handler must know the draft is not safe
-            self.app.call_from_thread(
-                self.notify, "Could not save the draft: keep the call on screen.", severity="error"
-            )
+    def action_enter(self) -> None:
+        """Enter in a text field: on to the next field. In the caller's name or the NHS number
+        of someone on record, fill what is known first, then on to the first thing needed."""
+        focused = self.focused
+        assert isinstance(focused, Input)
+        filled: list[str] = []
+        if focused.id == "referrer_name":
+            suggestion = getattr(focused, "_suggestion", "")
+            if suggestion and suggestion.casefold().startswith(focused.value.casefold()):
+                focused.value = suggestion  # enter takes the name suggested, as right would
+            filled = self._fill_known_referrer(focused.value)
+        elif focused.id == "nhs_number" and self.history is not None:
+            filled = self._fill_from_record(self.history)
+        if filled:
+            self.notify("Filled from the record: " + ", ".join(filled) + ".", timeout=5)
+            self._focus_first_needed(after=focused)
+        else:
+            self.focus_next()
 
-    # ending the call --------------------------------------------------------------------------
+    def _focus_first_needed(self, after: Widget) -> None:
+        chain = self.focus_chain
+        start = chain.index(after) + 1 if after in chain else 0
+        for widget in chain[start:]:
+            name = widget.id or ""
+            value = widget.value if isinstance(widget, Input | Choice) else None
+            if name in NEEDED and isinstance(value, str) and not value.strip():
+                self.set_focus(widget)
+                return
+        self.focus_next()
+
+    def action_none_applies(self) -> None:
+        """`n` on the red flags: asked all seven, none applies; on to the caller."""
+        if self.form.red_flags:
+            self.notify("A red flag is ticked: untick it first if it was a mistake.")
+            return
+        self._w("red_flags_cleared", TickList).set_selected(["yes"])
+        self.set_focus(self._w("referrer_name"))
 
     def action_jump(self, key: str) -> None:
-        target = self.query_one(f"#{SECTION_KEYS[key]}")
-        target.focus()
-        target.scroll_visible(top=True)
+        heading, first = SECTION_KEYS[key]
+        target = self._w(first)
+        self.set_focus(target, scroll_visible=heading is None)
+        if heading is not None:
+            self._w(heading).scroll_visible(top=True, animate=False)
 
     def _ask_emergency(self) -> None:
         flags = [RedFlag(value) for value in self.form.red_flags]
@@ -479,42 +731,60 @@ class TriageScreen(Screen[None]):
             self._record_redirect()
             return
         # Answered by mistake: take the yes back, so the call cannot go on with a red flag ticked.
-        self.query_one("#red_flags", SelectionList).deselect_all()
+        self._w("red_flags", TickList).set_selected([])
         self.notify("Red-flag answer taken back. Ask the questions again if unsure.")
+
+    # drafts -----------------------------------------------------------------------------------
+
+    def _save(self) -> None:
+        if not self.started:
+            return  # a call built ahead of time is saved once it has begun
+        self.revision += 1
+        self._saver.save(self.revision, self.form.to_dict())
+
+    def _write_draft(self, revision: int, payload: dict[str, Any]) -> None:
+        self.desk.save_draft(self.draft_key, by=self.by, payload=payload, revision=revision)
+
+    def _draft_failed(self, _error: Exception) -> None:
+        self.app.call_from_thread(
+            self.notify, "Could not save the draft: keep the call on screen.", severity="error"
+        )
+
+    # recording --------------------------------------------------------------------------------
 
     @work(thread=True, exit_on_error=False, group="record")
     def _record_redirect(self) -> None:
         call = redirected_from(self.form, self.received_at, as_local(self.desk.now()).date())
         try:
             recorded = self.desk.record_redirect(call, by=self.by, draft_key=self.draft_key)
-        except Exception as error:  # noqa: BLE001 - said on screen; the call stays
+        except Exception as error:  # said on screen; the call stays
             self.app.call_from_thread(self._save_failed, error)
             return
         self.app.call_from_thread(self._recorded, recorded)
 
     def action_review(self) -> None:
-        today = as_local(self.desk.now()).date()
-        errors = missing_for_record(self.form, today)
-        if self._chosen() is not None and self.recommendation is not None:
-            if self._chosen() != self.recommendation.cell and not self.form.override_reason.strip():
-                errors["override_reason"] = "A different cell needs a reason."
         if self.form.is_emergency:
             self._ask_emergency()
             return
+        today = as_local(self.desk.now()).date()
+        errors = missing_for_record(self.form, today)
+        chosen = self._chosen()
+        if chosen is not None and self.recommendation is not None:
+            if chosen != self.recommendation.cell and not self.form.override_reason.strip():
+                errors["override_reason"] = "A different cell needs a reason."
         if errors:
+            self._show_problems(errors)
             for name, message in errors.items():
                 self._show_error(name, message)
             first = next(iter(errors))
-            self.notify(
-                f"{len(errors)} thing(s) to complete before recording: {errors[first]}",
-                severity="warning",
-                markup=False,  # a message may quote what was typed
-            )
-            self._focus_field(first)
+            target = self._ids.get(self._control_for(first))
+            if target is not None:
+                self.set_focus(target)
             return
+        self._show_problems({})
         try:
             call = referral_from(self.form, self.received_at, today)
-        except FormErrors as problem:  # pragma: no cover - the checks above are the same
+        except FormErrors as problem:  # the checks above are the same
             self.notify(str(problem), severity="error", markup=False)
             return
         warning = None
@@ -524,24 +794,27 @@ class TriageScreen(Screen[None]):
                 f"⚠ This patient has an open referral ({refs}): they may be known to a service. "
                 "Record a second referral only if the team agrees."
             )
-        chosen = self._chosen()
-        due = (
-            due_at(self.received_at, chosen[0], self.desk.rules.due_hours)
-            if chosen
-            else self.recommendation.due_at
-            if self.recommendation
-            else None
-        )
         self.app.push_screen(
-            ConfirmCallModal(readback(self.form, call, self.recommendation, due), warning),
+            ConfirmCallModal(readback(self.form, call, self.recommendation, self._due()), warning),
             lambda confirmed: self._record(call) if confirmed else None,
         )
 
-    def _focus_field(self, name: str) -> None:
-        matches = self.query(f"#{name}")
-        if matches:
-            matches.first().focus()
-            matches.first().scroll_visible()
+    def _show_problems(self, errors: dict[str, str]) -> None:
+        """Every problem at once, by the names on the form, counted down as they are fixed."""
+        self.problems = errors
+        self._w("call-timer", CallTimer).left = len(errors)
+        line = self._w("problems", Static)
+        if not errors:
+            line.update("")
+            line.set_class(False, "-shown")
+            return
+        names = []
+        for key in errors:
+            name = fact_name(self._control_for(key).removeprefix(ASK_PREFIX))
+            if name not in names:
+                names.append(name)
+        line.update(Text(f"To complete ({len(errors)}): " + " · ".join(names)))
+        line.set_class(True, "-shown")
 
     @work(thread=True, exit_on_error=False, group="record")
     def _record(self, call: Any) -> None:
@@ -549,7 +822,7 @@ class TriageScreen(Screen[None]):
             recorded = self.desk.record_referral(
                 call, by=self.by, availability=self.availability, draft_key=self.draft_key
             )
-        except Exception as error:  # noqa: BLE001 - said on screen; the call stays
+        except Exception as error:  # said on screen; the call stays
             self.app.call_from_thread(self._save_failed, error)
             return
         self.app.call_from_thread(self._recorded, recorded)
@@ -576,13 +849,25 @@ class TriageScreen(Screen[None]):
             )
         self.app.push_screen(
             ReferenceModal(recorded.reference, outcome),
-            lambda _: self.post_message(CallFinished(recorded.reference)),
+            lambda _: self.post_message(CallFinished(recorded.reference, self.draft_key)),
         )
 
+    # leaving ----------------------------------------------------------------------------------
+
+    @property
+    def is_blank(self) -> bool:
+        """Nothing typed or ticked yet: leaving loses nothing."""
+        return CallForm(started_at=self.form.started_at) == self.form
+
     def action_leave(self) -> None:
+        if self.is_blank:
+            self._discard()  # a call opened by mistake goes with one key
+            return
+
         def answered(choice: str | None) -> None:
             if choice == KEEP:
-                self.post_message(CallFinished(None))
+                self._saver.flush()
+                self.post_message(CallFinished(None, self.draft_key, kept=self.form))
             elif choice == DISCARD:
                 self._discard()
 
@@ -590,5 +875,11 @@ class TriageScreen(Screen[None]):
 
     @work(thread=True, exit_on_error=False, group="record")
     def _discard(self) -> None:
-        self.desk.finish_draft(self.draft_key, state="discarded")
-        self.app.call_from_thread(self.post_message, CallFinished(None))
+        self._saver.flush()
+        if self.revision:
+            self.desk.finish_draft(self.draft_key, state="discarded")
+        self.app.call_from_thread(self.post_message, CallFinished(None, self.draft_key))
+
+    def summary(self) -> str:
+        """`KILLTEST, Doris`: the call as a header names it while it is on hold."""
+        return self.form.display_name()

@@ -1,4 +1,9 @@
-"""The sections of the triage form, in the order of the call, and the read-back summary."""
+"""The sections of the triage form, in the order of the call, and the read-back summary.
+
+Every field is on every call, in the same place: Tab visits the same fields in the same order
+whatever the pathway (a line that does not apply says so). Only the caller's own questions
+(`spr_desk/caller_questions.toml`) change with who is calling.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +11,26 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from textual.widget import Widget
-from textual.widgets import Input, Select, Static
+from textual.widgets import Static, TextArea
 
+from screens.widgets.choice import Choice
 from screens.widgets.field import Field
-from screens.widgets.ticks import TickBox, TickList
-from spr_desk.call_form import RECORDS_REVIEWED, RED_FLAG_QUESTIONS, CallForm
+from screens.widgets.form_input import FormInput
+from screens.widgets.ticks import RedFlagList, TickList
+from spr_desk.call_form import NHS_NUMBER_CHECKS, RECORDS_REVIEWED, RED_FLAG_QUESTIONS, CallForm
+from spr_desk.caller_questions import Question, caller_questions
+from spr_desk.fact_names import fact_name
 from spr_desk.matrix import Recommendation
 from spr_desk.nhs_number import format_nhs_number
 from spr_desk.reference_data import COUNTYWIDE, LOCALITIES
 from spr_desk.referral import NewReferral
 from spr_desk.rules import default_rules
 from spr_desk.uktime import short_local
+from spr_desk.validation import format_phone
 from spr_desk.vocabulary import (
     Need,
     NeedGroup,
+    NhsNumberUnavailable,
     Pathway,
     ReferrerRole,
     Setting,
@@ -27,143 +38,256 @@ from spr_desk.vocabulary import (
     label,
 )
 
-CHECKBOXES = ("red_flags_cleared", "bed_needed", "home_from_hospital", "community_bed_request")
-SELECTS = (
+INPUTS = (
+    "referrer_name",
+    "referrer_organisation",
+    "referrer_phone",
+    "nhs_number",
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "address",
+    "postcode",
+    "gp_practice",
+    "access_notes",
+    "next_of_kin",
+)
+"""One-line text fields, by the form field each fills."""
+CHOICES = (
     "referrer_role",
+    "nhs_number_status",
     "lives_alone",
     "pathway",
     "setting",
     "primary_need",
     "locality",
 )
-NEED_LISTS: dict[str, NeedGroup] = {
-    "needs_clinical": NeedGroup.CLINICAL,
-    "needs_function": NeedGroup.FUNCTION,
-    "needs_daily_living": NeedGroup.DAILY_LIVING,
+TICK_LISTS = ("red_flags", "needs", "urgency", "records_reviewed")
+"""Tick lists whose ticked values are the form field of the same name."""
+EXTRAS: dict[str, str] = {
+    "bed_needed": "Bed needed (unsafe at home)",
+    "home_from_hospital": "Home from Hospital",
+    "community_bed_request": "Community step-up bed",
 }
-URGENCY_LISTS = ("urgency_hours", "urgency_day")
-SELECTION_LISTS: dict[str, str] = {
-    "red_flags": "red_flags",
-    **dict.fromkeys(NEED_LISTS, "needs"),
-    **dict.fromkeys(URGENCY_LISTS, "urgency"),
-    "records_reviewed": "records_reviewed",
+"""The three yes/no extras, ticked in one list (`#extras`), each its own form field."""
+DOES_NOT_APPLY: dict[Pathway, dict[str, str]] = {
+    Pathway.STEP_UP: {"home_from_hospital": "not for step-up"},
+    Pathway.STEP_DOWN: {"community_bed_request": "not for step-down"},
 }
-"""Selection list id -> the form attribute it fills (the three need lists fill one)."""
+"""Extras a pathway rules out: shown, marked, never ticked."""
+ASK_PREFIX = "ask-"
+"""Control ids of the caller's own questions: `ask-<question key>`."""
+LIVES_ALONE = [("yes", "yes"), ("no", "no"), ("not known", "not_known")]
+PLACEHOLDERS = {
+    "referrer_name": "(who is calling)",
+    "referrer_organisation": "(practice, ward, crew, home)",
+    "referrer_phone": "(a number with its area code)",
+    "nhs_number": "(10 digits; or not known, below)",
+    "date_of_birth": "(day/month/year)",
+    "postcode": "(the patient's postcode)",
+    "next_of_kin": "(name, relationship, phone)",
+}
+"""Grey words that can never be taken for a real number, postcode or date."""
 
 
-def _heading(text: str) -> Static:
-    return Static(text, classes="section-heading")
+def _heading(text: str, id: str) -> Static:
+    return Static(text, classes="section-heading", id=id)
 
 
-def _input(name: str, placeholder: str = "", **options: object) -> Input:
-    return Input(id=name, placeholder=placeholder, compact=True, **options)  # type: ignore[arg-type]
+def _input(name: str, **options: object) -> FormInput:
+    return FormInput(
+        id=name,
+        placeholder=PLACEHOLDERS.get(name, ""),
+        compact=True,
+        # A field reached by Tab keeps what it holds: with select-on-focus the next key
+        # typed replaced it (an NHS number once became "Reg"). Clearing is ctrl+u, on purpose.
+        select_on_focus=False,
+        **options,  # type: ignore[arg-type]
+    )
 
 
-def _select(name: str, options: list[tuple[str, str]], prompt: str = "Choose") -> Select[str]:
-    return Select(options, id=name, prompt=prompt, compact=True)
+def _field(name: str, control: Widget, *, hint: bool = False) -> Field:
+    return Field(fact_name(name), control, hint=hint)
+
+
+def need_lines() -> list[tuple[str, str] | str]:
+    """The needs, under their group's heading, in the rules' order."""
+    rules = default_rules()
+    lines: list[tuple[str, str] | str] = []
+    for group in NeedGroup:
+        lines.append(label(group).capitalize())
+        lines += [(label(need), need.value) for need in Need if rules.group_of_need[need] is group]
+    return lines
+
+
+def urgency_lines(first: tuple[Urgency, ...] = ()) -> list[tuple[str, str] | str]:
+    """The urgency factors under "within hours" and "within a day"; `first` leads its group
+    (a crew on scene is asked that first)."""
+    rules = default_rules()
+    lines: list[tuple[str, str] | str] = []
+    for heading, factors in (
+        ("Within hours", rules.rapid_factors),
+        ("Within a day", rules.fast_factors),
+    ):
+        ordered = sorted(
+            (factor for factor in Urgency if factor in factors),
+            key=lambda factor: factor not in first,  # stable: the rest keep their order
+        )
+        lines.append(heading)
+        lines += [(label(factor), factor.value) for factor in ordered]
+    return lines
+
+
+def question_control(question: Question) -> Widget:
+    control_id = f"{ASK_PREFIX}{question.key}"
+    if question.kind == "choice":
+        return Choice([(words, value) for value, words in question.options], id=control_id)
+    return FormInput(
+        id=control_id, placeholder=question.placeholder, compact=True, select_on_focus=False
+    )
 
 
 def call_sections() -> Iterator[Widget]:
     """Every section's widgets. Control ids are the `CallForm` field names."""
-    rules = default_rules()
-    yield _heading("1 Red flags: ask these first (F1)")
+    yield _heading("1 Red flags: ask these first (F6)", "heading-flags")
     yield Field(
-        "Ask each; tick any yes",
-        TickList(
+        "Ask each: space = yes, n = none",
+        RedFlagList(
             *((question, flag.value) for flag, question in RED_FLAG_QUESTIONS.items()),
             id="red_flags",
         ),
     )
-    yield TickBox("Asked all seven: none applies", id="red_flags_cleared", compact=True)
+    yield Field("", TickList(("Asked all seven: none applies", "yes"), id="red_flags_cleared"))
 
-    yield _heading("2 Caller (F2)")
-    yield Field("Name", _input("referrer_name", "who is calling"))
-    yield Field("Role", _select("referrer_role", [(label(r), r.value) for r in ReferrerRole]))
-    yield Field("Organisation", _input("referrer_organisation", "practice, ward, crew..."))
-    yield Field("Call-back number", _input("referrer_phone", "01296 555010"))
-
-    yield _heading("3 Patient (F3)")
-    yield Field("NHS number", _input("nhs_number", "943 476 5919"))
-    yield Static("", id="patient-known")
-    yield Field("First name", _input("given_name"))
-    yield Field("Last name", _input("family_name"))
-    yield Field("Date of birth", _input("date_of_birth", "DD/MM/YYYY"), hint=True)
-    yield Field("Address (where to visit)", _input("address"))
-    yield Field("Postcode", _input("postcode", "HP20 1AA"))
-    yield Field("GP practice (stays accountable)", _input("gp_practice"))
-    yield Field("Lives alone", _select("lives_alone", [("Yes", "yes"), ("No", "no")]))
-    yield Field("Access: key safe code (masked)", _input("access_notes", password=True))
-    yield Field("Next of kin", _input("next_of_kin", "name, relationship, phone"))
-
-    yield _heading("4 Facts (F4)")
-    yield Field("Pathway", _select("pathway", [(label(p), p.value) for p in Pathway]))
-    yield Field(
-        "Where the person is now", _select("setting", [(label(s), s.value) for s in Setting])
+    yield _heading("2 Caller (F2)", "heading-caller")
+    yield _field("referrer_name", _input("referrer_name"), hint=True)
+    yield _field(
+        "referrer_role", Choice([(label(r), r.value) for r in ReferrerRole], id="referrer_role")
     )
-    for list_id, group in NEED_LISTS.items():
-        needs = [need for need in Need if rules.group_of_need[need] is group]
-        yield Field(
-            f"Needs: {label(group)}",
-            TickList(*((label(need), need.value) for need in needs), id=list_id),
-        )
-    for list_id, (title, factors) in {
-        "urgency_hours": ("Urgency: within hours", rules.rapid_factors),
-        "urgency_day": ("Urgency: within a day", rules.fast_factors),
-    }.items():
-        yield Field(
-            title,
-            TickList(*((label(f), f.value) for f in Urgency if f in factors), id=list_id),
-        )
-    yield Field("Primary need (optional: what leads)", _select("primary_need", [], "Not named"))
-    yield TickBox("Bed needed (unsafe at home)", id="bed_needed", compact=True)
-    yield TickBox("Home from Hospital (Red Cross)", id="home_from_hospital", compact=True)
-    yield TickBox("Community step-up bed", id="community_bed_request", compact=True)
+    yield _field("referrer_organisation", _input("referrer_organisation"))
+    yield _field("referrer_phone", _input("referrer_phone"))
+    for question in caller_questions().questions:
+        field = Field(question.label, question_control(question), hint=True)
+        field.display = False  # shown for the callers asked it
+        field.add_class("caller-question")
+        yield field
+
+    yield _heading("3 Patient (F3)", "heading-patient")
+    yield _field("nhs_number", _input("nhs_number"), hint=True)
+    yield _field(
+        "nhs_number_status",
+        Choice(
+            [(words, value) for value, words in NHS_NUMBER_CHECKS.items()],
+            prompt="read out by the caller (not traced)",
+            id="nhs_number_status",
+        ),
+    )
+    yield Static("", id="patient-known")
+    for name in ("given_name", "family_name"):
+        yield _field(name, _input(name))
+    yield _field("date_of_birth", _input("date_of_birth"), hint=True)
+    yield Field("Address (where to visit)", _input("address"))
+    yield _field("postcode", _input("postcode"), hint=True)
+    yield Field("GP practice (stays accountable)", _input("gp_practice"))
+    yield _field("lives_alone", Choice(LIVES_ALONE, id="lives_alone"))
+    yield Field("Access: key safe code (masked)", _input("access_notes", password=True))
+    yield _field("next_of_kin", _input("next_of_kin"))
+
+    yield _heading("4 Facts (F4)", "heading-facts")
+    yield _field("pathway", Choice([(label(p), p.value) for p in Pathway], id="pathway"))
+    yield _field("setting", Choice([(label(s), s.value) for s in Setting], id="setting"))
+    yield _field("needs", TickList(*need_lines(), id="needs"))
+    yield _field("urgency", TickList(*urgency_lines(), id="urgency"))
     yield Field(
-        "Records reviewed",
+        "Primary need (optional: what leads)",
+        Choice([], prompt="not named: tick needs first", id="primary_need"),
+    )
+    yield Field("Also", TickList(*((words, name) for name, words in EXTRAS.items()), id="extras"))
+    yield _field(
+        "records_reviewed",
         TickList(*((name, key) for key, name in RECORDS_REVIEWED.items()), id="records_reviewed"),
     )
-    yield Field(
-        "Locality",
-        _select("locality", [(name, name) for name in (*LOCALITIES, COUNTYWIDE)]),
+    yield _field(
+        "locality",
+        Choice([(name, name) for name in (*LOCALITIES, COUNTYWIDE)], id="locality"),
+        hint=True,
     )
-    yield _heading("Notes")
-    yield Field("Anything else the caller said", _input("notes"))
+
+    yield _heading("5 Notes (F7)", "heading-notes")
+    yield Field(
+        "Anything else the caller said",
+        TextArea(id="notes", soft_wrap=True, tab_behavior="focus", show_line_numbers=False),
+    )
+
+
+def nhs_number_words(form: CallForm, call: NewReferral) -> str:
+    """The NHS number as read back: the number, or why there is none and that it is to trace."""
+    if call.patient.nhs_number:
+        return format_nhs_number(call.patient.nhs_number)
+    reason = call.nhs_number_unavailable or NhsNumberUnavailable.NOT_KNOWN
+    return f"not known ({label(reason)}): TO TRACE"
 
 
 def readback(
     form: CallForm, call: NewReferral, recommendation: Recommendation | None, due: datetime | None
 ) -> list[tuple[str, str]]:
-    """What to read back to the caller before recording: plain strings, rendered as Text."""
+    """What to read back to the caller before recording, every fact that changes care: plain
+    strings, rendered as Text. Named as every screen names them (`fact_name`)."""
     patient, referrer, facts = call.patient, call.referrer, call.facts
+    variant = caller_questions().for_role(form.referrer_role)
+    asked = {question.key: question for question in variant.questions}
+    checked = NHS_NUMBER_CHECKS.get(form.nhs_number_status, NHS_NUMBER_CHECKS["not_traced"])
     lines = [
-        ("Caller", f"{referrer.name} ({label(referrer.role)}), {referrer.organisation}"),
-        ("Call back", form.referrer_phone.strip()),
-        ("Patient", f"{patient.display_name}, NHS {format_nhs_number(patient.nhs_number)}"),
         (
-            "Born",
+            fact_name("referrer_name"),
+            f"{referrer.name} ({label(referrer.role)}), {referrer.organisation}".rstrip(", "),
+        ),
+        (fact_name("referrer_phone"), format_phone(referrer.phone)),
+        *((asked[key].label, asked[key].words(answer)) for key, answer in call.caller_answers),
+        ("Patient", patient.display_name),
+        (fact_name("nhs_number"), nhs_number_words(form, call)),
+    ]
+    if patient.nhs_number:
+        lines.append((fact_name("nhs_number_status"), checked))
+    lines += [
+        (
+            fact_name("date_of_birth"),
             f"{patient.date_of_birth:%d/%m/%Y} (age {facts.age})" if patient.date_of_birth else "-",
         ),
-        ("Address", f"{patient.address}, {patient.postcode}"),
-        ("GP", patient.gp_practice),
-        ("Access", "recorded (not read out)" if patient.access_notes else "none given"),
-        ("Pathway", f"{label(facts.pathway)}; now at {label(facts.setting)}"),
-        ("Needs", ", ".join(label(need) for need in sorted(facts.needs))),
-        ("Urgency", ", ".join(label(f) for f in sorted(facts.urgency)) or "none within a day"),
+        (fact_name("address"), f"{patient.address}, {patient.postcode}"),
+        (fact_name("gp_practice"), patient.gp_practice),
+        (
+            fact_name("lives_alone"),
+            {True: "YES", False: "no"}.get(patient.lives_alone, "not known"),
+        ),
+        (fact_name("access_notes"), "recorded (not read out)" if patient.access_notes else "none"),
+        (fact_name("next_of_kin"), patient.next_of_kin or "none given"),
+        (fact_name("locality"), call.locality or "-"),
+        (fact_name("pathway"), label(facts.pathway)),
+        (fact_name("setting"), label(facts.setting)),
+        (fact_name("needs"), ", ".join(label(need) for need in sorted(facts.needs))),
+        (
+            fact_name("urgency"),
+            ", ".join(label(f) for f in sorted(facts.urgency)) or "none within a day",
+        ),
     ]
     if recommendation is not None and recommendation.response and recommendation.lead:
         lines.append(
-            ("Matrix says", f"{label(recommendation.response)} / {label(recommendation.lead)}")
+            (
+                fact_name("matrix"),
+                f"{label(recommendation.response)} / {label(recommendation.lead)}",
+            )
         )
     decision = call.decision
     if decision is not None and decision.response and decision.lead:
-        lines.append(("Agreed", f"{label(decision.response)} / {label(decision.lead)}"))
+        lines.append((fact_name("agreed"), f"{label(decision.response)} / {label(decision.lead)}"))
         if decision.override_reason:
-            lines.append(("Because", decision.override_reason))
+            lines.append((fact_name("override_reason"), decision.override_reason))
     if due is not None:
-        lines.append(("Due by", short_local(due)))
+        lines.append((fact_name("due"), short_local(due)))
     extras = [
-        text
-        for flag, text in (
+        words
+        for flag, words in (
             (facts.bed_needed, "bed needed"),
             (call.home_from_hospital, "Home from Hospital"),
             (call.community_bed_request, "community bed requested"),
@@ -173,5 +297,6 @@ def readback(
     if extras:
         lines.append(("Also", ", ".join(extras)))
     reviewed = [RECORDS_REVIEWED[key] for key in call.records_reviewed]
-    lines.append(("Records seen", ", ".join(reviewed) or "none"))
+    lines.append((fact_name("records_reviewed"), ", ".join(reviewed) or "none"))
+    lines.append((fact_name("notes"), call.notes or "none"))
     return lines

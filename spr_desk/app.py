@@ -13,27 +13,25 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from textual import events, on, work
+from textual import events, work
 from textual._dispatch_key import dispatch_key
-from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
 
 from screens import too_small
+from screens.call_desk import QUEUE, CallDesk, DraftOffer
 from screens.key_order import KeyOrder
-from screens.messages import CallFinished
 from screens.opening import OpeningScreen
 from screens.queue import QueueScreen
-from spr_desk.call_form import CallForm
 from spr_desk.roles import Permission, Role, allows, refusal
 from spr_desk.sign_in import IDLE_LOCK, SignedIn, is_idle
 from spr_desk.uktime import utc_now
 
 if TYPE_CHECKING:
     from db.desk import DeskService
+    from db.drafts import DraftRow
     from db.watch_desk import DeskStatus
 
-QUEUE, CALL = "queue", "call"
 STATUS_SECONDS = 10
 """How often the desk's status (who holds it, a handover pending) is read for the headers."""
 IDLE_CHECK_SECONDS = 5
@@ -47,14 +45,18 @@ ACTIVITY = (
 """What counts as someone at the desk (a mouse drifting past does not)."""
 
 
-class SprDeskApp(App[None]):
+class SprDeskApp(CallDesk):
     """SPR Desk. Takes the desk service (engine, clock, rules), or a way to open one."""
 
     TITLE = "SPR Desk"
     CSS_PATH = "../screens/base.tcss"
     BINDINGS = [
         Binding(
-            "ctrl+n", "call", "New call", tooltip="Start a call (or go back to it)", priority=True
+            "ctrl+n",
+            "call",
+            "New call",
+            tooltip="A new call (a call on screen goes on hold; F8 takes it back)",
+            priority=True,
         ),
         Binding(
             "ctrl+o",
@@ -93,6 +95,7 @@ class SprDeskApp(App[None]):
         self.locked = False
         self._last_activity = clock()
         self._keys = KeyOrder()
+        self._init_calls()
 
     @property
     def user(self) -> str:
@@ -111,21 +114,27 @@ class SprDeskApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # The app's own keys reach past any screen: none may open the desk while it is locked.
-        if action in ("call", "queue"):
-            return self.signed_in is not None and not self.locked
-        return True
+        if action in ("call", "queue", "take_back"):
+            if self.signed_in is None or self.locked:
+                return False
+        return super().check_action(action, parameters)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, ACTIVITY) and not event.is_forwarded:
             self._last_activity = self.clock()
         if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
             # One key at a time, each handled before the next is read (screens/key_order.py).
-            if await self._keys.read(self, event):
-                assert isinstance(event, events.Key)
-                self._keys.bindings_ran(event)
-                await self._key_bindings(event)
+            await self._read_key(event)
+            while self._keys.passed:  # keys one screen handed on to the next, first
+                await self._read_key(self._keys.passed.popleft())
             return
         await super().on_event(event)
+
+    async def _read_key(self, event: events.Key | events.Paste) -> None:
+        if await self._keys.read(self, event):
+            assert isinstance(event, events.Key)
+            self._keys.bindings_ran(event)
+            await self._key_bindings(event)
 
     def _on_key(self, event: events.Key) -> None:
         if self._keys.already_handled(event):
@@ -169,7 +178,7 @@ class SprDeskApp(App[None]):
             return
         self.call_from_thread(self._start, desk, drafts)
 
-    def _start(self, desk: DeskService, drafts: list | None = None) -> None:
+    def _start(self, desk: DeskService, drafts: list[DraftRow] | None = None) -> None:
         # Everything loaded so far lives as long as the desk: keep it out of the collector's
         # full sweeps, which otherwise stall a key press now and then (bench/triage_keys.py).
         gc.freeze()
@@ -181,42 +190,38 @@ class SprDeskApp(App[None]):
         else:
             self._open_queue(desk, drafts)
 
-    def _signed_in(self, desk: DeskService, who: SignedIn | None, drafts: list | None) -> None:
+    def _signed_in(
+        self, desk: DeskService, who: SignedIn | None, drafts: list[DraftRow] | None
+    ) -> None:
         if who is not None:
             self.signed_in = who
             self._last_activity = self.clock()
             self.refresh_bindings()
             self._open_queue(desk, drafts)
 
-    def _open_queue(self, desk: DeskService, drafts: list | None) -> None:
+    def _open_queue(self, desk: DeskService, drafts: list[DraftRow] | None) -> None:
         self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
         self.add_mode(QUEUE, lambda: QueueScreen(desk))
         self.switch_mode(QUEUE)
         self.check_status()
         self.set_interval(STATUS_SECONDS, self.check_status)
-        drafts = desk.open_drafts() if drafts is None else drafts
-        if drafts:
-            self._offer_drafts(drafts)
+        drafts = desk.open_drafts(self.user) if drafts is None else drafts
+        # A person is offered their own unfinished calls (a supervisor may ask for everyone's).
+        self.my_drafts = {
+            row.draft_key: DraftOffer.of(row) for row in drafts if row.desk_user == self.user
+        }
+        if self.my_drafts:
+            from screens.resume_modal import ResumeDraftModal
 
-    def _offer_drafts(self, drafts: list) -> None:
-        from screens.resume_modal import ResumeDraftModal
-
-        def chosen(key: str | None) -> None:
-            draft = next((d for d in drafts if d.draft_key == key), None)
-            if draft is not None:
-                self._begin_call(
-                    (draft.draft_key, CallForm.from_dict(draft.payload), draft.revision)
+            self.push_screen(
+                ResumeDraftModal(
+                    list(self.my_drafts.values()),
+                    everyone=self._may_see_everyones_drafts(),
+                    new_call=False,
                 )
-
-        choices = [
-            (
-                d.draft_key,
-                d.updated_at,
-                f"{d.desk_user} · {CallForm.from_dict(d.payload).summary()}",
             )
-            for d in drafts
-        ]
-        self.push_screen(ResumeDraftModal(choices), chosen)
+        # The first call's screen is built once the queue is on screen, out of sight.
+        self.call_after_refresh(self.prepare_next_call)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="desk-status")
     def check_status(self) -> None:
@@ -250,38 +255,3 @@ class SprDeskApp(App[None]):
         self.locked = False
         self._last_activity = self.clock()
         self.refresh_bindings()
-
-    # the call -----------------------------------------------------------------------------
-
-    @property
-    def in_call(self) -> bool:
-        return CALL in self._modes
-
-    def action_call(self) -> None:
-        if self.desk is None:
-            return
-        if self.in_call:
-            self.switch_mode(CALL)
-            return
-        self._begin_call(None)
-
-    def _begin_call(self, draft: tuple[str, CallForm, int] | None) -> None:
-        from screens.triage import TriageScreen  # the call's widgets load when first needed
-
-        assert self.desk is not None
-        desk, user = self.desk, self.user
-        self.add_mode(CALL, lambda: TriageScreen(desk, by=user, draft=draft))
-        self.switch_mode(CALL)
-
-    def action_queue(self) -> None:
-        if self.desk is not None and self.current_mode != QUEUE:
-            self.switch_mode(QUEUE)
-
-    @on(CallFinished)
-    async def _call_finished(self, _message: CallFinished) -> None:
-        await self.switch_mode(QUEUE)
-        if self.in_call:
-            await self.remove_mode(CALL)
-        queue = self.screen
-        if isinstance(queue, QueueScreen):
-            queue.action_refresh_queue()

@@ -56,7 +56,7 @@ RED_FLAG_QUESTIONS: dict[RedFlag, str] = {
     RedFlag.CHEST_PAIN: "Chest pain now?",
     RedFlag.SEVERE_BREATHLESSNESS: "Severely breathless at rest?",
     RedFlag.REDUCED_CONSCIOUSNESS: "Hard to wake, or newly confused?",
-    RedFlag.SUSPECTED_SEPSIS: "Sepsis signs: very hot/cold, mottled?",
+    RedFlag.SUSPECTED_SEPSIS: "Sepsis: very hot or cold, mottled?",
     RedFlag.MAJOR_BLEEDING: "Bleeding that will not stop?",
     RedFlag.SUSPECTED_FRACTURE: "After a fall: can't bear weight?",
 }
@@ -121,6 +121,8 @@ class CallForm:
     # 5. the decision
     chosen_response: str = ""
     chosen_lead: str = ""
+    agreed: bool = False
+    """The handler agreed the recommended cell with the caller (`a` on the matrix)."""
     override_reason: str = ""
     notes: str = ""
 

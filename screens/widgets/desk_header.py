@@ -44,6 +44,7 @@ class DeskHeader(Static):
         app = desk_app(self)
         if app is not None:
             self.watch(app, "desk_status", self._status_changed)
+            self.watch(app, "held_changes", lambda _count: self.refresh())
 
     def _status_changed(self, status: DeskStatus | None) -> None:
         self.status = status
@@ -54,19 +55,22 @@ class DeskHeader(Static):
         left = Text.assemble(("SPR Desk", "bold"), " · ", self.title)
         clock = as_local(self.now) if self.now else None
         parts: list[Text] = []
+        app = desk_app(self)
+        held = app.held_call_words(self.now) if app is not None else ""
+        if held:  # first and in reverse: a caller is waiting on the line
+            parts.append(Text(f" {held} · F8 ", style="bold reverse"))
         if self.status is not None:
             if self.status.pending is not None:
                 parts.append(Text(PENDING, style="bold reverse"))
             parts.append(Text(self.status.watch_words))
         # Who is signed in: on a shared desk the next person must see whose desk it still is.
-        app = desk_app(self)
         name = app.user if app is not None else ""
         user = Text(f"{name}  " if name else "", style="bold")
         right = Text.assemble(user, clock.strftime("%a %d %b %H:%M") if clock else "")
         width = self.size.width
         # Narrow screens drop the least needed first: the time to the boundary, then the date.
         while parts and _width(left, parts, right) > width:
-            if parts[-1].plain.startswith(PENDING):
+            if parts[-1].plain.startswith(PENDING) or "on hold" in parts[-1].plain:
                 break
             watch = parts[-1].plain.split(" · ")[0]
             if parts[-1].plain == watch:

@@ -165,6 +165,9 @@ class MatrixGrid(Widget, can_focus=True):
     escalate, when no cell is marked and "Agree" is greyed out."""
     chosen: reactive[Cell | None] = reactive(None)
     """The cell the handler chose; None means "accept the recommendation"."""
+    agreed_by_handler: reactive[bool] = reactive(False)
+    """The handler said so (`a`, or the recommended cell chosen): until then the status line
+    says the recommendation is not yet agreed."""
     cursor: reactive[Cell] = reactive((Response.RAPID, Lead.NURSE))
     """The keyboard cursor, drawn in reverse only while the grid has focus."""
 
@@ -279,8 +282,10 @@ class MatrixGrid(Widget, can_focus=True):
                 return Text("No matrix cell recommended", self._style("key"))
             return Text.assemble(("[✓]", self._style("chosen")), " chosen · no recommendation")
         recommended = Text.assemble((RECOMMENDED_MARK, self._style("recommended")), " recommended")
+        if self.agreed and self.agreed_by_handler:
+            return Text.assemble(recommended, " · AGREED")
         if self.agreed:
-            return Text.assemble(recommended, " · agreed")
+            return Text.assemble(recommended, " · not agreed yet: a")
         return Text.assemble(recommended, " · ", ("[✓]", self._style("chosen")), " chosen")
 
     def render(self) -> Text:

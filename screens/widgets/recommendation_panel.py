@@ -10,6 +10,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Input, Static
 
 from screens.widgets.field import Field
+from screens.widgets.form_input import FormInput
 from screens.widgets.matrix_grid import MatrixGrid
 from spr_desk.matrix import Availability, Recommendation
 from spr_desk.uktime import short_local
@@ -35,29 +36,40 @@ class RecommendationPanel(VerticalScroll):
     """
 
     def compose(self) -> ComposeResult:
+        # What the handler acts on first, at the top: the cell, the due time, any override and
+        # its reason; the reasons, which can run long, below them.
         yield Static("Recommendation (F5)", id="panel-title")
         yield MatrixGrid(id="matrix")
         yield Static("", id="panel-outcome")
-        yield Static(Text("Fill in the facts to see the matrix's advice."), id="panel-reasons")
         yield Static("", id="panel-choice")
         yield Field(
             "Why a different cell? (required)",
-            Input(id="override_reason", placeholder="the reason, for the record", compact=True),
+            FormInput(
+                id="override_reason",
+                placeholder="(the reason, for the record)",
+                compact=True,
+                select_on_focus=False,
+            ),
             id="override-field",
         )
+        yield Static(Text("Fill in the facts to see the matrix's advice."), id="panel-reasons")
 
     def show(
         self,
         recommendation: Recommendation | None,
         availability: Availability,
         chosen: tuple | None,
-        chosen_due: datetime | None = None,
+        due: datetime | None = None,
+        *,
+        agreed: bool = False,
     ) -> None:
-        """Put the latest recommendation and the handler's choice on the panel."""
+        """Put the latest recommendation and the handler's choice on the panel; `due` is the
+        due time of what will be recorded (the cell chosen, else the recommendation)."""
         grid = self.query_one(MatrixGrid)
         grid.availability = availability
         grid.recommended = recommendation.cell if recommendation else None
         grid.chosen = chosen
+        grid.agreed_by_handler = agreed
         if recommendation is not None and recommendation.cell is not None and chosen is None:
             grid.cursor = recommendation.cell
         outcome = self.query_one("#panel-outcome", Static)
@@ -76,8 +88,8 @@ class RecommendationPanel(VerticalScroll):
         )
         choice = ""
         if override and chosen is not None:
-            due = f", due {short_local(chosen_due)}" if chosen_due else ""
-            choice = f"Your choice: {label(chosen[0])} / {label(chosen[1])}{due}"
+            when = f", due {short_local(due)}" if due else ""
+            choice = f"Your choice: {label(chosen[0])} / {label(chosen[1])}{when}"
         self.query_one("#panel-choice", Static).update(Text(choice))
         self.query_one("#override-field").set_class(override, "-shown")
 
