@@ -14,6 +14,7 @@ from screens.help_screen import HelpScreen
 from screens.queue import QueueScreen
 from screens.sign_in import SignInScreen
 from screens.too_small import TooSmall, cover_of
+from screens.widgets.queue_board import QueueBoard
 from spr_desk.app import SprDeskApp
 
 BIG, SMALL = (80, 24), (60, 20)
@@ -48,7 +49,7 @@ async def test_a_small_window_says_what_size_it_needs_and_the_desk_comes_back(
         queue = app.screen
         assert isinstance(queue, QueueScreen) and cover_of(queue) is None
         await pilot.press("down", "down")
-        focused, cursor = app.focused, queue.query_one("#queue-board").cursor  # type: ignore[attr-defined]
+        focused, cursor = app.focused, queue.query_one(QueueBoard).cursor
 
         await resize(pilot, SMALL)
         cover = cover_of(queue)
@@ -59,7 +60,7 @@ async def test_a_small_window_says_what_size_it_needs_and_the_desk_comes_back(
         await resize(pilot, BIG)
         assert app.screen is queue and not cover.display and not covered(queue)
         assert app.focused is focused
-        assert queue.query_one("#queue-board").cursor == cursor  # type: ignore[attr-defined]
+        assert queue.query_one(QueueBoard).cursor == cursor
         await pilot.press("enter")  # the desk answers as before
         await settle(pilot)
         assert type(app.screen).__name__ == "ReferralScreen"
