@@ -6,19 +6,13 @@ from typing import Any
 
 from textual import events
 from textual.pilot import Pilot
-from textual.widgets import Checkbox, Input, Select, SelectionList
+from textual.widgets import Input
 
 from screens.triage import TriageScreen
+from screens.triage_form import EXTRAS
+from screens.widgets.choice import Choice
+from screens.widgets.ticks import TickList
 from spr_desk.sample_calls import ETHEL, REG  # noqa: F401 - the scripts the tests take
-
-NEED_LIST_OF = {
-    "dehydration": "needs_clinical",
-    "medication": "needs_clinical",
-    "reduced_mobility": "needs_function",
-    "fall_no_injury": "needs_function",
-    "personal_care": "needs_daily_living",
-    "meals": "needs_daily_living",
-}
 
 
 async def settle(pilot: Pilot[Any]) -> None:
@@ -35,12 +29,18 @@ def screen(pilot: Pilot[Any]) -> TriageScreen:
     return current
 
 
+async def focus(pilot: Pilot[Any], name: str) -> Any:
+    control = pilot.app.screen.query_one(f"#{name}")
+    pilot.app.screen.set_focus(control)
+    await pilot.pause()
+    return control
+
+
 async def type_into(pilot: Pilot[Any], name: str, text: str, *, keys: bool = False) -> None:
     """Focus a field and enter text: key by key, or (the default, much faster under Pilot,
     which waits for idle after every key) as one terminal paste, as a handler pasting would."""
-    field = pilot.app.screen.query_one(f"#{name}", Input)
-    field.focus()
-    await pilot.pause()
+    field = await focus(pilot, name)
+    assert isinstance(field, Input)
     if not text:
         return
     if keys:
@@ -52,35 +52,32 @@ async def type_into(pilot: Pilot[Any], name: str, text: str, *, keys: bool = Fal
 
 
 async def choose(pilot: Pilot[Any], name: str, value: str) -> None:
-    """Pick a Select option with the keyboard: open it, type to find, enter."""
-    select = pilot.app.screen.query_one(f"#{name}", Select)
-    select.focus()
-    await pilot.press("enter")
-    options = [value for _, value in select._options if isinstance(value, str)]
-    # The list opens on the current choice: go to the top (the blank prompt) first.
-    await pilot.press("home", *(["down"] * (options.index(value) + 1)), "enter")
+    """Pick an option with the keyboard: open the list, arrow to it from the top, enter."""
+    choice = await focus(pilot, name)
+    assert isinstance(choice, Choice)
+    index = [v for _, v in choice.options].index(value)
+    await pilot.press("enter", "home", *(["down"] * index), "enter")
     await pilot.pause()
-    assert select.value == value
+    assert choice.value == value
 
 
 async def tick(pilot: Pilot[Any], list_id: str, value: str) -> None:
-    """Tick one option of a selection list with the keyboard: arrow to it, space."""
-    selection = pilot.app.screen.query_one(f"#{list_id}", SelectionList)
-    selection.focus()
+    """Tick one line of a tick list with the keyboard: arrow to it from the top, space."""
+    ticks = await focus(pilot, list_id)
+    assert isinstance(ticks, TickList)
+    index = [v for _, v in ticks.options].index(value)
+    await pilot.press("home", *(["down"] * index), "space")
     await pilot.pause()
-    index = [option.value for option in selection._options].index(value)
-    selection.highlighted = 0
-    await pilot.press(*(["down"] * index), "space")
-    await pilot.pause()
-    assert value in selection.selected
+    assert value in ticks.selected
 
 
 async def check(pilot: Pilot[Any], name: str) -> None:
-    box = pilot.app.screen.query_one(f"#{name}", Checkbox)
-    box.focus()
-    await pilot.press("space")
-    await pilot.pause()
-    assert box.value
+    """Tick a yes/no: "asked all seven", or one of the extras."""
+    if name == "red_flags_cleared":
+        await tick(pilot, "red_flags_cleared", "yes")
+    else:
+        assert name in EXTRAS, name
+        await tick(pilot, "extras", name)
 
 
 async def take_call(
@@ -89,8 +86,7 @@ async def take_call(
     """Everything up to recording, in the order of the conversation."""
     if red_flags_cleared:
         await check(pilot, "red_flags_cleared")
-    for name in ("referrer_name",):
-        await type_into(pilot, name, call[name])
+    await type_into(pilot, "referrer_name", call["referrer_name"])
     await choose(pilot, "referrer_role", call["referrer_role"])
     for name in (
         "referrer_organisation",
@@ -110,11 +106,12 @@ async def take_call(
     await choose(pilot, "pathway", call["pathway"])
     await choose(pilot, "setting", call["setting"])
     for need in call["needs"]:
-        await tick(pilot, NEED_LIST_OF[need], need)
+        await tick(pilot, "needs", need)
     for factor in call["urgency"]:
-        await tick(pilot, "urgency_hours" if factor in HOURS else "urgency_day", factor)
-    if call.get("home_from_hospital"):
-        await check(pilot, "home_from_hospital")
+        await tick(pilot, "urgency", factor)
+    for extra in EXTRAS:
+        if call.get(extra):
+            await check(pilot, extra)
     for record in call["records_reviewed"]:
         await tick(pilot, "records_reviewed", record)
     await choose(pilot, "locality", call["locality"])
@@ -126,29 +123,17 @@ def fill(pilot: Pilot[Any], call: dict[str, Any]) -> None:
     """Set every field at once through the widgets (their change events still run): for
     snapshots, where the keys that got there are not the point."""
     form_screen = screen(pilot)
-    form_screen.query_one("#red_flags_cleared", Checkbox).value = True
+    form_screen.query_one("#red_flags_cleared", TickList).set_selected(["yes"])
+    extras = [name for name in EXTRAS if call.get(name)]
+    form_screen.query_one("#extras", TickList).set_selected(extras)
     for name, value in call.items():
         matches = form_screen.query(f"#{name}")
-        if isinstance(value, bool):
-            form_screen.query_one(f"#{name}", Checkbox).value = value
-        elif isinstance(value, list):
-            for item in value:
-                target = NEED_LIST_OF.get(item) if name == "needs" else None
-                if name == "urgency":
-                    target = "urgency_hours" if item in HOURS else "urgency_day"
-                form_screen.query_one(f"#{target or name}", SelectionList).select(item)
-        elif matches and isinstance(matches.first(), Select):
-            form_screen.query_one(f"#{name}", Select).value = value
-        elif matches:
-            form_screen.query_one(f"#{name}", Input).value = value
-
-
-HOURS = frozenset(
-    {
-        "admission_risk_within_hours",
-        "unsafe_alone_tonight",
-        "carer_breakdown_now",
-        "crew_on_scene",
-        "discharge_today",
-    }
-)
+        if not matches or name in EXTRAS:
+            continue
+        control = matches.first()
+        if isinstance(control, TickList):
+            control.set_selected(list(value))
+        elif isinstance(control, Choice):
+            control.choose(value)
+        elif isinstance(control, Input):
+            control.value = value

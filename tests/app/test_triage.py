@@ -18,6 +18,7 @@ from screens.queue import QueueScreen
 from screens.reference_modal import ReferenceModal
 from screens.resume_modal import ResumeDraftModal
 from screens.triage import TriageScreen
+from screens.widgets.choice import Choice
 from screens.widgets.matrix_grid import MatrixGrid
 from spr_desk.app import SprDeskApp
 from spr_desk.vocabulary import Lead, Response
@@ -203,19 +204,29 @@ async def test_a_known_nhs_number_fills_the_record_and_warns_of_an_open_referral
         await take_call(pilot, ETHEL)
         first = await record(pilot)
         triage = await start_call(pilot)
+        await type_into(pilot, "given_name", "Eth")  # typed before the look-up: never replaced
         await type_into(pilot, "nhs_number", "9434765919")
         await settle(pilot)
         banner = str(triage.query_one("#patient-known", Static).render())
         assert "OPEN REFERRAL" in banner and first in banner
+        # The record is offered, not poured in while the handler may be typing elsewhere:
+        assert triage.query_one("#family_name", Input).value == ""
+        await pilot.press("enter")  # in the NHS number: fill the empty fields from the record
+        await settle(pilot)
         assert triage.query_one("#family_name", Input).value == "Example"
+        assert triage.query_one("#given_name", Input).value == "Eth"
         assert triage.query_one("#postcode", Input).value == "HP20 1AA"
+        assert triage.query_one("#lives_alone", Choice).value == "yes"
+        # ... and the cursor goes to the first thing still needed, after the NHS number
+        assert app.focused is not None and app.focused.id == "pathway"
         await check(pilot, "red_flags_cleared")
         for name in ("referrer_name", "referrer_phone"):
             await type_into(pilot, name, ETHEL[name])
         await choose(pilot, "referrer_role", "gp_or_practice_nurse")
         await choose(pilot, "pathway", "step_up")
         await choose(pilot, "setting", "home")
-        await tick(pilot, "needs_daily_living", "meals")
+        await tick(pilot, "needs", "meals")
+        await choose(pilot, "locality", "Aylesbury")
         await pilot.press("ctrl+s")
         await settle(pilot)
         modal = app.screen
@@ -251,7 +262,7 @@ async def test_a_call_left_unsaved_is_offered_again_and_resumes_whole(
         await check(pilot, "red_flags_cleared")
         await type_into(pilot, "referrer_name", "Dr Amy Stone")
         await type_into(pilot, "given_name", "Ethel")
-        await tick(pilot, "needs_clinical", "dehydration")
+        await tick(pilot, "needs", "dehydration")
         await settle(pilot)
         first.exit()  # the desk closed mid-call: nothing was recorded
     assert len(sqlite_desk.open_drafts()) == 1
@@ -328,9 +339,9 @@ async def test_markup_typed_into_the_call_is_shown_literally(
         assert isinstance(modal, ConfirmCallModal)
         shown = modal.query_one("#confirm-summary", Static)
         text = "\n".join(line.text for line in shown.render_lines(shown.region.reset_offset))
-        lines = {line.split(" ", 1)[0]: line for line in text.splitlines() if line.strip()}
+        lines = {line.split("  ", 1)[0]: line for line in text.splitlines() if line.strip()}
         assert f"EXAMPLE, {typed}" in lines["Patient"], text
-        assert lines["GP"].split(maxsplit=1)[1].strip() == typed, text
+        assert lines["GP practice"].split("  ", 1)[1].strip() == typed, text
 
 
 async def test_a_failed_save_says_so_and_keeps_the_call_on_screen(
