@@ -79,7 +79,7 @@ class HelpScreen(ModalScreen[None]):
 
     def screen_keys(self) -> list[KeyRow]:
         """The screen's own keys, then those of the desk's widgets on it (the board, the
-        matrix), each key once."""
+        matrix)."""
         nodes: list[DOMNode] = [self.about]
         seen_types: set[type] = set()
         for widget in self.about.walk_children():
@@ -87,12 +87,14 @@ class HelpScreen(ModalScreen[None]):
             if kind not in seen_types and not _is_textual(kind):
                 seen_types.add(kind)
                 nodes.append(widget)
+        # A key may do one thing on the screen and another in a widget (enter moves on in the
+        # call, and chooses a cell on the matrix): both are listed.
         bindings: list[Binding] = []
-        keys: set[str] = set()
+        seen: set[tuple[str, str]] = set()
         for node in nodes:
             for binding in own_bindings(node):
-                if binding.key not in keys:
-                    keys.add(binding.key)
+                if (binding.key, _words(binding)) not in seen:
+                    seen.add((binding.key, _words(binding)))
                     bindings.append(binding)
         return self._rows(bindings)
 

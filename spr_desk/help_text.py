@@ -61,7 +61,7 @@ CTRL_NOTE = "^ is the ctrl key: ^s means hold ctrl and press s."
 TEXTUAL_KEY_WORDS: dict[str, str] = {
     "app.focus_next": "Next field",
     "app.focus_previous": "Previous field",
-    "quit": "Quit SPR Desk (a call in progress is kept as a draft)",
+    "quit": "Quit SPR Desk (with a call open it asks first; the call is kept as a draft)",
     "command_palette": "The command palette: find a command by name",
 }
 """Textual's own keys that the desk keeps, by action, in the desk's words."""
@@ -230,8 +230,10 @@ HELP: dict[str, ScreenHelp] = {
                     "{escape} leaves the call and asks: keep it as a draft, discard it, or "
                     "stay (stay is the default). Every change is saved as a draft as it is "
                     "typed.",
-                    "{ctrl+n} starts another call and puts this one on hold; {f8} takes back "
-                    "the held call. {ctrl+o} shows the queue and the call stays as it is.",
+                    "{ctrl+n} starts another call and puts this one on hold, as {ctrl+o} "
+                    "does on the way to the queue; every header names the call on hold, and "
+                    "{f8} takes it back. A call kept as a draft is offered again at the next "
+                    "{ctrl+n}.",
                 ),
             ),
         ),
