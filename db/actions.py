@@ -3,6 +3,7 @@ event. The desk service wraps one per user action; the demo loader runs many in 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -10,17 +11,18 @@ from typing import Any
 from sqlmodel import Session, select
 
 from db import audit, referrals, seed
-from db.models import Referral, StaffMember, Team
+from db.models import Patient, Referral, StaffMember, Team
 from spr_desk.due import due_at, is_breached
 from spr_desk.facts import check_facts
 from spr_desk.lifecycle import change_lead as check_lead_change
 from spr_desk.lifecycle import transition
 from spr_desk.matrix import Availability, Recommendation, emergency_advice, recommend
+from spr_desk.nhs_number import NhsNumberError, parse_nhs_number
 from spr_desk.queue_view import queue_band
 from spr_desk.referral import Decision, NewReferral, RedirectedCall, decide, initial_status
 from spr_desk.rules import Rules
 from spr_desk.uktime import as_local
-from spr_desk.vocabulary import CloseOutcome, Lead, Status
+from spr_desk.vocabulary import CloseOutcome, Lead, NhsNumberStatus, Status, label
 
 
 class DeskError(ValueError):
@@ -99,6 +101,9 @@ def record_referral(
         community_bed_request=call.community_bed_request,
         records_reviewed=list(call.records_reviewed),
         call_record=call.call_record,
+        nhs_number_status=call.nhs_number_status.value,
+        nhs_unavailable_reason=_value(call.nhs_number_unavailable),
+        caller_answers=[list(pair) for pair in call.caller_answers],
     )
     _add_recorded(session, row, by, now, f"outcome {recommendation.outcome.value}")
     if decision.is_override:
@@ -119,13 +124,16 @@ def record_referral(
 def record_redirect(
     *, session: Session, call: RedirectedCall, by: str, now: datetime, rules: Rules
 ) -> RecordedReferral:
-    """Record a call that ended at a red flag, as redirected, with what was asked and answered."""
+    """Record a call that ended at a red flag, as redirected, with what was asked and answered:
+    the caller and the patient as far as they were typed, the flags, and the words said."""
     advice = emergency_advice(call.red_flags, False, rules)
     referrer = (
         referrals.upsert_referrer(session=session, details=call.referrer) if call.referrer else None
     )
     patient = (
-        referrals.upsert_patient(session=session, details=call.patient) if call.patient else None
+        referrals.upsert_patient(session=session, details=call.patient, as_typed=True)
+        if call.patient
+        else None
     )
     reference = referrals.next_reference(session=session, year=as_local(call.received_at).year)
     row = Referral(
@@ -140,7 +148,8 @@ def record_redirect(
         rec_reasons=list(advice.reasons),
         status=Status.REDIRECTED.value,
         queue_band=queue_band(Status.REDIRECTED),
-        status_reason=advice.reasons[0],
+        # What the caller was told, word for word; the rule's own reasons are in rec_reasons.
+        status_reason=call.advice or advice.reasons[-1],
         notes=call.notes,
         updated_at=now,
         call_started_at=call.received_at,
@@ -217,6 +226,60 @@ def change_lead(
     _changed(session, row, "lead_changed", by, now, before, change.reason)
 
 
+NUMBER_ADDED = "nhs_number_added"
+ADDED_STATUSES = (NhsNumberStatus.PRESENT_NOT_TRACED, NhsNumberStatus.PRESENT_AND_VERIFIED)
+"""What a number added after the call can be: read out (not traced), or checked on the record."""
+
+
+def add_nhs_number(
+    *,
+    session: Session,
+    row: Referral,
+    nhs_number: str,
+    status: NhsNumberStatus,
+    by: str,
+    now: datetime,
+) -> None:
+    """Give a referral's patient the NHS number the call could not: on that patient's own row,
+    or, when a patient on record already holds the number, by moving the referral to them (the
+    same person, found). Either way the referral is no longer to trace.
+
+    Raises:
+        DeskError: the number cannot be right, there is no patient, the patient already has
+            another number, or nothing would change (the message says which).
+    """
+    if status not in ADDED_STATUSES:
+        raise DeskError("A number added is either read out (not traced) or checked on the record.")
+    try:
+        digits = parse_nhs_number(nhs_number)
+    except NhsNumberError as wrong:
+        raise DeskError(str(wrong)) from None
+    patient = session.get(Patient, row.patient_id, with_for_update=True) if row.patient_id else None
+    if patient is None:
+        raise DeskError("The call recorded no patient: there is nobody to give the number to.")
+    if patient.nhs_number and patient.nhs_number != digits:
+        raise DeskError("This patient already has another NHS number; it is not changed here.")
+    before = number_state(row)
+    held_by = referrals.patient_with_number(session=session, nhs_number=digits)
+    if patient.nhs_number == digits:
+        if row.nhs_number_status == status.value:
+            raise DeskError("The referral already has that NHS number.")
+        detail = f"NHS number now {label(status)}"
+    elif held_by is not None:
+        row.patient_id = held_by.id
+        detail = (
+            f"NHS number added ({label(status)}): a patient on record already held it, "
+            "so the referral is theirs now"
+        )
+    else:
+        patient.nhs_number = digits
+        detail = f"NHS number added ({label(status)})"
+    row.nhs_number_status = status.value
+    row.nhs_unavailable_reason = None
+    session.flush()
+    _changed(session, row, NUMBER_ADDED, by, now, before, detail, state=number_state)
+
+
 def _add_recorded(session: Session, row: Referral, by: str, now: datetime, detail: str) -> None:
     """Insert a new referral and the audit event that records it."""
     session.add(row)
@@ -241,8 +304,10 @@ def _changed(
     now: datetime,
     before: dict[str, Any],
     detail: str,
+    state: Callable[[Referral], dict[str, Any]] | None = None,
 ) -> None:
-    """Bump the row's version and write the audit event with the state before and after."""
+    """Bump the row's version and write the audit event with the state before and after (as
+    `state` reads it: `state_of` unless told)."""
     row.version += 1
     row.updated_at = now
     audit.add_event(
@@ -253,7 +318,7 @@ def _changed(
         referral_id=row.id,
         entity_id=row.reference,
         before=before,
-        after=state_of(row),
+        after=(state or state_of)(row),
         detail=detail,
     )
 
@@ -273,4 +338,15 @@ def state_of(row: Referral) -> dict[str, Any]:
         "allocated_staff_id": row.allocated_staff_id,
         "close_outcome": row.close_outcome,
         "version": row.version,
+    }
+
+
+def number_state(row: Referral) -> dict[str, Any]:
+    """`state_of`, with what the trail keeps of the patient's NHS number: whose row it is on
+    and how sure, never the number itself."""
+    return {
+        **state_of(row),
+        "patient_id": row.patient_id,
+        "nhs_number_status": row.nhs_number_status,
+        "nhs_unavailable_reason": row.nhs_unavailable_reason,
     }

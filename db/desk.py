@@ -26,7 +26,7 @@ from db.watch_desk import WatchDesk
 from spr_desk.desk_hours import DeskHours
 from spr_desk.facts import FieldError
 from spr_desk.matrix import ALL_AVAILABLE, Availability
-from spr_desk.queue_view import EVERYTHING, QueueFilter
+from spr_desk.queue_view import EVERYTHING, QueueFilter, is_to_trace
 from spr_desk.referral import (
     NewReferral,
     PatientDetails,
@@ -38,7 +38,7 @@ from spr_desk.rules import Rules, default_rules
 from spr_desk.supervision import Review
 from spr_desk.supervision import review as build_review
 from spr_desk.uktime import utc_now
-from spr_desk.vocabulary import CloseOutcome, Lead, Status
+from spr_desk.vocabulary import CloseOutcome, Lead, NhsNumberStatus, Status
 
 # Only references and actions are logged: never a name, an NHS number or anything typed
 # about a patient.
@@ -85,6 +85,24 @@ class ReferralDetail:
     patient: PatientDetails | None
     referrer: ReferrerDetails | None
     history: list[AuditEntry]
+    rec_fallback_from: str | None = None
+    """The lead the matrix could not mobilise, when it moved to the next."""
+    bed_needed: bool = False
+    home_from_hospital: bool = False
+    community_bed_request: bool = False
+    records_reviewed: tuple[str, ...] = ()
+    """Keys of `spr_desk.call_form.RECORDS_REVIEWED`."""
+    nhs_number_status: str | None = None
+    """`NhsNumberStatus` code; None on referrals recorded before it was asked."""
+    nhs_unavailable_reason: str | None = None
+    """`NhsNumberUnavailable`: why the call gave no NHS number."""
+    to_trace: bool = False
+    """The patient has no NHS number yet (`spr_desk.queue_view.is_to_trace`)."""
+    caller_answers: tuple[tuple[str, str], ...] = ()
+    """(question key, answer) of what only this kind of caller was asked."""
+    red_flags: tuple[str, ...] = ()
+    advice: str = ""
+    """For a redirected call, the words said to the caller."""
 
 
 class DeskService(WatchDesk, UserDesk):
@@ -266,6 +284,40 @@ class DeskService(WatchDesk, UserDesk):
         log.info("%s moved to %s", reference, target.value)
         return summary
 
+    def add_nhs_number(
+        self,
+        reference: str,
+        nhs_number: str,
+        *,
+        by: str,
+        status: NhsNumberStatus = NhsNumberStatus.PRESENT_NOT_TRACED,
+        expected_version: int | None = None,
+    ) -> ReferralSummary:
+        """Add the NHS number a call could not give (the referral is then no longer to trace):
+        on its patient's row, or by moving the referral to the patient on record holding it.
+
+        Args:
+            status: how sure the number is: read out (not traced, "02") unless checked on the
+                NHS record ("01").
+
+        Raises:
+            DeskError: unknown reference, a stale version, or a number that cannot be right or
+                cannot be added (the message is the handler's).
+        """
+        with self._write() as session:
+            row = self._row(session, reference, expected_version)
+            actions.add_nhs_number(
+                session=session,
+                row=row,
+                nhs_number=nhs_number,
+                status=status,
+                by=by,
+                now=self.now(),
+            )
+            summary = _summary(session, row)
+        log.info("%s NHS number added", reference)
+        return summary
+
     def claim_next(self, *, by: str) -> str | None:
         """Take the most urgent referral waiting to be allocated: it is this desk's to allocate
         for `CLAIM_LAPSES`, and no other desk is given it meanwhile. None when none is waiting."""
@@ -316,6 +368,7 @@ class DeskService(WatchDesk, UserDesk):
             patient = session.get(Patient, row.patient_id) if row.patient_id else None
             referrer = session.get(Referrer, row.referrer_id) if row.referrer_id else None
             locality = session.get(Locality, row.locality_id) if row.locality_id else None
+            redirected = row.status == Status.REDIRECTED.value
             return ReferralDetail(
                 summary=_summary(session, row),
                 pathway=row.pathway,
@@ -328,6 +381,17 @@ class DeskService(WatchDesk, UserDesk):
                 patient=referrals.patient_details(patient) if patient else None,
                 referrer=referrals.referrer_details(referrer) if referrer else None,
                 history=audit.events_for_referral(session=session, referral_id=row.id),
+                rec_fallback_from=row.rec_fallback_from,
+                bed_needed=row.bed_needed,
+                home_from_hospital=row.home_from_hospital,
+                community_bed_request=row.community_bed_request,
+                records_reviewed=tuple(row.records_reviewed or ()),
+                nhs_number_status=row.nhs_number_status,
+                nhs_unavailable_reason=row.nhs_unavailable_reason,
+                to_trace=patient is not None and is_to_trace(row.status, patient.nhs_number),
+                caller_answers=tuple((str(k), str(v)) for k, v in row.caller_answers or ()),
+                red_flags=tuple(row.facts.get("red_flags", ())),
+                advice=row.status_reason if redirected else "",
             )
 
     def team_names(self) -> list[str]:

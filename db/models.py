@@ -24,6 +24,8 @@ metadata: MetaData = SQLModel.metadata
 
 QUEUE_INDEX_WHERE = "queue_band IS NOT NULL"
 """The queue index holds open referrals only (migration 0005 says the same)."""
+REDIRECTED_INDEX_WHERE = "status = 'redirected'"
+"""The redirected calls' index holds only them (migration 0011 says the same)."""
 
 
 class Locality(SQLModel, table=True):
@@ -85,7 +87,9 @@ class Referrer(SQLModel, table=True):
 
 class Patient(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    nhs_number: str = Field(max_length=10, unique=True)
+    nhs_number: str | None = Field(default=None, max_length=10, unique=True)
+    """Null when not known: such a patient is never matched to another (the referral is to be
+    traced). Unique still; both backends allow any number of nulls under it."""
     given_name: str = Field(max_length=80)
     family_name: str = Field(max_length=80, index=True)
     date_of_birth: date | None = None
@@ -156,6 +160,13 @@ class Referral(SQLModel, table=True):
     claimed_by: str | None = Field(default=None, max_length=80)
     """Who took it to allocate (`DeskService.claim_next`); a claim lapses after a while."""
     claimed_at: datetime | None = None
+    nhs_number_status: str | None = Field(default=None, max_length=2)
+    """UK Core's verification code of the patient's NHS number (`NhsNumberStatus`); null on
+    referrals recorded before it was asked."""
+    nhs_unavailable_reason: str | None = Field(default=None, max_length=40)
+    """Why the call gave no NHS number (`NhsNumberUnavailable`); cleared when one is added."""
+    caller_answers: list | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    """What only this kind of caller was asked: [question key, answer] pairs, in order."""
 
     __table_args__ = (
         # The queue: open referrals by due time. A composite index, because SQLite ignores a
@@ -174,6 +185,18 @@ class Referral(SQLModel, table=True):
             postgresql_where=text(QUEUE_INDEX_WHERE),
         ),
         Index("ix_referral_received", "received_at"),
+        # The redirected calls, newest first (the queue's status filter lists them): a walk,
+        # not a sort of every call ever redirected. Partial with a fixed condition, so SQLite
+        # matches it only to that list and no plan of the open queue changes; led by the
+        # status, so it seeks as well as the status index does and then needs no sort.
+        Index(
+            "ix_referral_redirected",
+            "status",
+            "received_at",
+            "id",
+            sqlite_where=text(REDIRECTED_INDEX_WHERE),
+            postgresql_where=text(REDIRECTED_INDEX_WHERE),
+        ),
     )
 
 

@@ -9,17 +9,26 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import and_, bindparam, case, func, or_
+from sqlalchemy import text as sql_text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, SQLModel, col, select
 from sqlmodel.sql.expression import Select
 
-from db.models import AuditEvent, Locality, Patient, ReferenceCounter, Referral, Referrer
+from db.models import (
+    REDIRECTED_INDEX_WHERE,
+    AuditEvent,
+    Locality,
+    Patient,
+    ReferenceCounter,
+    Referral,
+    Referrer,
+)
 from spr_desk.lifecycle import OPEN_STATUSES
-from spr_desk.queue_view import EVERYTHING, QueueFilter, search_digits
+from spr_desk.queue_view import EVERYTHING, REDIRECTED, TO_TRACE, QueueFilter, search_digits
 from spr_desk.reference import format_reference
 from spr_desk.referral import PatientDetails, ReferrerDetails, patient_name
-from spr_desk.validation import plain_text
+from spr_desk.validation import format_phone, plain_text
 from spr_desk.vocabulary import ReferrerRole, Status
 
 
@@ -36,6 +45,10 @@ class QueueRow:
     locality: str
     pathway: str
     nhs_number: str = ""
+    received_at: datetime | None = None
+    caller: str = ""
+    """Who called, as typed: the name, else the organisation, else the call-back number."""
+    red_flags: tuple[str, ...] = ()
 
 
 def next_reference(*, session: Session, year: int) -> str:
@@ -84,11 +97,15 @@ def upsert_referrer(*, session: Session, details: ReferrerDetails) -> Referrer:
     return found
 
 
-def upsert_patient(*, session: Session, details: PatientDetails) -> Patient:
-    """One row per NHS number; what the call says now updates what was on record."""
-    same = select(Patient).where(Patient.nhs_number == details.nhs_number)
-    found = session.exec(same).first()
-    values = {
+def upsert_patient(*, session: Session, details: PatientDetails, as_typed: bool = False) -> Patient:
+    """One row per NHS number; what the call says now updates what was on record. A patient
+    without a number is never matched to another: each call gives its own row.
+
+    Args:
+        as_typed: the details of a call that ended early (a red flag): only what was typed
+            updates a patient on record, so a half-typed call cannot blank a known address.
+    """
+    values: dict[str, Any] = {
         "given_name": details.given_name,
         "family_name": details.family_name,
         "date_of_birth": details.date_of_birth,
@@ -100,14 +117,30 @@ def upsert_patient(*, session: Session, details: PatientDetails) -> Patient:
         "next_of_kin": details.next_of_kin,
         "is_test_data": details.is_test_data,
     }
+    if not details.nhs_number:
+        found = Patient(nhs_number=None, **values)
+        session.add(found)
+        session.flush()
+        return found
+    same = select(Patient).where(Patient.nhs_number == details.nhs_number)
+    found = session.exec(same).first()
     if found is None:
         row = {"nhs_number": details.nhs_number, **values}
         _insert_if_absent(session, Patient, row, ["nhs_number"])
         found = session.exec(same).one()
     for key, value in values.items():
+        if as_typed and (value in ("", None) or key == "is_test_data"):
+            continue  # not typed (a half-done call says nothing of whether it is test data)
         setattr(found, key, value)
     session.flush()
     return found
+
+
+def patient_with_number(*, session: Session, nhs_number: str) -> Patient | None:
+    """The patient on record holding an NHS number, locked to change."""
+    return session.exec(
+        select(Patient).where(Patient.nhs_number == nhs_number).with_for_update()
+    ).first()
 
 
 def get_by_reference(
@@ -131,6 +164,14 @@ _QUEUE_COLUMNS = (
     Referral.pathway,
     Patient.nhs_number,
 )
+_BEYOND_QUEUE_COLUMNS = (
+    Referral.received_at,
+    Referrer.name,
+    Referrer.organisation,
+    Referrer.phone,
+    Referral.facts,
+)
+"""What the board also shows of a referral beyond the queue: when, who called, the red flags."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,10 +200,16 @@ def _narrowed(query: Select[Any], wanted: QueueFilter, *, shown: bool) -> Select
     """The filter and search as SQL. The patient and locality are joined when the rows are
     `shown`, or when the search or filter needs them: a count that needs neither reads only
     the queue index."""
-    if shown or wanted.text.strip():
+    if wanted.status == TO_TRACE:
+        # Inner: the planner may then start from the few patients without a number (their
+        # unique index holds the nulls) rather than walk every referral.
+        query = query.join(Patient, col(Patient.id) == col(Referral.patient_id))
+    elif shown or wanted.text.strip():
         query = query.join(Patient, col(Patient.id) == col(Referral.patient_id), isouter=True)
     if shown or wanted.locality:
         query = query.join(Locality, col(Locality.id) == col(Referral.locality_id), isouter=True)
+    if wanted.beyond_queue and (shown or wanted.text.strip()):
+        query = query.join(Referrer, col(Referrer.id) == col(Referral.referrer_id), isouter=True)
     exact = {
         "status": Referral.status,
         "response": Referral.response,
@@ -172,7 +219,7 @@ def _narrowed(query: Select[Any], wanted: QueueFilter, *, shown: bool) -> Select
     }
     for field, column in exact.items():
         value = getattr(wanted, field)
-        if value:
+        if value and not (field == "status" and wanted.beyond_queue):
             query = query.where(col(column) == value)
     text = plain_text(wanted.text).strip().lower()  # PostgreSQL refuses a NUL in text
     if text:
@@ -182,30 +229,69 @@ def _narrowed(query: Select[Any], wanted: QueueFilter, *, shown: bool) -> Select
             func.lower(col(Referral.reference)).contains(text, autoescape=True),
             name.contains(text, autoescape=True),
         ]
-        if digits := search_digits(text):
+        digits = search_digits(text)
+        if digits:
             found.append(col(Patient.nhs_number).contains(digits, autoescape=True))
+        if wanted.beyond_queue:
+            # A call that ended early may hold only a first name, or only who called.
+            found += [
+                func.lower(col(Patient.given_name)).contains(text, autoescape=True),
+                func.lower(col(Referrer.name)).contains(text, autoescape=True),
+                func.lower(col(Referrer.organisation)).contains(text, autoescape=True),
+            ]
+            if digits:
+                found.append(col(Referrer.phone).contains(digits, autoescape=True))
         query = query.where(or_(*found))
     return query
 
 
+def _scoped(query: Select[Any], wanted: QueueFilter) -> Select[Any]:
+    """Which referrals a view holds: the open queue (its partial index), the redirected calls
+    (their partial index) or those whose patient has no NHS number yet."""
+    if wanted.status == REDIRECTED:
+        # Written out, not a parameter, so SQLite matches the partial index to it.
+        return query.where(sql_text(f"referral.{REDIRECTED_INDEX_WHERE}"))
+    if wanted.status == TO_TRACE:
+        # The patient is joined by `_narrowed`; its unique index finds those without a number.
+        return query.where(
+            col(Patient.nhs_number).is_(None),
+            col(Referral.status) != Status.REDIRECTED.value,
+        )
+    return query.where(col(Referral.queue_band).is_not(None))
+
+
 def _queue_row(values: Sequence[Any]) -> QueueRow:
-    reference, due_at, status, response, lead, family, given, locality, pathway, nhs_number = values
+    reference, due_at, status, response, lead, family, given, locality, pathway, nhs_number = (
+        values[: len(_QUEUE_COLUMNS)]
+    )
+    extra: dict[str, Any] = {}
+    if len(values) > len(_QUEUE_COLUMNS):
+        received_at, name, organisation, phone, facts = values[len(_QUEUE_COLUMNS) :]
+        extra = {
+            "received_at": received_at,
+            "caller": name or organisation or format_phone(phone or ""),
+            "red_flags": tuple((facts or {}).get("red_flags", ())),
+        }
     return QueueRow(
         reference=reference,
         due_at=due_at,
         status=status,
         response=response,
         lead=lead,
-        patient_name=patient_name(family, given),
+        # A call that ended early may have only a first name.
+        patient_name=patient_name(family, given) or (given or ""),
         locality=locality or "",
         pathway=pathway or "",
         nhs_number=nhs_number or "",
+        **extra,
     )
 
 
 QUEUE_ORDER = (col(Referral.queue_band), col(Referral.due_at), col(Referral.id))
 """The queue's order, the (queue_band, due_at, id) index's: awaiting a response first, then
 soonest due."""
+NEWEST_FIRST = (col(Referral.received_at).desc(), col(Referral.id).desc())
+"""The order of the referrals beyond the queue (redirected, to trace)."""
 
 
 def open_references(*, session: Session) -> list[str]:
@@ -223,9 +309,13 @@ def open_references(*, session: Session) -> list[str]:
 def _window_statement(wanted: QueueFilter, *, paged: bool) -> Select[Any]:
     """The queue's rows in order; `offset` and `limit` are parameters when `paged`. Built once
     per filter (building a statement costs more than SQLite takes to run it)."""
-    query = _narrowed(
-        select(*_QUEUE_COLUMNS).where(col(Referral.queue_band).is_not(None)), wanted, shown=True
-    ).order_by(*QUEUE_ORDER)
+    if wanted.beyond_queue:
+        shown = select(*_QUEUE_COLUMNS, *_BEYOND_QUEUE_COLUMNS)
+        query = _scoped(_narrowed(shown, wanted, shown=True), wanted).order_by(*NEWEST_FIRST)
+    else:
+        query = _narrowed(
+            select(*_QUEUE_COLUMNS).where(col(Referral.queue_band).is_not(None)), wanted, shown=True
+        ).order_by(*QUEUE_ORDER)
     if paged:
         query = query.offset(bindparam("offset")).limit(bindparam("limit"))
     return query
@@ -240,7 +330,10 @@ def _counts_statement(wanted: QueueFilter) -> Select[Any]:
         func.count(),
         func.coalesce(func.sum(case((awaiting, 1), else_=0)), 0),
         func.coalesce(func.sum(case((and_(awaiting, col(Referral.due_at) < now), 1), else_=0)), 0),
-    ).where(col(Referral.queue_band).is_not(None))
+    )
+    if wanted.beyond_queue:
+        return _scoped(_narrowed(counted.select_from(Referral), wanted, shown=False), wanted)
+    counted = counted.where(col(Referral.queue_band).is_not(None))
     return _narrowed(counted.select_from(Referral), wanted, shown=False)
 
 
@@ -304,6 +397,9 @@ class PatientHistory:
 
 
 def patient_history(*, session: Session, nhs_number: str) -> PatientHistory | None:
+    """Only a real number finds a patient: the patients without one are never one person."""
+    if not nhs_number:
+        return None
     patient = session.exec(select(Patient).where(Patient.nhs_number == nhs_number)).first()
     if patient is None:
         return None
@@ -325,7 +421,7 @@ def patient_history(*, session: Session, nhs_number: str) -> PatientHistory | No
 
 def patient_details(patient: Patient) -> PatientDetails:
     return PatientDetails(
-        nhs_number=patient.nhs_number,
+        nhs_number=patient.nhs_number or "",
         given_name=patient.given_name,
         family_name=patient.family_name,
         date_of_birth=patient.date_of_birth,

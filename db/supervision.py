@@ -47,6 +47,7 @@ def review_rows(*, session: Session, now: datetime, days: int = 7) -> list[Super
         Referral.gp_updated,
         Referral.due_at,
         Referral.breach_reason,
+        Referral.rec_outcome,
         Referral.id,
     )
     on_locality = col(Locality.id) == col(Referral.locality_id)

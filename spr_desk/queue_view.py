@@ -24,11 +24,31 @@ class QueueLine(Protocol):
     nhs_number: str
     locality: str
     pathway: str
+    received_at: datetime | None
+    caller: str
+    red_flags: tuple[str, ...]
+
+
+REDIRECTED = Status.REDIRECTED.value
+"""The status filter's choice for the calls redirected at the red flags (999 / A&E): they have
+left the queue, so only this choice lists them, newest first."""
+TO_TRACE = "to_trace"
+"""The status filter's choice for referrals whose patient has no NHS number yet, open or
+finished (`is_to_trace`), newest first."""
+
+
+def is_to_trace(status: Status | str, nhs_number: str | None) -> bool:
+    """A referral is to trace while its patient has no NHS number, until someone adds one. A call
+    redirected at the red flags is not: it went to emergency care and the desk holds no episode
+    for it (a number may still be added to it)."""
+    return not nhs_number and Status(status) is not Status.REDIRECTED
 
 
 @dataclass(frozen=True, slots=True)
 class QueueFilter:
-    """Empty fields match everything; `text` searches reference, NHS number and name."""
+    """Empty fields match everything; `text` searches reference, NHS number and name (and, for
+    the redirected calls, the caller). `status` is an open status, or `REDIRECTED` or `TO_TRACE`
+    for the referrals beyond the open queue."""
 
     locality: str = ""
     lead: str = ""
@@ -42,6 +62,11 @@ class QueueFilter:
         return not any(
             (self.locality, self.lead, self.response, self.status, self.pathway, self.text.strip())
         )
+
+    @property
+    def beyond_queue(self) -> bool:
+        """True when it lists referrals that are not (or not only) in the open queue."""
+        return self.status in (REDIRECTED, TO_TRACE)
 
 
 EVERYTHING = QueueFilter()

@@ -5,6 +5,8 @@ open one) and `review` turns them into a `Review` at `now`. Days and hours are U
 
 Scope of each figure:
 - today / this week: referrals received on the UK local day of `now` / in the 7 days before it;
+- redirected to 999 / A&E: calls recorded as redirected at the red flags (outcome emergency),
+  received today / in the review window;
 - breaches: a first response that missed its due time (`response_met` False), and any referral
   still awaiting its first response whose due time has passed at `now`;
 - overrides: the agreed response or lead differs from the recommendation (or a reason was given);
@@ -23,7 +25,7 @@ from datetime import datetime, timedelta
 from spr_desk.due import is_breached
 from spr_desk.lifecycle import AWAITING_RESPONSE, OPEN_STATUSES
 from spr_desk.uktime import as_local, as_utc
-from spr_desk.vocabulary import CloseOutcome, Response, Status
+from spr_desk.vocabulary import CloseOutcome, Outcome, Response, Status
 
 WEEK = timedelta(days=7)
 RESPONSES: tuple[Response, ...] = (Response.RAPID, Response.FAST, Response.NORMAL)
@@ -51,6 +53,7 @@ class SupervisionRow:
     gp_updated: bool = False
     due_at: datetime | None = None
     breach_reason: str | None = None
+    rec_outcome: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +106,12 @@ class Review:
     closed: int
     no_further_services: int
     gp_updates_outstanding: tuple[str, ...]
+    days: int = 7
+    """The review window, in days before `now`."""
+    redirected_today: int = 0
+    """Calls redirected to 999 / A&E received today."""
+    redirected_period: int = 0
+    """Calls redirected to 999 / A&E received in the review window."""
 
     @property
     def no_further_services_share(self) -> float | None:
@@ -116,6 +125,11 @@ def is_override(row: SupervisionRow) -> bool:
     if row.rec_response is None and row.rec_lead is None:
         return False  # no recommendation to depart from (emergency, redirect, escalate)
     return row.response != row.rec_response or row.lead != row.rec_lead
+
+
+def is_emergency_redirect(row: SupervisionRow) -> bool:
+    """Recorded as redirected because a red flag sent the caller to 999 / A&E."""
+    return row.status == Status.REDIRECTED.value and row.rec_outcome == Outcome.EMERGENCY.value
 
 
 def breach_of(row: SupervisionRow, now: datetime) -> Breach | None:
@@ -150,6 +164,7 @@ def review(rows: list[SupervisionRow], now: datetime, days: int = 7) -> Review:
     closed = 0
     nfs = 0
     gp_outstanding: list[str] = []
+    redirected_today = redirected_period = 0
     for row in sorted(rows, key=lambda r: (as_utc(r.received_at), r.reference)):
         if row.status in _OPEN:
             by_lead[row.lead or NONE_LABEL] += 1
@@ -162,6 +177,9 @@ def review(rows: list[SupervisionRow], now: datetime, days: int = 7) -> Review:
         local = as_local(row.received_at)
         if local.date() == today:
             received_today += 1
+        if is_emergency_redirect(row):
+            redirected_period += 1
+            redirected_today += int(local.date() == today)
         if week_start <= as_utc(row.received_at) <= as_utc(now):
             received_week += 1
         by_hour[local.hour] += 1
@@ -201,6 +219,9 @@ def review(rows: list[SupervisionRow], now: datetime, days: int = 7) -> Review:
         closed=closed,
         no_further_services=nfs,
         gp_updates_outstanding=tuple(gp_outstanding),
+        days=days,
+        redirected_today=redirected_today,
+        redirected_period=redirected_period,
     )
 
 

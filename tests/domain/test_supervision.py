@@ -180,3 +180,21 @@ def test_hour_chart_reads_without_colour() -> None:
 
 def test_hour_chart_of_nothing() -> None:
     assert hour_chart([0] * 24, 10)[5] == "05 " + " " * 5 + " 0"
+
+
+def test_calls_redirected_to_999_are_counted_today_and_in_the_window() -> None:
+    def redirected(
+        reference: str, received_at: datetime, outcome: str = "emergency"
+    ) -> SupervisionRow:
+        return row(reference, received_at, "redirected", rec_outcome=outcome)
+
+    rows = [
+        redirected("A", NOW - timedelta(hours=1)),
+        redirected("B", NOW - timedelta(days=2)),
+        redirected("C", NOW - timedelta(days=8)),  # before the window
+        redirected("D", NOW - timedelta(hours=2), outcome="redirect"),  # children's services
+        row("E", NOW - timedelta(hours=1), rec_outcome="emergency"),  # recorded, not redirected
+    ]
+    figures = review(rows, NOW)
+    assert (figures.redirected_today, figures.redirected_period, figures.days) == (1, 2, 7)
+    assert review(rows, NOW, days=10).redirected_period == 3
