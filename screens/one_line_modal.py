@@ -1,5 +1,6 @@
-"""A dialog that asks for one line of text (a name, a file's path): enter or ctrl+s gives it,
-stripped; empty, it says what is wanted at the field; escape gives None."""
+"""A dialog that asks for one line of text (a name, a file's path, an NHS number): enter or
+ctrl+s gives it, stripped; empty (or wrong, by the subclass's `problem`), it says what is wanted
+at the field and keeps what was typed; escape gives None."""
 
 from __future__ import annotations
 
@@ -47,11 +48,21 @@ class OneLineModal(ModalScreen[str | None]):
     def on_mount(self) -> None:
         self.query_one(Input).focus()
 
+    def problem(self, text: str) -> str | None:
+        """What is wrong with the line typed (stripped), to say at the field; None when it will
+        do. Empty is wrong; a subclass may check more."""
+        return None if text else self.when_empty
+
+    def say(self, message: str) -> None:
+        """A message under the field; what was typed stays."""
+        self.query_one(f"#{self.error_id}", Static).update(Text(message))
+
     @on(Input.Submitted)
     def action_confirm(self) -> None:
         text = self.query_one(Input).value.strip()
-        if not text:
-            self.query_one(f"#{self.error_id}", Static).update(Text(self.when_empty))
+        problem = self.problem(text)
+        if problem is not None:
+            self.say(problem)
             return
         self.dismiss(text)
 

@@ -1,7 +1,9 @@
 """The queue: open referrals, those awaiting a first response first, soonest due first.
 
-Filters and a search narrow it (in SQL); the board holds a window of rows and asks for another
-as it scrolls; the screen reads again whenever any desk changes anything, and as time passes.
+Filters and a search narrow it (in SQL); the status filter also lists, newest first, the calls
+redirected to 999 / A&E and the referrals whose patient has no NHS number yet. The board holds a
+window of rows and asks for another as it scrolls; the screen reads again whenever any desk
+changes anything, and as time passes.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from screens.permitted import acting_user, permitted
 from screens.widgets.desk_header import DeskHeader
 from screens.widgets.queue_board import WINDOW, QueueBoard
 from spr_desk.lifecycle import OPEN_STATUSES
-from spr_desk.queue_view import QueueFilter
+from spr_desk.queue_view import REDIRECTED, TO_TRACE, QueueFilter
 from spr_desk.reference_data import COUNTYWIDE, LOCALITIES
 from spr_desk.roles import Permission
 from spr_desk.vocabulary import Lead, Pathway, Response, Status, label
@@ -37,8 +39,15 @@ COUNTDOWN_SECONDS = 30
 POLL_SECONDS = 2
 """How often the board asks whether any desk changed anything (one primary-key lookup)."""
 
+STATUS_CHOICES: list[tuple[str, str]] = [
+    *((label(s), s.value) for s in Status if s in OPEN_STATUSES),
+    ("redirected (999 / A&E)", REDIRECTED),
+    ("NHS number to trace", TO_TRACE),
+]
+"""The open statuses, then the two lists beyond the open queue (newest first)."""
+
 FILTERS: dict[str, tuple[str, list[tuple[str, str]]]] = {
-    "filter-status": ("Status", [(label(s), s.value) for s in Status if s in OPEN_STATUSES]),
+    "filter-status": ("Status", STATUS_CHOICES),
     "filter-response": ("Response", [(label(r), r.value) for r in Response]),
     "filter-lead": ("Lead", [(label(lead), lead.value) for lead in Lead]),
     "filter-locality": ("Locality", [(name, name) for name in (*LOCALITIES, COUNTYWIDE)]),
@@ -165,8 +174,20 @@ class QueueScreen(Screen[None]):
         page, counts = message.page, message.page.counts
         self.query_one(DeskHeader).now = page.now
         board = self.query_one(QueueBoard)
-        board.show(page.offset, page.rows, counts.matching, page.now, message.read.keep)
-        if not counts.open:
+        wanted = message.read.wanted
+        board.show(
+            page.offset,
+            page.rows,
+            counts.matching,
+            page.now,
+            message.read.keep,
+            redirects=wanted.status == REDIRECTED,
+        )
+        if wanted.status == REDIRECTED:
+            summary = f"{counts.matching} redirected to 999 / A&E, newest first"
+        elif wanted.status == TO_TRACE:
+            summary = f"{counts.matching} with an NHS number to trace, newest first"
+        elif not counts.open:
             summary = "No open referrals. ctrl+n takes a call."
         else:
             summary = (

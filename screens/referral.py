@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
@@ -15,25 +17,38 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from screens.action_modal import ActionAnswer, ActionModal
+from screens.nhs_number_modal import NhsNumberModal
+from screens.permitted import permitted
 from screens.widgets.desk_header import DeskHeader
+from spr_desk.call_form import RECORDS_REVIEWED
+from spr_desk.caller_questions import caller_questions
 from spr_desk.due import format_time_left, is_breached, time_left
+from spr_desk.fact_names import fact_name
 from spr_desk.lifecycle import TransitionError, transition
 from spr_desk.nhs_number import format_nhs_number
 from spr_desk.reference_data import COUNTYWIDE
+from spr_desk.roles import Permission
 from spr_desk.uktime import short_local
+from spr_desk.validation import format_phone
 from spr_desk.vocabulary import (
     CloseOutcome,
     Lead,
+    Need,
+    NhsNumberStatus,
+    NhsNumberUnavailable,
+    Outcome,
     Pathway,
+    RedFlag,
     Response,
     Setting,
     Status,
+    Urgency,
     label,
     word_for,
 )
 
 if TYPE_CHECKING:
-    from db.desk import DeskService, ReferralDetail
+    from db.desk import DeskService, ReferralDetail, ReferralSummary
     from db.watch_desk import WhoIsOn
 
 
@@ -62,6 +77,13 @@ def allocation_people(who: WhoIsOn, locality: str | None) -> list[tuple[str, str
 class ReferralScreen(Screen[None]):
     CSS_PATH = "referral.tcss"
     BINDINGS = [
+        # First, so it shows at 80 columns; offered only while the patient has no number.
+        Binding(
+            "n",
+            "add_nhs_number",
+            "NHS number",
+            tooltip="Add the NHS number the call could not give (traced, or from the record)",
+        ),
         Binding("a", "allocate", "Allocate", tooltip="Allocate to a team or a named professional"),
         Binding("r", "respond", "Responded", tooltip="Record the first face-to-face response"),
         Binding("s", "start_service", "In service", tooltip="The episode of care has started"),
@@ -106,6 +128,13 @@ class ReferralScreen(Screen[None]):
         self.query_one(DeskHeader).now = now
         self.query_one("#referral-main", Static).update(_main_table(detail, now))
         self.query_one("#referral-history", Static).update(_history_table(detail))
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "add_nhs_number":
+            patient = self.detail.patient if self.detail else None
+            return patient is not None and not patient.nhs_number
+        return True
 
     def _allowed(self, target: Status) -> bool:
         """The screen's own check of the lifecycle (the desk checks again): say why not."""
@@ -206,6 +235,47 @@ class ReferralScreen(Screen[None]):
         modal = ActionModal("Cancel the referral", reason="Why?", reason_required=True)
         self._ask(modal, lambda answer: self._move(Status.CANCELLED, reason=answer.reason))
 
+    def action_add_nhs_number(self) -> None:
+        # Anyone who works the queue, on any referral with a patient: a finished one needs
+        # its number for the record too (and a redirected call's, to link it to the person).
+        if self.detail is None or not permitted(self, Permission.TAKE_CALLS):
+            return
+        patient = self.detail.patient
+        if patient is None:
+            self.notify(
+                "The call recorded no patient: there is nobody to give a number to.",
+                severity="error",
+                timeout=10,
+            )
+            return
+        if patient.nhs_number:
+            self.notify("The patient already has an NHS number.", severity="error", timeout=10)
+            return
+        self._ask_number("", "")
+
+    def _ask_number(self, typed: str, error: str) -> None:
+        modal = NhsNumberModal(self.reference, value=typed, error=error)
+        self.app.push_screen(modal, self._number_typed)
+
+    def _number_typed(self, number: str | None) -> None:
+        if number is not None:
+            self._add_number(number, self.detail.summary.version if self.detail else None)
+
+    @work(thread=True, exit_on_error=False, group="referral-action")
+    def _add_number(self, number: str, version: int | None) -> None:
+        """Add it; when the desk refuses, ask again with what was typed and why not."""
+        try:
+            self.desk.add_nhs_number(self.reference, number, by=self.by, expected_version=version)
+        except ValueError as refused:
+            self.app.call_from_thread(self._ask_number, number, str(refused))
+        except Exception as error:  # noqa: BLE001 - a failed save is said, never fatal
+            self.app.call_from_thread(
+                self._ask_number, number, f"Not saved: {type(error).__name__}. Try again."
+            )
+        else:
+            self.app.call_from_thread(self.notify, "NHS number added.", markup=False)
+        self._load()
+
     def action_back(self) -> None:
         self.dismiss(None)
 
@@ -240,64 +310,175 @@ class ReferralScreen(Screen[None]):
         self._load()
 
 
-def _main_table(detail: ReferralDetail, now: Any) -> Table:
-    summary = detail.summary
+def matrix_words(outcome: str, response: str | None, lead: str | None) -> str:
+    """What the matrix said, as the handler reads it: `Rapid / Nurse`, or the outcome that
+    has no cell (`Emergency: advised 999 / A&E`)."""
+    cell = f"{word_for(response, Response)} / {word_for(lead, Lead)}"
+    if outcome == Outcome.EMERGENCY.value:
+        return "Emergency: advised 999 / A&E"
+    if outcome == Outcome.REDIRECT.value:
+        return "Redirect: another service"
+    if outcome == Outcome.ESCALATE.value:
+        return f"Escalate: no {word_for(response, Response)} cell can be mobilised"
+    return cell
+
+
+def nhs_number_words(detail: ReferralDetail) -> str:
+    """`943 476 5919`, or why there is none: `not known (overseas patient) · TO TRACE`."""
+    patient = detail.patient
+    if patient is not None and patient.nhs_number:
+        return format_nhs_number(patient.nhs_number)
+    reason = detail.nhs_unavailable_reason
+    words = "not known"
+    if reason and reason != NhsNumberUnavailable.NOT_KNOWN.value:
+        words += f" ({word_for(reason, NhsNumberUnavailable)})"
+    if detail.summary.status is Status.REDIRECTED and not reason:
+        words = "not given (the call ended at the red flags)"
+    return words + (" · TO TRACE" if detail.to_trace else "")
+
+
+def _yes_no(value: bool | None) -> str:
+    return "not asked" if value is None else "yes" if value else "no"
+
+
+def _words(values: list[str] | tuple[str, ...], vocabulary: type[StrEnum]) -> str:
+    """Stored values in the vocabulary's words, in order; `none` when there are none."""
+    return ", ".join(word_for(value, vocabulary) for value in values) or "none"
+
+
+def _answer_row(key: str, answer: str) -> tuple[str, str]:
+    """A caller's answer under its question's label; a question since dropped from the table
+    reads under its key in words."""
+    try:
+        question = caller_questions().question(key)
+    except StopIteration:
+        return fact_name(key), answer
+    return question.label, question.words(answer)
+
+
+Rows = list[tuple[str, str]]
+"""(fact's name, its value in words) lines of the referral view."""
+
+
+def _main_table(detail: ReferralDetail, now: datetime) -> Table:
+    """Every fact the call stored, each under its one name (`spr_desk.fact_names`): where the
+    referral stands, the patient, the caller, then the call."""
     table = Table.grid(padding=(0, 1))
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
+    sections = (_state(detail, now), _patient(detail), _caller(detail), _call(detail))
+    for number, rows in enumerate(sections):
+        if number:
+            table.add_row("", "")
+        for name, value in rows:
+            table.add_row(Text(name), Text(value))  # Text: every value may have been typed
+    return table
 
-    def row(name: str, value: str) -> None:
-        table.add_row(Text(name), Text(value))  # Text: every value may have been typed
 
-    reason = f" ({summary.status_reason})" if summary.status_reason else ""
-    row("Status", label(summary.status) + reason)
+def _state(detail: ReferralDetail, now: datetime) -> Rows:
+    summary = detail.summary
+    redirected = summary.status is Status.REDIRECTED
+    reason = f" ({summary.status_reason})" if summary.status_reason and not redirected else ""
+    rows = [("Status", label(summary.status) + reason)]
     if summary.due_at is not None:
-        left = format_time_left(time_left(now, summary.due_at))
-        if summary.responded_at is not None:
-            met = "met" if summary.response_met else "BREACHED"
-            responded = short_local(summary.responded_at)
-            row("Due", f"{short_local(summary.due_at)}; responded {responded} ({met})")
-        else:
-            left_words = (
-                f"{left} left" if not left.startswith("-") else f"{left[1:]} over: BREACHED"
-            )
-            row("Due", f"{short_local(summary.due_at)} ({left_words})")
-    row(
-        "Response / lead",
-        f"{word_for(summary.response, Response)} / {word_for(summary.lead, Lead)}",
-    )
-    matrix = f"{word_for(summary.rec_response, Response)} / {word_for(summary.rec_lead, Lead)}"
-    row("Matrix said", f"{summary.rec_outcome}: {matrix}")
+        rows.append((fact_name("due"), _due_words(summary, now)))
+    if summary.response or summary.lead:
+        agreed = f"{word_for(summary.response, Response)} / {word_for(summary.lead, Lead)}"
+        rows.append((fact_name("agreed"), agreed))
+    matrix = matrix_words(summary.rec_outcome, summary.rec_response, summary.rec_lead)
+    if detail.rec_fallback_from:
+        matrix += f" ({word_for(detail.rec_fallback_from, Lead)} could not be mobilised)"
+    rows.append((fact_name("matrix"), matrix))
     if summary.override_reason:
-        row("Override", summary.override_reason)
-    row("Held by", summary.allocated_team or "-")
+        rows.append((fact_name("override_reason"), summary.override_reason))
+    rows.append(("Held by", summary.allocated_team or "-"))
     if summary.close_outcome:
         told = "yes" if summary.gp_updated else "NO"
-        row("Outcome", f"{word_for(summary.close_outcome, CloseOutcome)}; GP updated: {told}")
+        outcome = f"{word_for(summary.close_outcome, CloseOutcome)}; GP updated: {told}"
+        rows.append(("Outcome", outcome))
+    rows.append((fact_name("red_flags"), _words(detail.red_flags, RedFlag)))
+    if redirected:
+        rows.append((fact_name("advice"), detail.advice or "-"))
+    return rows
+
+
+def _due_words(summary: ReferralSummary, now: datetime) -> str:
+    assert summary.due_at is not None
+    if summary.responded_at is not None:
+        met = "met" if summary.response_met else "BREACHED"
+        return (
+            f"{short_local(summary.due_at)}; responded {short_local(summary.responded_at)} ({met})"
+        )
+    left = format_time_left(time_left(now, summary.due_at))
+    left_words = f"{left} left" if not left.startswith("-") else f"{left[1:]} over: BREACHED"
+    return f"{short_local(summary.due_at)} ({left_words})"
+
+
+def _patient(detail: ReferralDetail) -> Rows:
     patient = detail.patient
-    if patient is not None:
-        row("Patient", f"{patient.display_name}, NHS {format_nhs_number(patient.nhs_number)}")
-        born = f"{patient.date_of_birth:%d/%m/%Y}" if patient.date_of_birth else "-"
-        row("Born", born)
-        row("Address", f"{patient.address} {patient.postcode}".strip() or "-")
-        row("GP", patient.gp_practice or "-")
-        row("Next of kin", patient.next_of_kin or "-")
-        row("Access", "recorded (masked)" if patient.access_notes else "-")
+    rows = [("Patient", patient.display_name or "(no name given)")] if patient else []
+    rows += [
+        (fact_name("nhs_number"), nhs_number_words(detail)),
+        (fact_name("nhs_number_status"), word_for(detail.nhs_number_status, NhsNumberStatus)),
+    ]
+    if patient is None:
+        return rows
+    return [
+        *rows,
+        (
+            fact_name("date_of_birth"),
+            f"{patient.date_of_birth:%d/%m/%Y}" if patient.date_of_birth else "-",
+        ),
+        (fact_name("address"), f"{patient.address} {patient.postcode}".strip() or "-"),
+        (fact_name("gp_practice"), patient.gp_practice or "-"),
+        (fact_name("lives_alone"), _yes_no(patient.lives_alone)),
+        (fact_name("next_of_kin"), patient.next_of_kin or "-"),
+        # The key safe's code is never shown: only that access notes are on record.
+        (fact_name("access_notes"), "recorded (masked)" if patient.access_notes else "-"),
+    ]
+
+
+def _caller(detail: ReferralDetail) -> Rows:
     referrer = detail.referrer
-    if referrer is not None:
-        who = f"{referrer.name} ({label(referrer.role)}), {referrer.organisation}"
-        row("Referred by", f"{who}; {referrer.phone}")
-    row("Received", f"{short_local(summary.received_at)} by {detail.taken_by}")
-    where = f"at {word_for(detail.setting, Setting)}; {detail.locality or '-'}"
-    row("Pathway", f"{word_for(detail.pathway, Pathway)}; {where}")
-    needs = ", ".join(detail.facts.get("needs", [])) or "-"
-    row("Needs", needs.replace("_", " "))
-    urgency = ", ".join(detail.facts.get("urgency", [])) or "-"
-    row("Urgency", urgency.replace("_", " "))
-    row("Why", "\n".join(detail.reasons))
-    if detail.notes:
-        row("Notes", detail.notes)
-    return table
+    if referrer is None:
+        rows = [(fact_name("referrer_name"), "not given")]
+    else:
+        phone = format_phone(referrer.phone) if referrer.phone else "-"
+        rows = [
+            (fact_name("referrer_name"), referrer.name or "-"),
+            (fact_name("referrer_role"), label(referrer.role)),
+            (fact_name("referrer_organisation"), referrer.organisation or "-"),
+            (fact_name("referrer_phone"), phone),
+        ]
+    return rows + [_answer_row(key, answer) for key, answer in detail.caller_answers]
+
+
+def _call(detail: ReferralDetail) -> Rows:
+    summary, facts = detail.summary, detail.facts
+    rows = [
+        ("Received", f"{short_local(summary.received_at)} by {detail.taken_by}"),
+        (fact_name("pathway"), word_for(detail.pathway, Pathway)),
+        (fact_name("setting"), word_for(detail.setting, Setting)),
+        (fact_name("locality"), detail.locality or "-"),
+    ]
+    reviewed = ", ".join(RECORDS_REVIEWED.get(key, key) for key in detail.records_reviewed)
+    later = [("needs", _words(facts.get("needs", []), Need))]
+    if facts.get("primary_need"):
+        later.append(("primary_need", word_for(facts["primary_need"], Need)))
+    later += [
+        ("urgency", _words(facts.get("urgency", []), Urgency)),
+        ("bed_needed", _yes_no(detail.bed_needed)),
+        ("home_from_hospital", _yes_no(detail.home_from_hospital)),
+        ("community_bed_request", _yes_no(detail.community_bed_request)),
+        ("records_reviewed", reviewed or "none"),
+    ]
+    # A call that ended at the red flags was never asked the rest: say so, not "no".
+    asked = detail.pathway is not None
+    rows += [(fact_name(fact), words if asked else "not asked") for fact, words in later]
+    return rows + [
+        ("Why", "\n".join(detail.reasons) or "-"),
+        (fact_name("notes"), detail.notes or "-"),
+    ]
 
 
 def _history_table(detail: ReferralDetail) -> Table:

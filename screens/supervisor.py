@@ -41,6 +41,7 @@ and laying them out took a third of a second."""
 
 def summary_text(review: Review) -> Text:
     late = len(review.breaches)
+    redirected = f"{review.redirected_today} today, {review.redirected_period}"
     return Text.assemble(
         ("Today ", "bold"),
         str(review.today),
@@ -56,6 +57,9 @@ def summary_text(review: Review) -> Text:
         "  ·  ",
         ("Overrides ", "bold"),
         str(len(review.overrides)),
+        "\n",
+        ("Redirected to 999 / A&E ", "bold"),
+        f"{redirected} in the last {review.days} days",
     )
 
 

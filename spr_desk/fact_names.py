@@ -6,6 +6,7 @@ from __future__ import annotations
 
 FACT_NAMES: dict[str, str] = {
     "red_flags": "Red flags",
+    "advice": "Said to the caller",
     "referrer_name": "Caller",
     "referrer_role": "Caller's role",
     "referrer_organisation": "Organisation",

@@ -248,6 +248,9 @@ HELP: dict[str, ScreenHelp] = {
                     "came, and whether the due time was met); the response and lead chosen "
                     "beside what the matrix said and why, and any override; who holds it; "
                     "the patient, the referrer; and the history of every change to it.",
+                    'A patient without an NHS number reads "TO TRACE": {n} adds the number '
+                    "once it is known. When a patient on record already has it, the referral "
+                    "becomes theirs.",
                 ),
             ),
             Section(

@@ -1,4 +1,5 @@
-"""The queue board: open referrals drawn with Textual's line API, a window of them at a time.
+"""The queue board: open referrals (or, filtered so, the redirected calls or those to trace) drawn
+with Textual's line API, a window of them at a time.
 
 Only the lines on screen are drawn, on demand (`render_line`), and the board holds only a window
 of rows around them (`WINDOW`), read from SQL a page at a time: when the view scrolls outside the
@@ -23,9 +24,10 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from spr_desk.due import STATE_WORDS, DueState, format_time_left, time_left
+from spr_desk.nhs_number import format_nhs_number
 from spr_desk.queue_view import QueueLine, state_of
 from spr_desk.uktime import as_local
-from spr_desk.vocabulary import Status, cell_words, word_for
+from spr_desk.vocabulary import RedFlag, Status, cell_words, word_for
 
 COLUMNS: tuple[tuple[str, int], ...] = (
     ("Left", 8),
@@ -38,8 +40,14 @@ COLUMNS: tuple[tuple[str, int], ...] = (
     ("Locality", 10),
 )
 """Heading and width of each column, most urgent first so 80 columns show what matters."""
-WIDTH = 2 + sum(width for _, width in COLUMNS)
-"""The columns and the cursor mark in front of them."""
+REDIRECT_COLUMNS: tuple[tuple[str, int], ...] = (
+    ("Received", 13),
+    ("Reference", 16),
+    ("Patient", 19),
+    ("Caller", 20),
+    ("Red flags", 38),
+)
+"""The redirected calls instead: they have no countdown; what was typed and why they went."""
 
 WINDOW = 200
 """Rows held at a time: several screens' worth, so the cursor rarely waits for a read."""
@@ -83,10 +91,29 @@ def row_cells(row: QueueLine, now: datetime) -> list[tuple[str, Style]]:
     ]
 
 
-def line_text(cells: Sequence[tuple[str, Style]], *, cursor: bool = False) -> Text:
+def redirect_cells(row: QueueLine, now: datetime) -> list[tuple[str, Style]]:
+    """A redirected call's cells: when, the patient and the caller as far as they were typed,
+    and the red flags that sent them to 999 / A&E."""
+    patient = row.patient_name or (format_nhs_number(row.nhs_number) if row.nhs_number else "")
+    flags = ", ".join(word_for(flag, RedFlag) for flag in row.red_flags)
+    return [
+        (due_words(row.received_at, now), Style()),
+        (row.reference, Style()),
+        (patient or "(not given)", Style()),
+        (row.caller or "(not given)", Style()),
+        (flags or "-", Style()),
+    ]
+
+
+def line_text(
+    cells: Sequence[tuple[str, Style]],
+    *,
+    cursor: bool = False,
+    columns: tuple[tuple[str, int], ...] = COLUMNS,
+) -> Text:
     # The cursor is marked with ▶ as well as a highlight, so it reads without colour too.
     text = Text("▶ " if cursor else "  ", no_wrap=True, overflow="ellipsis")
-    for (value, style), (_, width) in zip(cells, COLUMNS, strict=True):
+    for (value, style), (_, width) in zip(cells, columns, strict=True):
         shown = value if len(value) < width else value[: width - 2] + "…"
         text.append(shown.ljust(width), style)
     return text
@@ -135,15 +162,31 @@ class QueueBoard(ScrollView, can_focus=True):
         self.rows: list[QueueLine] = []
         self.now: datetime | None = None
         self._wanted: int | None = None
+        self.redirects = False
+        """Showing the redirected calls (`REDIRECT_COLUMNS`), not the queue."""
+
+    @property
+    def columns(self) -> tuple[tuple[str, int], ...]:
+        return REDIRECT_COLUMNS if self.redirects else COLUMNS
 
     def show(
-        self, first: int, rows: list[QueueLine], total: int, now: datetime, keep: str | None
+        self,
+        first: int,
+        rows: list[QueueLine],
+        total: int,
+        now: datetime,
+        keep: str | None,
+        *,
+        redirects: bool = False,
     ) -> None:
         """A window of `total` rows starting at position `first`; the cursor stays on the referral
-        `keep` if it is in the window, otherwise at its position (within the new total)."""
+        `keep` if it is in the window, otherwise at its position (within the new total).
+        `redirects`: the rows are redirected calls, laid out as such."""
         self.first, self.rows, self.total, self.now = first, rows, total, now
+        self.redirects = redirects
         self._wanted = None
-        self.virtual_size = Size(WIDTH, total + 1)
+        # The columns and the cursor mark in front of them; a line for the headings.
+        self.virtual_size = Size(2 + sum(width for _, width in self.columns), total + 1)
         references = [row.reference for row in rows]
         if keep in references:
             self.cursor = first + references.index(keep)
@@ -173,7 +216,7 @@ class QueueBoard(ScrollView, can_focus=True):
         scroll_x, scroll_y = self.scroll_offset
         width = self.scrollable_size.width
         if y == 0:  # the headings stay put as the rows scroll
-            headings = "".join(name.ljust(size) for name, size in COLUMNS)
+            headings = "".join(name.ljust(size) for name, size in self.columns)
             text = Text("  " + headings, style="bold")
         else:
             index = scroll_y + y - 1
@@ -185,7 +228,8 @@ class QueueBoard(ScrollView, can_focus=True):
                 self._want_window()
                 text = Text(("▶ " if here else "  ") + "…", style="dim")
             else:
-                text = line_text(row_cells(row, self.now), cursor=here)
+                cells = (redirect_cells if self.redirects else row_cells)(row, self.now)
+                text = line_text(cells, cursor=here, columns=self.columns)
             if here:
                 text.stylize(self.get_component_rich_style("queue-board--cursor"))
         segments = list(text.render(self.app.console))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -10,15 +11,17 @@ import pytest
 from call_script import settle
 from conftest import opened_desk
 from tests_support import crew_call
-from textual.widgets import Select, Static
+from textual.widgets import Input, Select, Static
 
 from bench.bigdata import build_database
 from db.desk import DeskService
-from screens.queue import QueueScreen
+from screens.queue import STATUS_CHOICES, QueueScreen
 from screens.referral import ReferralScreen
 from screens.widgets.queue_board import WINDOW, QueueBoard
 from spr_desk.app import SprDeskApp
-from spr_desk.referral import NewReferral, PatientDetails
+from spr_desk.queue_view import REDIRECTED, TO_TRACE
+from spr_desk.referral import NewReferral, PatientDetails, RedirectedCall, ReferrerDetails
+from spr_desk.vocabulary import NhsNumberStatus, NhsNumberUnavailable, RedFlag, ReferrerRole
 
 SIZE = (120, 40)
 
@@ -269,3 +272,67 @@ async def test_n_takes_the_most_urgent_referral_waiting_and_another_desk_gets_th
         await pilot.press("n")
         await settle(pilot)
         assert isinstance(app.screen, QueueScreen)  # nothing left: said, not opened
+
+
+async def test_the_status_filter_lists_the_redirected_calls_and_those_to_trace(
+    sqlite_desk: DeskService,
+) -> None:
+    open_one = sqlite_desk.record_referral(call(sqlite_desk, "Ada", "Lovelace"), by="h").reference
+    untraced = call(sqlite_desk, "Bea", "Nonumber")
+    to_trace = sqlite_desk.record_referral(
+        replace(
+            untraced,
+            patient=replace(untraced.patient, nhs_number=""),
+            nhs_number_status=NhsNumberStatus.TRACE_REQUIRED,
+            nhs_number_unavailable=NhsNumberUnavailable.NOT_KNOWN,
+        ),
+        by="h",
+    ).reference
+    redirected = sqlite_desk.record_redirect(
+        RedirectedCall(
+            received_at=sqlite_desk.now(),
+            red_flags=frozenset({RedFlag.CHEST_PAIN}),
+            referrer=ReferrerDetails("", ReferrerRole.OTHER, "", "01296555010"),
+            patient=PatientDetails("", "Winifred", ""),
+            call_record={},
+            advice="Please call 999 now.",
+        ),
+        by="h",
+    ).reference
+    assert ("redirected (999 / A&E)", REDIRECTED) in STATUS_CHOICES
+    assert ("NHS number to trace", TO_TRACE) in STATUS_CHOICES
+    app = SprDeskApp(sqlite_desk, user="desk1")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert {row.reference for row in board(app).rows} == {open_one, to_trace}
+
+        app.screen.query_one("#filter-status", Select).value = REDIRECTED
+        await settle(pilot)
+        assert [row.reference for row in board(app).rows] == [redirected]
+        shown = screen_text(board(app))
+        for words in ("Received", "Caller", "Red flags", "Winifred", "01296 555010", "chest pain"):
+            assert words in shown, words
+        summary = str(app.screen.query_one("#queue-summary", Static).render())
+        assert summary == "1 redirected to 999 / A&E, newest first"
+        await pilot.press("slash", *"555010", "enter")  # found by the caller's number alone
+        await settle(pilot)
+        assert [row.reference for row in board(app).rows] == [redirected]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ReferralScreen) and app.screen.reference == redirected
+        await pilot.press("escape")
+        await settle(pilot)
+
+        app.screen.query_one("#queue-search", Input).value = ""
+        app.screen.query_one("#filter-status", Select).value = TO_TRACE
+        await settle(pilot)
+        assert [row.reference for row in board(app).rows] == [to_trace]
+        assert "Left" in screen_text(board(app))  # the queue's own columns
+        summary = str(app.screen.query_one("#queue-summary", Static).render())
+        assert summary == "1 with an NHS number to trace, newest first"
+
+        app.screen.query_one("#filter-status", Select).clear()
+        await settle(pilot)
+        assert {row.reference for row in board(app).rows} == {open_one, to_trace}
+        summary = str(app.screen.query_one("#queue-summary", Static).render())
+        assert summary.startswith("2 open")

@@ -53,6 +53,9 @@ async def test_the_figures_are_shown(sqlite_demo_desk: DeskService) -> None:
         assert f"Today {figures.today}" in summary
         assert f"Last 7 days {figures.week}" in summary
         assert f"Breaches {len(figures.breaches)}" in summary
+        assert figures.redirected_period > 0  # the demo's red-flag calls
+        redirected = f"{figures.redirected_today} today, {figures.redirected_period} in the last 7"
+        assert f"Redirected to 999 / A&E {redirected} days" in summary
         assert screen.review == figures
         outcomes = shown(screen, "#supervisor-outcomes")
         assert f"Closed {figures.closed}" in outcomes
