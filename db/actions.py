@@ -262,7 +262,9 @@ def add_nhs_number(
     before = number_state(row)
     held_by = referrals.patient_with_number(session=session, nhs_number=digits)
     if patient.nhs_number == digits:
-        if row.nhs_number_status == status.value:
+        # Only news when it is now checked on the record: never a step back from that.
+        verified = NhsNumberStatus.PRESENT_AND_VERIFIED
+        if status is not verified or row.nhs_number_status == verified.value:
             raise DeskError("The referral already has that NHS number.")
         detail = f"NHS number now {label(status)}"
     elif held_by is not None:

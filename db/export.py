@@ -56,6 +56,8 @@ EXPORT_COLUMNS: tuple[str, ...] = (
     "home_from_hospital",
     "community_bed_request",
     "taken_by",
+    "nhs_number_status",
+    "nhs_unavailable_reason",
 )
 
 PROGRESS_EVERY = 1000
@@ -90,6 +92,10 @@ _SELECTED = (
     (Referral.home_from_hospital, "bool"),
     (Referral.community_bed_request, "bool"),
     (Referral.taken_by, "text"),
+    # How sure the NHS number is (UK Core's code), and why there is none: an empty number
+    # with a reason is a patient still to trace, not a gap in the export.
+    (Referral.nhs_number_status, "text"),
+    (Referral.nhs_unavailable_reason, "text"),
 )
 assert len(_SELECTED) == len(EXPORT_COLUMNS)
 

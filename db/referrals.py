@@ -245,19 +245,16 @@ def _narrowed(query: Select[Any], wanted: QueueFilter, *, shown: bool) -> Select
     return query
 
 
-def _scoped(query: Select[Any], wanted: QueueFilter) -> Select[Any]:
-    """Which referrals a view holds: the open queue (its partial index), the redirected calls
-    (their partial index) or those whose patient has no NHS number yet."""
+def _beyond_queue(query: Select[Any], wanted: QueueFilter) -> Select[Any]:
+    """The referrals a list beyond the open queue holds: the redirected calls (their partial
+    index), or those whose patient has no NHS number yet (`spr_desk.queue_view.is_to_trace`)."""
     if wanted.status == REDIRECTED:
         # Written out, not a parameter, so SQLite matches the partial index to it.
         return query.where(sql_text(f"referral.{REDIRECTED_INDEX_WHERE}"))
-    if wanted.status == TO_TRACE:
-        # The patient is joined by `_narrowed`; its unique index finds those without a number.
-        return query.where(
-            col(Patient.nhs_number).is_(None),
-            col(Referral.status) != Status.REDIRECTED.value,
-        )
-    return query.where(col(Referral.queue_band).is_not(None))
+    # The patient is joined by `_narrowed`; its unique index finds those without a number.
+    return query.where(
+        col(Patient.nhs_number).is_(None), col(Referral.status) != Status.REDIRECTED.value
+    )
 
 
 def _queue_row(values: Sequence[Any]) -> QueueRow:
@@ -311,7 +308,7 @@ def _window_statement(wanted: QueueFilter, *, paged: bool) -> Select[Any]:
     per filter (building a statement costs more than SQLite takes to run it)."""
     if wanted.beyond_queue:
         shown = select(*_QUEUE_COLUMNS, *_BEYOND_QUEUE_COLUMNS)
-        query = _scoped(_narrowed(shown, wanted, shown=True), wanted).order_by(*NEWEST_FIRST)
+        query = _beyond_queue(_narrowed(shown, wanted, shown=True), wanted).order_by(*NEWEST_FIRST)
     else:
         query = _narrowed(
             select(*_QUEUE_COLUMNS).where(col(Referral.queue_band).is_not(None)), wanted, shown=True
@@ -332,7 +329,7 @@ def _counts_statement(wanted: QueueFilter) -> Select[Any]:
         func.coalesce(func.sum(case((and_(awaiting, col(Referral.due_at) < now), 1), else_=0)), 0),
     )
     if wanted.beyond_queue:
-        return _scoped(_narrowed(counted.select_from(Referral), wanted, shown=False), wanted)
+        return _beyond_queue(_narrowed(counted.select_from(Referral), wanted, shown=False), wanted)
     counted = counted.where(col(Referral.queue_band).is_not(None))
     return _narrowed(counted.select_from(Referral), wanted, shown=False)
 

@@ -200,6 +200,18 @@ def test_a_patient_who_already_has_a_number_keeps_it(desk: DeskService) -> None:
     with pytest.raises(DeskError, match="already has that NHS number"):
         desk.add_nhs_number(reference, ADA_NUMBER, by="tracer")
     assert [entry.action for entry in desk.history(reference)] == ["recorded"]
+    # The same number checked on the record since is news, once.
+    verified = NhsNumberStatus.PRESENT_AND_VERIFIED
+    desk.add_nhs_number(reference, ADA_NUMBER, by="tracer", status=verified)
+    assert desk.detail(reference).nhs_number_status == "01"
+    for status in (verified, NhsNumberStatus.PRESENT_NOT_TRACED):
+        with pytest.raises(DeskError, match="already has that NHS number"):
+            desk.add_nhs_number(reference, ADA_NUMBER, by="tracer", status=status)
+    history = desk.history(reference)
+    assert [entry.action for entry in history] == ["recorded", "nhs_number_added"]
+    assert history[-1].detail == "NHS number now present and verified"
+    with pytest.raises(DeskError, match="read out"):
+        desk.add_nhs_number(reference, ADA_NUMBER, by="t", status=NhsNumberStatus.TRACE_REQUIRED)
 
 
 def test_a_redirect_keeps_the_caller_and_patient_as_typed_the_flags_and_the_words_said(
