@@ -147,6 +147,9 @@ HELP: dict[str, ScreenHelp] = {
                     "pathway); {enter} opens a filter's list and typing its first letters "
                     "chooses. On the board the arrows and page keys move, and {enter} opens "
                     "the referral under the cursor.",
+                    "The status filter also lists, newest first, the calls redirected to "
+                    "999 / A&E (who called, the patient as typed, the red flags) and the "
+                    "referrals whose patient has no NHS number yet.",
                 ),
             ),
             Section(
