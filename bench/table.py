@@ -23,6 +23,9 @@ class Figure:
     """"value", or "ratio" (the goal is a multiple of the floor)."""
     strict: bool = True
     """The goal is `< goal` (True) or `<= goal` (False)."""
+    ratio_goal: float | None = None
+    """A second bound, on the ratio to the floor, met as well as `goal` (the same `strict`):
+    a figure held both to an absolute bound and to the floor measured beside it."""
     floor_name: str = ""
     floor_value: float | None = None
     floor_ref: str = ""
@@ -39,10 +42,15 @@ class Figure:
     def met(self) -> bool | None:
         if self.goal is None or self.value is None:
             return None
-        judged = self.value if self.goal_on == "value" else self.ratio
-        if judged is None:
-            return None
-        return judged < self.goal if self.strict else judged <= self.goal
+        bounds = [(self.value if self.goal_on == "value" else self.ratio, self.goal)]
+        if self.ratio_goal is not None:
+            bounds.append((self.ratio, self.ratio_goal))
+        if any(judged is None for judged, _ in bounds):
+            return None  # a floor not measured: not judged on half its goal
+        return all(
+            judged < bound if self.strict else judged <= bound  # type: ignore[operator]
+            for judged, bound in bounds
+        )
 
     def resolved(self, floors: dict[str, float]) -> Figure:
         """With `floor_ref` looked up among the floors measured in this run."""
@@ -93,7 +101,10 @@ def goal_words(figure: Figure) -> str:
         return f"{sign} {figure.goal:g}x floor"
     if figure.goal == 0 and not figure.strict:
         return "0"
-    return f"{sign} {figure.goal:g} {figure.unit}"
+    words = f"{sign} {figure.goal:g} {figure.unit}"
+    if figure.ratio_goal is not None:
+        words += f", {sign} {figure.ratio_goal:g}x floor"
+    return words
 
 
 def cells(figure: Figure) -> list[str]:

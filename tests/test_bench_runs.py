@@ -112,3 +112,26 @@ def test_a_part_runs_in_its_own_process_and_hands_back_its_figures(tmp_path: Pat
         assert figure.value is not None and figure.value > 0
         assert figure.floor_name == "raw INSERT+COMMIT"
         assert figure.floor_value is not None and 0 < figure.floor_value
+
+
+def test_a_figure_held_to_a_bound_and_to_its_floor_meets_its_goal_only_with_both() -> None:
+    def facts_step(value: float, floor: float) -> Figure:
+        return Figure(
+            "facts step",
+            value,
+            "ms",
+            goal=16,
+            ratio_goal=1.5,
+            strict=False,
+            floor_name="bare TickList",
+            floor_ref="bare.keys.ticks",
+        ).resolved({"bare.keys.ticks": floor})
+
+    assert facts_step(12.0, 10.0).met is True
+    assert facts_step(12.0, 6.0).met is False  # within a frame, but twice the bare widget's
+    assert facts_step(18.0, 15.0).met is False  # like the bare widget's, but over a frame
+    unjudged = Figure("facts step", 12.0, "ms", goal=16, ratio_goal=1.5, floor_ref="bare.x")
+    assert unjudged.resolved({}).met is None  # no floor: half a goal is not judged
+    cells = render([facts_step(12.0, 10.0)]).splitlines()[2].split("|")
+    assert cells[3].strip() == "≤ 16 ms, ≤ 1.5x floor"
+
