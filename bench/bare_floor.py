@@ -3,14 +3,24 @@ Prints figures; asserts nothing.
 
 A bare app (Header, one widget, Footer; no database, no CSS of its own) runs headless at 80x24
 with `run_test`, and is timed with `bench/triage_keys.py`'s `Frames` and `timed_key`: keys 100 ms
-apart, each from a quiet screen, to the first frame written after it. Three widgets, the ones the
+apart, each from a quiet screen, to the first frame written after it. Four widgets, the ones the
 desk's screens are keyed on: a `DataTable` (up and down: the rota, the audit trail, the handover
 pack; the queue board moves a cursor the same way), a `VerticalScroll` over a long `Static` (up
 and down scroll it without animation, as the desk does: the referral, the supervisor's
-figures, who is on), a `SelectionList` (arrows and space: the call's facts) and an `Input`
-(typing: the call's text fields). Also timed:
-pushing a screen (a `DataTable` of 50 rows) to its first frame, and the peak resident memory of
-the process (`bench.memory.peak_rss_mb`), a floor for the desk's own.
+figures, who is on), a `TickList` and an `Input` (typing: the call's text fields).
+
+The `TickList` is the desk's own widget (`screens/widgets/ticks.py`), the one the call's facts
+step is keyed on (its needs and its urgency are one each), here bare: the same number of lines
+under the same number of headings as the needs, keyed with the same `BLOCK` as the facts step
+(`bench/triage_keys.py`), so the facts step's ratio to it compares like with like: what the
+desk's form costs around the same widget. (Textual's `SelectionList`, which the call used before,
+is no longer on the form.)
+
+Also timed: pushing a screen (a `DataTable` of 50 rows) to its first frame; showing a screen that
+is already built (the call's screen is built ahead of ctrl+n, `screens/call_desk.py`): from a
+key (ctrl+n, bound to `switch_mode`, as the desk's is) to the moment the screen is current with
+its `TickList` focused (a key posted then reaches it), and to its first frame; and the peak
+resident memory of the process (`bench.memory.peak_rss_mb`), a floor for the desk's own.
 
 Run: python bench/bare_floor.py [--keys 40]
 """
@@ -24,21 +34,33 @@ import time
 from dataclasses import dataclass
 
 from textual.app import App, ComposeResult
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, SelectionList, Static
+from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from bench.memory import peak_rss_mb
 from bench.stats import p95
-from bench.triage_keys import SIZE, Frames, Timing, settle, timed_key
+from bench.triage_keys import BLOCK, SIZE, Frames, Timing, key_event, settle, timed_key
+from screens.widgets.ticks import TickList
 
 KEYS = 40
 PUSHES = 9
+READY, HOME = "ready", "home"
+"""The mode whose screen is built once and shown again and again (the call built ahead), and
+the one it is shown from (the desk's queue is a mode too)."""
+SHOW_TIMEOUT = 10.0
+TICK_LINES: list[tuple[str, str] | str] = [
+    line
+    for group, count in (("Clinical", 7), ("Function", 5), ("Daily living", 4))
+    for line in [group, *((f"{group.lower()} need {n}", f"{group}-{n}") for n in range(count))]
+]
+"""As many lines, under as many headings, as the call's needs list."""
 WIDGETS = ("table", "scroll", "ticks", "input")
 KEY_PATTERNS: dict[str, tuple[str, ...]] = {
     "table": ("down", "up"),
     "scroll": ("down", "up"),
-    "ticks": ("down", "space", "up", "space"),
+    "ticks": BLOCK,
     "input": tuple("the quick brown fox jumps over the lazy dog "),
 }
 
@@ -49,6 +71,10 @@ class BareFloor:
     """Key timings by widget: `table`, `scroll`, `ticks`, `input`."""
     push_seconds: list[float]
     """Pushing a screen to its first frame; the first is the first push of the process."""
+    ready_seconds: list[float]
+    """A key to a screen already built current, its `TickList` focused (taking keys)."""
+    shown_seconds: list[float]
+    """The same key to that screen's first frame."""
     peak_mb: float
 
     def key_p95_ms(self, widget: str) -> float:
@@ -57,6 +83,14 @@ class BareFloor:
     @property
     def push_ms(self) -> float:
         return statistics.median(self.push_seconds) * 1e3
+
+    @property
+    def ready_ms(self) -> float:
+        return statistics.median(self.ready_seconds) * 1e3
+
+    @property
+    def shown_ms(self) -> float:
+        return statistics.median(self.shown_seconds) * 1e3
 
 
 class WidgetScreen(Screen[None]):
@@ -77,16 +111,31 @@ class WidgetScreen(Screen[None]):
             with VerticalScroll():
                 yield Static(text)
         elif self.widget == "ticks":
-            yield SelectionList[int](*((f"option {n}", n) for n in range(12)))
+            yield TickList(*TICK_LINES)
         else:
             yield Input()
         yield Footer()
 
 
+class HomeScreen(Screen[None]):
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("bare")
+        yield Footer()
+
+
 class Bare(App[None]):
+    BINDINGS = [Binding("ctrl+n", "show_ready", "Show")]
+
     def __init__(self) -> None:
         super().__init__()
         self.animation_level = "none"  # as SprDeskApp: a key scroll lands in the next frame
+        self.ready = WidgetScreen("ticks")
+        self.add_mode(READY, lambda: self.ready)
+        self.add_mode(HOME, HomeScreen)
+
+    def action_show_ready(self) -> None:
+        self.switch_mode(READY)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -95,7 +144,7 @@ class Bare(App[None]):
 
 
 async def painted_push(app: Bare, frames: Frames, screen: Screen[None]) -> float:
-    frames.times.clear()
+    frames.clear()
     start = time.perf_counter()
     app.push_screen(screen)
     while True:
@@ -106,10 +155,36 @@ async def painted_push(app: Bare, frames: Frames, screen: Screen[None]) -> float
         await asyncio.sleep(0.0005)
 
 
-async def drive(keys: int) -> tuple[dict[str, list[Timing]], list[float]]:
+Shown = tuple[float, float]
+"""Seconds from the key to the screen built already taking keys, and to its first frame."""
+
+
+async def shown_ready(app: Bare, frames: Frames) -> Shown:
+    """ctrl+n to the screen built already: seconds to it taking keys, and to its first frame."""
+    frames.clear()
+    screen = app.ready
+    ticks = screen.query_one(TickList)
+    event = key_event("ctrl+n")
+    event.set_sender(app)
+    start = time.perf_counter()
+    app.post_message(event)
+    ready = shown = None
+    while time.perf_counter() - start < SHOW_TIMEOUT:
+        if ready is None and app.screen is screen and screen.is_mounted and app.focused is ticks:
+            ready = time.perf_counter() - start
+        if shown is None and (drawn := frames.first_of(screen)) is not None:
+            shown = drawn - start
+        if ready is not None and shown is not None:
+            return ready, shown
+        await asyncio.sleep(0.0005)
+    raise RuntimeError(f"the screen built ahead was not shown within {SHOW_TIMEOUT:.0f} s")
+
+
+async def drive(keys: int) -> tuple[dict[str, list[Timing]], list[float], list[Shown]]:
     app = Bare()
     timings: dict[str, list[Timing]] = {}
     pushes: list[float] = []
+    shows: list[Shown] = []
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         frames = Frames(app)
@@ -119,6 +194,21 @@ async def drive(keys: int) -> tuple[dict[str, list[Timing]], list[float]]:
             await settle(pilot)
             await frames.quiet(time.perf_counter())
             app.pop_screen()
+            await settle(pilot)
+            await frames.quiet(time.perf_counter())
+        # The screen built once, out of the way, then shown by the key and put away each time.
+        await app.switch_mode(HOME)
+        await settle(pilot)
+        await app.switch_mode(READY)
+        await settle(pilot)
+        await app.switch_mode(HOME)
+        await settle(pilot)
+        await frames.quiet(time.perf_counter())
+        for _ in range(PUSHES):
+            shows.append(await shown_ready(app, frames))
+            await settle(pilot)
+            await frames.quiet(time.perf_counter())
+            await app.switch_mode(HOME)
             await settle(pilot)
             await frames.quiet(time.perf_counter())
         for widget in WIDGETS:
@@ -136,13 +226,14 @@ async def drive(keys: int) -> tuple[dict[str, list[Timing]], list[float]]:
             await settle(pilot)
             await frames.quiet(time.perf_counter())
         frames.close()
-    return timings, pushes
+    return timings, pushes, shows
 
 
 def measure(keys: int = KEYS) -> BareFloor:
     """Run in a process of its own: the peak memory is the process's."""
-    timings, pushes = asyncio.run(drive(keys))
-    return BareFloor(timings, pushes, peak_rss_mb())
+    timings, pushes, shows = asyncio.run(drive(keys))
+    ready, shown = [at for at, _ in shows], [at for _, at in shows]
+    return BareFloor(timings, pushes, ready, shown, peak_rss_mb())
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -160,6 +251,10 @@ def main(argv: list[str] | None = None) -> None:
     print(
         f"  push a screen to its first frame: median {floor.push_ms:.1f} ms"
         f" (first {floor.push_seconds[0] * 1e3:.1f} ms)"
+    )
+    print(
+        f"  a screen built already, key to taking keys: median {floor.ready_ms:.1f} ms;"
+        f" to its first frame {floor.shown_ms:.1f} ms"
     )
     print(f"  peak resident memory {floor.peak_mb:.0f} MB")
 
