@@ -248,13 +248,18 @@ class TriageScreen(Screen[None]):
         self._show_caller_variant()
         self._refresh_recommendation()
         self.set_focus(self._w("red_flags"), scroll_visible=False)
-        if self.started:  # a resumed call runs from when it was first taken
-            self.begin()
+        if self.started:  # begun while mounting, or resumed (it runs from when it was taken)
+            self._run()
 
     def begin(self, now: datetime | None = None) -> None:
-        """The call starts (ctrl+n): its clock, and what it reads from the desk."""
+        """The call starts (ctrl+n): its received time now; its clock and what it reads from
+        the desk as soon as it is on screen (a call not built ahead may still be mounting)."""
         if not self.started:
             self.form.started_at = (now or self.desk.now()).isoformat()
+        if self.is_mounted:
+            self._run()
+
+    def _run(self) -> None:
         self._tick()
         self.set_interval(1, self._tick)
         self._load_referrers()

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
-from call_script import ETHEL, fill, settle, tick
+from call_script import ETHEL, choose, fill, settle, tick, type_into
 from textual.pilot import Pilot
 
 from db.desk import DeskService
@@ -34,6 +34,10 @@ async def filled(pilot: Pilot[Any]) -> None:
     fill(pilot, ETHEL)
 
 
+async def half_filled(pilot: Pilot[Any]) -> None:
+    fill(pilot, {k: v for k, v in ETHEL.items() if k not in ("date_of_birth", "postcode")})
+
+
 def press(*keys: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
     async def run(pilot: Pilot[Any]) -> None:
         await pilot.press(*keys)
@@ -45,15 +49,36 @@ async def chest_pain(pilot: Pilot[Any]) -> None:
     await tick(pilot, "red_flags", "chest_pain")
 
 
+async def crew(pilot: Pilot[Any]) -> None:
+    await type_into(pilot, "referrer_name", "Crew 12")
+    await choose(pilot, "referrer_role", "ambulance_crew")
+
+
+async def role_list_open(pilot: Pilot[Any]) -> None:
+    await type_into(pilot, "referrer_name", "Sister Jo Marsh")
+    await pilot.press("tab", "w")
+
+
+async def second_call(pilot: Pilot[Any]) -> None:
+    await type_into(pilot, "given_name", "Doris")
+    await type_into(pilot, "family_name", "Killtest")
+    await pilot.press("ctrl+n")
+
+
 STEPS: dict[str, Callable[[Pilot[Any]], Any]] = {
-    "1-red-flags-first": steps(),
-    "2-caller": steps(filled, press("f2")),
-    "3-patient": steps(filled, press("f3")),
-    "4-facts-and-recommendation": steps(filled, press("f4")),
-    "5-override-needs-a-reason": steps(filled, press("f5", "down", "enter")),
-    "6-read-back": steps(filled, press("ctrl+s")),
-    "7-reference-to-read-out": steps(filled, press("ctrl+s", "enter")),
-    "8-red-flag-emergency": steps(chest_pain),
+    "01-red-flags-first": steps(),
+    "02-caller": steps(filled, press("f2")),
+    "03-role-found-by-its-first-letter": steps(role_list_open),
+    "04-crew-on-scene-asks-its-own-questions": steps(crew),
+    "05-patient": steps(filled, press("f3")),
+    "06-facts-and-recommendation": steps(filled, press("f4")),
+    "07-override-needs-a-reason": steps(filled, press("f5", "down", "enter")),
+    "08-every-problem-listed": steps(half_filled, press("ctrl+s")),
+    "09-read-back": steps(filled, press("ctrl+s")),
+    "10-reference-to-read-out": steps(filled, press("ctrl+s"), press("enter")),
+    "11-red-flag-emergency": steps(chest_pain),
+    "12-second-call-first-on-hold": steps(second_call),
+    "13-leave-asks": steps(filled, press("escape")),
 }
 
 
@@ -62,7 +87,9 @@ STEPS: dict[str, Callable[[Pilot[Any]], Any]] = {
 def test_each_step_of_a_call(
     snap_compare: Any, sqlite_desk: DeskService, size: tuple[int, int], step: str
 ) -> None:
-    """Each step as the handler sees it: red flags first, caller, patient, facts with the live
-    matrix, an override waiting for its reason, the read-back, the reference, the 999 advice."""
+    """Each step as the handler sees it: red flags first, caller, a role found by its first
+    letter, a crew's own questions and clock, patient, facts with the live matrix, an override
+    waiting for its reason, every problem listed, the read-back, the reference, the 999
+    advice, a second call with the first on hold, and leaving."""
     app = SprDeskApp(sqlite_desk, user="handler1")
     assert snap_compare(app, terminal_size=size, run_before=STEPS[step])
