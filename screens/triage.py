@@ -23,7 +23,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Static, TextArea
+from textual.widgets import Input, Static, TextArea
 
 from screens.confirm_call_modal import ConfirmCallModal
 from screens.draft_saver import DraftSaver
@@ -43,6 +43,7 @@ from screens.triage_form import (
     urgency_lines,
 )
 from screens.widgets.choice import Choice
+from screens.widgets.desk_footer import DeskFooter
 from screens.widgets.desk_header import DeskHeader
 from screens.widgets.field import Field
 from screens.widgets.matrix_grid import MatrixGrid
@@ -224,7 +225,7 @@ class TriageScreen(Screen[None]):
             with VerticalScroll(id="call-form", can_focus=False):
                 yield from call_sections()
             yield RecommendationPanel(id="panel")
-        yield Footer()
+        yield DeskFooter()
 
     @property
     def started(self) -> bool:

@@ -25,6 +25,8 @@ class Field(Vertical):
     Field {
         height: auto;
         padding-left: 1;
+        /* A blank outline when unfocused: an outline that appears asks Textual for a layout */
+        outline-left: blank;
         &:focus-within { outline-left: thick $accent; }
         & > Label { color: $text-muted; width: 1fr; height: 1; }
         &:focus-within > Label { color: $text; text-style: bold reverse; }

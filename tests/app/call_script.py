@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from textual import events
@@ -9,7 +10,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from screens.triage import TriageScreen
-from screens.triage_form import EXTRAS
+from screens.triage_form import EXTRAS, urgency_lines
 from screens.widgets.choice import Choice
 from screens.widgets.ticks import TickList
 from spr_desk.sample_calls import ETHEL, REG  # noqa: F401 - the scripts the tests take
@@ -80,43 +81,109 @@ async def check(pilot: Pilot[Any], name: str) -> None:
         await tick(pilot, "extras", name)
 
 
-async def take_call(
-    pilot: Pilot[Any], call: dict[str, Any], *, red_flags_cleared: bool = True
-) -> None:
-    """Everything up to recording, in the order of the conversation."""
-    if red_flags_cleared:
-        await check(pilot, "red_flags_cleared")
-    await type_into(pilot, "referrer_name", call["referrer_name"])
-    await choose(pilot, "referrer_role", call["referrer_role"])
-    for name in (
-        "referrer_organisation",
-        "referrer_phone",
-        "nhs_number",
-        "given_name",
-        "family_name",
-        "date_of_birth",
-        "address",
-        "postcode",
-        "gp_practice",
-    ):
-        await type_into(pilot, name, call[name])
-    await choose(pilot, "lives_alone", call["lives_alone"])
-    await type_into(pilot, "access_notes", call["access_notes"])
-    await type_into(pilot, "next_of_kin", call["next_of_kin"])
-    await choose(pilot, "pathway", call["pathway"])
-    await choose(pilot, "setting", call["setting"])
-    for need in call["needs"]:
-        await tick(pilot, "needs", need)
-    for factor in call["urgency"]:
-        await tick(pilot, "urgency", factor)
-    for extra in EXTRAS:
-        if call.get(extra):
-            await check(pilot, extra)
-    for record in call["records_reviewed"]:
-        await tick(pilot, "records_reviewed", record)
-    await choose(pilot, "locality", call["locality"])
-    await pilot.app.workers.wait_for_complete()
+def key_event(key: str) -> events.Key:
+    character = {"space": " ", "tab": "\t", "enter": "\r"}.get(key, key if len(key) == 1 else None)
+    return events.Key(key, character)
+
+
+def post(app: Any, *keys: str) -> None:
+    """Keys as a terminal delivers them: all at once, before the app has handled any."""
+    for key in keys:
+        event = key_event(key)
+        event.set_sender(app)
+        app.post_message(event)
+
+
+def typed(text: str) -> list[str]:
+    return [{" ": "space"}.get(character, character) for character in text]
+
+
+async def keys_handled(pilot: Pilot[Any], seconds: float = 30) -> None:
+    """Until every key posted has been handled, then the screen settles and the draft is saved."""
+    app = pilot.app
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        await pilot.pause(0.02)
+        if app._exception is not None:
+            raise app._exception
+        if not any(isinstance(m, events.Key) for m in app._message_queue.values):
+            break
+    await settle(pilot)
+    if isinstance(app.screen, TriageScreen):
+        app.screen._saver.flush()
+
+
+def choice_keys(options: list[str], value: str) -> list[str]:
+    """Open the list (down: enter would take a suggested locality), arrow from the top to
+    `value`, enter (which chooses and moves on)."""
+    return ["down", "home", *(["down"] * options.index(value)), "enter"]
+
+
+def tick_keys(options: list[str], values: list[str]) -> list[str]:
+    keys: list[str] = []
+    for value in values:
+        keys += ["home", *(["down"] * options.index(value)), "space"]
+    return keys
+
+
+PATIENT_TEXT = ("given_name", "family_name", "date_of_birth", "address", "postcode", "gp_practice")
+
+
+def call_keys(call_screen: TriageScreen, call: dict[str, Any]) -> list[str]:
+    """The keys a handler presses for `call`, field after field in the form's Tab order, from
+    the red-flag questions: what `take_call` sends as one burst."""
+    from spr_desk.caller_questions import caller_questions
+
+    def options(name: str) -> list[str]:
+        control = call_screen.query_one(f"#{name}")
+        assert isinstance(control, Choice | TickList)
+        return [value for _, value in control.options]
+
+    def text(name: str) -> list[str]:
+        return [*typed(call.get(name, "")), "tab"]
+
+    asked = caller_questions().for_role(call["referrer_role"]).questions
+    keys = ["n", *text("referrer_name")]
+    keys += choice_keys(options("referrer_role"), call["referrer_role"])
+    keys += text("referrer_organisation") + text("referrer_phone")
+    keys += ["tab"] * len(asked)
+    keys += text("nhs_number") + ["tab"]  # past "NHS number checked"
+    for name in PATIENT_TEXT:
+        keys += text(name)
+    keys += choice_keys(options("lives_alone"), call["lives_alone"])
+    keys += text("access_notes") + text("next_of_kin")
+    keys += choice_keys(options("pathway"), call["pathway"])
+    keys += choice_keys(options("setting"), call["setting"])
+    keys += tick_keys(options("needs"), call["needs"]) + ["tab"]
+    # The urgency list's order follows the caller (a crew's first), as the form will show it.
+    first = caller_questions().for_role(call["referrer_role"]).urgency_first
+    urgency = [line[1] for line in urgency_lines(first) if not isinstance(line, str)]
+    keys += tick_keys(urgency, call["urgency"]) + ["tab"]
+    keys += ["tab"]  # past the primary need
+    keys += tick_keys(options("extras"), [name for name in EXTRAS if call.get(name)]) + ["tab"]
+    keys += tick_keys(options("records_reviewed"), call["records_reviewed"]) + ["tab"]
+    keys += choice_keys(options("locality"), call["locality"])
+    return keys
+
+
+async def take_call(pilot: Pilot[Any], call: dict[str, Any]) -> None:
+    """Everything up to recording, in the order of the conversation: the handler's keys, from
+    the red-flag questions on, sent in one burst (the desk takes them in order, each in the
+    field that has the focus); then every field is checked to hold what was meant for it."""
+    call_screen = screen(pilot)
+    call_screen.set_focus(call_screen.query_one("#red_flags"))
     await pilot.pause()
+    post(pilot.app, *call_keys(call_screen, call))
+    await keys_handled(pilot)
+    form = screen(pilot).form
+    for name, value in call.items():
+        if name in EXTRAS:
+            assert getattr(form, name) is bool(value), name
+        elif isinstance(value, list):  # a tick list keeps its own order
+            assert sorted(getattr(form, name)) == sorted(value), name
+        elif hasattr(form, name):
+            assert getattr(form, name) == value, (name, getattr(form, name), value)
+    assert form.red_flags_cleared
 
 
 def fill(pilot: Pilot[Any], call: dict[str, Any]) -> None:

@@ -10,15 +10,26 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from call_script import ETHEL, check, choose, fill, screen, settle, take_call, tick, type_into
+from call_script import (
+    ETHEL,
+    check,
+    choose,
+    fill,
+    keys_handled,
+    post,
+    screen,
+    settle,
+    take_call,
+    tick,
+    type_into,
+    typed,
+)
 from sqlmodel import Session, select
-from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, Static, TextArea
 
@@ -45,23 +56,6 @@ from spr_desk.validation import InputError, parse_phone, parse_postcode
 SIZE = (80, 24)
 
 
-def key_event(key: str) -> events.Key:
-    character = {"space": " ", "tab": "\t", "enter": "\r"}.get(key, key if len(key) == 1 else None)
-    return events.Key(key, character)
-
-
-def post(app: SprDeskApp, *keys: str) -> None:
-    """Keys as a terminal delivers them: all at once, before the app has handled any."""
-    for key in keys:
-        event = key_event(key)
-        event.set_sender(app)
-        app.post_message(event)
-
-
-def typed(text: str) -> list[str]:
-    return [{" ": "space"}.get(character, character) for character in text]
-
-
 async def post_spaced(app: SprDeskApp, keys: list[str], gap: float) -> None:
     """Keys `gap` seconds apart (0: all in one tick)."""
     for key in keys:
@@ -80,20 +74,6 @@ async def ready(pilot: Pilot[Any]) -> None:
             break
         await pilot.pause(0.05)
     await settle(pilot)
-
-
-async def done(pilot: Pilot[Any], seconds: float = 15) -> None:
-    """Until every key posted has been handled and its draft saved."""
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        await pilot.pause(0.05)
-        if pilot.app._exception is not None:
-            raise pilot.app._exception
-        if not pilot.app._message_queue.values:  # type: ignore[attr-defined]
-            break
-    await settle(pilot)
-    if isinstance(pilot.app.screen, TriageScreen):
-        pilot.app.screen._saver.flush()
 
 
 async def leave_discarding(pilot: Pilot[Any]) -> None:
@@ -123,7 +103,7 @@ async def test_keys_sent_with_ctrl_n_in_the_same_tick_all_reach_the_call_in_orde
             await ready(pilot)
         # ctrl+n, "none applies", the caller's name: all posted before the app handles any
         post(app, "ctrl+n", "n", *typed("Dr Amy Stone"), "tab", *typed("g"), "enter")
-        await done(pilot)
+        await keys_handled(pilot)
         call = screen(pilot)
         assert call.form.referrer_name == "Dr Amy Stone"
         assert call.form.red_flags_cleared
@@ -193,7 +173,7 @@ async def test_a_burst_of_the_patients_details_with_tabs_puts_each_value_in_its_
             post(app, "ctrl+n", "n")
             for run in range(20):
                 post(app, *patient_keys())
-                await done(pilot)
+                await keys_handled(pilot)
                 call = screen(pilot)
                 got = {name: getattr(call.form, name) for name, _ in PATIENT_BURST}
                 assert got == dict(PATIENT_BURST), f"run {run + 1}"
@@ -219,7 +199,7 @@ async def test_the_patients_details_typed_key_by_key_land_in_their_fields(
         await settle(pilot)
         for run in range(runs):
             await post_spaced(app, keys, gap)
-            await done(pilot)
+            await keys_handled(pilot)
             call = screen(pilot)
             assert {name: getattr(call.form, name) for name in expected} == expected, run
 
@@ -236,7 +216,7 @@ async def test_a_key_pressed_before_the_read_back_appeared_does_not_record(
         await settle(pilot)
         await take_call(pilot, ETHEL)
         post(app, "ctrl+s", "enter")
-        await done(pilot)
+        await keys_handled(pilot)
         assert isinstance(app.screen, ConfirmCallModal)
         with Session(sqlite_desk.engine) as session:
             assert session.exec(select(Referral)).first() is None
@@ -365,7 +345,7 @@ async def test_letters_typed_into_the_drafts_list_start_the_new_call_with_them(
         await type_into_new_call_and_keep(pilot, "Doris")
         await ready(pilot)
         post(app, "ctrl+n", "f2", *typed("Dr Amy Stone"))
-        await done(pilot)
+        await keys_handled(pilot)
         call = screen(pilot)
         assert call.form.referrer_name == "Dr Amy Stone", call.form.referrer_name
         assert call.form.given_name == ""  # a new call, not the draft
@@ -757,7 +737,7 @@ async def test_the_notes_hold_several_lines_and_are_saved_as_typed(
         await settle(pilot)
         assert app.focused is screen(pilot).query_one("#notes")
         await pilot.press(*typed("Fall"), "enter", *typed("No injury"))
-        await done(pilot)
+        await keys_handled(pilot)
     assert draft_of(sqlite_desk, "handler1")["notes"] == "Fall\nNo injury"
 
 
