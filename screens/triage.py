@@ -147,9 +147,12 @@ class CallTimer(Widget):
             return Text("")
         seconds = max(0, int((self.now - self.started).total_seconds()))
         clock = f"{seconds // 60:02d}:{seconds % 60:02d}"
-        parts = [Text(f"Call {clock}")]
-        if self.waiting:
-            parts.append(Text(f"{self.waiting} {clock}", style="bold reverse"))
+        # A crew waits from the moment the call starts: its clock is the call's, named so.
+        parts = [
+            Text(f" {self.waiting} {clock} ", style="bold reverse")
+            if self.waiting
+            else Text(f"Call {clock}")
+        ]
         if self.left:
             parts.append(Text(f"{self.left} to complete", style="bold"))
         elif self.left == 0:
@@ -404,7 +407,7 @@ class TriageScreen(Screen[None]):
             self._show_nhs_number(errors)
         if "referrer_name" in names:
             self._fill_hint()
-        if "postcode" in names:
+        if "postcode" in names or "locality" in names:
             self._suggest_locality()
         if "pathway" in names:
             self._update_pathway_options()
@@ -551,8 +554,7 @@ class TriageScreen(Screen[None]):
         response, lead = event.cell
         if self.recommendation is not None and event.cell == self.recommendation.cell:
             self.form.chosen_response = self.form.chosen_lead = ""
-            self.form.agreed = True
-            self.notify(f"Agreed: {label(response)} / {label(lead)}", timeout=3, markup=False)
+            self.form.agreed = True  # the grid's status line says AGREED
         else:
             self.form.chosen_response, self.form.chosen_lead = response.value, lead.value
             self.form.agreed = False

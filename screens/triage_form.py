@@ -67,12 +67,12 @@ TICK_LISTS = ("red_flags", "needs", "urgency", "records_reviewed")
 EXTRAS: dict[str, str] = {
     "bed_needed": "Bed needed (unsafe at home)",
     "home_from_hospital": "Home from Hospital",
-    "community_bed_request": "Community step-up bed",
+    "community_bed_request": "Community bed",
 }
 """The three yes/no extras, ticked in one list (`#extras`), each its own form field."""
 DOES_NOT_APPLY: dict[Pathway, dict[str, str]] = {
-    Pathway.STEP_UP: {"home_from_hospital": "not for step-up"},
-    Pathway.STEP_DOWN: {"community_bed_request": "not for step-down"},
+    Pathway.STEP_UP: {"home_from_hospital": "step-down only"},
+    Pathway.STEP_DOWN: {"community_bed_request": "step-up only"},
 }
 """Extras a pathway rules out: shown, marked, never ticked."""
 ASK_PREFIX = "ask-"

@@ -225,7 +225,7 @@ LABELS: dict[StrEnum, str] = {
     Urgency.ADMISSION_RISK_WITHIN_HOURS: "at risk of admission within hours",
     Urgency.UNSAFE_ALONE_TONIGHT: "alone and unable to manage tonight",
     Urgency.CARER_BREAKDOWN_NOW: "the carer has broken down now",
-    Urgency.CREW_ON_SCENE: "an ambulance crew is on scene waiting",
+    Urgency.CREW_ON_SCENE: "a crew is on scene, waiting",
     Urgency.DISCHARGE_TODAY: "discharge is today",
     Urgency.DETERIORATING: "deteriorating",
     Urgency.NEW_NEED_WITHIN_DAY: "a new need to meet within a day",

@@ -23,10 +23,14 @@ from textual.widget import Widget
 _WORD = re.compile(r"[a-z0-9&]+")
 
 
+def starts(words: str, typed: str) -> bool:
+    """Whether the option begins with what was typed (case-blind)."""
+    return words.casefold().startswith(typed.casefold())
+
+
 def words_match(words: str, typed: str) -> bool:
     """Whether `typed` starts the whole option or any word of it (case-blind)."""
-    folded = words.casefold()
-    typed = typed.casefold()
+    folded, typed = words.casefold(), typed.casefold()
     return folded.startswith(typed) or any(word.startswith(typed) for word in _WORD.findall(folded))
 
 
@@ -39,9 +43,15 @@ def _one_line_each(*lines: Text) -> Text:
 
 
 def first_match(options: list[tuple[str, str]], typed: str, start: int = 0) -> int | None:
-    """The index of the first option from `start` on (then from the top) that `typed` matches."""
+    """The first option from `start` on (then from the top) that begins with `typed`; failing
+    that, the first with a word that does ("no" finds "not known" before "...(not traced)",
+    "u" still finds "step-up")."""
     order = list(range(start, len(options))) + list(range(start))
-    return next((index for index in order if words_match(options[index][0], typed)), None)
+    for matches in (starts, words_match):
+        found = next((index for index in order if matches(options[index][0], typed)), None)
+        if found is not None:
+            return found
+    return None
 
 
 class Choice(Widget, can_focus=True):

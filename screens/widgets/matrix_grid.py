@@ -138,6 +138,7 @@ class MatrixGrid(Widget, can_focus=True):
             "enter",
             "choose",
             "Choose cell",
+            show=False,  # in F1 help: at 80 columns the footer keeps room for F1 Help itself
             tooltip="Choose the response and lead under the cursor",
             id="matrix-grid.choose",
         ),
@@ -231,6 +232,7 @@ class MatrixGrid(Widget, can_focus=True):
         """
         self.cursor = cell
         self.chosen = cell
+        self.agreed_by_handler = cell == self.recommended
         self.post_message(self.CellChosen(self, cell))
 
     def action_choose(self) -> None:
@@ -285,7 +287,7 @@ class MatrixGrid(Widget, can_focus=True):
         if self.agreed and self.agreed_by_handler:
             return Text.assemble(recommended, " · AGREED")
         if self.agreed:
-            return Text.assemble(recommended, " · not agreed yet: a")
+            return Text.assemble(recommended, " · a to agree")
         return Text.assemble(recommended, " · ", ("[✓]", self._style("chosen")), " chosen")
 
     def render(self) -> Text:

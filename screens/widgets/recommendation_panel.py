@@ -20,7 +20,11 @@ from spr_desk.vocabulary import Outcome, label
 class RecommendationPanel(VerticalScroll):
     DEFAULT_CSS = """
     RecommendationPanel {
-        width: 36;
+        /* the grid (34), its margin and a one-column scrollbar kept for it, so long reasons
+           scroll without squeezing the grid ("Social" lost its last letter) */
+        width: 37;
+        scrollbar-size-vertical: 1;
+        scrollbar-gutter: stable;
         height: 1fr;
         border-left: vkey $primary;
         padding: 0 0 0 1;

@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Checkbox
 
-from screens.widgets.choice import words_match
+from screens.widgets.choice import starts, words_match
 
 TICKED, UNTICKED = "✓", " "
 
@@ -100,15 +100,13 @@ class TickList(Widget, can_focus=True):
         return None if line is None or isinstance(line, str) else line[1]
 
     def set_lines(self, *lines: tuple[str, str] | str) -> None:
-        """New lines (a new order); what was ticked stays ticked if it is still offered."""
-        value = self.highlighted_value
+        """New lines (a new order, what leads first); what was ticked stays ticked if it is
+        still offered, and the highlight goes to the first line, where the list now starts."""
         self._lines = list(lines)
         values = {v for _, v in self.options}
         self._selected &= values
         tickable = self._tickable
-        self._highlighted = next(
-            (i for i in tickable if self._lines[i][1] == value), tickable[0] if tickable else 0
-        )
+        self._highlighted = tickable[0] if tickable else 0
         self.refresh(layout=True)
 
     def set_selected(self, values: list[str]) -> None:
@@ -158,7 +156,11 @@ class TickList(Widget, can_focus=True):
         # More letters look from the line found so far; a first letter from the next line on.
         start = place if self._typed else place + 1
         order = tickable[start:] + tickable[:start]
-        found = next((i for i in order if words_match(self._lines[i][0], typed)), None)
+        found = None
+        for matches in (starts, words_match):  # a line that begins so, then a word that does
+            found = next((i for i in order if matches(self._lines[i][0], typed)), None)
+            if found is not None:
+                break
         if found is not None:
             self._typed, self._highlighted = typed, found
             self.refresh()

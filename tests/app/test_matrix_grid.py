@@ -91,7 +91,7 @@ async def test_the_grid_fits_in_34_columns_and_6_lines() -> None:
         assert max(line.cell_len for line in rendered.split("\n")) <= 34
 
 
-async def test_the_recommended_cell_carries_the_star_and_reads_agreed() -> None:
+async def test_the_recommended_cell_carries_the_star_and_says_it_is_not_agreed_yet() -> None:
     app = GridApp(recommended=(FAST, THERAPIST))
     async with app.run_test(size=(40, 10)) as pilot:
         await pilot.pause()
@@ -101,7 +101,7 @@ async def test_the_recommended_cell_carries_the_star_and_reads_agreed() -> None:
             "Fast   <1d    Y      ★Y       Y   ",
             "Normal <3d    Y       Y       Y   ",
             "Y can mobilise now · N cannot",
-            "★ recommended · agreed",
+            "★ recommended · a to agree",
         ]
 
 
@@ -213,7 +213,7 @@ async def test_choosing_the_recommended_cell_posts_it_and_reads_agreed() -> None
         assert grid.chosen == (FAST, NURSE)
         assert grid.agreed
         assert lines(grid)[2] == "Fast   <1d  [★Y]      Y       Y   "
-        assert lines(grid)[-1] == "★ recommended · agreed"
+        assert lines(grid)[-1] == "★ recommended · AGREED"
 
 
 async def test_a_agrees_with_the_recommendation_wherever_the_cursor_is() -> None:
@@ -225,7 +225,7 @@ async def test_a_agrees_with_the_recommendation_wherever_the_cursor_is() -> None
         assert app.chosen_cells == [(NORMAL, THERAPIST)]
         assert grid.chosen == (NORMAL, THERAPIST)
         assert grid.cursor == (NORMAL, THERAPIST)
-        assert lines(grid)[-1] == "★ recommended · agreed"
+        assert lines(grid)[-1] == "★ recommended · AGREED"
 
 
 async def test_a_does_nothing_without_a_recommendation() -> None:
