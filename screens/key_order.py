@@ -56,6 +56,21 @@ async def opened(screen: Screen[object], timeout: float = WAIT_SECONDS) -> None:
             log.warning("a key waited %.0f s for a screen to open", timeout)
 
 
+async def along_the_way(
+    target: Widget, screen: Screen[object], event: events.Event | None = None
+) -> bool:
+    """Wait for `target` and each container up to `screen` to handle what they have been sent
+    (stopping where `event` was stopped); False if one took too long."""
+    node: MessagePump | None = target
+    while node is not None:
+        if not await caught_up(node):
+            return False
+        if node is screen or (event is not None and event._stop_propagation):
+            break
+        node = node._parent
+    return True
+
+
 class KeyOrder:
     """The app's key reader (see the module's docstring)."""
 
@@ -95,13 +110,8 @@ class KeyOrder:
         await App.on_event(app, event)  # priority bindings, else forwarded to `target`
         if not event.is_forwarded:
             return False  # a priority binding took it, in the app, already
-        node: MessagePump | None = target
-        while node is not None:
-            if not await caught_up(node):
-                return False
-            if node is screen or event._stop_propagation:
-                break
-            node = node._parent
+        if not await along_the_way(target, screen, event):
+            return False
         # Unhandled, the key is now waiting in the app's own queue, bubbled up from the screen
         # (which marks it stopped as it does: the app sent it). Only its presence there says so.
         return isinstance(event, events.Key) and any(

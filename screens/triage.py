@@ -304,7 +304,9 @@ class TriageScreen(Screen[None]):
         super().set_focus(widget, scroll_visible=False, from_app_focus=from_app_focus)
         if widget is not None and scroll_visible:
             field = widget.parent if isinstance(widget.parent, Field) else widget
-            field.scroll_visible(animate=False)
+            # After the next layout: what moved the focus may also have changed the form (the
+            # list of problems above it, a field shown).
+            self.call_after_refresh(field.scroll_visible, animate=False)
 
     # the form <-> the widgets ----------------------------------------------------------------
 
@@ -559,6 +561,8 @@ class TriageScreen(Screen[None]):
             self.form.chosen_response, self.form.chosen_lead = response.value, lead.value
             self.form.agreed = False
         self._show_panel()
+        if self._chosen() is not None:  # a different cell: its reason next
+            self.set_focus(self._w("override_reason"))
         self._save()
 
     # looking things up ------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from textual.reactive import reactive
 
 from screens import too_small
 from screens.call_desk import QUEUE, CallDesk, DraftOffer
-from screens.key_order import KeyOrder
+from screens.key_order import KeyOrder, along_the_way
 from screens.opening import OpeningScreen
 from screens.queue import QueueScreen
 from spr_desk.roles import Permission, Role, allows, refusal
@@ -134,7 +134,12 @@ class SprDeskApp(CallDesk):
         if await self._keys.read(self, event):
             assert isinstance(event, events.Key)
             self._keys.bindings_ran(event)
+            focused = self.focused
             await self._key_bindings(event)
+            # What the binding set off (a cell chosen moves the focus to its reason) is
+            # handled before the next key too.
+            if focused is not None and focused.is_attached:
+                await along_the_way(focused, self.screen)
 
     def _on_key(self, event: events.Key) -> None:
         if self._keys.already_handled(event):

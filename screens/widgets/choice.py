@@ -100,7 +100,7 @@ class Choice(Widget, can_focus=True):
         self,
         options: Iterable[tuple[str, str]] = (),
         *,
-        prompt: str = "choose: type, or enter for the list",
+        prompt: str = "choose: type, or enter",
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
@@ -245,8 +245,9 @@ class Choice(Widget, can_focus=True):
             first = Text(f"▾ {self.prompt}", style("choice--prompt"))
         if not self.expanded:
             return _one_line_each(first)
-        found = f"finding “{self._typed}”" if self._typed else "type to find · enter chooses"
-        lines = [Text.assemble(first, ("  " + found, style("choice--prompt")))]
+        # Open, the first line says what is being found (the choice so far is ticked below).
+        found = f"finding “{self._typed}”" if self._typed else "type to find, enter chooses"
+        lines = [Text(f"▾ {found}", style("choice--prompt"))]
         for index, (words, value) in enumerate(self._options):
             chosen = "✓" if value == self.value else " "
             line = Text(f"{'▶' if index == self._highlighted else ' '}{chosen}{words}")
