@@ -60,7 +60,7 @@ from screens.confirm_call_modal import ConfirmCallModal
 from screens.reference_modal import ReferenceModal
 from screens.triage import TriageScreen
 from screens.triage_form import EXTRAS
-from screens.widgets.choice import Choice, first_match, words_match
+from screens.widgets.choice import Choice
 from screens.widgets.ticks import RedFlagList, TickList
 from spr_desk.app import SprDeskApp
 from spr_desk.call_form import REQUIRED
@@ -306,7 +306,7 @@ class Keys:
         self.optional = 0
         self.on_optional = False
         self.field = ""
-        """The control the next keys are for ("" before the call, "-" after the form)."""
+        """The control the next keys are for ("" before the call, "(read-back)" after the form)."""
         self.log: list[tuple[str, str]] = []
         """(field, key) for every key, in order: how the count was reached."""
 
@@ -327,28 +327,29 @@ class Keys:
 
 
 def letter_prefixes(words: str) -> list[str]:
-    """What a handler might type to find `words`: the starts of the whole line and of each of
-    its words, letters and digits only, shortest first."""
+    """What a handler might type to find `words`: the starts of the whole line, then of each of
+    its words in turn, letters and digits only, shortest first (the line's own start first
+    among those as short)."""
     folded = words.casefold()
-    found: set[str] = set()
+    found: dict[str, None] = {}  # in the order found: a dict keeps it
     for part in [folded, *_WORDS.findall(folded)]:
         for end in range(1, len(part) + 1):
             if not part[:end].isalnum():
                 break
-            found.add(part[:end])
-    return sorted(found, key=lambda typed: (len(typed), typed))
+            found.setdefault(part[:end])
+    return sorted(found, key=len)  # stable: the order found stays among those as short
+
+
+# The letters are tried on a detached copy of the widget, with its own search (`_search`,
+# `_find`): the plan finds what the widget would, however its search is refined.
 
 
 def choice_found(options: list[tuple[str, str]], typed: str) -> int | None:
-    """The option a closed `Choice` highlights after `typed` (as `Choice._search` finds it:
-    the first letter from the top, each more letter from the line found so far)."""
-    found, highlighted = "", 0
+    """The option a closed `Choice` with nothing chosen highlights after `typed`."""
+    probe = Choice(options)
     for character in typed:
-        attempt = found + character
-        at = first_match(options, attempt, highlighted if found else 0)
-        if at is not None:
-            found, highlighted = attempt, at
-    return highlighted if found else None
+        probe._search(character)
+    return probe._highlighted if probe._typed else None
 
 
 def choice_letters(options: list[tuple[str, str]], value: str) -> str:
@@ -361,21 +362,13 @@ def choice_letters(options: list[tuple[str, str]], value: str) -> str:
 
 
 def tick_found(lines: list[tuple[str, str] | str], highlighted: int, typed: str) -> int:
-    """The line a `TickList` highlights after `typed` from `highlighted` (as `TickList._find`:
-    the first letter from the next line on, each more letter from the line found so far)."""
-    tickable = [index for index, line in enumerate(lines) if not isinstance(line, str)]
-    found = ""
+    """The line a `TickList` highlights after `typed`, from `highlighted` (letters just after
+    another key: a fresh search)."""
+    probe = TickList(*lines)
+    probe._highlighted = highlighted
     for character in typed:
-        attempt = found + character
-        place = tickable.index(highlighted) if highlighted in tickable else 0
-        start = place if found else place + 1
-        for index in tickable[start:] + tickable[:start]:
-            line = lines[index]
-            assert not isinstance(line, str)
-            if words_match(line[0], attempt):
-                found, highlighted = attempt, index
-                break
-    return highlighted
+        probe._find(character)
+    return probe._highlighted
 
 
 def tick_keys(
@@ -497,7 +490,7 @@ async def count_ethel() -> tuple[Keys, str, bool]:
             else:
                 raise RuntimeError(f"tabbed round the form without reaching {list(todo)}")
             await settle(pilot)
-            keys.field = "-"
+            keys.field = "(read-back)"
             await keys.press("ctrl+s", "ctrl+n, ctrl+s")
             await settle(pilot)
             if not isinstance(app.screen, ConfirmCallModal):
