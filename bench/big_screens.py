@@ -134,7 +134,8 @@ class ScreenFigures:
 
     name: str
     opens: list[float] = field(default_factory=list)
-    """The call: seconds from ctrl+n to taking keys."""
+    """Each time it was opened: seconds from its key to its first frame with data (the call:
+    from ctrl+n to taking keys)."""
     timings: list[Timing] = field(default_factory=list)
     missed: int = 0
     desk_read: float | None = None
