@@ -10,11 +10,12 @@ and down scroll it without animation, as the desk does: the referral, the superv
 figures, who is on), a `TickList` and an `Input` (typing: the call's text fields).
 
 The `TickList` is the desk's own widget (`screens/widgets/ticks.py`), the one the call's facts
-step is keyed on (its needs and its urgency are one each), here bare: the same number of lines
-under the same number of headings as the needs, keyed with the same `BLOCK` as the facts step
-(`bench/triage_keys.py`), so the facts step's ratio to it compares like with like: what the
-desk's form costs around the same widget. (Textual's `SelectionList`, which the call used before,
-is no longer on the form.)
+step is keyed on (its needs and its urgency are one list each), here bare: two of them in a
+`VerticalScroll`, with as many lines under as many headings as the needs and the urgency,
+keyed as the facts step is (`facts_keys` in `bench/triage_keys.py`: `BLOCK` on a list, tab to
+the next, as many keys), so the facts step's ratio to it compares like with like: what the
+desk's form costs around the same widgets and the same keys. (Textual's `SelectionList`, which
+the call used before, is no longer on the form.)
 
 Also timed: pushing a screen (a `DataTable` of 50 rows) to its first frame; showing a screen that
 is already built (the call's screen is built ahead of ctrl+n, `screens/call_desk.py`): from a
@@ -36,12 +37,22 @@ from dataclasses import dataclass
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from bench.memory import peak_rss_mb
 from bench.stats import p95
-from bench.triage_keys import BLOCK, SIZE, Frames, Timing, key_event, settle, timed_key
+from bench.triage_keys import (
+    FACT_KEYS,
+    SIZE,
+    Frames,
+    Timing,
+    facts_keys,
+    key_event,
+    settle,
+    timed_key,
+)
 from screens.widgets.ticks import TickList
 
 KEYS = 40
@@ -50,19 +61,29 @@ READY, HOME = "ready", "home"
 """The mode whose screen is built once and shown again and again (the call built ahead), and
 the one it is shown from (the desk's queue is a mode too)."""
 SHOW_TIMEOUT = 10.0
-TICK_LINES: list[tuple[str, str] | str] = [
-    line
-    for group, count in (("Clinical", 7), ("Function", 5), ("Daily living", 4))
-    for line in [group, *((f"{group.lower()} need {n}", f"{group}-{n}") for n in range(count))]
-]
-"""As many lines, under as many headings, as the call's needs list."""
+
+
+def tick_lines(*groups: tuple[str, int]) -> list[tuple[str, str] | str]:
+    """A heading for each (group, count), then its count of lines to tick."""
+    return [
+        line
+        for group, count in groups
+        for line in [group, *((f"{group.lower()} {n}", f"{group}-{n}") for n in range(count))]
+    ]
+
+
+TICK_LISTS = (
+    tick_lines(("Clinical", 7), ("Function", 5), ("Daily living", 4)),
+    tick_lines(("Within hours", 5), ("Within a day", 3)),
+)
+"""As many lines, under as many headings, as the call's needs list and its urgency list."""
 WIDGETS = ("table", "scroll", "ticks", "input")
 KEY_PATTERNS: dict[str, tuple[str, ...]] = {
     "table": ("down", "up"),
     "scroll": ("down", "up"),
-    "ticks": BLOCK,
     "input": tuple("the quick brown fox jumps over the lazy dog "),
 }
+"""The keys pressed on each widget, round and round (the tick lists: `facts_keys`)."""
 
 
 @dataclass
@@ -111,7 +132,10 @@ class WidgetScreen(Screen[None]):
             with VerticalScroll():
                 yield Static(text)
         elif self.widget == "ticks":
-            yield TickList(*TICK_LINES)
+            # Taller than the screen, as on the call; the lists take the focus, not the scroll.
+            with VerticalScroll(can_focus=False):
+                for lines in TICK_LISTS:
+                    yield TickList(*lines)
         else:
             yield Input()
         yield Footer()
@@ -163,7 +187,7 @@ async def shown_ready(app: Bare, frames: Frames) -> Shown:
     """ctrl+n to the screen built already: seconds to it taking keys, and to its first frame."""
     frames.clear()
     screen = app.ready
-    ticks = screen.query_one(TickList)
+    ticks = screen.query(TickList).first()
     event = key_event("ctrl+n")
     event.set_sender(app)
     start = time.perf_counter()
@@ -180,7 +204,25 @@ async def shown_ready(app: Bare, frames: Frames) -> Shown:
     raise RuntimeError(f"the screen built ahead was not shown within {SHOW_TIMEOUT:.0f} s")
 
 
-async def drive(keys: int) -> tuple[dict[str, list[Timing]], list[float], list[Shown]]:
+async def tick_keys(app: Bare, pilot: Pilot[None], frames: Frames, keys: int) -> list[Timing]:
+    """The facts step's keys (`facts_keys`: BLOCK on each list, tab to the next) on the two
+    lists; back to the first list untimed, as the desk's benchmark does."""
+    lists = list(app.screen.query(TickList))
+    found: list[Timing] = []
+    for index, key in facts_keys(keys, len(lists)):
+        if app.focused is not lists[index]:
+            lists[index].focus()
+            await settle(pilot)
+            await frames.quiet(time.perf_counter())
+        timing = await timed_key(app, frames, key)
+        if timing is not None:
+            found.append(timing)
+    return found
+
+
+async def drive(
+    keys: int, tick_count: int
+) -> tuple[dict[str, list[Timing]], list[float], list[Shown]]:
     app = Bare()
     timings: dict[str, list[Timing]] = {}
     pushes: list[float] = []
@@ -215,13 +257,16 @@ async def drive(keys: int) -> tuple[dict[str, list[Timing]], list[float], list[S
             await app.push_screen(WidgetScreen(widget))
             await settle(pilot)
             await frames.quiet(time.perf_counter())
-            pattern = KEY_PATTERNS[widget]
-            found: list[Timing] = []
-            for n in range(keys):
-                timing = await timed_key(app, frames, pattern[n % len(pattern)])
-                if timing is not None:
-                    found.append(timing)
-            timings[widget] = found
+            if widget == "ticks":
+                timings[widget] = await tick_keys(app, pilot, frames, tick_count)
+            else:
+                pattern = KEY_PATTERNS[widget]
+                found: list[Timing] = []
+                for n in range(keys):
+                    timing = await timed_key(app, frames, pattern[n % len(pattern)])
+                    if timing is not None:
+                        found.append(timing)
+                timings[widget] = found
             app.pop_screen()
             await settle(pilot)
             await frames.quiet(time.perf_counter())
@@ -229,9 +274,10 @@ async def drive(keys: int) -> tuple[dict[str, list[Timing]], list[float], list[S
     return timings, pushes, shows
 
 
-def measure(keys: int = KEYS) -> BareFloor:
-    """Run in a process of its own: the peak memory is the process's."""
-    timings, pushes, shows = asyncio.run(drive(keys))
+def measure(keys: int = KEYS, tick_count: int = FACT_KEYS) -> BareFloor:
+    """`keys` on each widget, `tick_count` on the tick lists (as many as the facts step's, so
+    their p95s are alike). Run in a process of its own: the peak memory is the process's."""
+    timings, pushes, shows = asyncio.run(drive(keys, tick_count))
     ready, shown = [at for at, _ in shows], [at for _, at in shows]
     return BareFloor(timings, pushes, ready, shown, peak_rss_mb())
 
@@ -239,8 +285,9 @@ def measure(keys: int = KEYS) -> BareFloor:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keys", type=int, default=KEYS)
+    parser.add_argument("--tick-keys", type=int, default=FACT_KEYS)
     args = parser.parse_args(argv)
-    floor = measure(args.keys)
+    floor = measure(args.keys, args.tick_keys)
     print(f"bare Textual app, headless {SIZE[0]}x{SIZE[1]}, key to first frame (ms)")
     for widget, found in floor.keys.items():
         first = [t[0] * 1e3 for t in found]
