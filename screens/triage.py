@@ -891,7 +891,3 @@ class TriageScreen(Screen[None]):
         if self.revision:
             self.desk.finish_draft(self.draft_key, state="discarded")
         self.app.call_from_thread(self.post_message, CallFinished(None, self.draft_key))
-
-    def summary(self) -> str:
-        """`KILLTEST, Doris`: the call as a header names it while it is on hold."""
-        return self.form.display_name()
