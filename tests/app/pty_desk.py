@@ -1,12 +1,13 @@
-"""The real `spr-desk` in a pseudo-terminal, for the tests that kill it: start it on a desk of its
-own, read what it draws, type into it as a handler types, and read the database it leaves.
+"""The real `spr-desk` in a pseudo-terminal, for the tests that kill it or type into it at speed:
+start it on a desk of its own, read what it draws, type into it as a handler types, and read the
+database it leaves.
 
-Focus moves asynchronously in Textual: the app hands each key to the widget focused *when the key
-is read*, and Tab only moves focus once the focused widget has passed it up to the screen. Keys
-sent in the same burst as a Tab can therefore land in the field being left ("\tMeadow" typed
-"Meadow" into the caller's name). So after every Tab a test waits until the screen shows the next
-field focused (its placeholder or label drawn in a new style) before typing into it
-(`Terminal.tab_to`).
+The app reads keys one at a time, each handled before the next (`screens/key_order.py`), so a
+test may write a whole burst of keys, Tabs included, and each key reaches the field focused when
+it is read. Nothing here waits for the focus between keys unless a test wants to see it arrive
+(`Terminal.tab_to`: the field's placeholder or label drawn in a new style). The one wait a burst
+cannot skip is for a dialog that asks a decision: it ignores keys pressed before it appeared, so
+the keys answering it are written once its words are on the screen (`leave_discarding`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,13 @@ COLUMNS, LINES = 100, 30
 USER, PASSWORD = "kit", "amber lantern 7"
 READY_SECONDS = 20.0
 STEP_SECONDS = 10.0
+
+# Keys as an xterm sends them.
+TAB, SHIFT_TAB, ENTER, ESC = b"\t", b"\x1b[Z", b"\r", b"\x1b"
+CTRL_N, CTRL_S, CTRL_U = b"\x0e", b"\x13", b"\x15"
+F2, F3 = b"\x1bOQ", b"\x1bOR"
+DOWN = b"\x1b[B"
+QUEUE_TITLE = "SPR Desk · Queue"
 
 _ESCAPES = re.compile(rb"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
 """CSI and OSC sequences and two-byte escapes: what is left is the text drawn on the screen."""
@@ -100,9 +108,11 @@ class Terminal:
             with self._lock:
                 self._output.extend(data)
 
-    def raw(self) -> bytes:
+    def raw(self, since: int = 0) -> bytes:
+        """What the app wrote (after `since`), escape sequences and all."""
         with self._lock:
-            return bytes(self._output)
+            # Sliced before it is copied: a test polls this while many calls are drawn.
+            return bytes(self._output[since:])
 
     def mark(self) -> int:
         """Where the output is now: wait for what is drawn after it."""
@@ -111,7 +121,7 @@ class Terminal:
 
     def text(self, since: int = 0) -> str:
         """What was drawn (after `since`), without the escape sequences."""
-        return _ESCAPES.sub(b"", self.raw()[since:]).decode("utf-8", "replace")
+        return _ESCAPES.sub(b"", self.raw(since)).decode("utf-8", "replace")
 
     def wait_for_text(self, wanted: str, seconds: float, *, since: int = 0) -> None:
         wait_until(
@@ -143,6 +153,12 @@ class Terminal:
     def send(self, keys: bytes) -> None:
         os.write(self.master, keys)
 
+    def send_spaced(self, keys: list[bytes], gap: float) -> None:
+        """One key (a character, or a key's whole escape sequence) every `gap` seconds."""
+        for key in keys:
+            self.send(key)
+            time.sleep(gap)
+
     def tab_to(self, text: str, tabs: int = 1) -> None:
         """Tab to the next field, shown by `text`, and wait until it has the focus."""
         since = self.mark()
@@ -171,7 +187,11 @@ def wait_until(
     seconds: float,
     explain: Callable[[], str],
     terminal: Terminal,
+    *,
+    poll: float = 0.05,
 ) -> None:
+    """Until `condition()`; an AssertionError with `explain()` after `seconds`, or at once if
+    the app exits. `poll`: seconds between looks (shorter where a test looks hundreds of times)."""
     deadline = time.monotonic() + seconds
     while True:
         if condition():
@@ -181,7 +201,7 @@ def wait_until(
             raise AssertionError(f"spr-desk exited ({code}) early: {terminal.text()[-1500:]}")
         if time.monotonic() > deadline:
             raise AssertionError(f"after {seconds:.0f} s: {explain()}")
-        time.sleep(0.05)
+        time.sleep(poll)
 
 
 @dataclass(frozen=True)
@@ -264,6 +284,32 @@ def wait_for_draft(terminal: Terminal, database: Path, **expected: object) -> No
         lambda: open_draft_has(database, **expected),
         STEP_SECONDS,
         lambda: f"no open draft held {expected}; drafts: {drafts_in(database)}",
+        terminal,
+    )
+
+
+def open_payloads(database: Path) -> list[dict[str, Any]]:
+    """The payload of every open draft."""
+    return [payload for state, payload in drafts_in(database) if state == "open"]
+
+
+def leave_discarding(terminal: Terminal, database: Path) -> None:
+    """esc, d, d: the call on screen is thrown away (asked twice), the queue is back and no
+    draft is open. Each answer is written once its question is drawn: a dialog that asks a
+    decision ignores keys pressed before it appeared."""
+    since = terminal.mark()
+    terminal.send(ESC)
+    terminal.wait_for_text("Leave this call?", STEP_SECONDS, since=since)
+    since = terminal.mark()
+    terminal.send(b"d")
+    terminal.wait_for_text("Discard everything typed", STEP_SECONDS, since=since)
+    since = terminal.mark()
+    terminal.send(b"d")
+    terminal.wait_for_text(QUEUE_TITLE, STEP_SECONDS, since=since)
+    wait_until(
+        lambda: not open_payloads(database),
+        STEP_SECONDS,
+        lambda: f"the call left was not discarded; drafts: {drafts_in(database)}",
         terminal,
     )
 

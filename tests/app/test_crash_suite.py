@@ -5,7 +5,10 @@ The real `spr-desk` runs in a pseudo-terminal (`pty_desk`) and gets SIGKILL, pro
 all, at a point drawn from a seeded random generator, `KILLS` times over one database:
 
 - while signing in (the desk reads its drafts and its status as it opens);
-- mid-typing a new call, once the draft holds some fields, perhaps with more keys on the way;
+- mid-typing a new call, once the draft holds some fields, perhaps with more keys on the way
+  (the keys written as a handler types them, Tabs and all, without waiting for the focus: the
+  app takes them in order; with drafts open, ctrl+n offers them and the first key typed starts
+  the new call);
 - straight after the record key (enter on the read-back), or at a random delay after it, when
   the referral may or may not have been stored;
 - after the reference is shown on screen.
@@ -46,8 +49,15 @@ from typing import Any
 
 from call_script import screen, settle
 from pty_desk import (
+    CTRL_N,
+    CTRL_S,
+    DOWN,
+    ENTER,
+    ESC,
+    QUEUE_TITLE,
     READY_SECONDS,
     STEP_SECONDS,
+    TAB,
     USER,
     Desk,
     Terminal,
@@ -55,11 +65,12 @@ from pty_desk import (
     sign_in,
     wait_until,
 )
-from textual.widgets import Checkbox, Input
+from textual.widgets import Input, OptionList
 
 from db.desk import DeskService
 from db.drafts import RECORDED_AS
 from screens.resume_modal import ResumeDraftModal
+from screens.widgets.ticks import TickList
 from spr_desk.app import SprDeskApp
 from spr_desk.call_form import CallForm
 from spr_desk.cli import open_desk
@@ -96,11 +107,11 @@ RECORD_DELAY_SECONDS = 0.25
 """The longest delay after the record key: well past the commit (about 0.1 s on a quiet
 machine), so kills fall before, inside and after the write."""
 
-TYPED_FIELDS = [  # (field, its placeholder, tabs from the field before)
-    ("referrer_name", "who is calling", 1),
-    ("referrer_organisation", "practice, ward", 2),  # past the role (a Select)
-    ("referrer_phone", "01296 555010", 1),
-    ("nhs_number", "943 476 5919", 1),
+TYPED_FIELDS = [  # (field, Tabs from the field before): `n` leaves the focus in the caller's name
+    ("referrer_name", 0),
+    ("referrer_organisation", 2),  # past the caller's role (a choice, left empty)
+    ("referrer_phone", 1),
+    ("nhs_number", 1),  # no caller questions: none are asked until the role is chosen
 ]
 CALLERS = ["Nurse Sam Okafor", "Dr Priya Shah", "Tom Reed (OT)", "Ana Silva", "Dr Lee Park"]
 PLACES = ["Hillview Practice", "Thame Community Hospital", "Wycombe General, Ward 4"]
@@ -108,7 +119,6 @@ GIVEN = ["Ada", "Bill", "Cora", "Dev", "Edna", "Frank", "Gita", "Hal", "Iris", "
 FAMILY = ["Ashby", "Brook", "Croft", "Dale", "Eden", "Fenn", "Grey", "Hale", "Ives", "Judd"]
 
 REFERENCE = re.compile(r"Reference (SPR-\d{4}-\d{6})")
-DOWN = b"\x1b[B"
 
 
 def kills_wanted() -> int:
@@ -271,7 +281,7 @@ class Run:
         """Signed in, at the queue or at the "Unfinished call" list when a draft is open."""
         since = terminal.mark()
         sign_in(terminal)
-        wanted = "Unfinished call" if self.book.open_keys() else "SPR Desk · Queue"
+        wanted = "Unfinished call" if self.book.open_keys() else QUEUE_TITLE
         terminal.wait_for_text(wanted, READY_SECONDS, since=since)
 
     def kill_signing_in(self, terminal: Terminal) -> str:
@@ -286,13 +296,11 @@ class Run:
         self.signed_in(terminal)
         if self.book.open_keys():
             since = terminal.mark()
-            terminal.send(b"\x1b")  # later: the unfinished calls stay as they are
-            terminal.wait_for_text("SPR Desk · Queue", STEP_SECONDS, since=since)
-        since = terminal.mark()
-        terminal.send(b"\x0e")  # ctrl+n: a new call, the red-flag questions focused first
-        terminal.wait_for_text("Red flags", STEP_SECONDS, since=since)
-        terminal.tab_to("Asked all seven")
-        terminal.send(b" ")  # none of the red flags applies
+            terminal.send(ESC)  # later: the unfinished calls stay as they are
+            terminal.wait_for_text(QUEUE_TITLE, STEP_SECONDS, since=since)
+        # ctrl+n: a new call, red flags first (or, with drafts open, the list of them, which
+        # the first key typed dismisses as the new call's first key); n: none applies.
+        terminal.send(CTRL_N + b"n")
         self.wait_for_new_draft(terminal, red_flags_cleared=True)
 
         nhs, _, _ = self.patients.pop()
@@ -303,17 +311,15 @@ class Run:
             "nhs_number": nhs,
         }
         done = self.rng.randrange(len(TYPED_FIELDS) + 1)
-        for name, placeholder, tabs in TYPED_FIELDS[:done]:
-            terminal.tab_to(placeholder, tabs)
-            terminal.send(typed[name].encode())
+        for name, tabs in TYPED_FIELDS[:done]:
+            terminal.send(TAB * tabs + typed[name].encode())
             self.wait_for_new_draft(terminal, **{name: typed[name]})
-        saved = {name: typed[name] for name, _, _ in TYPED_FIELDS[:done]}
+        saved = {name: typed[name] for name, _ in TYPED_FIELDS[:done]}
         partly = ""
         if done < len(TYPED_FIELDS) and self.rng.random() < 0.5:
-            name, placeholder, tabs = TYPED_FIELDS[done]
-            terminal.tab_to(placeholder, tabs)
+            name, tabs = TYPED_FIELDS[done]
             partly = typed[name][: self.rng.randint(1, len(typed[name]))]
-            terminal.send(partly.encode())  # not waited for: it may or may not be saved
+            terminal.send(TAB * tabs + partly.encode())  # not waited for: may or may not be saved
         time.sleep(self.rng.uniform(0.0, 0.2))
         self.typing = (saved, TYPED_FIELDS[done][0] if partly else None, partly)
         return f"{done} field(s) saved" + (
@@ -360,15 +366,24 @@ class Run:
         order = [draft.draft_key for draft in self.desk.open_drafts()]  # as the desk lists them
         self.signed_in(terminal)
         since = terminal.mark()
-        terminal.send(DOWN * order.index(target) + b"\r")
+        terminal.send(DOWN * order.index(target) + ENTER)
         terminal.wait_for_text("Red flags", STEP_SECONDS, since=since)
         since = terminal.mark()
-        terminal.send(b"\x13")  # ctrl+s: read the call back before recording
+        terminal.send(CTRL_S)  # read the call back before recording
         terminal.wait_for_text("Read back to the caller", STEP_SECONDS, since=since)
         nhs = self.book.drafts[target][1]["nhs_number"]
-        terminal.wait_for_text(f"NHS {nhs}", STEP_SECONDS, since=since)  # the call chosen
+        read_back = re.compile(rf"NHS number *{re.escape(nhs)}")  # the call chosen
+        wait_until(
+            lambda: read_back.search(terminal.text(since)) is not None,
+            STEP_SECONDS,
+            lambda: (
+                f"the read-back never named NHS number {nhs}; last drawn:\n"
+                + terminal.text()[-1500:]
+            ),
+            terminal,
+        )
         since = terminal.mark()
-        terminal.send(b"\r")  # record
+        terminal.send(ENTER)  # record
         if point is Point.RECORD_KEY:
             return ""
         if point is Point.RECORD_DELAY:
@@ -431,7 +446,7 @@ class Run:
         """The new call's draft: every field saved before the kill, the next as far as typed."""
         state, payload = self.book.drafts[key]
         assert state == "open" and payload["red_flags_cleared"] is True, (state, payload)
-        for name, _, _ in TYPED_FIELDS:
+        for name, _ in TYPED_FIELDS:
             if name in saved:
                 assert payload[name] == saved[name], (name, payload)
             elif name == partly_field:
@@ -452,7 +467,8 @@ async def resumes_whole(
         await settle(pilot)
         modal = app.screen
         assert isinstance(modal, ResumeDraftModal), type(modal).__name__
-        listed = [listed_key for listed_key, _, _ in modal.drafts]
+        options = modal.query_one("#drafts", OptionList)  # as drawn, newest first
+        listed = [options.get_option_at_index(i).id for i in range(options.option_count)]
         assert set(listed) == offered
         await pilot.press(*["down"] * listed.index(key), "enter")
         await settle(pilot)
@@ -461,7 +477,7 @@ async def resumes_whole(
         shown = {widget.id: widget.value for widget in triage.query(Input) if widget.id in payload}
         assert shown == {name: payload[name] for name in shown}, key
         assert len(shown) >= len(TYPED_FIELDS)
-        checked = triage.query_one("#red_flags_cleared", Checkbox).value
+        checked = "yes" in triage.query_one("#red_flags_cleared", TickList).selected
         assert checked is payload["red_flags_cleared"]
 
 
