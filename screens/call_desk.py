@@ -26,7 +26,7 @@ from textual.binding import Binding
 from textual.reactive import reactive
 
 from screens.key_order import KeyOrder
-from screens.messages import CallFinished
+from screens.messages import CallFinished, CallRecorded
 from spr_desk.call_form import CallForm
 from spr_desk.roles import Permission, allows
 from spr_desk.sign_in import SignedIn
@@ -265,6 +265,11 @@ class CallDesk(App[None]):
         self.refresh_bindings()
 
     # a call ends --------------------------------------------------------------------------
+
+    @on(CallRecorded)
+    def _call_recorded(self, _message: CallRecorded) -> None:
+        # The reference is being read out: the next call is built meanwhile, not after.
+        self.call_after_refresh(self.prepare_next_call)
 
     @on(CallFinished)
     async def _call_finished(self, message: CallFinished) -> None:

@@ -8,8 +8,8 @@ And a key pressed while a screen was still opening went to the screen underneath
 
 So the app reads keys one at a time (`KeyOrder.read`): it waits until the screen in front has
 opened (its focus set), hands the key over, waits until the focused widget and each container up
-to the screen have handled it, and runs the key's bindings itself, there and then; the copy that
-bubbles up later is passed over (`KeyOrder.already_handled`). What a key starts in a worker
+to the screen have handled it, and runs the key's bindings itself, there and then, taking the
+copy that bubbled up back out of its own queue (`take_back`). What a key starts in a worker
 (a draft save, a look-up) still runs beside the typing; only the key itself is waited for.
 """
 
@@ -20,6 +20,7 @@ import logging
 from collections import deque
 
 from textual import events
+from textual.app import App
 from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.widget import Widget
@@ -62,20 +63,36 @@ async def along_the_way(
     """Wait for `target` and each container up to `screen` to handle what they have been sent
     (stopping where `event` was stopped); False if one took too long."""
     node: MessagePump | None = target
-    while node is not None:
+    while node is not None and not isinstance(node, App):  # never the app: it is the one waiting
         if not await caught_up(node):
             return False
-        if node is screen or (event is not None and event._stop_propagation):
+        if node is screen or isinstance(node, Screen):
+            break
+        if event is not None and event._stop_propagation:
             break
         node = node._parent
     return True
+
+
+def take_back(app: App[object], event: events.Key) -> bool:
+    """Take the bubbled copy of `event` out of the app's queue, if it is there (the key came
+    back up unhandled): the app runs its bindings now, and must not when the copy comes round.
+    A list of keys to pass over later was tried first: bounded, it forgot the oldest when 64
+    keys were typed ahead, and their bindings (a Tab, an F3, a ctrl+u) ran twice."""
+    waiting = app._message_queue  # Textual's own queue: a deque and an event saying it has some
+    for index, message in enumerate(waiting.values):
+        if message is event:
+            del waiting.values[index]
+            if not waiting.values:
+                waiting.ready_event.clear()
+            return True
+    return False
 
 
 class KeyOrder:
     """The app's key reader (see the module's docstring)."""
 
     def __init__(self) -> None:
-        self._handled: deque[events.Key] = deque(maxlen=64)
         self.passed: deque[events.Key] = deque()
         """Keys handed on by a screen to the one after it, read before any newer key."""
 
@@ -83,19 +100,10 @@ class KeyOrder:
         """Read this key again, as new, once the key being read now is done."""
         self.passed.append(events.Key(key.key, key.character))
 
-    def already_handled(self, event: events.Key) -> bool:
-        """Whether this is the bubbled copy of a key `read` has handled (it is then forgotten)."""
-        for index, handled in enumerate(self._handled):
-            if handled is event:
-                del self._handled[index]
-                return True
-        return False
-
     async def read(self, app: object, event: events.Key | events.Paste) -> bool:
         """Hand `event` to where it is going and wait for it to be handled; True when the key
-        came back up unhandled, so the app must run its bindings now (`bindings_ran` after)."""
-        from textual.app import App
-
+        came back up unhandled, so the app must run its bindings now (its copy on the way to
+        the app is taken back)."""
         assert isinstance(app, App)
         await opened(app.screen)
         screen = app.screen
@@ -114,10 +122,4 @@ class KeyOrder:
             return False
         # Unhandled, the key is now waiting in the app's own queue, bubbled up from the screen
         # (which marks it stopped as it does: the app sent it). Only its presence there says so.
-        return isinstance(event, events.Key) and any(
-            waiting is event for waiting in app._message_queue.values
-        )
-
-    def bindings_ran(self, event: events.Key) -> None:
-        """Remember a key whose bindings the app ran early, to pass over its bubbled copy."""
-        self._handled.append(event)
+        return isinstance(event, events.Key) and take_back(app, event)

@@ -19,3 +19,12 @@ class CallFinished(Message):
         self.draft_key = draft_key
         self.kept = kept
         """The call as it was kept as a draft (offered at the next ctrl+n), or None."""
+
+
+class CallRecorded(Message):
+    """A call's referral is stored and its reference is on screen to read out: while the
+    handler reads it, the desk builds the next call (`CallDesk.prepare_next_call`)."""
+
+    def __init__(self, reference: str) -> None:
+        super().__init__()
+        self.reference = reference

@@ -29,7 +29,7 @@ from screens.confirm_call_modal import ConfirmCallModal
 from screens.draft_saver import DraftSaver
 from screens.emergency_modal import EmergencyModal
 from screens.leave_call_modal import DISCARD, KEEP, LeaveCallModal
-from screens.messages import CallFinished
+from screens.messages import CallFinished, CallRecorded
 from screens.reference_modal import ReferenceModal
 from screens.triage_form import (
     ASK_PREFIX,
@@ -863,6 +863,7 @@ class TriageScreen(Screen[None]):
             ReferenceModal(recorded.reference, outcome),
             lambda _: self.post_message(CallFinished(recorded.reference, self.draft_key)),
         )
+        self.post_message(CallRecorded(recorded.reference))
 
     # leaving ----------------------------------------------------------------------------------
 

@@ -133,17 +133,12 @@ class SprDeskApp(CallDesk):
     async def _read_key(self, event: events.Key | events.Paste) -> None:
         if await self._keys.read(self, event):
             assert isinstance(event, events.Key)
-            self._keys.bindings_ran(event)
             focused = self.focused
             await self._key_bindings(event)
             # What the binding set off (a cell chosen moves the focus to its reason) is
             # handled before the next key too.
             if focused is not None and focused.is_attached:
                 await along_the_way(focused, self.screen)
-
-    def _on_key(self, event: events.Key) -> None:
-        if self._keys.already_handled(event):
-            event.prevent_default()  # its bindings ran as it was read: not App._on_key again
 
     async def _key_bindings(self, event: events.Key) -> None:
         """What `App._on_key` does with a key no widget took: its bindings, else a key_ method."""

@@ -19,7 +19,11 @@ from spr_desk.lifecycle import (
 )
 from spr_desk.vocabulary import Lead, Status, label
 
-ALLOWED = [(current, target) for current, targets in TRANSITIONS.items() for target in targets]
+# Sorted: TRANSITIONS holds sets, whose order differs from one process to the next (pytest-xdist
+# needs every worker to collect the same tests in the same order).
+ALLOWED = sorted(
+    (current, target) for current, targets in TRANSITIONS.items() for target in targets
+)
 FORBIDDEN = [pair for pair in product(Status, Status) if pair not in ALLOWED]
 
 EXPECTED_TABLE = {
