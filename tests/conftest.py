@@ -4,9 +4,10 @@ a desk service built the way the command builds it, and demo data."""
 from __future__ import annotations
 
 import os
+import sqlite3
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,6 +23,8 @@ POSTGRES_ENV = "SPR_DESK_TEST_POSTGRES_URL"
 """An admin URL of a PostgreSQL server the tests may create databases on (`.ci/run` sets it)."""
 
 FROZEN_NOW = datetime(2026, 11, 23, 11, 0, tzinfo=UTC)
+
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
 @pytest.fixture(autouse=True)
@@ -45,7 +48,7 @@ def _postgres_admin_url() -> str | None:
     return url
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(params=BACKENDS)
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh, empty database on each backend."""
     if request.param == "sqlite":
@@ -54,16 +57,33 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     admin_url = _postgres_admin_url()
     if admin_url is None:
         pytest.skip(f"no PostgreSQL server: set {POSTGRES_ENV} to test it")
-    name = f"spr_test_{uuid.uuid4().hex[:12]}"
+    with _postgres_database(admin_url, f"spr_test_{uuid.uuid4().hex[:12]}") as url:
+        yield url
+
+
+@contextmanager
+def _postgres_database(admin_url: str, name: str, template: str | None = None) -> Iterator[str]:
+    """A new database on the server (a copy of `template` if given), dropped afterwards."""
+    try:
+        yield _create_database(admin_url, name, template)
+    finally:
+        _drop_database(admin_url, name)
+
+
+def _create_database(admin_url: str, name: str, template: str | None = None) -> str:
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    copy_of = f' TEMPLATE "{template}"' if template else ""
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"{copy_of}'))
+    admin.dispose()
+    return admin_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+def _drop_database(admin_url: str, name: str) -> None:
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin_url.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 @contextmanager
@@ -77,28 +97,106 @@ def opened_desk(url: str, now: datetime) -> Iterator[DeskService]:
     engine.dispose()
 
 
-@pytest.fixture
-def desk(db_url: str, now: datetime) -> Iterator[DeskService]:
-    with opened_desk(db_url, now) as service:
+class Templates:
+    """Databases built once per test process and backend, then copied for each test that asks:
+    a migrated desk with its reference data (0.35 s to migrate on SQLite) and one holding seven
+    days of demo data (3.7 s on SQLite, 5.4 s on PostgreSQL), against about 0.05 s a copy. A
+    SQLite file is copied through SQLite's backup API, a PostgreSQL database by CREATE DATABASE
+    ... TEMPLATE."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.sqlite: dict[str, Path] = {}
+        self.postgres: dict[str, str] = {}
+
+    @staticmethod
+    def _fill(kind: str, service: DeskService) -> None:
+        if kind == "demo":
+            fill_demo(service)
+
+    def sqlite_copy(self, kind: str, target: Path) -> str:
+        if kind not in self.sqlite:
+            built = self.folder / f"{kind}.db"
+            with opened_desk(f"sqlite:///{built}", FROZEN_NOW) as service:
+                self._fill(kind, service)
+            self.sqlite[kind] = built
+        # owner-only, as the desk makes its own files
+        os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        with (
+            closing(sqlite3.connect(self.sqlite[kind])) as source,
+            closing(sqlite3.connect(target)) as copy,
+        ):
+            source.backup(copy)
+        return f"sqlite:///{target}"
+
+    @contextmanager
+    def postgres_copy(self, kind: str, admin_url: str) -> Iterator[str]:
+        if kind not in self.postgres:
+            name = f"spr_{kind}_{uuid.uuid4().hex[:12]}"
+            self.postgres[kind] = name  # dropped by drop(), at the end of the session
+            with opened_desk(_create_database(admin_url, name), FROZEN_NOW) as service:
+                self._fill(kind, service)
+        name = f"spr_test_{uuid.uuid4().hex[:12]}"
+        with _postgres_database(admin_url, name, template=self.postgres[kind]) as url:
+            yield url
+
+    def drop(self, admin_url: str | None) -> None:
+        for name in self.postgres.values():
+            if admin_url:
+                _drop_database(admin_url, name)
+
+
+@pytest.fixture(scope="session")
+def templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Templates]:
+    built = Templates(tmp_path_factory.mktemp("templates"))
+    yield built
+    built.drop(os.environ.get(POSTGRES_ENV))
+
+
+@contextmanager
+def copied_desk(
+    kind: str, backend: str, file: Path, now: datetime, templates: Templates
+) -> Iterator[DeskService]:
+    """A desk copied from the `kind` template on `backend` (SQLite: into `file`), on the clock
+    `now`."""
+    if backend == "sqlite":
+        with opened_desk(templates.sqlite_copy(kind, file), now) as service:
+            yield service
+        return
+    admin_url = _postgres_admin_url()
+    if admin_url is None:
+        pytest.skip(f"no PostgreSQL server: set {POSTGRES_ENV} to test it")
+    with templates.postgres_copy(kind, admin_url) as url, opened_desk(url, now) as service:
+        yield service
+
+
+@pytest.fixture(params=BACKENDS)
+def desk(
+    request: pytest.FixtureRequest, tmp_path: Path, now: datetime, templates: Templates
+) -> Iterator[DeskService]:
+    """A migrated desk with its reference data, on each backend."""
+    with copied_desk("migrated", request.param, tmp_path / "desk.db", now, templates) as service:
+        yield service
+
+
+@pytest.fixture(params=BACKENDS)
+def demo_desk(
+    request: pytest.FixtureRequest, tmp_path: Path, now: datetime, templates: Templates
+) -> Iterator[DeskService]:
+    """A desk holding seven days of demo data (loaded before FROZEN_NOW), on each backend."""
+    with copied_desk("demo", request.param, tmp_path / "desk.db", now, templates) as service:
         yield service
 
 
 @pytest.fixture
-def demo_desk(desk: DeskService) -> DeskService:
-    """A desk holding seven days of demo data, on each backend."""
-    fill_demo(desk)
-    return desk
-
-
-@pytest.fixture
-def sqlite_desk(tmp_path: Path, now: datetime) -> Iterator[DeskService]:
+def sqlite_desk(tmp_path: Path, now: datetime, templates: Templates) -> Iterator[DeskService]:
     """A SQLite desk (the app's tests need one backend only)."""
-    with opened_desk(f"sqlite:///{tmp_path / 'app.db'}", now) as service:
+    with copied_desk("migrated", "sqlite", tmp_path / "app.db", now, templates) as service:
         yield service
 
 
 @pytest.fixture
-def sqlite_demo_desk(sqlite_desk: DeskService) -> DeskService:
+def sqlite_demo_desk(tmp_path: Path, now: datetime, templates: Templates) -> Iterator[DeskService]:
     """A SQLite desk holding seven days of demo data."""
-    fill_demo(sqlite_desk)
-    return sqlite_desk
+    with copied_desk("demo", "sqlite", tmp_path / "app.db", now, templates) as service:
+        yield service
