@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from screens.widgets.form_input import FormInput
 from screens.widgets.ticks import TickBox
 
 
@@ -64,7 +65,7 @@ class ActionModal(ModalScreen[ActionAnswer | None]):
                 )
             if self.reason_label is not None:
                 yield Static(Text(self.reason_label))
-                yield Input(id="action-reason", compact=True)
+                yield FormInput(id="action-reason", compact=True)
             if self.tick_label:
                 yield TickBox(self.tick_label, id="action-tick", compact=True)
             yield Static("", id="action-error")

@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from screens.widgets.desk_header import DeskHeader
+from screens.widgets.form_input import FormInput
 from spr_desk.uktime import short_local, uk_days
 from spr_desk.validation import InputError, parse_day
 
@@ -56,7 +57,7 @@ class AuditScreen(Screen[None]):
         yield DeskHeader()
         with Horizontal(id="audit-filters"):
             for widget_id, hint in FILTERS:
-                yield Input(placeholder=hint, id=widget_id, compact=True)
+                yield FormInput(placeholder=hint, id=widget_id, compact=True)
         yield Static("Reading the audit trail...", id="audit-summary")
         yield DataTable(id="audit-table", cursor_type="row")
         yield Footer()

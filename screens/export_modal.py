@@ -13,6 +13,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from screens.widgets.form_input import FormInput
 from spr_desk.validation import InputError, parse_day
 
 
@@ -46,10 +47,10 @@ class ExportModal(ModalScreen[ExportRange | None]):
         with Vertical(classes="dialog"):
             yield Static(Text("Export referrals received between two days"), classes="dialog-title")
             yield Static(Text("From (DD/MM/YYYY)"))
-            yield Input(self.first.strftime("%d/%m/%Y"), id="export-from", compact=True)
+            yield FormInput(self.first.strftime("%d/%m/%Y"), id="export-from", compact=True)
             yield Static("", id="export-from-error", classes="export-error")
             yield Static(Text("To, included (DD/MM/YYYY)"))
-            yield Input(self.last.strftime("%d/%m/%Y"), id="export-to", compact=True)
+            yield FormInput(self.last.strftime("%d/%m/%Y"), id="export-to", compact=True)
             yield Static("", id="export-to-error", classes="export-error")
             yield Static("ctrl+s  export     esc  cancel", classes="dialog-keys")
 

@@ -12,6 +12,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from screens.widgets.form_input import FormInput
+
 
 @dataclass(frozen=True, slots=True)
 class FlagAnswer:
@@ -41,7 +43,7 @@ class FlagModal(ModalScreen[FlagAnswer | None]):
         with Vertical(classes="dialog"):
             yield Static(Text("Flag a referral for review"), classes="dialog-title")
             yield Static(Text("Reference"))
-            yield Input(
+            yield FormInput(
                 self.initial_reference,
                 placeholder="SPR-YYYY-NNNNNN",
                 id="flag-reference",
@@ -49,7 +51,7 @@ class FlagModal(ModalScreen[FlagAnswer | None]):
             )
             yield Static("", id="flag-reference-error", classes="flag-error")
             yield Static(Text("Why does it need review?"))
-            yield Input(id="flag-comment", compact=True)
+            yield FormInput(id="flag-comment", compact=True)
             yield Static("", id="flag-comment-error", classes="flag-error")
             yield Static("ctrl+s  confirm     esc  cancel", classes="dialog-keys")
 

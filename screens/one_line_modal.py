@@ -12,6 +12,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from screens.widgets.form_input import FormInput
+
 
 class OneLineModal(ModalScreen[str | None]):
     """Subclasses set the words; `field_id` names the input, `error_id` its message."""
@@ -41,7 +43,9 @@ class OneLineModal(ModalScreen[str | None]):
         with Vertical(classes="dialog"):
             yield Static(Text(self.title_words), classes="dialog-title")
             yield Static(Text(self.intro))
-            yield Input(self.value, placeholder=self.placeholder, id=self.field_id, compact=True)
+            yield FormInput(
+                self.value, placeholder=self.placeholder, id=self.field_id, compact=True
+            )
             yield Static("", id=self.error_id, classes="one-line-error")
             yield Static(self.keys, classes="dialog-keys")
 

@@ -22,6 +22,7 @@ from textual.widgets import Footer, Input, Select, Static
 
 from screens.permitted import acting_user, permitted
 from screens.widgets.desk_header import DeskHeader
+from screens.widgets.form_input import FormInput
 from screens.widgets.queue_board import WINDOW, QueueBoard
 from spr_desk.lifecycle import OPEN_STATUSES
 from spr_desk.queue_view import REDIRECTED, TO_TRACE, QueueFilter
@@ -113,7 +114,7 @@ class QueueScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield DeskHeader(id="header")
         with Horizontal(id="queue-filters"):
-            yield Input(
+            yield FormInput(
                 placeholder="/ search: reference, NHS number, name", id="queue-search", compact=True
             )
             for widget_id, (prompt, options) in FILTERS.items():

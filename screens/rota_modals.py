@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Select, Static
 
 from screens.one_line_modal import OneLineModal
+from screens.widgets.form_input import FormInput
 from spr_desk.rota_csv import ROTA_COLUMNS, RowError, parse_rota
 from spr_desk.vocabulary import StaffRole, label
 
@@ -56,7 +57,7 @@ class ShiftModal(ModalScreen[str | None]):
             yield Static(Text("Add a shift to the rota"), classes="dialog-title")
             yield Select([(t, t) for t in self.teams], prompt="Team", id="shift-team", compact=True)
             yield Static("", id="shift-team-error", classes="shift-error")
-            yield Input(placeholder="Name", id="shift-name", compact=True)
+            yield FormInput(placeholder="Name", id="shift-name", compact=True)
             yield Static("", id="shift-name-error", classes="shift-error")
             yield Select(
                 [(label(role), role.value) for role in StaffRole],
@@ -71,7 +72,7 @@ class ShiftModal(ModalScreen[str | None]):
                 ("end", "", "End (HH:MM; before the start means the next day)"),
                 ("capacity", "6", "Capacity (open allocations)"),
             ):
-                yield Input(value, placeholder=hint, id=f"shift-{name}", compact=True)
+                yield FormInput(value, placeholder=hint, id=f"shift-{name}", compact=True)
                 yield Static("", id=f"shift-{name}-error", classes="shift-error")
             yield Static("ctrl+s  add     esc  cancel", classes="dialog-keys")
 

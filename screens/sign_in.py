@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
 from screens.widgets.desk_header import DeskHeader
+from screens.widgets.form_input import FormInput
 from spr_desk.sign_in import Refused, SignedIn, wait_words
 
 if TYPE_CHECKING:
@@ -101,9 +102,9 @@ class SignInScreen(PasswordScreen):
         with Vertical(classes="dialog"):
             yield Static("Sign in to SPR Desk", classes="dialog-title")
             yield Label("User name")
-            yield Input(placeholder="your user name", id="sign-in-user", compact=True)
+            yield FormInput(placeholder="your user name", id="sign-in-user", compact=True)
             yield Label("Password")
-            yield Input(
+            yield FormInput(
                 placeholder="your password", id="sign-in-password", password=True, compact=True
             )
             yield Static("", id="sign-in-message")
@@ -159,7 +160,7 @@ class LockScreen(PasswordScreen):
                 ),
             )
             yield Label("Password")
-            yield Input(
+            yield FormInput(
                 placeholder="your password", id="sign-in-password", password=True, compact=True
             )
             yield Static("", id="sign-in-message")
