@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from db.desk import DeskService
@@ -72,3 +73,30 @@ def at_once(count: int, work: Callable[[int], None], timeout: float = 120) -> li
         thread.join(timeout=timeout)
     errors += [TimeoutError(thread.name) for thread in threads if thread.is_alive()]
     return errors
+
+
+def _burn(stop: Any) -> None:
+    """A core kept busy, as another program on a loaded desk machine would."""
+    total = 0
+    while not stop.is_set():
+        total += sum(range(1000))
+
+
+@contextmanager
+def machine(loaded: bool) -> Iterator[None]:
+    """Two processes burning CPU for the duration when `loaded` (the call's "loaded machine")."""
+    if not loaded:
+        yield
+        return
+    import multiprocessing
+
+    stop = multiprocessing.Event()
+    burners = [multiprocessing.Process(target=_burn, args=(stop,)) for _ in range(2)]
+    for burner in burners:
+        burner.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        for burner in burners:
+            burner.join(10)

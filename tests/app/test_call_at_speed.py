@@ -9,9 +9,6 @@ race these tests are about.
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -30,6 +27,7 @@ from call_script import (
     typed,
 )
 from sqlmodel import Session, select
+from tests_support import machine
 from textual.pilot import Pilot
 from textual.widgets import Input, Static, TextArea
 
@@ -134,30 +132,6 @@ def patient_keys(fields: int = len(PATIENT_BURST)) -> list[str]:
         if name == "nhs_number":
             keys.append("tab")  # past "NHS number checked", left as read out
     return keys
-
-
-def burn(stop: Any) -> None:
-    """A core kept busy, as another program on a loaded desk machine would."""
-    total = 0
-    while not stop.is_set():
-        total += sum(range(1000))
-
-
-@contextmanager
-def machine(loaded: bool) -> Iterator[None]:
-    if not loaded:
-        yield
-        return
-    stop = multiprocessing.Event()
-    burners = [multiprocessing.Process(target=burn, args=(stop,)) for _ in range(2)]
-    for burner in burners:
-        burner.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        for burner in burners:
-            burner.join(10)
 
 
 @pytest.mark.parametrize("loaded", [False, True], ids=["idle", "loaded"])

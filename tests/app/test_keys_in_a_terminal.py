@@ -13,9 +13,7 @@ Timings are not asserted. Each run asserts what was stored, naming the run and t
 
 from __future__ import annotations
 
-import multiprocessing
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +34,7 @@ from pty_desk import (
     sign_in,
     wait_until,
 )
+from tests_support import machine
 
 from screens.triage_form import INPUTS
 
@@ -190,31 +189,6 @@ PACES = [(0.0, (ETHEL, REG)), (0.02, SHORT), (0.05, FEWEST), (0.1, FEWEST)]
 """(seconds between keys, what is typed): the whole of the patient's details as one write;
 fewer keys a run at 20, 50 and 100 ms, where typing them is what a run costs (7 keys take
 0.7 s at 100 ms)."""
-
-
-def burn(stop: Any) -> None:
-    """A core kept busy, as another program on a loaded desk machine would."""
-    total = 0
-    while not stop.is_set():
-        total += sum(range(1000))
-
-
-@contextmanager
-def machine(loaded: bool) -> Iterator[None]:
-    """Two processes burning CPU for the duration when `loaded` (as in test_call_at_speed)."""
-    if not loaded:
-        yield
-        return
-    stop = multiprocessing.Event()
-    burners = [multiprocessing.Process(target=burn, args=(stop,)) for _ in range(2)]
-    for burner in burners:
-        burner.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        for burner in burners:
-            burner.join(10)
 
 
 @pytest.mark.parametrize("loaded", [False, True], ids=["idle", "loaded"])
