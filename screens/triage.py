@@ -251,6 +251,11 @@ class TriageScreen(Screen[None]):
         self._fill_widgets()
         self._show_caller_variant()
         self._refresh_recommendation()
+        # a resumed call says again what its typed values suggest (a new one has none yet)
+        if self.form.postcode:
+            self._suggest_locality()
+        if self.form.date_of_birth:
+            self._show_age()
         self.set_focus(self._w("red_flags"), scroll_visible=False)
         if self.started:  # begun while mounting, or resumed (it runs from when it was taken)
             self._run()

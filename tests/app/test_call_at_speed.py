@@ -647,6 +647,34 @@ async def test_the_locality_is_suggested_from_the_postcode_and_enter_confirms_it
         assert call.form.locality == "Thame"
 
 
+async def test_a_resumed_call_suggests_its_locality_and_shows_the_age_again(
+    sqlite_desk: DeskService,
+) -> None:
+    """Found in the tmux trial: a call resumed after the desk was closed had lost the locality
+    its postcode suggested, so enter on the locality opened the list at Aylesbury."""
+    app = SprDeskApp(sqlite_desk, user="handler1")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await type_into(pilot, "date_of_birth", "02/03/1940")
+        await type_into(pilot, "postcode", "OX9 3AB")
+        await settle(pilot)
+        for key in ("escape", "k"):
+            await pilot.press(key)
+            await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert isinstance(app.screen, ResumeDraftModal)
+        await pilot.press("enter")
+        await settle(pilot)
+        call = screen(pilot)
+        assert call.form.postcode == "OX9 3AB"
+        assert call.query_one("#locality", Choice).suggestion == "Thame"
+        assert "OX9 3AB" in str(call.query_one("#locality-hint", Static).render())
+        assert "Age 86" in str(call.query_one("#date_of_birth-hint", Static).render())
+
+
 async def test_an_nhs_number_not_known_is_recorded_with_its_reason_and_flagged_to_trace(
     sqlite_desk: DeskService,
 ) -> None:
