@@ -35,7 +35,6 @@ from spr_desk.vocabulary import (
     Lead,
     Need,
     NhsNumberStatus,
-    NhsNumberUnavailable,
     Outcome,
     Pathway,
     RedFlag,
@@ -44,6 +43,7 @@ from spr_desk.vocabulary import (
     Status,
     Urgency,
     label,
+    no_nhs_number_words,
     word_for,
 )
 
@@ -329,9 +329,7 @@ def nhs_number_words(detail: ReferralDetail) -> str:
     if patient is not None and patient.nhs_number:
         return format_nhs_number(patient.nhs_number)
     reason = detail.nhs_unavailable_reason
-    words = "not known"
-    if reason and reason != NhsNumberUnavailable.NOT_KNOWN.value:
-        words += f" ({word_for(reason, NhsNumberUnavailable)})"
+    words = no_nhs_number_words(reason)
     if detail.summary.status is Status.REDIRECTED and not reason:
         words = "not given (the call ended at the red flags)"
     return words + (" · TO TRACE" if detail.to_trace else "")

@@ -30,12 +30,12 @@ from spr_desk.validation import format_phone
 from spr_desk.vocabulary import (
     Need,
     NeedGroup,
-    NhsNumberUnavailable,
     Pathway,
     ReferrerRole,
     Setting,
     Urgency,
     label,
+    no_nhs_number_words,
 )
 
 INPUTS = (
@@ -224,8 +224,7 @@ def nhs_number_words(form: CallForm, call: NewReferral) -> str:
     """The NHS number as read back: the number, or why there is none and that it is to trace."""
     if call.patient.nhs_number:
         return format_nhs_number(call.patient.nhs_number)
-    reason = call.nhs_number_unavailable or NhsNumberUnavailable.NOT_KNOWN
-    return f"not known ({label(reason)}): TO TRACE"
+    return f"{no_nhs_number_words(call.nhs_number_unavailable)} · TO TRACE"
 
 
 def readback(

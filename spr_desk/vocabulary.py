@@ -296,3 +296,11 @@ def word_for(value: str | None, enum: type[StrEnum]) -> str:
 def cell_words(response: str | None, lead: str | None) -> str:
     """`Rapid/Nurse`: a matrix cell as the board and the supervisor show it."""
     return f"{word_for(response, Response)}/{word_for(lead, Lead)}"
+
+
+def no_nhs_number_words(reason: str | None) -> str:
+    """Why a patient has no NHS number, in the same words on every screen: "not known", or
+    "not known (overseas patient)" (the reason "not known" is not said twice)."""
+    if reason and reason != NhsNumberUnavailable.NOT_KNOWN.value:
+        return f"not known ({word_for(reason, NhsNumberUnavailable)})"
+    return "not known"

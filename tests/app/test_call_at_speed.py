@@ -689,7 +689,7 @@ async def test_an_nhs_number_not_known_is_recorded_with_its_reason_and_flagged_t
         await settle(pilot)
         modal = app.screen
         assert isinstance(modal, ConfirmCallModal)
-        assert dict(modal.lines)["NHS number"] == "not known (overseas patient): TO TRACE"
+        assert dict(modal.lines)["NHS number"] == "not known (overseas patient) · TO TRACE"
         await pilot.press("enter")
         await settle(pilot)
         reference = app.screen.reference  # type: ignore[attr-defined]

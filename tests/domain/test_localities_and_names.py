@@ -67,3 +67,15 @@ def test_a_stored_call_back_number_is_laid_out_to_read_aloud(typed, shown):
 
 def test_a_number_that_is_not_a_uk_one_is_shown_as_it_is():
     assert format_phone("999") == "999" and format_phone("ward 8") == "ward 8"
+
+
+def test_a_missing_nhs_number_is_named_once_with_any_other_reason() -> None:
+    """The read-back once said "not known (not known)"; every screen now says it one way."""
+    from spr_desk.vocabulary import NhsNumberUnavailable, no_nhs_number_words
+
+    assert no_nhs_number_words(None) == "not known"
+    assert no_nhs_number_words(NhsNumberUnavailable.NOT_KNOWN) == "not known"
+    assert no_nhs_number_words(NhsNumberUnavailable.OVERSEAS) == "not known (overseas patient)"
+    assert no_nhs_number_words("devolved-nation") == (
+        "not known (from a devolved nation (Scotland, Wales, NI))"
+    )
