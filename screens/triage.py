@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.geometry import Size
-from textual.reactive import reactive
+from textual.reactive import Reactive, reactive
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
@@ -169,6 +169,10 @@ class TriageScreen(Screen[None]):
 
     CSS_PATH = "triage.tcss"
     AUTO_FOCUS = "#red_flags"
+    # Textual repaints the whole screen when the focus moves; here every control that shows
+    # its focus repaints itself (its :focus and :focus-within styles, its own focus handlers),
+    # so the rest of a 300-widget form is not drawn again on each Tab.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
     BINDINGS = [
         Binding("f2", "jump('f2')", "Caller", show=False, tooltip="Who is calling"),
         Binding("f3", "jump('f3')", "Patient", show=False, tooltip="The patient"),
