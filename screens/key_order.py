@@ -57,16 +57,15 @@ async def opened(screen: Screen[object], timeout: float = WAIT_SECONDS) -> None:
             log.warning("a key waited %.0f s for a screen to open", timeout)
 
 
-async def along_the_way(
-    target: Widget, screen: Screen[object], event: events.Event | None = None
-) -> bool:
-    """Wait for `target` and each container up to `screen` to handle what they have been sent
-    (stopping where `event` was stopped); False if one took too long."""
+async def along_the_way(target: Widget, event: events.Event | None = None) -> bool:
+    """Wait for `target` and each container up to its screen to handle what they have been
+    sent (stopping where `event` was stopped); False if one took too long. Never past a
+    screen, and never the app: the app is the one waiting."""
     node: MessagePump | None = target
-    while node is not None and not isinstance(node, App):  # never the app: it is the one waiting
+    while node is not None and not isinstance(node, App):
         if not await caught_up(node):
             return False
-        if node is screen or isinstance(node, Screen):
+        if isinstance(node, Screen):
             break
         if event is not None and event._stop_propagation:
             break
@@ -118,7 +117,7 @@ class KeyOrder:
         await App.on_event(app, event)  # priority bindings, else forwarded to `target`
         if not event.is_forwarded:
             return False  # a priority binding took it, in the app, already
-        if not await along_the_way(target, screen, event):
+        if not await along_the_way(target, event):
             return False
         # Unhandled, the key is now waiting in the app's own queue, bubbled up from the screen
         # (which marks it stopped as it does: the app sent it). Only its presence there says so.

@@ -138,7 +138,7 @@ class SprDeskApp(CallDesk):
             # What the binding set off (a cell chosen moves the focus to its reason) is
             # handled before the next key too.
             if focused is not None and focused.is_attached:
-                await along_the_way(focused, self.screen)
+                await along_the_way(focused)
 
     async def _key_bindings(self, event: events.Key) -> None:
         """What `App._on_key` does with a key no widget took: its bindings, else a key_ method."""

@@ -141,9 +141,10 @@ class Templates:
             yield url
 
     def drop(self, admin_url: str | None) -> None:
+        if admin_url is None:
+            return
         for name in self.postgres.values():
-            if admin_url:
-                _drop_database(admin_url, name)
+            _drop_database(admin_url, name)
 
 
 @pytest.fixture(scope="session")
