@@ -28,6 +28,7 @@ from textual.widgets import Input, Static, TextArea
 from screens.confirm_call_modal import ConfirmCallModal
 from screens.draft_saver import DraftSaver
 from screens.emergency_modal import EmergencyModal
+from screens.focus_order import focus_chain_as_composed
 from screens.leave_call_modal import DISCARD, KEEP, LeaveCallModal
 from screens.messages import CallFinished, CallRecorded
 from screens.reference_modal import ReferenceModal
@@ -305,6 +306,12 @@ class TriageScreen(Screen[None]):
         timer = self._w("call-timer", CallTimer)
         timer.started = self.received_at
         timer.now = now
+
+    @property
+    def focus_chain(self) -> list[Widget]:
+        """The form's controls in the order composed, which is the order they are laid out in
+        (screens/focus_order.py): Textual's own order costs a layout of the form on each Tab."""
+        return focus_chain_as_composed(self)
 
     def set_focus(
         self, widget: Widget | None, scroll_visible: bool = True, from_app_focus: bool = False
