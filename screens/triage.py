@@ -321,8 +321,9 @@ class TriageScreen(Screen[None]):
         if widget is not None and scroll_visible:
             field = widget.parent if isinstance(widget.parent, Field) else widget
             # After the next layout: what moved the focus may also have changed the form (the
-            # list of problems above it, a field shown).
-            self.call_after_refresh(field.scroll_visible, animate=False)
+            # list of problems above it, a field shown). Then at once: Textual's own scroll
+            # would wait for one more frame.
+            self.call_after_refresh(field.scroll_visible, animate=False, immediate=True)
 
     # the form <-> the widgets ----------------------------------------------------------------
 

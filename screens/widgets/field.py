@@ -54,6 +54,7 @@ class Field(Vertical):
         self._control = control
         self._with_hint = hint
         self._marked = False
+        self._follows_theme = False
 
     @property
     def control(self) -> Widget:
@@ -66,9 +67,6 @@ class Field(Vertical):
         if self._with_hint:
             yield Static("", classes="field-hint", id=f"{self._control.id}-hint")
         yield Static("", classes="field-error", id=f"{self._control.id}-error")
-
-    def on_mount(self) -> None:
-        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         self._show_focus()
@@ -87,6 +85,9 @@ class Field(Vertical):
         if focused != self._marked:
             self._marked = focused
             self._mark(focused)
+            if focused and not self._follows_theme:  # once, when it matters (not on mount)
+                self._follows_theme = True
+                self.app.theme_changed_signal.subscribe(self, self._theme_changed)
 
     def _mark(self, focused: bool) -> None:
         marks = [(self, "field--focused")]
