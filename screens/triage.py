@@ -189,6 +189,10 @@ class TriageScreen(Screen[None]):
             priority=True,
             tooltip="Next field; after a known caller or NHS number, fill from the record",
         ),
+        # Tab at once, as the app reads the key: not after the key has gone down to the field
+        # and bubbled back up through the form (1 ms of every Tab).
+        Binding("tab", "next_field", "Next field", show=False, priority=True),
+        Binding("shift+tab", "previous_field", "Previous field", show=False, priority=True),
         Binding("ctrl+s", "review", "Record", tooltip="Read back, then record", priority=True),
         Binding("escape", "leave", "Leave", tooltip="Leave the call (asks first)"),
     ]
@@ -705,6 +709,21 @@ class TriageScreen(Screen[None]):
             # Enter is the screen's only in one-line text fields; lists and notes have their own.
             return isinstance(self.focused, Input)
         return True
+
+    def action_next_field(self) -> None:
+        self._leave_open_list()
+        self.focus_next()
+
+    def action_previous_field(self) -> None:
+        self._leave_open_list()
+        self.focus_previous()
+
+    def _leave_open_list(self) -> None:
+        # The Tab comes here before the list it was pressed in (a priority key): it is the list's
+        # first, so what was typed into it is chosen, as a Tab the list took itself would.
+        focused = self.focused
+        if isinstance(focused, Choice) and focused.expanded:
+            focused.leave()
 
     def action_enter(self) -> None:
         """Enter in a text field: on to the next field. In the caller's name or the NHS number

@@ -212,15 +212,20 @@ class Choice(Widget, can_focus=True):
             self._typed = self._typed[:-1]
             self.refresh()
         elif key in ("tab", "shift+tab"):
-            if self._typed or self._highlighted != self._opened_index:
-                self._take_highlighted()  # typed letters, then tab: that one, and on
-            self.close()
+            self.leave()
             return  # not stopped: the app's binding moves the focus
         elif event.is_printable and event.character and event.character.strip():
             self._search(event.character)
         else:
             return
         event.stop()
+
+    def leave(self) -> None:
+        """The open list is left by Tab: letters typed, or a line moved to, choose that line
+        (typed letters, then Tab: that one, and on); then it closes."""
+        if self._typed or self._highlighted != self._opened_index:
+            self._take_highlighted()
+        self.close()
 
     @property
     def _opened_index(self) -> int:

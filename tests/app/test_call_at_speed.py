@@ -449,6 +449,32 @@ async def test_enter_on_a_tick_list_ticks_nothing_and_moves_on(sqlite_desk: Desk
         assert call.form.records_reviewed == [] and call.form.red_flags == []
 
 
+async def test_tab_moves_on_at_once_and_an_open_list_takes_what_was_typed_first(
+    sqlite_desk: DeskService,
+) -> None:
+    app = SprDeskApp(sqlite_desk, user="handler1")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        call = screen(pilot)
+        role = call.query_one("#referrer_role", Choice)
+        chain = call.focus_chain
+        after_role = chain[chain.index(role) + 1]
+        call.set_focus(role)
+        await pilot.pause()
+        await pilot.press("enter", "a", "m")  # the list open, "am": ambulance crew
+        assert role.expanded and role.value == ""
+        await pilot.press("tab")
+        assert role.value == "ambulance_crew" and not role.expanded
+        assert app.focused is after_role
+        await pilot.press("shift+tab")
+        assert app.focused is role and role.value == "ambulance_crew"
+        # a closed list: Tab and shift+Tab only move (the screen's priority keys)
+        await pilot.press("tab", "tab", "shift+tab")
+        assert app.focused is after_role and role.value == "ambulance_crew"
+
+
 def tab_order(call: TriageScreen) -> list[str]:
     return [widget.id or "" for widget in call.focus_chain]
 
