@@ -124,6 +124,8 @@ class CallDesk(App[None]):
         """Build the next call's screen out of sight, if none is waiting (at most one)."""
         if self._next_call is not None or self.desk is None or self.signed_in is None:
             return
+        if not self.is_running:  # closing (this was waiting for a frame): nothing to build for
+            return
         from screens.triage import TriageScreen  # the call's widgets load when first needed
 
         mode, screen = self._new_mode(TriageScreen(self.desk, by=self.user))

@@ -255,6 +255,8 @@ class TriageScreen(Screen[None]):
         return found
 
     def on_mount(self) -> None:
+        if not self.app.is_running:
+            return  # the desk closed as this call was built ahead: its form was never composed
         self._ids: dict[str, Widget] = {w.id: w for w in self.walk_children() if w.id}
         self.query_one(DeskHeader).title = "Call"
         self._fill_widgets()
