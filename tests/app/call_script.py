@@ -30,6 +30,14 @@ def screen(pilot: Pilot[Any]) -> TriageScreen:
     return current
 
 
+async def start_call(pilot: Pilot[Any]) -> TriageScreen:
+    """ctrl+n from a settled queue: the call on screen, its widgets settled."""
+    await settle(pilot)
+    await pilot.press("ctrl+n")
+    await settle(pilot)
+    return screen(pilot)
+
+
 async def focus(pilot: Pilot[Any], name: str) -> Any:
     control = pilot.app.screen.query_one(f"#{name}")
     pilot.app.screen.set_focus(control)

@@ -21,6 +21,7 @@ from call_script import (
     post,
     screen,
     settle,
+    start_call,
     take_call,
     tick,
     type_into,
@@ -455,9 +456,7 @@ async def test_tab_moves_on_at_once_and_an_open_list_takes_what_was_typed_first(
     app = SprDeskApp(sqlite_desk, user="handler1")
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await pilot.press("ctrl+n")
-        await settle(pilot)
-        call = screen(pilot)
+        call = await start_call(pilot)
         role = call.query_one("#referrer_role", Choice)
         chain = call.focus_chain
         after_role = chain[chain.index(role) + 1]

@@ -8,8 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from call_script import ETHEL, choose, screen, settle, take_call
-from textual.pilot import Pilot
+from call_script import ETHEL, choose, settle, start_call, take_call
 from textual.screen import Screen
 
 from db.desk import DeskService
@@ -31,20 +30,13 @@ def same_order(call: TriageScreen) -> None:
     )
 
 
-async def open_call(pilot: Pilot[Any]) -> TriageScreen:
-    await settle(pilot)
-    await pilot.press("ctrl+n")
-    await settle(pilot)
-    return screen(pilot)
-
-
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 async def test_the_call_tabs_in_textuals_order_for_every_caller(
     sqlite_desk: DeskService, size: tuple[int, int]
 ) -> None:
     app = SprDeskApp(sqlite_desk, user="handler1")
     async with app.run_test(size=size) as pilot:
-        call = await open_call(pilot)
+        call = await start_call(pilot)
         same_order(call)
         seen: set[tuple[str, ...]] = set()
         for role in ReferrerRole:
@@ -60,7 +52,7 @@ async def test_the_call_tabs_in_textuals_order_with_the_matrix_overridden(
 ) -> None:
     app = SprDeskApp(sqlite_desk, user="handler1")
     async with app.run_test(size=(80, 24)) as pilot:
-        call = await open_call(pilot)
+        call = await start_call(pilot)
         await take_call(pilot, ETHEL)
         before = ids(call.focus_chain)
         await pilot.press("f5", "down", "enter")  # Fast / Nurse instead of Rapid / Nurse

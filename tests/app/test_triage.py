@@ -6,7 +6,18 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from call_script import ETHEL, REG, check, choose, screen, settle, take_call, tick, type_into
+from call_script import (
+    ETHEL,
+    REG,
+    check,
+    choose,
+    screen,
+    settle,
+    start_call,
+    take_call,
+    tick,
+    type_into,
+)
 from sqlmodel import Session, select
 from textual.widgets import Input, Static
 
@@ -24,13 +35,6 @@ from spr_desk.app import SprDeskApp
 from spr_desk.vocabulary import Lead, Response
 
 SIZE = (120, 40)
-
-
-async def start_call(pilot) -> TriageScreen:  # type: ignore[no-untyped-def]
-    await settle(pilot)
-    await pilot.press("ctrl+n")
-    await settle(pilot)
-    return screen(pilot)
 
 
 async def record(pilot) -> str:  # type: ignore[no-untyped-def]
