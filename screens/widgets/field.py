@@ -53,6 +53,7 @@ class Field(Vertical):
         self._label = label
         self._control = control
         self._with_hint = hint
+        self._label_line = Label(label, markup=False)
         self._marked = False
         self._follows_theme = False
 
@@ -62,7 +63,7 @@ class Field(Vertical):
 
     def compose(self) -> ComposeResult:
         if self._label:
-            yield Label(self._label, markup=False)
+            yield self._label_line
         yield self._control
         if self._with_hint:
             yield Static("", classes="field-hint", id=f"{self._control.id}-hint")
@@ -90,9 +91,9 @@ class Field(Vertical):
                 self.app.theme_changed_signal.subscribe(self, self._theme_changed)
 
     def _mark(self, focused: bool) -> None:
-        marks = [(self, "field--focused")]
+        marks: list[tuple[Widget, str]] = [(self, "field--focused")]
         if self._label:
-            marks.append((self.query_one(Label), "field--focused-label"))
+            marks.append((self._label_line, "field--focused-label"))
         for node, component in marks:
             inline = node.styles.inline
             for rule, value in self.get_component_styles(component).base.get_rules().items():
