@@ -19,6 +19,8 @@ from db.actions import DeskError, RecordedReferral
 from db.audit import AuditEntry, AuditRow
 from db.drafts import DraftRow
 from db.models import Locality, Patient, Referral, Referrer, StaffMember, Team
+from db.oversight_desk import OversightDesk
+from db.referral_desk import ReferralDesk
 from db.referrals import PatientHistory, QueuePage, QueueRow
 from db.supervision import FlagRow
 from db.user_desk import UserDesk
@@ -105,9 +107,10 @@ class ReferralDetail:
     """For a redirected call, the words said to the caller."""
 
 
-class DeskService(WatchDesk, UserDesk):
+class DeskService(ReferralDesk, OversightDesk, WatchDesk, UserDesk):
     """The unit of work for every desk action (the rota, availability and handover ones are in
-    `db/watch_desk.py`, the users and sign-in in `db/user_desk.py`).
+    `db/watch_desk.py`, the users and sign-in in `db/user_desk.py`, a referral's milestones and
+    notes in `db/referral_desk.py`, the supervisor's sign-offs in `db/oversight_desk.py`).
 
     Args:
         engine: from `db.engine.make_engine`, already migrated.

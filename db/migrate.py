@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import Engine, inspect, text
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-HEAD_REVISION = "0011_nhs_number_to_trace"
+HEAD_REVISION = "0012_deliberate_milestones"
 """The newest revision id; a test proves it equals Alembic's head."""
 
 

@@ -167,6 +167,16 @@ class Referral(SQLModel, table=True):
     """Why the call gave no NHS number (`NhsNumberUnavailable`); cleared when one is added."""
     caller_answers: list | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     """What only this kind of caller was asked: [question key, answer] pairs, in order."""
+    allocated_at: datetime | None = None
+    """When it was allocated, as the handler gave it (default the time it was recorded)."""
+    responded_by: str | None = Field(default=None, max_length=120)
+    """Who made the first response (a name from the rota, as given)."""
+    service_started_at: datetime | None = None
+    """When the episode of care started, as the handler gave it."""
+    override_signed_by: str | None = Field(default=None, max_length=80)
+    """The supervisor who signed off a response lower than the facts asked for (user name)."""
+    override_signed_at: datetime | None = None
+    override_sign_comment: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
     __table_args__ = (
         # The queue: open referrals by due time. A composite index, because SQLite ignores a
@@ -255,6 +265,33 @@ class HandoverItem(SQLModel, table=True):
     background: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     assessment: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     recommendation: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class HandoverItemRead(SQLModel, table=True):
+    """The receiver has read one referral of a pack (who and when); one row per item."""
+
+    __tablename__ = "handover_item_read"
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="handover_item.id", unique=True)
+    read_by: str = Field(max_length=80)
+    read_at: datetime
+
+
+class ReferralNote(SQLModel, table=True):
+    """A note or a follow-up call added to a referral after it was recorded, at any status
+    ("daughter rang again"); its audit event says so too."""
+
+    __tablename__ = "referral_note"
+
+    id: int | None = Field(default=None, primary_key=True)
+    referral_id: int = Field(foreign_key="referral.id", index=True)
+    at: datetime
+    by: str = Field(max_length=80)
+    kind: str = Field(max_length=20)
+    """`vocabulary.NoteKind`: a note, or a follow-up call (who rang in `caller`)."""
+    caller: str = Field(default="", max_length=160)
+    text: str = Field(sa_column=Column(Text, nullable=False))
 
 
 class DeskUser(SQLModel, table=True):

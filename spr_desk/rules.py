@@ -25,6 +25,8 @@ class Rules:
     rapid_factors: frozenset[Urgency]
     fast_factors: frozenset[Urgency]
     due_hours: dict[Response, int]
+    no_movement_minutes: dict[Response, int]
+    """Minutes without anyone acting on an open referral before it reads as standing still."""
     group_of_need: dict[Need, NeedGroup]
     group_order: tuple[NeedGroup, ...]
     lead_of_group: dict[NeedGroup, Lead]
@@ -84,6 +86,12 @@ def rules_from_dict(data: dict[str, Any]) -> Rules:
                 _member(Response, key, f"due_hours.{key}"): _whole(hours, f"due_hours.{key}")
                 for key, hours in data["due_hours"].items()
             },
+            no_movement_minutes={
+                _member(Response, key, f"no_movement_minutes.{key}"): _whole(
+                    minutes, f"no_movement_minutes.{key}"
+                )
+                for key, minutes in data["no_movement_minutes"].items()
+            },
             group_of_need=group_of_need,
             group_order=tuple(_members(NeedGroup, lead["group_order"], "lead.group_order")),
             lead_of_group={
@@ -98,6 +106,8 @@ def rules_from_dict(data: dict[str, Any]) -> Rules:
         raise RulesError(f"missing key {error.args[0]}") from None
     if set(rules.due_hours) != set(Response):
         raise RulesError("due_hours: give hours for rapid, fast and normal")
+    if set(rules.no_movement_minutes) != set(Response):
+        raise RulesError("no_movement_minutes: give minutes for rapid, fast and normal")
     if set(rules.lead_of_group) != set(NeedGroup) or set(rules.group_order) != set(NeedGroup):
         raise RulesError("lead: name a lead for, and an order of, every need group")
     if set(rules.fallback_order) != set(Lead):

@@ -158,6 +158,13 @@ class CloseOutcome(StrEnum):
     OTHER = "other"
 
 
+class NoteKind(StrEnum):
+    """What was added to a referral after it was recorded."""
+
+    NOTE = "note"
+    FOLLOW_UP_CALL = "follow_up_call"
+
+
 class StaffRole(StrEnum):
     """Roles on the rota; `LEAD_OF_ROLE` says which matrix column each can lead."""
 
@@ -189,6 +196,8 @@ RESPONSE_WORDS: dict[Response, str] = {
 }
 
 LABELS: dict[StrEnum, str] = {
+    NoteKind.NOTE: "note",
+    NoteKind.FOLLOW_UP_CALL: "follow-up call",
     Pathway.STEP_UP: "step-up (avoid an admission)",
     Pathway.STEP_DOWN: "step-down (support a discharge)",
     Setting.HOME: "home",

@@ -25,7 +25,7 @@ def raw():
 
 def test_the_default_rules_load_as_the_design_describes():
     rules = default_rules()
-    assert rules.version == "2026.1"
+    assert rules.version == "2026.2"
     assert rules.emergency_red_flags == frozenset(RedFlag)
     assert rules.minimum_age == 18
     assert rules.rapid_factors == {
@@ -41,6 +41,11 @@ def test_the_default_rules_load_as_the_design_describes():
         Urgency.DISCHARGE_TOMORROW,
     }
     assert rules.due_hours == {Response.RAPID: 3, Response.FAST: 24, Response.NORMAL: 72}
+    assert rules.no_movement_minutes == {
+        Response.RAPID: 30,
+        Response.FAST: 240,
+        Response.NORMAL: 1440,
+    }
     assert set(rules.group_of_need) == set(Need)
     assert rules.group_order == (NeedGroup.CLINICAL, NeedGroup.FUNCTION, NeedGroup.DAILY_LIVING)
     assert rules.lead_of_group == {
@@ -110,6 +115,7 @@ def _without(*path):
         _without("response", "rapid"),
         _without("response", "fast"),
         _without("due_hours"),
+        _without("no_movement_minutes"),
         _without("needs"),
         _without("needs", "daily_living"),
         _without("lead"),
