@@ -127,3 +127,44 @@ def find_events(
         for event_id, at, actor_, action, entity, entity_id, referral, detail in rows
     ]
     return found, matching
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEventDetail:
+    """The whole of one event, as the audit viewer's dialog shows it."""
+
+    event_id: int
+    at: datetime
+    actor: str
+    action: str
+    subject: str
+    entity: str
+    entity_id: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    detail: str
+
+
+def event_detail(*, session: Session, event_id: int) -> AuditEventDetail | None:
+    """One event by its id (a primary-key read), or None."""
+    event = session.get(AuditEvent, event_id)
+    if event is None:
+        return None
+    reference = session.get(Referral, event.referral_id).reference if event.referral_id else None
+    subject = reference or (
+        f"{event.entity} {event.entity_id}".strip()
+        if event.entity != "referral"
+        else event.entity_id
+    )
+    return AuditEventDetail(
+        event_id,
+        event.at,
+        event.actor,
+        event.action,
+        subject,
+        event.entity,
+        event.entity_id,
+        dict(event.before) if event.before is not None else None,
+        dict(event.after) if event.after is not None else None,
+        event.detail,
+    )

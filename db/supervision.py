@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import union_all
+from sqlalchemy import text, union_all
 from sqlmodel import Session, col, select
 
 from db import audit
-from db.models import Locality, Referral, ReviewFlag
-from spr_desk.supervision import SupervisionRow
+from db.models import AuditEvent, Locality, Referral, ReviewFlag
+from spr_desk.supervision import HeldOverrideRow, SupervisionRow, review_window
 
 FLAGGED_FOR_REVIEW = "flagged_for_review"
 
@@ -24,14 +24,14 @@ class FlagRow:
 
 
 def review_rows(*, session: Session, now: datetime, days: int = 7) -> list[SupervisionRow]:
-    """Referrals received in the `days` before `now`, plus every open one: only the columns the
-    review reads, no patient details.
+    """Referrals received in the review window (`spr_desk.supervision.review_window`), plus
+    every open one: only the columns the review reads, no patient details.
 
     Two indexed reads in one statement (the recent closed ones by `ix_referral_received`, the
     open ones by the queue's partial index): with an OR instead, SQLite scans every referral
     ever received (400 ms at a million).
     """
-    since = now - timedelta(days=days)
+    since, _ = review_window(now, days)
     columns = (
         Referral.reference,
         Referral.received_at,
@@ -96,3 +96,95 @@ def recent_flags(*, session: Session, limit: int = 50) -> list[FlagRow]:
         .limit(limit)
     )
     return [FlagRow(*row) for row in session.exec(query).all()]
+
+
+UNSIGNED_OVERRIDE_WHERE = "override_reason != '' AND override_signed_at IS NULL"
+"""Overrides nobody has signed off: a fixed condition, no bound parameter, so a partial index
+with the same condition (none yet: see `held_override_rows`) would be matched by SQLite."""
+OVERRIDE_SIGNED_OFF = "override signed off"
+
+
+def held_override_rows(*, session: Session) -> list[HeldOverrideRow]:
+    """Every override not yet signed off, with who recorded it and when (the override's audit
+    event). The caller keeps the downward ones (`spr_desk.supervision.held_overrides`).
+
+    Every override has its reason (`spr_desk.referral.decide`), so the empty reason rules out
+    nearly every referral in SQL. The condition is fixed text so that a partial index on it,
+    when one is added, is used; until then this reads the referral table through (a few
+    milliseconds at the demo's size).
+    """
+    query = (
+        select(
+            Referral.reference,
+            Referral.received_at,
+            Referral.taken_by,
+            AuditEvent.at,
+            AuditEvent.actor,
+            Referral.rec_response,
+            Referral.rec_lead,
+            Referral.response,
+            Referral.lead,
+            Referral.override_reason,
+        )
+        .join(
+            AuditEvent,
+            (col(AuditEvent.referral_id) == col(Referral.id))
+            & (col(AuditEvent.action) == "override"),
+            isouter=True,
+        )
+        .where(text(UNSIGNED_OVERRIDE_WHERE))
+        .where(col(Referral.rec_response).is_not(None), col(Referral.response).is_not(None))
+        .order_by(col(Referral.received_at), col(Referral.id))
+    )
+    seen: set[str] = set()
+    found: list[HeldOverrideRow] = []
+    for reference, received, taken_by, at, actor, rec_r, rec_l, resp, lead, reason in session.exec(
+        query
+    ).all():
+        if reference in seen:  # one override event each; a second would repeat the row
+            continue
+        seen.add(reference)
+        found.append(
+            HeldOverrideRow(
+                reference,
+                received,
+                actor or taken_by,
+                at or received,
+                rec_r,
+                rec_l,
+                resp,
+                lead,
+                reason,
+            )
+        )
+    return found
+
+
+def sign_off(*, session: Session, row: Referral, comment: str, by: str, now: datetime) -> None:
+    """Store the sign-off on the referral with its audit event (before and after), in the
+    caller's transaction. The referral's version is left alone: nothing a handler acts on
+    changed, and an open referral view must not be told it is out of date."""
+    before = {
+        "override_signed_by": row.override_signed_by,
+        "override_signed_at": None,
+        "override_sign_comment": row.override_sign_comment,
+    }
+    row.override_signed_by, row.override_signed_at, row.override_sign_comment = by, now, comment
+    session.add(row)
+    audit.add_event(
+        session=session,
+        at=now,
+        actor=by,
+        action=OVERRIDE_SIGNED_OFF,
+        referral_id=row.id,
+        entity_id=row.reference,
+        before=before,
+        after={
+            "override_signed_by": by,
+            "override_signed_at": now.isoformat(),
+            "override_sign_comment": comment,
+            "rec_response": row.rec_response,
+            "response": row.response,
+        },
+        detail=comment,
+    )

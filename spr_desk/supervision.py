@@ -4,27 +4,33 @@ Pure: the database layer reads `SupervisionRow`s (referrals received in the last
 open one) and `review` turns them into a `Review` at `now`. Days and hours are UK local time.
 
 Scope of each figure:
-- today / this week: referrals received on the UK local day of `now` / in the 7 days before it;
+- today / last 7 days: referrals received on the UK local day of `now` / on it and the six UK
+  days before it, from midnight (`review_window`): the days the export offers, so the export's
+  rows and this count agree (a rolling 168 hours counted part of an eighth day);
 - redirected to 999 / A&E: calls recorded as redirected at the red flags (outcome emergency),
-  received today / in the review window;
+  received today / in the review window; they are counted in "today" and "last 7 days" too;
 - breaches: a first response that missed its due time (`response_met` False), and any referral
   still awaiting its first response whose due time has passed at `now`;
 - overrides: the agreed response or lead differs from the recommendation (or a reason was given);
 - open queue by lead and by locality: every open referral;
 - met in time, by hour, outcomes, GP updates outstanding, and late responses: referrals received
-  in the review window (the `days` before `now`); an older open referral counts only in the queue
-  and, when past due awaiting its first response, as a breach.
+  in the review window (today and the `days - 1` UK days before it); an older open referral
+  counts only in the queue and, when past due awaiting its first response, as a breach;
+- held for sign-off: responses set lower than the facts asked for, not yet signed off
+  (`held_overrides`, read apart from the window: they stay until signed, however old).
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from spr_desk.due import is_breached
 from spr_desk.lifecycle import AWAITING_RESPONSE, OPEN_STATUSES
-from spr_desk.uktime import as_local, as_utc
+from spr_desk.uktime import as_local, as_utc, uk_days
+from spr_desk.urgency_ratchet import is_downward
 from spr_desk.vocabulary import CloseOutcome, Outcome, Response, Status
 
 WEEK = timedelta(days=7)
@@ -112,6 +118,8 @@ class Review:
     """Calls redirected to 999 / A&E received today."""
     redirected_period: int = 0
     """Calls redirected to 999 / A&E received in the review window."""
+    week_start: datetime | None = None
+    """Midnight (UK) of the first of the last 7 days: what "Last 7 days" counts from."""
 
     @property
     def no_further_services_share(self) -> float | None:
@@ -147,11 +155,16 @@ def _counted(counter: Counter[str]) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(counter.items(), key=lambda item: (-item[1], item[0])))
 
 
-def review(rows: list[SupervisionRow], now: datetime, days: int = 7) -> Review:
-    """Every figure of the supervisor view at `now`, over the `days` before it."""
+def review(
+    rows: list[SupervisionRow],
+    now: datetime,
+    days: int = 7,
+) -> Review:
+    """Every figure of the supervisor view at `now`, over today and the `days - 1` UK days
+    before it."""
     today = as_local(now).date()
-    week_start = as_utc(now) - WEEK
-    window_start = as_utc(now) - timedelta(days=days)
+    week_start, _ = review_window(now, WEEK.days)
+    window_start, _ = review_window(now, days)
     received_today = 0
     received_week = 0
     by_hour = [0] * 24
@@ -177,11 +190,11 @@ def review(rows: list[SupervisionRow], now: datetime, days: int = 7) -> Review:
         local = as_local(row.received_at)
         if local.date() == today:
             received_today += 1
+        if week_start <= as_utc(row.received_at) <= as_utc(now):
+            received_week += 1
         if is_emergency_redirect(row):
             redirected_period += 1
             redirected_today += int(local.date() == today)
-        if week_start <= as_utc(row.received_at) <= as_utc(now):
-            received_week += 1
         by_hour[local.hour] += 1
         breach = breach_of(row, now)
         if breach is not None:
@@ -222,6 +235,7 @@ def review(rows: list[SupervisionRow], now: datetime, days: int = 7) -> Review:
         days=days,
         redirected_today=redirected_today,
         redirected_period=redirected_period,
+        week_start=week_start,
     )
 
 
@@ -247,3 +261,74 @@ def hour_chart(counts: list[int] | tuple[int, ...], width: int) -> list[str]:
         bar = "█" * length
         lines.append(f"{hour:02d} {bar.ljust(room)} {count:>{digits}}")
     return lines
+
+
+# the urgency ratchet's sign-offs ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class HeldOverrideRow:
+    """A referral whose agreed response may be lower than the facts asked for, not yet signed
+    off, as the database reads it (no patient details)."""
+
+    reference: str
+    received_at: datetime
+    recorded_by: str
+    recorded_at: datetime
+    rec_response: str | None
+    rec_lead: str | None
+    response: str | None
+    lead: str | None
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class HeldOverride:
+    """A downward override held for a supervisor's sign-off."""
+
+    reference: str
+    rec_response: str
+    rec_lead: str | None
+    response: str
+    lead: str | None
+    reason: str
+    recorded_by: str
+    recorded_at: datetime
+    asked_due_at: datetime
+    """When the first response was due at the response the facts asked for: past it, the
+    person has already waited longer than the facts allowed."""
+
+    def time_left(self, now: datetime) -> timedelta:
+        return as_utc(self.asked_due_at) - as_utc(now)
+
+
+def held_overrides(
+    rows: list[HeldOverrideRow], due_hours: Mapping[Response, int]
+) -> tuple[HeldOverride, ...]:
+    """Of the unsigned overrides read, those set lower than the facts asked for (the ratchet:
+    an override upwards needs only its reason), the soonest due first."""
+    held = [
+        HeldOverride(
+            row.reference,
+            row.rec_response or "",
+            row.rec_lead,
+            row.response or "",
+            row.lead,
+            row.reason,
+            row.recorded_by,
+            row.recorded_at,
+            as_utc(row.received_at) + timedelta(hours=due_hours[Response(row.rec_response)]),
+        )
+        for row in rows
+        if is_downward(row.rec_response, row.response)
+    ]
+    return tuple(sorted(held, key=lambda h: (h.asked_due_at, h.reference)))
+
+
+def review_window(now: datetime, days: int = 7) -> tuple[datetime, datetime]:
+    """The review's days: today (UK) and the `days - 1` UK days before it, from midnight, up
+    to `now`. The same days the supervisor's export offers, so its rows and "Last 7 days"
+    count the same referrals."""
+    today = as_local(now).date()
+    start, _ = uk_days(today - timedelta(days=days - 1), today)
+    return start, as_utc(now)

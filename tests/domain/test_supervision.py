@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from spr_desk.due import DUE_HOURS
 from spr_desk.supervision import (
     Breach,
+    HeldOverrideRow,
     Override,
     SupervisionRow,
+    held_overrides,
     hour_chart,
     percent,
     review,
+    review_window,
 )
 from spr_desk.vocabulary import Response
 
@@ -32,13 +36,18 @@ def test_today_is_the_uk_local_day_in_summer_time() -> None:
     assert figures.week == 3
 
 
-def test_this_week_is_the_last_seven_days() -> None:
+def test_the_last_seven_days_are_today_and_the_six_uk_days_before_from_midnight() -> None:
+    """The days the export offers, so its rows and the figure agree (trial problem 45)."""
     rows = [
-        row("A", NOW - timedelta(days=7) + timedelta(minutes=1)),
-        row("B", NOW - timedelta(days=7, minutes=1)),
-        row("C", NOW - timedelta(hours=1)),
+        row("A", datetime(2026, 7, 8, 23, 0, tzinfo=UTC)),  # 00:00 BST on the 9th: counted
+        row("B", datetime(2026, 7, 8, 22, 59, tzinfo=UTC)),  # 23:59 BST on the 8th: not
+        row("C", NOW - timedelta(days=7) + timedelta(minutes=1)),  # 11:01 BST on the 8th: not
+        row("D", NOW - timedelta(hours=1)),
     ]
-    assert review(rows, NOW).week == 2
+    figures = review(rows, NOW)
+    assert figures.week == 2
+    assert figures.week_start == datetime(2026, 7, 8, 23, 0, tzinfo=UTC)
+    assert review_window(NOW) == (datetime(2026, 7, 8, 23, 0, tzinfo=UTC), NOW)
 
 
 def test_hours_are_uk_local_hours() -> None:
@@ -198,3 +207,22 @@ def test_calls_redirected_to_999_are_counted_today_and_in_the_window() -> None:
     figures = review(rows, NOW)
     assert (figures.redirected_today, figures.redirected_period, figures.days) == (1, 2, 7)
     assert review(rows, NOW, days=10).redirected_period == 3
+
+
+def _unsigned(reference: str, rec: str, agreed: str, minutes_ago: int = 0) -> HeldOverrideRow:
+    at = NOW - timedelta(minutes=minutes_ago)
+    return HeldOverrideRow(reference, at, "hal", at, rec, "nurse", agreed, "nurse", "why")
+
+
+def test_only_overrides_set_lower_than_the_facts_asked_for_are_held() -> None:
+    rows = [
+        _unsigned("UP", "normal", "rapid"),
+        _unsigned("SAME-CELL", "fast", "fast"),  # the lead changed only
+        _unsigned("NORMAL", "fast", "normal", minutes_ago=5),
+        _unsigned("FAST", "rapid", "fast", minutes_ago=1),
+    ]
+    held = held_overrides(rows, DUE_HOURS)
+    # Soonest due (as the facts asked) first: the Rapid one, due 3 h after it was received.
+    assert [h.reference for h in held] == ["FAST", "NORMAL"]
+    assert held[0].asked_due_at == NOW + timedelta(hours=3, minutes=-1)
+    assert held[0].time_left(NOW + timedelta(hours=4)) == timedelta(hours=-1, minutes=-1)
