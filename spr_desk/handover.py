@@ -5,7 +5,11 @@ or on demand. Each item says when it is due and how long is left, its status, wh
 what is outstanding and its risks, with an SBAR note (situation, background, assessment,
 recommendation) written from the record for the handler to edit. Pure: the database hands in
 the open referrals; the pack's items are stored as they were built, so a pack read later says
-what was handed over, not what is true now. Markdown and CSV are the pack's two exports.
+what was handed over, not what is true now; only the clock moves it on (`live_time_left`,
+`live_state`: the countdown runs from the stored due time, trial problem 22). What the receiver
+has read, and the notes added to each referral, are read with the pack (`PackItem.read_by`,
+`PackItem.notes`), never stored in it. The pack opens with what needs action this watch
+(`needs_action`). Markdown and CSV are the pack's two exports.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from spr_desk.due import STATE_WORDS, DueState, due_state, format_time_left, tim
 from spr_desk.lifecycle import AWAITING_RESPONSE
 from spr_desk.queue_view import queue_band
 from spr_desk.uktime import as_utc, short_local
-from spr_desk.vocabulary import Lead, Response, Status, cell_words, label, word_for
+from spr_desk.vocabulary import Lead, NoteKind, Response, Status, cell_words, label, word_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +53,33 @@ class OpenReferral:
     override_reason: str = ""
     lives_alone: bool | None = None
     bed_needed: bool = False
+    home_from_hospital: bool = False
+    """A Home from Hospital service was asked for."""
+    community_bed: bool = False
+    """A community (step-up or step-down) bed was asked for."""
+    crew_waiting: bool = False
+    """An ambulance crew referred, or is on scene waiting for the response."""
+    nhs_to_trace: bool = False
+    """The patient has no NHS number yet (`queue_view.is_to_trace`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PackNote:
+    """A note or a follow-up call added to a referral since it was recorded (read live)."""
+
+    at: datetime
+    by: str
+    kind: NoteKind
+    text: str
+    caller: str = ""
+
+    @property
+    def words(self) -> str:
+        """`Tue 01 Dec 19:05 follow-up call from daughter (handler): rang again`."""
+        what = "follow-up call" if self.kind is NoteKind.FOLLOW_UP_CALL else "note"
+        if self.caller:
+            what += f" from {self.caller}"
+        return f"{short_local(self.at)} {what} ({self.by}): {_one_line(self.text)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,26 +106,54 @@ class PackItem:
     outstanding: str
     risks: tuple[str, ...]
     sbar: Sbar = field(default_factory=Sbar)
+    received_at: datetime | None = None
+    """None in packs stored before it was kept: the stored words are shown instead."""
+    home_from_hospital: bool = False
+    community_bed: bool = False
+    crew_waiting: bool = False
+    nhs_to_trace: bool = False
+    # Read with the pack, not stored in its snapshot:
+    read_by: str | None = None
+    """Who ticked it as read (a user name), if anyone has."""
+    read_at: datetime | None = None
+    notes: tuple[PackNote, ...] = ()
+    """Notes and follow-up calls on the referral, oldest first, as they stand now."""
+
+    @property
+    def awaits_response(self) -> bool:
+        """It was awaiting a first response when the pack was built: its countdown runs."""
+        return self.due_at is not None and self.state not in NOT_COUNTING
 
     def snapshot(self) -> dict[str, Any]:
-        """The item as JSON-ready values (the SBAR is stored in its own columns)."""
+        """The item as JSON-ready values (the SBAR is stored in its own columns; what was read
+        and the notes live in their own tables)."""
         values = asdict(self)
-        del values["sbar"]
-        values["due_at"] = self.due_at.isoformat() if self.due_at else None
+        for live in ("sbar", *LIVE_FIELDS):
+            del values[live]
+        for name in ("due_at", "received_at"):
+            moment = getattr(self, name)
+            values[name] = moment.isoformat() if moment else None
         values["risks"] = list(self.risks)
         return values
 
     @classmethod
     def from_snapshot(cls, values: dict[str, Any], sbar: Sbar) -> PackItem:
-        due = values.get("due_at")
-        return cls(
-            **{
-                **values,
-                "due_at": datetime.fromisoformat(due) if due else None,
-                "risks": tuple(values.get("risks", ())),
-            },
-            sbar=sbar,
-        )
+        """The item as stored; a pack stored by an older desk lacks the later fields, and a
+        field this desk does not know is passed over."""
+        known = {name: values[name] for name in SNAPSHOT_FIELDS if name in values}
+        for name in ("due_at", "received_at"):
+            moment = known.get(name)
+            known[name] = datetime.fromisoformat(moment) if moment else None
+        known["risks"] = tuple(known.get("risks", ()))
+        return cls(**known, sbar=sbar)
+
+
+NOT_COUNTING = ("seen", "-")
+"""The states of an item that was not awaiting a first response when the pack was built."""
+LIVE_FIELDS = ("read_by", "read_at", "notes")
+SNAPSHOT_FIELDS = tuple(
+    name for name in PackItem.__dataclass_fields__ if name not in ("sbar", *LIVE_FIELDS)
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +164,10 @@ class Pack:
     items: tuple[PackItem, ...]
     built_by: str = ""
     acknowledged_by: str | None = None
+    """The user name of who took it (in packs acknowledged before sign-in, a typed name)."""
     acknowledged_at: datetime | None = None
+    acknowledged_name: str = ""
+    """How the person who took it is shown (their display name); empty when unknown."""
 
     @property
     def title(self) -> str:
@@ -118,7 +180,20 @@ class Pack:
 
     @property
     def awaiting(self) -> int:
-        return sum(item.state not in ("seen", "-") for item in self.items)
+        return sum(item.state not in NOT_COUNTING for item in self.items)
+
+    @property
+    def unread(self) -> int:
+        """Items the receiver has not yet ticked as read."""
+        return sum(item.read_at is None for item in self.items)
+
+    @property
+    def acknowledged_words(self) -> str:
+        """`Demo night nurse (night)`: the person's name and the user name it was under."""
+        who = self.acknowledged_by or ""
+        if self.acknowledged_name and self.acknowledged_name != who:
+            return f"{self.acknowledged_name} ({who})"
+        return who
 
 
 def _awaiting(referral: OpenReferral) -> bool:
@@ -137,20 +212,46 @@ def outstanding(referral: OpenReferral) -> str:
     return "In service: close with an outcome when the episode ends, and tell the GP."
 
 
+OVERDUE, DUE_WITHIN = "First response overdue by ", "First response due within "
+"""How the countdown's risk begins: `live_risks` puts the sentence as it is now in its place."""
+
+
+def _due_risk(due_at: datetime, at: datetime) -> str | None:
+    left = time_left(at, due_at)
+    state = due_state(at, due_at)
+    if state is DueState.BREACHED:
+        return f"{OVERDUE}{format_time_left(-left)}."
+    if state is DueState.DUE_SOON:
+        return f"{DUE_WITHIN}{format_time_left(left)}."
+    return None
+
+
+HOME_FROM_HOSPITAL = "Home from Hospital requested."
+COMMUNITY_BED = "Community bed requested."
+CREW_WAITING = "An ambulance crew is waiting for the response."
+NHS_TO_TRACE = "No NHS number yet: trace it."
+
+
 def risks(referral: OpenReferral, at: datetime) -> tuple[str, ...]:
     found: list[str] = []
-    if _awaiting(referral):
+    awaiting = _awaiting(referral)
+    if awaiting:
         assert referral.due_at is not None
-        left = time_left(at, referral.due_at)
-        state = due_state(at, referral.due_at)
-        if state is DueState.BREACHED:
-            found.append(f"First response overdue by {format_time_left(-left)}.")
-        elif state is DueState.DUE_SOON:
-            found.append(f"First response due within {format_time_left(left)}.")
+        due = _due_risk(referral.due_at, at)
+        if due is not None:
+            found.append(due)
+    if referral.crew_waiting and awaiting:
+        found.append(CREW_WAITING)
     if referral.lives_alone:
         found.append("Lives alone.")
     if referral.bed_needed:
         found.append("May need a bed: not safe at home even with a response.")
+    if referral.community_bed:
+        found.append(COMMUNITY_BED)
+    if referral.home_from_hospital:
+        found.append(HOME_FROM_HOSPITAL)
+    if referral.nhs_to_trace:
+        found.append(NHS_TO_TRACE)
     if referral.fallback_from is not None:
         lead = label(referral.fallback_from)
         found.append(f"{lead} could not be mobilised when it was recorded: follow up with {lead}.")
@@ -199,6 +300,11 @@ def pack_item(referral: OpenReferral, at: datetime) -> PackItem:
         outstanding=todo,
         risks=item_risks,
         sbar=default_sbar(referral, item_risks, todo),
+        received_at=referral.received_at,
+        home_from_hospital=referral.home_from_hospital,
+        community_bed=referral.community_bed,
+        crew_waiting=referral.crew_waiting,
+        nhs_to_trace=referral.nhs_to_trace,
     )
 
 
@@ -226,6 +332,128 @@ def with_sbar(pack: Pack, reference: str, sbar: Sbar) -> Pack:
     return replace(pack, items=items)
 
 
+def with_read(pack: Pack, reference: str, by: str | None, at: datetime | None) -> Pack:
+    """The pack with one item ticked as read (or the tick taken off: `by` None)."""
+    items = tuple(
+        replace(i, read_by=by, read_at=at) if i.reference == reference else i for i in pack.items
+    )
+    return replace(pack, items=items)
+
+
+# the clock moves on -------------------------------------------------------------------------
+
+
+def live_time_left(item: PackItem, now: datetime) -> str:
+    """`Left` as it is at `now`, from the stored due time; the stored words for an item that
+    was not counting down (or stored without its due time)."""
+    if not item.awaits_response:
+        return item.time_left
+    assert item.due_at is not None
+    return format_time_left(time_left(now, item.due_at))
+
+
+def live_state(item: PackItem, now: datetime) -> str:
+    if not item.awaits_response:
+        return item.state
+    assert item.due_at is not None
+    return STATE_WORDS[due_state(now, item.due_at)]
+
+
+def live_risks(item: PackItem, now: datetime) -> tuple[str, ...]:
+    """The stored risks with the countdown's sentence said as it is at `now`."""
+    kept = tuple(r for r in item.risks if not r.startswith((OVERDUE, DUE_WITHIN)))
+    if not item.awaits_response:
+        return item.risks
+    assert item.due_at is not None
+    due = _due_risk(item.due_at, now)
+    return (due, *kept) if due is not None else kept
+
+
+def waited(item: PackItem, now: datetime) -> str:
+    """How long since the referral was received (`3h 05m`), or "" when the pack did not keep
+    its received time."""
+    if item.received_at is None:
+        return ""
+    return format_time_left(max(timedelta(0), now - as_utc(item.received_at)))
+
+
+# what needs action this watch ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NeedsAction:
+    """The pack's first lines: the references that need something this watch, by reason."""
+
+    watch_ends: datetime
+    """The next boundary after the pack's own: the end of the watch it hands over to."""
+    breached: tuple[str, ...] = ()
+    """Awaiting a first response, past its due time."""
+    due_in_watch: tuple[str, ...] = ()
+    """Awaiting a first response, due before the watch ends."""
+    crew_waiting: tuple[str, ...] = ()
+    """Awaiting a first response with an ambulance crew waiting for it."""
+    nhs_to_trace: tuple[str, ...] = ()
+    """No NHS number yet."""
+    gp_update_owed: tuple[str, ...] = ()
+    """Closed without the GP told (`gp_updated` false), read from the record now."""
+
+    @property
+    def lines(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """(what, references) for each reason with any, in the order the watch acts on them."""
+        return tuple(
+            (what, references)
+            for what, references in (
+                ("breached", self.breached),
+                (f"due by {short_local(self.watch_ends)}", self.due_in_watch),
+                ("crew waiting", self.crew_waiting),
+                ("NHS number to trace", self.nhs_to_trace),
+                ("GP update owed", self.gp_update_owed),
+            )
+            if references
+        )
+
+    @property
+    def nothing(self) -> bool:
+        return not self.lines
+
+
+def needs_action(
+    pack: Pack, now: datetime, watch_ends: datetime, gp_update_owed: Sequence[str] = ()
+) -> NeedsAction:
+    """What the receiving watch must act on, from the pack's items as the clock stands at `now`.
+
+    Args:
+        pack: the pack (its items in pack order; each reason keeps that order).
+        now: the desk's time: breached and due are counted from it, not from the build.
+        watch_ends: the end of the watch the pack hands over to.
+        gp_update_owed: references closed without the GP told (not in the pack: it holds
+            open referrals only).
+    """
+    breached: list[str] = []
+    due: list[str] = []
+    crew: list[str] = []
+    trace: list[str] = []
+    for item in pack.items:
+        if item.awaits_response:
+            assert item.due_at is not None
+            if due_state(now, item.due_at) is DueState.BREACHED:
+                breached.append(item.reference)
+            elif as_utc(item.due_at) <= as_utc(watch_ends):
+                due.append(item.reference)
+            if item.crew_waiting:
+                crew.append(item.reference)
+        if item.nhs_to_trace:
+            trace.append(item.reference)
+    return NeedsAction(
+        as_utc(watch_ends),
+        tuple(breached),
+        tuple(due),
+        tuple(crew),
+        tuple(trace),
+        tuple(gp_update_owed),
+    )
+
+
 # exports ------------------------------------------------------------------------------------
 
 CSV_COLUMNS = (
@@ -244,6 +472,10 @@ CSV_COLUMNS = (
     "background",
     "assessment",
     "recommendation",
+    "received_at",
+    "read_by",
+    "read_at",
+    "notes",
 )
 
 
@@ -269,6 +501,10 @@ def pack_csv(pack: Pack) -> str:
             item.sbar.background,
             item.sbar.assessment,
             item.sbar.recommendation,
+            item.received_at.isoformat() if item.received_at else "",
+            item.read_by or "",
+            item.read_at.isoformat() if item.read_at else "",
+            " | ".join(note.words for note in item.notes),
         )
         writer.writerow([safe_text(cell) for cell in cells])
     return out.getvalue()
@@ -285,7 +521,7 @@ def pack_markdown(pack: Pack) -> str:
     if pack.built_by:
         built += f" by {pack.built_by}"
     if pack.acknowledged_by and pack.acknowledged_at:
-        ack = f"Acknowledged by {pack.acknowledged_by} {short_local(pack.acknowledged_at)}."
+        ack = f"Acknowledged by {pack.acknowledged_words} {short_local(pack.acknowledged_at)}."
     else:
         ack = "Not yet acknowledged."
     lines += [f"{built}. {ack}", ""]
@@ -307,8 +543,11 @@ def pack_markdown(pack: Pack) -> str:
             f"- **B** {_one_line(item.sbar.background)}",
             f"- **A** {_one_line(item.sbar.assessment)}",
             f"- **R** {_one_line(item.sbar.recommendation)}",
-            "",
         ]
+        lines += [f"- Note: {note.words}" for note in item.notes]
+        if item.read_by and item.read_at:
+            lines.append(f"- Read by {item.read_by} {short_local(item.read_at)}")
+        lines.append("")
     return "\n".join(lines)
 
 

@@ -4,21 +4,33 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from spr_desk.desk_hours import Direction
 from spr_desk.handover import (
+    COMMUNITY_BED,
+    CREW_WAITING,
     CSV_COLUMNS,
+    HOME_FROM_HOSPITAL,
+    NHS_TO_TRACE,
     OpenReferral,
     PackItem,
+    PackNote,
     Sbar,
     build_pack,
+    live_risks,
+    live_state,
+    live_time_left,
+    needs_action,
     new_since,
     pack_csv,
     pack_markdown,
+    waited,
+    with_read,
     with_sbar,
 )
-from spr_desk.vocabulary import Lead, Response, Status
+from spr_desk.vocabulary import Lead, NoteKind, Response, Status
 
 AT = datetime(2026, 11, 23, 20, 55, tzinfo=UTC)
 BOUNDARY = datetime(2026, 11, 23, 21, 0, tzinfo=UTC)
@@ -140,3 +152,122 @@ def test_an_empty_queue_builds_an_empty_pack() -> None:
     pack = build_pack([], AT, Direction.TO_DAY, BOUNDARY)
     assert pack.items == () and "0 open referrals" in pack_markdown(pack)
     assert pack_csv(pack).strip() == ",".join(CSV_COLUMNS)
+
+
+# the clock moves on ------------------------------------------------------------------------
+
+
+def test_left_and_state_count_down_from_the_stored_due_time() -> None:
+    """Trial problem 22: a pack built at 20:55 said "0h 30m" for ever."""
+    pack = build_pack([IN_SERVICE, SOON, BREACHED], AT, Direction.TO_NIGHT, BOUNDARY)
+    breached, soon, in_service = pack.items
+    later = AT + timedelta(minutes=40)
+    assert (live_time_left(soon, AT), live_state(soon, AT)) == ("0h 30m", "DUE SOON")
+    assert (live_time_left(soon, later), live_state(soon, later)) == ("-0h 10m", "BREACHED")
+    assert live_time_left(breached, later) == "-1h 25m"
+    assert (live_time_left(in_service, later), live_state(in_service, later)) == ("-", "seen")
+    assert live_risks(soon, later)[0] == "First response overdue by 0h 10m."
+    assert live_risks(soon, later)[1:] == soon.risks[1:]
+    assert live_risks(in_service, later) == ()
+    assert waited(soon, later) == "3h 40m"
+
+
+def test_a_pack_stored_before_received_times_were_kept_shows_its_stored_words() -> None:
+    item = build_pack([SOON], AT, Direction.TO_NIGHT, BOUNDARY).items[0]
+    old = item.snapshot()
+    for newer in ("received_at", "home_from_hospital", "community_bed", "crew_waiting"):
+        del old[newer]
+    old["nhs_to_trace_v9"] = True  # a field from a later desk is passed over
+    restored = PackItem.from_snapshot(old, item.sbar)
+    assert restored.received_at is None and waited(restored, AT) == ""
+    assert live_time_left(restored, AT + timedelta(hours=1)) == "-0h 30m"
+    no_due = PackItem.from_snapshot({**old, "due_at": None}, item.sbar)
+    assert live_time_left(no_due, AT + timedelta(hours=1)) == "0h 30m"  # as it was stored
+
+
+def test_read_marks_and_notes_are_not_stored_in_the_snapshot() -> None:
+    pack = build_pack([SOON, BREACHED], AT, Direction.TO_NIGHT, BOUNDARY)
+    assert pack.unread == 2
+    read = with_read(pack, SOON.reference, "night", AT)
+    assert read.unread == 1 and read.items[1].read_by == "night"
+    assert "read_by" not in read.items[1].snapshot()
+    assert with_read(read, SOON.reference, None, None).unread == 2
+
+
+def test_a_note_reads_as_when_what_who_and_the_text() -> None:
+    note = PackNote(AT, "handler", NoteKind.FOLLOW_UP_CALL, "rang  again\nworried", "daughter")
+    assert note.words == (
+        "Mon 23 Nov 20:55 follow-up call from daughter (handler): rang again worried"
+    )
+    assert PackNote(AT, "h", NoteKind.NOTE, "GP aware").words.endswith("note (h): GP aware")
+
+
+def test_home_from_hospital_a_community_bed_a_crew_and_a_trace_are_risks() -> None:
+    flagged = referral(
+        "SPR-2026-000020",
+        Status.RECORDED,
+        9,
+        home_from_hospital=True,
+        community_bed=True,
+        crew_waiting=True,
+        nhs_to_trace=True,
+    )
+    item = build_pack([flagged], AT, Direction.TO_NIGHT, BOUNDARY).items[0]
+    assert item.risks == (CREW_WAITING, COMMUNITY_BED, HOME_FROM_HOSPITAL, NHS_TO_TRACE)
+    assert item.home_from_hospital and item.community_bed and item.crew_waiting
+    seen = referral("SPR-2026-000021", Status.RESPONDED, 1, crew_waiting=True)
+    assert CREW_WAITING not in build_pack([seen], AT, Direction.TO_NIGHT, BOUNDARY).items[0].risks
+
+
+# what needs action this watch -------------------------------------------------------------
+
+WATCH_ENDS = datetime(2026, 11, 24, 7, 30, tzinfo=UTC)
+
+
+def test_needs_action_counts_each_reason_in_pack_order() -> None:
+    crew = referral("SPR-2026-000030", Status.RECORDED, 9, crew_waiting=True)
+    tomorrow = referral("SPR-2026-000031", Status.ALLOCATED, 20)
+    trace = referral("SPR-2026-000032", Status.IN_SERVICE, 2, nhs_to_trace=True)
+    pack = build_pack(
+        [IN_SERVICE, SOON, BREACHED, crew, tomorrow, trace], AT, Direction.TO_NIGHT, BOUNDARY
+    )
+    summary = needs_action(pack, AT, WATCH_ENDS, ["SPR-2026-000007"])
+    assert summary.breached == (BREACHED.reference,)
+    assert summary.due_in_watch == (SOON.reference, crew.reference)  # not tomorrow's
+    assert summary.crew_waiting == (crew.reference,)
+    assert summary.nhs_to_trace == (trace.reference,)  # open at any status
+    assert summary.gp_update_owed == ("SPR-2026-000007",)
+    assert [what for what, _ in summary.lines] == [
+        "breached",
+        "due by Tue 24 Nov 07:30",
+        "crew waiting",
+        "NHS number to trace",
+        "GP update owed",
+    ]
+
+
+def test_needs_action_follows_the_clock() -> None:
+    pack = build_pack([SOON], AT, Direction.TO_NIGHT, BOUNDARY)
+    assert needs_action(pack, AT, WATCH_ENDS).due_in_watch == (SOON.reference,)
+    later = needs_action(pack, AT + timedelta(hours=1), WATCH_ENDS)
+    assert later.breached == (SOON.reference,) and later.due_in_watch == ()
+
+
+def test_a_quiet_pack_needs_nothing() -> None:
+    pack = build_pack([IN_SERVICE], AT, Direction.TO_NIGHT, BOUNDARY)
+    summary = needs_action(pack, AT, WATCH_ENDS)
+    assert summary.nothing and summary.lines == ()
+
+
+def test_exports_hold_the_notes_and_read_marks() -> None:
+    pack = build_pack([SOON], AT, Direction.TO_NIGHT, BOUNDARY)
+    note = PackNote(AT, "handler", NoteKind.NOTE, "=daughter staying")
+    pack = with_read(pack, SOON.reference, "night", AT)
+    item = pack.items[0]
+    pack = replace(pack, items=(replace(item, notes=(note,)),))
+    row = next(csv.DictReader(io.StringIO(pack_csv(pack))))
+    assert row["read_by"] == "night" and row["received_at"] == "2026-11-23T17:55:00+00:00"
+    assert "(handler): =daughter staying" in row["notes"]
+    text = pack_markdown(pack)
+    assert "- Note: Mon 23 Nov 20:55 note (handler): =daughter staying" in text
+    assert "- Read by night Mon 23 Nov 20:55" in text
