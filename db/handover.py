@@ -1,39 +1,48 @@
 """Repository for handover packs: the open referrals read for one, and packs stored and read.
 
 A pack's items are stored as built (`HandoverItem.snapshot`), with the SBAR note in its own
-columns so the handler's edits are plain updates. Never commits.
+columns so the handler's edits are plain updates. What the receiver has read
+(`HandoverItemRead`) and the notes added to each referral since (`ReferralNote`) are read with
+the pack, as they stand now. Never commits.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import insert
+from sqlalchemy import delete, insert
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from db.models import (
+    DeskUser,
     Handover,
     HandoverItem,
+    HandoverItemRead,
     Locality,
     Patient,
     Referral,
+    ReferralNote,
     Referrer,
     StaffMember,
     Team,
 )
 from spr_desk.desk_hours import Direction
-from spr_desk.handover import OpenReferral, Pack, PackItem, Sbar
+from spr_desk.handover import OpenReferral, Pack, PackItem, PackNote, Sbar
+from spr_desk.queue_view import is_to_trace
 from spr_desk.referral import holder_name, patient_name
 from spr_desk.vocabulary import (
     Lead,
     Need,
+    NoteKind,
     Pathway,
     ReferrerRole,
     Response,
     Setting,
     Status,
+    Urgency,
     word_for,
 )
 
@@ -66,9 +75,12 @@ def open_referrals(*, session: Session) -> list[tuple[int, OpenReferral]]:
             Referral.rec_fallback_from,
             Referral.override_reason,
             Referral.bed_needed,
+            Referral.home_from_hospital,
+            Referral.community_bed_request,
             Patient.family_name,
             Patient.given_name,
             Patient.lives_alone,
+            Patient.nhs_number,
             Locality.name,
             _Holder.name,
             StaffMember.name,
@@ -98,9 +110,12 @@ def open_referrals(*, session: Session) -> list[tuple[int, OpenReferral]]:
         fallback_from,
         override_reason,
         bed_needed,
+        home_from_hospital,
+        community_bed,
         family,
         given,
         lives_alone,
+        nhs_number,
         locality,
         team,
         staff,
@@ -110,6 +125,9 @@ def open_referrals(*, session: Session) -> list[tuple[int, OpenReferral]]:
         assert referral_id is not None
         holder = holder_name(staff, team)
         needs = tuple(word_for(need, Need) for need in (facts or {}).get("needs", []))
+        crew = role == ReferrerRole.AMBULANCE_CREW.value or Urgency.CREW_ON_SCENE.value in (
+            (facts or {}).get("urgency", [])
+        )
         who = f"{referrer}, {word_for(role, ReferrerRole)}" if referrer else ""
         item = OpenReferral(
             reference=reference,
@@ -130,6 +148,10 @@ def open_referrals(*, session: Session) -> list[tuple[int, OpenReferral]]:
             override_reason=override_reason,
             lives_alone=lives_alone,
             bed_needed=bed_needed,
+            home_from_hospital=bool(home_from_hospital),
+            community_bed=bool(community_bed),
+            crew_waiting=crew,
+            nhs_to_trace=is_to_trace(status, nhs_number),
         )
         found.append((referral_id, item))
     return found
@@ -171,14 +193,42 @@ def store_pack(
 
 
 def load_pack(*, session: Session, handover_id: int) -> Pack | None:
+    """The pack as stored, each item with its read mark and its referral's notes as they stand
+    now, and the display name of who acknowledged it."""
     stored = session.get(Handover, handover_id)
     if stored is None:
         return None
-    items = session.exec(
-        select(HandoverItem)
+    rows = session.exec(
+        select(HandoverItem, HandoverItemRead.read_by, HandoverItemRead.read_at)
+        .join(
+            HandoverItemRead,
+            col(HandoverItemRead.item_id) == col(HandoverItem.id),
+            isouter=True,
+        )
         .where(HandoverItem.handover_id == handover_id)
         .order_by(col(HandoverItem.id))
     ).all()
+    notes = _notes_of_pack(session=session, handover_id=handover_id)
+    items = tuple(
+        replace(
+            PackItem.from_snapshot(
+                item.snapshot,
+                Sbar(item.situation, item.background, item.assessment, item.recommendation),
+            ),
+            read_by=read_by,
+            read_at=read_at,
+            notes=tuple(notes.get(item.referral_id, ())),
+        )
+        for item, read_by, read_at in rows
+    )
+    name = ""
+    if stored.acknowledged_by:
+        name = (
+            session.exec(
+                select(DeskUser.display_name).where(DeskUser.username == stored.acknowledged_by)
+            ).first()
+            or ""
+        )
     return Pack(
         direction=Direction(stored.direction),
         boundary_at=stored.boundary_at,
@@ -186,13 +236,52 @@ def load_pack(*, session: Session, handover_id: int) -> Pack | None:
         built_by=stored.built_by,
         acknowledged_by=stored.acknowledged_by,
         acknowledged_at=stored.acknowledged_at,
-        items=tuple(
-            PackItem.from_snapshot(
-                item.snapshot,
-                Sbar(item.situation, item.background, item.assessment, item.recommendation),
+        acknowledged_name=name,
+        items=items,
+    )
+
+
+def _notes_of_pack(*, session: Session, handover_id: int) -> dict[int, list[PackNote]]:
+    """Every note on the pack's referrals, oldest first, by referral id: one query joined
+    through the pack's items (no list of ids, however long the pack)."""
+    rows = session.exec(
+        select(ReferralNote)
+        .join(HandoverItem, col(HandoverItem.referral_id) == col(ReferralNote.referral_id))
+        .where(HandoverItem.handover_id == handover_id)
+        .order_by(col(ReferralNote.at), col(ReferralNote.id))
+    ).all()
+    found: dict[int, list[PackNote]] = defaultdict(list)
+    for note in rows:
+        kind = NoteKind.FOLLOW_UP_CALL if note.kind == NoteKind.FOLLOW_UP_CALL else NoteKind.NOTE
+        found[note.referral_id].append(PackNote(note.at, note.by, kind, note.text, note.caller))
+    return found
+
+
+def mark_read(*, session: Session, item_id: int, by: str, at: datetime) -> None:
+    session.add(HandoverItemRead(item_id=item_id, read_by=by, read_at=at))
+    session.flush()  # a second tick at once fails here (item_id is unique)
+
+
+def read_mark(*, session: Session, item_id: int) -> HandoverItemRead | None:
+    return session.exec(select(HandoverItemRead).where(HandoverItemRead.item_id == item_id)).first()
+
+
+def unmark_read(*, session: Session, item_id: int) -> None:
+    session.exec(delete(HandoverItemRead).where(col(HandoverItemRead.item_id) == item_id))  # type: ignore[call-overload]
+
+
+def closed_without_gp_update(*, session: Session, since: datetime) -> list[str]:
+    """References closed at or after `since` whose GP has not been told, oldest first."""
+    return list(
+        session.exec(
+            select(Referral.reference)
+            .where(
+                Referral.status == Status.CLOSED.value,
+                col(Referral.gp_updated).is_(False),
+                col(Referral.closed_at) >= since,
             )
-            for item in items
-        ),
+            .order_by(col(Referral.closed_at), col(Referral.id))
+        ).all()
     )
 
 

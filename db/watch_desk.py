@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from db import audit, handover, referrals, shifts
+from db import audit, handover, referrals, shifts, users
 from db import rota as rota_repository
 from db.actions import DeskError
 from db.handover import PackRow
@@ -32,14 +32,18 @@ from spr_desk.desk_hours import (
     HANDOVER_WINDOW,
     Boundary,
     DeskHours,
+    Direction,
     handover_boundary,
     handover_words,
     last_boundary,
+    next_boundary,
 )
 from spr_desk.handover import Pack, Sbar, build_pack, new_since
 from spr_desk.rota_csv import RotaParse, parse_rota
 from spr_desk.rules import Rules
+from spr_desk.uktime import short_local
 from spr_desk.vocabulary import Response
+from spr_desk.who_receives import receive_refusal
 
 log = logging.getLogger("spr_desk.desk")
 
@@ -62,12 +66,31 @@ class DeskStatus:
     pending: PackRow | None
 
 
+GP_OWED_WINDOW = timedelta(hours=24)
+"""Referrals closed this long before a pack's boundary (or since) without the GP told are
+named in its needs-action summary: the two watches before the one it hands over to."""
+
+
 @dataclass(frozen=True, slots=True)
 class StoredPack:
     handover_id: int
     pack: Pack
     new_since: list[str]
     """Open referrals recorded after the pack was built (not in it)."""
+    watch_ends: datetime | None = None
+    """The end of the watch the pack hands over to (the boundary after its own)."""
+    gp_update_owed: tuple[str, ...] = ()
+    """References closed in `GP_OWED_WINDOW` before the boundary (or since), GP not told."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReadMark:
+    """One item of a pack ticked as read (`read_by` None: the tick was taken off)."""
+
+    handover_id: int
+    reference: str
+    read_by: str | None
+    read_at: datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,7 +249,11 @@ class WatchDesk:
             if pack is None:
                 raise DeskError(f"No handover pack {handover_id}.")
             open_now = referrals.open_references(session=session)
-        return StoredPack(handover_id, pack, new_since(pack, open_now))
+            owed = handover.closed_without_gp_update(
+                session=session, since=pack.boundary_at - GP_OWED_WINDOW
+            )
+        watch_ends = next_boundary(pack.boundary_at, self.hours).at
+        return StoredPack(handover_id, pack, new_since(pack, open_now), watch_ends, tuple(owed))
 
     def pack_to_show(self) -> int | None:
         """The pack a desk opens on: the one waiting to be acknowledged, else the newest."""
@@ -260,11 +287,24 @@ class WatchDesk:
                 after=asdict(sbar),
             )
 
+    def _receiver_refusal(self, session: Session, stored: Handover, by: str) -> str | None:
+        """Why `by` may not take this pack, with their role read from the desk's users inside
+        the transaction: what the screen believes is not trusted."""
+        user = users.find_user(session=session, username=by)
+        if user is None or not user.active:
+            return f"{by or 'Nobody'} is not signed in as a user of this desk."
+        return receive_refusal(
+            Direction(stored.direction), username=by, role=user.role, built_by=stored.built_by
+        )
+
     def acknowledge_handover(self, handover_id: int, *, by: str) -> None:
-        """The receiving lead takes the pack (who, when); once only."""
-        name = by.strip()
-        if not name:
-            raise DeskError("Say who is acknowledging the handover.")
+        """The signed-in receiver takes the pack (who, when); once only. `by` is their user
+        name, and the audit event's actor.
+
+        Raises:
+            DeskError: no such pack; already acknowledged (says by whom); `by` is not an active
+                user, holds a role that does not receive this watch, or built the pack.
+        """
         now = self.now()
         with self._write() as session:
             stored = session.get(Handover, handover_id, with_for_update=True)
@@ -272,16 +312,75 @@ class WatchDesk:
                 raise DeskError(f"No handover pack {handover_id}.")
             if stored.acknowledged_at is not None:
                 raise DeskError(f"Already acknowledged by {stored.acknowledged_by}.")
-            stored.acknowledged_by, stored.acknowledged_at = name, now
+            refused = self._receiver_refusal(session, stored, by)
+            if refused is not None:
+                raise DeskError(refused)
+            stored.acknowledged_by, stored.acknowledged_at = by, now
             audit.add_event(
                 session=session,
                 at=now,
-                actor=name,
+                actor=by,
                 action="handover_acknowledged",
                 entity="handover",
                 entity_id=str(handover_id),
             )
         log.info("handover %d acknowledged", handover_id)
+
+    def mark_item_read(
+        self, handover_id: int, reference: str, *, by: str, read: bool = True
+    ) -> ReadMark:
+        """The receiver ticks one referral of the pack as read (or takes the tick off, `read`
+        False), with its audit event. Only someone who may take the pack may tick it.
+
+        Raises:
+            DeskError: no such pack or item; `by` may not receive this pack; already ticked
+                (says by whom and when); taking off a tick that is not there, or another's.
+        """
+        now = self.now()
+        with self._write() as session:
+            stored = session.get(Handover, handover_id)
+            if stored is None:
+                raise DeskError(f"No handover pack {handover_id}.")
+            refused = self._receiver_refusal(session, stored, by)
+            if refused is not None:
+                raise DeskError(refused)
+            item = handover.item_for(session=session, handover_id=handover_id, reference=reference)
+            if item is None or item.id is None:
+                raise DeskError(f"{reference} is not in handover pack {handover_id}.")
+            mark = handover.read_mark(session=session, item_id=item.id)
+            if read and mark is not None:
+                raise DeskError(
+                    f"{reference} was read already, by {mark.read_by} at "
+                    f"{short_local(mark.read_at)}."
+                )
+            if not read and mark is None:
+                raise DeskError(f"{reference} is not ticked as read.")
+            if not read and mark is not None and mark.read_by != by:
+                raise DeskError(
+                    f"{reference} was ticked as read by {mark.read_by}: only they may take it off."
+                )
+            before = (
+                {"read_by": mark.read_by, "read_at": mark.read_at.isoformat()} if mark else None
+            )
+            if read:
+                try:
+                    handover.mark_read(session=session, item_id=item.id, by=by, at=now)
+                except IntegrityError:  # another desk ticked it in the same instant
+                    raise DeskError(f"{reference} was read already, on another desk.") from None
+            else:
+                handover.unmark_read(session=session, item_id=item.id)
+            audit.add_event(
+                session=session,
+                at=now,
+                actor=by,
+                action="handover_item_read" if read else "handover_item_unread",
+                referral_id=item.referral_id,
+                entity="handover",
+                entity_id=str(handover_id),
+                before=before,
+                after={"read_by": by, "read_at": now.isoformat()} if read else None,
+            )
+        return ReadMark(handover_id, reference, by if read else None, now if read else None)
 
     def desk_status(self, *, by: str = "desk") -> DeskStatus:
         """Who holds the desk and any pack not acknowledged. At a boundary (for the first

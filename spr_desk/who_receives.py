@@ -34,7 +34,10 @@ def receives(direction: Direction, role: Role) -> bool:
 
 def _as_a(role: Role) -> str:
     # "night staff" is a group of people: "signed in as night staff", not "as a night staff".
-    return ROLE_LABELS[role] if role is Role.NIGHT_STAFF else f"a {ROLE_LABELS[role]}"
+    words = ROLE_LABELS[role]
+    if role is Role.NIGHT_STAFF:
+        return words
+    return f"an {words}" if words[0] in "aeiou" else f"a {words}"
 
 
 def receive_refusal(
