@@ -21,14 +21,14 @@ from db.drafts import DraftRow
 from db.models import Locality, Patient, Referral, Referrer, StaffMember, Team
 from db.oversight_desk import OversightDesk
 from db.referral_desk import ReferralDesk
-from db.referrals import PatientHistory, QueuePage, QueueRow
+from db.referrals import NextUp, PatientHistory, QueuePage, QueueRow
 from db.supervision import FlagRow
 from db.user_desk import UserDesk
 from db.watch_desk import WatchDesk
 from spr_desk.desk_hours import DeskHours
 from spr_desk.facts import FieldError
 from spr_desk.matrix import ALL_AVAILABLE, Availability
-from spr_desk.queue_view import EVERYTHING, QueueFilter, is_to_trace
+from spr_desk.queue_view import EVERYTHING, ClaimRefused, QueueFilter, claim_holder, is_to_trace
 from spr_desk.referral import (
     NewReferral,
     PatientDetails,
@@ -341,6 +341,63 @@ class DeskService(ReferralDesk, OversightDesk, WatchDesk, UserDesk):
             reference = row.reference
         log.info("%s claimed to allocate", reference)
         return reference
+
+    def peek_next(self) -> NextUp | None:
+        """What `claim` would be asked to take next: the most urgent referral waiting to be
+        allocated that nobody holds. Claims nothing; shown to the handler first."""
+        with self._read() as session:
+            return referrals.peek_next_to_allocate(
+                session=session, claims_after=self.now() - CLAIM_LAPSES
+            )
+
+    def claim(self, reference: str, *, by: str) -> None:
+        """Take `reference` to allocate, as `peek_next` showed it: for `CLAIM_LAPSES` it is this
+        desk's, and no other desk is given it.
+
+        Raises:
+            ClaimRefused: another desk took it meanwhile, or it is no longer waiting.
+        """
+        now = self.now()
+        with self._write() as session:
+            row = referrals.get_by_reference(session=session, reference=reference, for_update=True)
+            if row is None or row.status != Status.RECORDED.value:
+                raise ClaimRefused(f"{reference} is no longer waiting to be allocated.")
+            holder = claim_holder(row.claimed_by, row.claimed_at, now)
+            if holder is not None and holder != by:
+                raise ClaimRefused(f"{reference} was taken meanwhile by {holder}.")
+            row.claimed_by, row.claimed_at = by, now
+            audit.add_event(
+                session=session,
+                at=now,
+                actor=by,
+                action="claimed",
+                referral_id=row.id,
+                entity_id=row.reference,
+            )
+        log.info("%s claimed to allocate", reference)
+
+    def release_claim(self, reference: str, *, by: str) -> None:
+        """Hand back a claim to allocate, so the next desk's take-next may be given it. Only
+        the claimer's own claim, while it holds.
+
+        Raises:
+            ClaimRefused: `by` holds no claim on it.
+        """
+        now = self.now()
+        with self._write() as session:
+            row = referrals.get_by_reference(session=session, reference=reference, for_update=True)
+            if row is None or claim_holder(row.claimed_by, row.claimed_at, now) != by:
+                raise ClaimRefused(f"You hold no claim on {reference}.")
+            row.claimed_by, row.claimed_at = None, None
+            audit.add_event(
+                session=session,
+                at=now,
+                actor=by,
+                action="claim released",
+                referral_id=row.id,
+                entity_id=row.reference,
+            )
+        log.info("%s claim released", reference)
 
     def change_lead(
         self, reference: str, new_lead: Lead, *, reason: str, by: str

@@ -8,7 +8,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, func, or_
+from sqlalchemy import and_, bindparam, case, func, or_, union
 from sqlalchemy import text as sql_text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -25,7 +25,15 @@ from db.models import (
     Referrer,
 )
 from spr_desk.lifecycle import OPEN_STATUSES
-from spr_desk.queue_view import EVERYTHING, REDIRECTED, TO_TRACE, QueueFilter, search_digits
+from spr_desk.queue_view import (
+    EVERYTHING,
+    FINISHED,
+    REDIRECTED,
+    TO_TRACE,
+    QueueFilter,
+    lookup_of,
+    search_digits,
+)
 from spr_desk.reference import format_reference
 from spr_desk.referral import PatientDetails, ReferrerDetails, patient_name
 from spr_desk.validation import format_phone, plain_text
@@ -49,6 +57,10 @@ class QueueRow:
     caller: str = ""
     """Who called, as typed: the name, else the organisation, else the call-back number."""
     red_flags: tuple[str, ...] = ()
+    updated_at: datetime | None = None
+    """When anyone last acted on it (the no-movement clock)."""
+    claimed_by: str | None = None
+    claimed_at: datetime | None = None
 
 
 def next_reference(*, session: Session, year: int) -> str:
@@ -163,6 +175,9 @@ _QUEUE_COLUMNS = (
     Locality.name,
     Referral.pathway,
     Patient.nhs_number,
+    Referral.updated_at,
+    Referral.claimed_by,
+    Referral.claimed_at,
 )
 _BEYOND_QUEUE_COLUMNS = (
     Referral.received_at,
@@ -222,32 +237,81 @@ def _narrowed(query: Select[Any], wanted: QueueFilter, *, shown: bool) -> Select
         if value and not (field == "status" and wanted.beyond_queue):
             query = query.where(col(column) == value)
     text = plain_text(wanted.text).strip().lower()  # PostgreSQL refuses a NUL in text
-    if text:
-        # What the board shows as the name is "FAMILY, Given"; search that, case-blind.
-        name = func.lower(col(Patient.family_name) + ", " + col(Patient.given_name))
-        found = [
-            func.lower(col(Referral.reference)).contains(text, autoescape=True),
-            name.contains(text, autoescape=True),
+    if not text:
+        return query
+    if wanted.searches_everywhere:
+        # Every status: the open queue searched as before (its index is small), and every
+        # other referral through the indexes a lookup can seek (never a scan of them all).
+        open_ids = (
+            select(Referral.id)
+            .join(Patient, col(Patient.id) == col(Referral.patient_id), isouter=True)
+            .where(col(Referral.queue_band).is_not(None), or_(*_contains(text, beyond=False)))
+        )
+        return query.where(col(Referral.id).in_(union(open_ids, *_looked_up(wanted.text))))
+    if wanted.status in FINISHED and lookup_of(wanted.text) is not None:
+        return query.where(col(Referral.id).in_(_looked_up(wanted.text)[0]))
+    return query.where(or_(*_contains(text, beyond=wanted.beyond_queue)))
+
+
+def _contains(text: str, *, beyond: bool) -> list[Any]:
+    """The search as substrings of the reference, the name shown and the NHS number (and, beyond
+    the queue, the first name and who called): for the few rows a filter has already chosen."""
+    # What the board shows as the name is "FAMILY, Given"; search that, case-blind.
+    name = func.lower(col(Patient.family_name) + ", " + col(Patient.given_name))
+    found = [
+        func.lower(col(Referral.reference)).contains(text, autoescape=True),
+        name.contains(text, autoescape=True),
+    ]
+    digits = search_digits(text)
+    if digits:
+        found.append(col(Patient.nhs_number).contains(digits, autoescape=True))
+    if beyond:
+        # A call that ended early may hold only a first name, or only who called.
+        found += [
+            func.lower(col(Patient.given_name)).contains(text, autoescape=True),
+            func.lower(col(Referrer.name)).contains(text, autoescape=True),
+            func.lower(col(Referrer.organisation)).contains(text, autoescape=True),
         ]
-        digits = search_digits(text)
         if digits:
-            found.append(col(Patient.nhs_number).contains(digits, autoescape=True))
-        if wanted.beyond_queue:
-            # A call that ended early may hold only a first name, or only who called.
-            found += [
-                func.lower(col(Patient.given_name)).contains(text, autoescape=True),
-                func.lower(col(Referrer.name)).contains(text, autoescape=True),
-                func.lower(col(Referrer.organisation)).contains(text, autoescape=True),
-            ]
-            if digits:
-                found.append(col(Referrer.phone).contains(digits, autoescape=True))
-        query = query.where(or_(*found))
-    return query
+            found.append(col(Referrer.phone).contains(digits, autoescape=True))
+    return found
+
+
+def _looked_up(text: str) -> list[Select[Any]]:
+    """The ids of referrals at any status a search names (`spr_desk.queue_view.lookup_of`),
+    each found by seeking an index: the reference's unique index (a range for its start), the
+    patient's unique NHS number, the family-name index (a range per case it may be stored in)
+    and then the referral's patient index. Ranges rather than LIKE: SQLite's LIKE is case-blind
+    and so cannot use a case-sensitive index."""
+    lookup = lookup_of(text)
+    if lookup is None:
+        return []
+    if lookup.reference_prefix:
+        prefix = lookup.reference_prefix
+        return [
+            select(Referral.id).where(
+                col(Referral.reference) >= prefix, col(Referral.reference) < prefix + "\uffff"
+            )
+        ]
+    if lookup.nhs_number:
+        patients = select(Patient.id).where(Patient.nhs_number == lookup.nhs_number)
+    else:
+        patients = select(Patient.id).where(
+            or_(
+                *(
+                    and_(col(Patient.family_name) >= p, col(Patient.family_name) < p + "\uffff")
+                    for p in lookup.family_prefixes
+                )
+            )
+        )
+    return [select(Referral.id).where(col(Referral.patient_id).in_(patients))]
 
 
 def _beyond_queue(query: Select[Any], wanted: QueueFilter) -> Select[Any]:
     """The referrals a list beyond the open queue holds: the redirected calls (their partial
     index), or those whose patient has no NHS number yet (`spr_desk.queue_view.is_to_trace`)."""
+    if wanted.status in FINISHED:
+        return query.where(col(Referral.status) == wanted.status)
     if wanted.status == REDIRECTED:
         # Written out, not a parameter, so SQLite matches the partial index to it.
         return query.where(sql_text(f"referral.{REDIRECTED_INDEX_WHERE}"))
@@ -258,9 +322,21 @@ def _beyond_queue(query: Select[Any], wanted: QueueFilter) -> Select[Any]:
 
 
 def _queue_row(values: Sequence[Any]) -> QueueRow:
-    reference, due_at, status, response, lead, family, given, locality, pathway, nhs_number = (
-        values[: len(_QUEUE_COLUMNS)]
-    )
+    (
+        reference,
+        due_at,
+        status,
+        response,
+        lead,
+        family,
+        given,
+        locality,
+        pathway,
+        nhs_number,
+        updated_at,
+        claimed_by,
+        claimed_at,
+    ) = values[: len(_QUEUE_COLUMNS)]
     extra: dict[str, Any] = {}
     if len(values) > len(_QUEUE_COLUMNS):
         received_at, name, organisation, phone, facts = values[len(_QUEUE_COLUMNS) :]
@@ -280,6 +356,9 @@ def _queue_row(values: Sequence[Any]) -> QueueRow:
         locality=locality or "",
         pathway=pathway or "",
         nhs_number=nhs_number or "",
+        updated_at=updated_at,
+        claimed_by=claimed_by,
+        claimed_at=claimed_at,
         **extra,
     )
 
@@ -289,6 +368,17 @@ QUEUE_ORDER = (col(Referral.queue_band), col(Referral.due_at), col(Referral.id))
 soonest due."""
 NEWEST_FIRST = (col(Referral.received_at).desc(), col(Referral.id).desc())
 """The order of the referrals beyond the queue (redirected, to trace)."""
+LATEST_DUE_FIRST = (col(Referral.due_at).desc(), col(Referral.id).desc())
+"""The order of the closed or cancelled: a walk back along the (status, due_at) index."""
+_LEFT_QUEUE = case((col(Referral.queue_band).is_(None), 1), else_=0)
+EVERYWHERE_ORDER = (
+    _LEFT_QUEUE,
+    col(Referral.queue_band),
+    case((col(Referral.queue_band).is_(None), None), else_=col(Referral.due_at)),
+    col(Referral.received_at).desc(),
+    col(Referral.id),
+)
+"""A search of every status: the open ones in queue order, then the rest newest first."""
 
 
 def open_references(*, session: Session) -> list[str]:
@@ -308,7 +398,10 @@ def _window_statement(wanted: QueueFilter, *, paged: bool) -> Select[Any]:
     per filter (building a statement costs more than SQLite takes to run it)."""
     if wanted.beyond_queue:
         shown = select(*_QUEUE_COLUMNS, *_BEYOND_QUEUE_COLUMNS)
-        query = _beyond_queue(_narrowed(shown, wanted, shown=True), wanted).order_by(*NEWEST_FIRST)
+        order = LATEST_DUE_FIRST if wanted.status in FINISHED else NEWEST_FIRST
+        query = _beyond_queue(_narrowed(shown, wanted, shown=True), wanted).order_by(*order)
+    elif wanted.searches_everywhere:
+        query = _narrowed(select(*_QUEUE_COLUMNS), wanted, shown=True).order_by(*EVERYWHERE_ORDER)
     else:
         query = _narrowed(
             select(*_QUEUE_COLUMNS).where(col(Referral.queue_band).is_not(None)), wanted, shown=True
@@ -330,6 +423,8 @@ def _counts_statement(wanted: QueueFilter) -> Select[Any]:
     )
     if wanted.beyond_queue:
         return _beyond_queue(_narrowed(counted.select_from(Referral), wanted, shown=False), wanted)
+    if wanted.searches_everywhere:
+        return _narrowed(counted.select_from(Referral), wanted, shown=False)
     counted = counted.where(col(Referral.queue_band).is_not(None))
     return _narrowed(counted.select_from(Referral), wanted, shown=False)
 
@@ -459,6 +554,45 @@ def next_to_allocate(*, session: Session, claims_after: datetime) -> Referral | 
         .limit(1)
         .with_for_update(skip_locked=True)
     ).first()
+
+
+@dataclass(frozen=True, slots=True)
+class NextUp:
+    """What taking the next referral would claim, shown before it is claimed."""
+
+    reference: str
+    response: str | None
+    lead: str | None
+    due_at: datetime | None
+    patient_name: str
+    locality: str
+
+
+def peek_next_to_allocate(*, session: Session, claims_after: datetime) -> NextUp | None:
+    """What `next_to_allocate` would take, read without locking or claiming it."""
+    unclaimed = or_(col(Referral.claimed_by).is_(None), col(Referral.claimed_at) < claims_after)
+    found = session.exec(
+        select(Referral.reference)
+        .where(col(Referral.queue_band) == 0, Referral.status == Status.RECORDED.value, unclaimed)
+        .order_by(col(Referral.due_at), col(Referral.id))
+        .limit(1)
+    ).first()
+    if found is None:
+        return None
+    row = (
+        session.connection()
+        .execute(
+            select(*_QUEUE_COLUMNS)
+            .join(Patient, col(Patient.id) == col(Referral.patient_id), isouter=True)
+            .join(Locality, col(Locality.id) == col(Referral.locality_id), isouter=True)
+            .where(Referral.reference == found)
+        )
+        .one()
+    )
+    line = _queue_row(row)
+    return NextUp(
+        line.reference, line.response, line.lead, line.due_at, line.patient_name, line.locality
+    )
 
 
 def change_marker(*, session: Session) -> int:

@@ -21,11 +21,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Select, Static
 
 from screens.permitted import acting_user, permitted
+from screens.take_next_modal import TakeNextModal
 from screens.widgets.desk_header import DeskHeader
 from screens.widgets.form_input import FormInput
 from screens.widgets.queue_board import WINDOW, QueueBoard
 from spr_desk.lifecycle import OPEN_STATUSES
-from spr_desk.queue_view import REDIRECTED, TO_TRACE, QueueFilter
+from spr_desk.queue_view import FINISHED, REDIRECTED, TO_TRACE, ClaimRefused, QueueFilter
 from spr_desk.reference_data import COUNTYWIDE, LOCALITIES
 from spr_desk.roles import Permission
 from spr_desk.vocabulary import Lead, Pathway, Response, Status, label
@@ -44,8 +45,10 @@ STATUS_CHOICES: list[tuple[str, str]] = [
     *((label(s), s.value) for s in Status if s in OPEN_STATUSES),
     ("redirected (999 / A&E)", REDIRECTED),
     ("NHS number to trace", TO_TRACE),
+    ("closed", Status.CLOSED.value),
+    ("cancelled", Status.CANCELLED.value),
 ]
-"""The open statuses, then the two lists beyond the open queue (newest first)."""
+"""The open statuses, then the lists beyond the open queue (newest first)."""
 
 FILTERS: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "filter-status": ("Status", STATUS_CHOICES),
@@ -90,17 +93,27 @@ class QueueScreen(Screen[None]):
     """The home screen: every open referral with its due time and the time left."""
 
     CSS_PATH = "queue.tcss"
+    # Function keys only: a letter typed on the board goes to the search (a name is never a
+    # command), so no action may sit on a key that can be typed in a name. F1 (help) and F8
+    # (the call on hold) are the app's.
     BINDINGS = [
-        Binding("slash", "search", "Search", tooltip="Search by reference, NHS number or name"),
-        Binding("r", "refresh_queue", "Refresh", tooltip="Read the queue again now"),
-        Binding("s", "supervisor", "Supervisor", tooltip="Today's and this week's figures"),
-        Binding("w", "who_is_on", "Who is on", tooltip="Availability: the matrix, staff on shift"),
-        Binding("h", "handover", "Handover", tooltip="The handover pack for the next watch"),
         Binding(
-            "n",
-            "next_to_allocate",
-            "Next",
-            tooltip="Take the most urgent referral waiting to be allocated (no other desk gets it)",
+            "f2",
+            "take_next",
+            "Take next",
+            tooltip="Show the most urgent referral waiting to be allocated, then claim it (asks)",
+        ),
+        Binding("f3", "hand_back", "Hand back", tooltip="Hand back your claim on this referral"),
+        Binding("f4", "who_is_on", "Who is on", tooltip="Availability: the matrix, staff on shift"),
+        Binding("f6", "handover", "Handover", tooltip="The handover pack for the next watch"),
+        Binding("f7", "supervisor", "Supervisor", tooltip="Today's and this week's figures"),
+        Binding("f5", "refresh_queue", "Refresh", tooltip="Read the queue again now", show=False),
+        Binding(
+            "slash",
+            "search",
+            "Search",
+            tooltip="Search by reference, NHS number or name",
+            show=False,
         ),
     ]
 
@@ -110,12 +123,16 @@ class QueueScreen(Screen[None]):
         self.marker = -1
         self.reads = 0
         self.shown: Read | None = None
+        self.filter_read = 0
+        """The number of the first read of the filter as it is now."""
+        self.open_first = False
+        """An enter came before the new filter's rows: open the first when they arrive."""
 
     def compose(self) -> ComposeResult:
         yield DeskHeader(id="header")
         with Horizontal(id="queue-filters"):
             yield FormInput(
-                placeholder="/ search: reference, NHS number, name", id="queue-search", compact=True
+                placeholder="search: name, NHS no., ref", id="queue-search", compact=True
             )
             for widget_id, (prompt, options) in FILTERS.items():
                 yield Select(options, prompt=prompt, id=widget_id, compact=True)
@@ -125,7 +142,13 @@ class QueueScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(DeskHeader).title = "Queue"
-        self.query_one(QueueBoard).focus()
+        board = self.query_one(QueueBoard)
+        search = self.query_one("#queue-search", Input)
+        # Typed on the board, a name goes on after what the search holds (not over it).
+        search.select_on_focus = False
+        board.type_to = search
+        board.thresholds = self.desk.rules.no_movement_minutes
+        board.focus()
         self.action_refresh_queue()
         self.set_interval(COUNTDOWN_SECONDS, self._tick)
         self.set_interval(POLL_SECONDS, self._poll)
@@ -136,15 +159,15 @@ class QueueScreen(Screen[None]):
         board = self.query_one(QueueBoard)
         self._load(board.window_start())
 
-    def _load(self, start: int) -> None:
+    def _load(self, start: int, *, keep_cursor: bool = True) -> None:
         """Read the window from `start` with the filter as it is now (widgets are read here, on
-        the UI thread; the worker only reads the database)."""
+        the UI thread; the worker only reads the database). `keep_cursor`: the cursor follows
+        the referral it is on; a new filter's read starts it on the first row instead."""
         board = self.query_one(QueueBoard)
         self.reads += 1
         current = board.current
-        self._read(
-            Read(self.reads, self.current_filter(), start, current.reference if current else None)
-        )
+        keep = current.reference if current and keep_cursor else None
+        self._read(Read(self.reads, self.current_filter(), start, keep))
 
     @work(thread=True, exit_on_error=False, group="queue")
     def _read(self, read: Read) -> None:
@@ -184,7 +207,17 @@ class QueueScreen(Screen[None]):
             message.read.keep,
             redirects=wanted.status == REDIRECTED,
         )
-        if wanted.status == REDIRECTED:
+        if self.open_first and message.read.number >= self.filter_read:
+            self.open_first = False
+            board.action_open()
+        if wanted.searches_everywhere:
+            summary = (
+                f"{counts.matching} found at any status · {counts.awaiting} awaiting a first "
+                f"response  ({counts.open} open)"
+            )
+        elif wanted.status in FINISHED:
+            summary = f"{counts.matching} {label(Status(wanted.status))}, latest due first"
+        elif wanted.status == REDIRECTED:
             summary = f"{counts.matching} redirected to 999 / A&E, newest first"
         elif wanted.status == TO_TRACE:
             summary = f"{counts.matching} with an NHS number to trace, newest first"
@@ -228,13 +261,31 @@ class QueueScreen(Screen[None]):
     @on(Input.Changed, "#queue-search")
     @on(Select.Changed)
     def _filter_changed(self) -> None:
-        # A new filter starts from the top of what it finds.
+        # A new filter starts from the top of what it finds, whatever the cursor was on.
         self.query_one(QueueBoard).home()
-        self._load(0)
+        self.filter_read = self.reads + 1
+        self._load(0, keep_cursor=False)
 
     @on(Input.Submitted, "#queue-search")
     def _search_done(self) -> None:
-        self.query_one(QueueBoard).focus()
+        # To the board, on the first row found: the next enter opens it.
+        board = self.query_one(QueueBoard)
+        board.home()
+        board.focus()
+
+    @on(QueueBoard.Opened)
+    def _opened(self, event: QueueBoard.Opened) -> None:
+        from screens.referral import ReferralScreen
+
+        event.stop()
+        if self.shown is None or self.shown.number < self.filter_read:
+            # The rows on the board are the old filter's: open the new one's first row.
+            self.open_first = True
+            return
+        by = acting_user(self)
+        self.app.push_screen(
+            ReferralScreen(self.desk, event.reference, by=by), lambda _: self.action_refresh_queue()
+        )
 
     def action_search(self) -> None:
         self.query_one("#queue-search", Input).focus()
@@ -256,33 +307,68 @@ class QueueScreen(Screen[None]):
 
         self.app.push_screen(HandoverScreen(self.desk), lambda _: self.action_refresh_queue())
 
-    def action_next_to_allocate(self) -> None:
-        self._claim()
+    # taking work ------------------------------------------------------------------------------
+
+    def action_take_next(self) -> None:
+        self._peek()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="queue-claim")
-    def _claim(self) -> None:
-        by = acting_user(self)
+    def _peek(self) -> None:
         try:
-            reference = self.desk.claim_next(by=by)
+            next_up, now = self.desk.peek_next(), self.desk.now()
         except Exception as error:  # noqa: BLE001 - said on screen
             self.app.call_from_thread(
-                self.notify, f"Could not take one: {type(error).__name__}", severity="error"
+                self.notify, f"Could not look: {type(error).__name__}", severity="error"
             )
             return
-        if reference is None:
+        if next_up is None:
             self.app.call_from_thread(
                 self.notify, "Nothing is waiting to be allocated.", markup=False
             )
             return
+
+        def asked(claim: bool | None) -> None:
+            if claim:
+                self._claim(next_up.reference)
+
+        self.app.call_from_thread(self.app.push_screen, TakeNextModal(next_up, now), asked)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="queue-claim")
+    def _claim(self, reference: str) -> None:
+        try:
+            self.desk.claim(reference, by=acting_user(self))
+        except ClaimRefused as refused:
+            self.app.call_from_thread(
+                self.notify, str(refused), title="Not claimed", severity="warning", markup=False
+            )
+            self.app.call_from_thread(self.action_refresh_queue)
+            return
+        except Exception as error:  # noqa: BLE001 - said on screen
+            self.app.call_from_thread(
+                self.notify, f"Could not take it: {type(error).__name__}", severity="error"
+            )
+            return
         self.app.call_from_thread(self.post_message, QueueBoard.Opened(reference))
 
-    # opening ----------------------------------------------------------------------------------
+    def action_hand_back(self) -> None:
+        current = self.query_one(QueueBoard).current
+        if current is None:
+            return
+        self._hand_back(current.reference)
 
-    @on(QueueBoard.Opened)
-    def _opened(self, event: QueueBoard.Opened) -> None:
-        from screens.referral import ReferralScreen
-
-        by = acting_user(self)
-        self.app.push_screen(
-            ReferralScreen(self.desk, event.reference, by=by), lambda _: self.action_refresh_queue()
+    @work(thread=True, exclusive=True, exit_on_error=False, group="queue-claim")
+    def _hand_back(self, reference: str) -> None:
+        try:
+            self.desk.release_claim(reference, by=acting_user(self))
+        except ClaimRefused as refused:
+            self.app.call_from_thread(self.notify, str(refused), severity="warning", markup=False)
+            return
+        except Exception as error:  # noqa: BLE001 - said on screen
+            self.app.call_from_thread(
+                self.notify, f"Could not hand it back: {type(error).__name__}", severity="error"
+            )
+            return
+        self.app.call_from_thread(
+            self.notify, f"{reference} handed back: another desk may take it.", markup=False
         )
+        self.app.call_from_thread(self.action_refresh_queue)

@@ -136,17 +136,20 @@ HELP: dict[str, ScreenHelp] = {
                     f"words ({STATES}), so it reads without colour.",
                     "The line above the board counts what is open, awaiting a first response "
                     "and breached. The queue reads itself again whenever any desk changes "
-                    "anything, and as time passes; {r} reads it now.",
+                    "anything, and as time passes; {f5} reads it now. Moved is the time since "
+                    "anyone last acted on a referral, marked ⏸ past its response's limit; each "
+                    "state has a symbol as well as its word.",
                 ),
             ),
             Section(
                 "Finding a referral",
                 (
-                    "{slash} goes to the search: a reference, an NHS number or a name. "
+                    "Typing on the board goes to the search (no letter is a command); {slash} "
+                    "goes there too: a reference, an NHS number or a name, found at any status. "
                     "{tab} moves on to the filters (status, response, lead, locality, "
                     "pathway); {enter} opens a filter's list and typing its first letters "
-                    "chooses. On the board the arrows and page keys move, and {enter} opens "
-                    "the referral under the cursor.",
+                    "chooses. {enter} in the search goes to the first row found; on the board the "
+                    "arrows and page keys move, and {enter} opens the referral under the cursor.",
                     "The status filter also lists, newest first, the calls redirected to "
                     "999 / A&E (who called, the patient as typed, the red flags) and the "
                     "referrals whose patient has no NHS number yet.",
@@ -155,10 +158,11 @@ HELP: dict[str, ScreenHelp] = {
             Section(
                 "Taking work",
                 (
-                    "{n} takes the most urgent referral waiting to be allocated and opens it: "
-                    "no other desk is given the same one.",
-                    "{ctrl+n} takes a call; the queue stays as it was. {w} shows who is on, "
-                    "{h} the handover pack, {s} the supervisor's figures (supervisors and "
+                    "{f2} shows the most urgent referral waiting to be allocated and asks; "
+                    "claimed, it opens and no other desk is given it. {f3} hands your claim "
+                    "on the referral under the cursor back.",
+                    "{ctrl+n} takes a call; the queue stays as it was. {f4} shows who is on, "
+                    "{f6} the handover pack, {f7} the supervisor's figures (supervisors and "
                     "administrators).",
                 ),
             ),
@@ -397,6 +401,15 @@ HELP: dict[str, ScreenHelp] = {
                     "{ctrl+q} quits.",
                 ),
             ),
+            Section(
+                "Signing out, switching user",
+                (
+                    "{f12} on any screen signs out (it asks first) and brings this screen "
+                    "back for the next person, who gets their own queue. A call open is kept "
+                    "as the draft of whoever took it, offered to them alone when they sign in "
+                    "again.",
+                ),
+            ),
         ),
     ),
     "LockScreen": ScreenHelp(
@@ -410,6 +423,8 @@ HELP: dict[str, ScreenHelp] = {
                     "The same person's password and {enter} open it again, with everything "
                     "as it was, a call half typed included. {ctrl+q} quits; the call is kept "
                     "as a draft.",
+                    "{f12} signs them out instead, so that someone else can sign in: the "
+                    "call is kept as their draft.",
                 ),
             ),
         ),

@@ -5,8 +5,10 @@ Pure: the database layer turns a `QueueFilter` into SQL, the board asks `state_o
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from spr_desk.due import DueState, due_state
@@ -27,6 +29,9 @@ class QueueLine(Protocol):
     received_at: datetime | None
     caller: str
     red_flags: tuple[str, ...]
+    updated_at: datetime | None
+    claimed_by: str | None
+    claimed_at: datetime | None
 
 
 REDIRECTED = Status.REDIRECTED.value
@@ -66,7 +71,17 @@ class QueueFilter:
     @property
     def beyond_queue(self) -> bool:
         """True when it lists referrals that are not (or not only) in the open queue."""
-        return self.status in (REDIRECTED, TO_TRACE)
+        return self.status in (REDIRECTED, TO_TRACE, *FINISHED)
+
+    @property
+    def searches_everywhere(self) -> bool:
+        """With no status chosen, a search that looks like a reference, an NHS number or a name
+        looks at every referral, closed, cancelled and redirected too (`lookup_of`)."""
+        return not self.status and lookup_of(self.text) is not None
+
+
+FINISHED = (Status.CLOSED.value, Status.CANCELLED.value)
+"""The status filter's choices for referrals that have left the queue, newest due first."""
 
 
 EVERYTHING = QueueFilter()
@@ -94,3 +109,123 @@ def state_of(row: QueueLine, now: datetime) -> DueState | None:
     if row.due_at is None or Status(row.status) not in AWAITING_RESPONSE:
         return None
     return due_state(now, row.due_at)
+
+
+_REFERENCE = re.compile(r"^SPR-?(\d{4})(?:-?(\d{1,6}))?$")
+_NAME = re.compile(r"^[^\W\d_][\w' .-]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """What a search asks of every referral, in forms an index can seek: a reference (or its
+    start), a whole NHS number, the start of a family name in the cases it may be stored in."""
+
+    reference_prefix: str = ""
+    nhs_number: str = ""
+    family_prefixes: tuple[str, ...] = ()
+
+
+def lookup_of(text: str) -> Lookup | None:
+    """The indexed lookup a search text stands for, or None when it looks like none of a
+    reference (`SPR-2026-000123`, or its start), a whole NHS number (ten digits, spaces
+    allowed) or a name (two letters or more; the family name's start, "FAMILY, Given" allowed).
+    """
+    typed = " ".join(text.split())
+    if not typed:
+        return None
+    upper = typed.upper().replace(" ", "")
+    match = _REFERENCE.match(upper)
+    if match:
+        year, number = match.groups()
+        prefix = f"SPR-{year}-" + (number or "")
+        if number and len(number) == 6:
+            prefix = f"SPR-{year}-{number}"
+        return Lookup(reference_prefix=prefix)
+    digits = typed.replace(" ", "").replace("-", "")
+    if digits.isascii() and digits.isdigit():
+        return Lookup(nhs_number=digits) if len(digits) == 10 else None
+    family = typed.split(",")[0].strip()
+    if len(family) < 2 or not _NAME.match(family):
+        return None
+    cases = dict.fromkeys((family, family.upper(), family.lower(), family.title()))
+    return Lookup(family_prefixes=tuple(cases))
+
+
+class ClaimRefused(ValueError):
+    """A claim to allocate that cannot be taken or handed back (another desk took it, it is no
+    longer waiting, it is not yours); the message is for the handler."""
+
+
+CLAIM_MINUTES = 10
+"""A claim to allocate holds this long (the desk that took it may have gone); the desk service's
+`CLAIM_LAPSES` is the same time."""
+
+
+def claim_holder(claimed_by: str | None, claimed_at: datetime | None, now: datetime) -> str | None:
+    """Who holds the claim to allocate a referral now, or None once it has lapsed."""
+    if not claimed_by or claimed_at is None:
+        return None
+    return claimed_by if now - claimed_at < timedelta(minutes=CLAIM_MINUTES) else None
+
+
+def no_movement(updated_at: datetime | None, now: datetime) -> timedelta | None:
+    """How long since anyone last acted on the referral (every move and note bumps
+    `updated_at`); never negative."""
+    if updated_at is None:
+        return None
+    return max(timedelta(0), now - updated_at)
+
+
+def no_movement_over(
+    still: timedelta | None, response: str | None, thresholds: Mapping[str, int]
+) -> bool:
+    """True when a referral has stood still longer than its response level allows
+    (`Rules.no_movement_minutes`, keyed by response). No response, no threshold, no mark."""
+    if still is None or not response:
+        return False
+    minutes = thresholds.get(response)
+    return minutes is not None and still > timedelta(minutes=minutes)
+
+
+def format_still(still: timedelta | None) -> str:
+    """The no-movement clock: `45m`, `3h05`, `2d04`."""
+    if still is None:
+        return "-"
+    minutes = int(still.total_seconds() // 60)
+    if minutes < 60:
+        return f"{minutes}m"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours}h{minutes:02d}"
+    days, hours = divmod(hours, 24)
+    return f"{days}d{hours:02d}"
+
+
+STILL_MARK = "⏸"
+"""Beside the no-movement clock when it is over its threshold, so it reads without colour."""
+
+STATE_SYMBOLS: dict[str, str] = {
+    DueState.BREACHED.value: "✖",
+    DueState.DUE_SOON.value: "▲",
+    DueState.DUE.value: "●",
+    Status.ALLOCATED.value: "◆",
+    Status.RESPONDED.value: "✓",
+    Status.IN_SERVICE.value: "✓",
+    Status.CLOSED.value: "■",
+    Status.CANCELLED.value: "⊘",
+    Status.REDIRECTED.value: "↗",
+    "waiting": "○",
+}
+"""A symbol for each state the board shows, beside its word and colour, so the board reads in
+NO_COLOR and on a monochrome screen: distinct shapes, not shades."""
+
+
+def row_state(row: QueueLine, now: datetime) -> str:
+    """The state the board's State column names: the countdown's (`DueState`) while a first
+    response is awaited, else the status itself (allocated, responded, closed...)."""
+    state = state_of(row, now)
+    if state is not None:
+        return state.value
+    if row.due_at is None and Status(row.status) in AWAITING_RESPONSE:
+        return "waiting"
+    return Status(row.status).value

@@ -9,7 +9,8 @@ more to read or paint than one of 200; DataTable would measure every cell of eve
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from rich.segment import Segment
@@ -22,30 +23,67 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 from spr_desk.due import STATE_WORDS, DueState, format_time_left, time_left
+from spr_desk.lifecycle import OPEN_STATUSES
 from spr_desk.nhs_number import format_nhs_number
-from spr_desk.queue_view import QueueLine, state_of
+from spr_desk.queue_view import (
+    STATE_SYMBOLS,
+    STILL_MARK,
+    QueueLine,
+    claim_holder,
+    format_still,
+    no_movement,
+    no_movement_over,
+    row_state,
+    state_of,
+)
 from spr_desk.uktime import as_local
 from spr_desk.vocabulary import RedFlag, Status, cell_words, word_for
 
-COLUMNS: tuple[tuple[str, int], ...] = (
-    ("Left", 8),
-    ("State", 9),
-    ("Reference", 16),
-    ("Patient", 19),
-    ("Response/lead", 19),
-    ("Status", 11),
-    ("Due", 13),
-    ("Locality", 10),
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    heading: str
+    width: int
+    keep: int
+    """Rank when the board is too narrow for every column: the highest kept, the lowest
+    dropped first, whole (a column is never cut to a misleading stub)."""
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("left", "Left", 8, 9),
+    Column("state", "State", 11, 8),
+    Column("moved", "Moved", 7, 4),
+    Column("reference", "Reference", 16, 10),
+    Column("patient", "Patient", 16, 7),
+    Column("cell", "Response/lead", 19, 6),
+    Column("held", "Held by", 10, 5),
+    Column("status", "Status", 11, 3),
+    Column("due", "Due", 13, 2),
+    Column("locality", "Locality", 10, 1),
 )
-"""Heading and width of each column, most urgent first so 80 columns show what matters."""
-REDIRECT_COLUMNS: tuple[tuple[str, int], ...] = (
-    ("Received", 13),
-    ("Reference", 16),
-    ("Patient", 19),
-    ("Caller", 20),
-    ("Red flags", 38),
+"""The queue's columns in the order shown; `keep` says which go first when they do not fit.
+Left and State are the due clock, Moved the no-movement clock (time since anyone acted)."""
+
+
+def fit_columns(columns: Sequence[Column], width: int, *, held: bool = True) -> list[Column]:
+    """The columns that fit in `width`, in their order, dropping the lowest `keep` first; the
+    last column needs no gap after it. `held`: some row has a claim (else no Held by column)."""
+    chosen = [c for c in columns if held or c.key != "held"]
+    while chosen and sum(c.width for c in chosen) - 1 > width:
+        chosen.remove(min(chosen, key=lambda c: c.keep))
+    return chosen
+
+
+REDIRECT_COLUMNS: tuple[Column, ...] = (
+    Column("received", "Received", 13, 4),
+    Column("reference", "Reference", 16, 5),
+    Column("patient", "Patient", 19, 3),
+    Column("caller", "Caller", 20, 2),
+    Column("flags", "Red flags", 38, 1),
 )
 """The redirected calls instead: they have no countdown; what was typed and why they went."""
 
@@ -72,48 +110,75 @@ def due_words(due: datetime | None, now: datetime) -> str:
     return local.strftime("%d %b %H:%M")
 
 
-def row_cells(row: QueueLine, now: datetime) -> list[tuple[str, Style]]:
-    """One row's cells as plain strings (never markup) with their styles."""
-    state = state_of(row, now)
-    if state is not None and row.due_at is not None:
+STILL_STYLE = Style(bold=True, underline=True)
+
+
+def row_cells(
+    row: QueueLine, now: datetime, thresholds: Mapping[str, int] | None = None
+) -> dict[str, tuple[str, Style]]:
+    """One row's cells by column key, as plain strings (never markup) with their styles. Each
+    state has a symbol beside its word (`STATE_SYMBOLS`) and over its threshold the no-movement
+    clock a mark (`STILL_MARK`), so the board reads without colour."""
+    due = state_of(row, now)
+    state = row_state(row, now)
+    word = (
+        STATE_WORDS[due]
+        if due is not None
+        else word_for(state, Status)
+        if state in Status._value2member_map_
+        else state
+    )
+    style = STATE_STYLES[due] if due is not None else Style()
+    if due is not None and row.due_at is not None:
         left = format_time_left(time_left(now, row.due_at))
-        countdown = [(left, STATE_STYLES[state]), (STATE_WORDS[state], STATE_STYLES[state])]
     else:
-        countdown = [("-", Style()), ("seen" if row.due_at else "-", Style())]
-    return [
-        *countdown,
-        (row.reference, Style()),
-        (row.patient_name, Style()),
-        (cell_words(row.response, row.lead), Style()),
-        (word_for(row.status, Status), Style()),
-        (due_words(row.due_at, now), Style()),
-        (row.locality, Style()),
-    ]
+        left = "-"
+    open_now = Status(row.status) in OPEN_STATUSES
+    still = no_movement(row.updated_at, now) if open_now else None
+    moved = format_still(still)
+    moved_style = Style()
+    if no_movement_over(still, row.response, thresholds or {}):
+        moved, moved_style = f"{STILL_MARK} {moved}", STILL_STYLE
+    holder = claim_holder(row.claimed_by, row.claimed_at, now) if open_now else None
+    return {
+        "left": (left, style),
+        "state": (f"{STATE_SYMBOLS.get(state, ' ')} {word}", style),
+        "moved": (moved, moved_style),
+        "reference": (row.reference, Style()),
+        "patient": (row.patient_name, Style()),
+        "cell": (cell_words(row.response, row.lead), Style()),
+        "held": (holder or "", Style(bold=True)),
+        "status": (word_for(row.status, Status), Style()),
+        "due": (due_words(row.due_at, now), Style()),
+        "locality": (row.locality, Style()),
+    }
 
 
-def redirect_cells(row: QueueLine, now: datetime) -> list[tuple[str, Style]]:
+def redirect_cells(row: QueueLine, now: datetime) -> dict[str, tuple[str, Style]]:
     """A redirected call's cells: when, the patient and the caller as far as they were typed,
     and the red flags that sent them to 999 / A&E."""
     patient = row.patient_name or (format_nhs_number(row.nhs_number) if row.nhs_number else "")
     flags = ", ".join(word_for(flag, RedFlag) for flag in row.red_flags)
-    return [
-        (due_words(row.received_at, now), Style()),
-        (row.reference, Style()),
-        (patient or "(not given)", Style()),
-        (row.caller or "(not given)", Style()),
-        (flags or "-", Style()),
-    ]
+    return {
+        "received": (due_words(row.received_at, now), Style()),
+        "reference": (row.reference, Style()),
+        "patient": (patient or "(not given)", Style()),
+        "caller": (row.caller or "(not given)", Style()),
+        "flags": (flags or "-", Style()),
+    }
 
 
 def line_text(
-    cells: Sequence[tuple[str, Style]],
+    cells: Mapping[str, tuple[str, Style]],
     *,
     cursor: bool = False,
-    columns: tuple[tuple[str, int], ...] = COLUMNS,
+    columns: Sequence[Column] = COLUMNS,
 ) -> Text:
     # The cursor is marked with ▶ as well as a highlight, so it reads without colour too.
     text = Text("▶ " if cursor else "  ", no_wrap=True, overflow="ellipsis")
-    for (value, style), (_, width) in zip(cells, columns, strict=True):
+    for column in columns:
+        value, style = cells[column.key]
+        width = column.width
         shown = value if len(value) < width else value[: width - 2] + "…"
         text.append(shown.ljust(width), style)
     return text
@@ -164,10 +229,22 @@ class QueueBoard(ScrollView, can_focus=True):
         self._wanted: int | None = None
         self.redirects = False
         """Showing the redirected calls (`REDIRECT_COLUMNS`), not the queue."""
+        self.type_to: Widget | None = None
+        """Where a printable key typed on the board goes (the search): type-to-search."""
+        self.thresholds: Mapping[str, int] = {}
+        """Minutes without movement, by response, past which the Moved clock is marked."""
 
     @property
-    def columns(self) -> tuple[tuple[str, int], ...]:
-        return REDIRECT_COLUMNS if self.redirects else COLUMNS
+    def columns(self) -> list[Column]:
+        """The columns that fit the board's width now (the cursor mark takes two)."""
+        if self.redirects:
+            return list(REDIRECT_COLUMNS)
+        held = (
+            any(claim_holder(row.claimed_by, row.claimed_at, self.now) for row in self.rows)
+            if self.now is not None
+            else False
+        )
+        return fit_columns(COLUMNS, self.scrollable_content_region.width - 2, held=held)
 
     def show(
         self,
@@ -186,7 +263,7 @@ class QueueBoard(ScrollView, can_focus=True):
         self.redirects = redirects
         self._wanted = None
         # The columns and the cursor mark in front of them; a line for the headings.
-        self.virtual_size = Size(2 + sum(width for _, width in self.columns), total + 1)
+        self.virtual_size = Size(2 + sum(c.width for c in self.columns), total + 1)
         references = [row.reference for row in rows]
         if keep in references:
             self.cursor = first + references.index(keep)
@@ -216,7 +293,7 @@ class QueueBoard(ScrollView, can_focus=True):
         scroll_x, scroll_y = self.scroll_offset
         width = self.scrollable_size.width
         if y == 0:  # the headings stay put as the rows scroll
-            headings = "".join(name.ljust(size) for name, size in self.columns)
+            headings = "".join(c.heading.ljust(c.width) for c in self.columns)
             text = Text("  " + headings, style="bold")
         else:
             index = scroll_y + y - 1
@@ -228,7 +305,10 @@ class QueueBoard(ScrollView, can_focus=True):
                 self._want_window()
                 text = Text(("▶ " if here else "  ") + "…", style="dim")
             else:
-                cells = (redirect_cells if self.redirects else row_cells)(row, self.now)
+                if self.redirects:
+                    cells = redirect_cells(row, self.now)
+                else:
+                    cells = row_cells(row, self.now, self.thresholds)
                 text = line_text(cells, cursor=here, columns=self.columns)
             if here:
                 text.stylize(self.get_component_rich_style("queue-board--cursor"))
@@ -273,6 +353,27 @@ class QueueBoard(ScrollView, can_focus=True):
         if event.y >= 1 and 0 <= index < self.total:
             self.cursor = index
             self.action_open()
+
+    def _forward_event(self, event: events.Event) -> None:
+        # Type-to-search, decided as the app hands the key over rather than when the board's
+        # queue reaches it: the focus moves at once, so every later key goes straight to the
+        # search and a name typed fast arrives whole and in order. "/" is the search's key.
+        if (
+            isinstance(event, events.Key)
+            and event.is_printable
+            and event.character not in (None, "/")
+            and self.type_to is not None
+            and self.has_focus
+        ):
+            self.screen.set_focus(self.type_to)
+            self.type_to._forward_event(event)
+            return
+        super()._forward_event(event)
+
+    def on_resize(self) -> None:
+        # The columns that fit depend on the width.
+        self.virtual_size = Size(2 + sum(c.width for c in self.columns), self.total + 1)
+        self.refresh()
 
     def on_focus(self) -> None:
         self.refresh()

@@ -10,18 +10,29 @@ from typing import Any
 import pytest
 from call_script import settle
 from conftest import opened_desk
+from sqlmodel import Session, select
 from tests_support import crew_call
 from textual.widgets import Input, Select, Static
 
 from bench.bigdata import build_database
 from db.desk import DeskService
+from db.models import Referral
 from screens.queue import STATUS_CHOICES, QueueScreen
 from screens.referral import ReferralScreen
+from screens.take_next_modal import TakeNextModal
 from screens.widgets.queue_board import WINDOW, QueueBoard
 from spr_desk.app import SprDeskApp
-from spr_desk.queue_view import REDIRECTED, TO_TRACE
+from spr_desk.queue_view import REDIRECTED, STATE_SYMBOLS, STILL_MARK, TO_TRACE, QueueFilter
 from spr_desk.referral import NewReferral, PatientDetails, RedirectedCall, ReferrerDetails
-from spr_desk.vocabulary import NhsNumberStatus, NhsNumberUnavailable, RedFlag, ReferrerRole
+from spr_desk.sample_calls import crew_on_scene
+from spr_desk.vocabulary import (
+    CloseOutcome,
+    NhsNumberStatus,
+    NhsNumberUnavailable,
+    RedFlag,
+    ReferrerRole,
+    Status,
+)
 
 SIZE = (120, 40)
 
@@ -110,7 +121,9 @@ async def test_search_finds_by_name_nhs_number_or_reference(
             assert references == [first]
         else:
             assert names == [expect]
-        assert "filtered from 2" in str(app.screen.query_one("#queue-summary", Static).render())
+        summary = str(app.screen.query_one("#queue-summary", Static).render())
+        # A name or a reference is looked for at every status; part of a number, in the queue.
+        assert "filtered from 2" in summary or "found at any status" in summary
 
 
 async def test_filters_narrow_the_queue_by_locality_and_lead(
@@ -223,7 +236,7 @@ async def test_markup_typed_into_a_name_is_shown_literally(sqlite_desk: DeskServ
         await settle(pilot)
         assert board(app).rows[0].patient_name == "[BOLD RED]X[/], [link=http://x]y[/link]"
         # The column is 19 cells wide: the name is cut (…), but what shows is what was typed.
-        assert "[BOLD RED]X[/], […" in screen_text(board(app))
+        assert "[BOLD RED]X[/]…" in screen_text(board(app))  # the Patient column is 16 wide
 
 
 async def test_started_as_the_command_starts_it_the_desk_opens_behind_the_first_frame(
@@ -252,7 +265,7 @@ async def test_a_database_that_cannot_be_opened_ends_the_app_with_one_clear_line
     assert "spr-desk: OSError: connection refused" in captured.out + captured.err
 
 
-async def test_n_takes_the_most_urgent_referral_waiting_and_another_desk_gets_the_next(
+async def test_take_next_shows_the_referral_asks_then_claims_and_another_desk_gets_the_next(
     sqlite_desk: DeskService,
 ) -> None:
     older = sqlite_desk.record_referral(call(sqlite_desk, "Ada", "Lovelace", 20), by="h").reference
@@ -260,7 +273,10 @@ async def test_n_takes_the_most_urgent_referral_waiting_and_another_desk_gets_th
     app = SprDeskApp(sqlite_desk, user="desk1")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("n")
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, TakeNextModal) and app.screen.next_up.reference == older
+        await pilot.press("ctrl+s")
         await settle(pilot)
         await settle(pilot)
         assert isinstance(app.screen, ReferralScreen) and app.screen.reference == older
@@ -269,7 +285,7 @@ async def test_n_takes_the_most_urgent_referral_waiting_and_another_desk_gets_th
         assert other.claim_next(by="desk2") == newer
         await pilot.press("escape")
         await settle(pilot)
-        await pilot.press("n")
+        await pilot.press("f2")
         await settle(pilot)
         assert isinstance(app.screen, QueueScreen)  # nothing left: said, not opened
 
@@ -336,3 +352,182 @@ async def test_the_status_filter_lists_the_redirected_calls_and_those_to_trace(
         assert {row.reference for row in board(app).rows} == {open_one, to_trace}
         summary = str(app.screen.query_one("#queue-summary", Static).render())
         assert summary.startswith("2 open")
+
+
+def claim_of(desk: DeskService, reference: str) -> str | None:
+    with Session(desk.engine) as session:
+        row = session.exec(select(Referral).where(Referral.reference == reference)).one()
+        return row.claimed_by
+
+
+def audit_actions(desk: DeskService, reference: str) -> list[str]:
+    return [entry.action for entry in desk.history(reference)]
+
+
+async def test_typing_names_on_the_board_goes_to_the_search_and_take_next_asks_first(
+    sqlite_desk: DeskService,
+) -> None:
+    harper = sqlite_desk.record_referral(call(sqlite_desk, "Nancy", "Harper", 20), by="h")
+    app = SprDeskApp(sqlite_desk, user="desk1")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert board(app).has_focus
+        await pilot.press(*"harper")
+        await settle(pilot)
+        search = app.screen.query_one("#queue-search", Input)
+        assert isinstance(app.screen, QueueScreen) and search.value == "harper"
+        assert claim_of(sqlite_desk, harper.reference) is None
+        await pilot.press("enter")  # to the board, first row
+        await settle(pilot)
+        assert board(app).has_focus and board(app).cursor == 0
+        await pilot.press(*" nancy")  # typed on the board again: still the search
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen) and search.value == "harper nancy"
+        assert claim_of(sqlite_desk, harper.reference) is None
+        assert "claimed" not in audit_actions(sqlite_desk, harper.reference)
+
+        await pilot.press("f2")
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, TakeNextModal)
+        shown = " ".join(str(w.render()) for w in modal.query(Static))
+        for words in (harper.reference, "HARPER, Nancy", "ctrl+s", "esc"):
+            assert words in shown, words
+        assert claim_of(sqlite_desk, harper.reference) is None  # asked, not yet claimed
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+        assert claim_of(sqlite_desk, harper.reference) is None
+
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await settle(pilot)
+        assert claim_of(sqlite_desk, harper.reference) == "desk1"
+        assert isinstance(app.screen, ReferralScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        await settle(pilot)
+        search.value = ""
+        await settle(pilot)
+        assert "desk1" in screen_text(board(app))  # the row says who holds the claim
+        board(app).focus()
+        await pilot.press("f3")
+        await settle(pilot)
+        assert claim_of(sqlite_desk, harper.reference) is None
+        assert audit_actions(sqlite_desk, harper.reference)[-1] == "claim released"
+
+
+async def test_a_claim_taken_meanwhile_by_another_desk_is_refused_and_said(
+    sqlite_desk: DeskService,
+) -> None:
+    ada = sqlite_desk.record_referral(call(sqlite_desk, "Ada", "Lovelace", 20), by="h").reference
+    app = SprDeskApp(sqlite_desk, user="desk1")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, TakeNextModal)
+        other = DeskService(sqlite_desk.engine, clock=sqlite_desk.clock)
+        assert other.claim_next(by="desk2") == ada
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+        assert claim_of(sqlite_desk, ada) == "desk2"
+        assert any("desk2" in str(n.message) for n in app._notifications)
+
+
+async def test_enter_after_a_search_opens_the_first_row_found(
+    sqlite_demo_desk: DeskService,
+) -> None:
+    expected = sqlite_demo_desk.open_queue()
+    app = SprDeskApp(sqlite_demo_desk, user="desk1")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "down", "down")
+        first_found = sqlite_demo_desk.open_queue(QueueFilter(text="SPR-"))[0].reference
+        # Typed fast: no settling between the keys, the search and the enters.
+        await pilot.press(*"SPR-", "enter", "enter")
+        await settle(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, ReferralScreen), type(app.screen).__name__
+        assert app.screen.reference in {first_found, expected[0].reference}
+
+
+async def test_closed_cancelled_and_redirected_are_found_by_search_and_by_filter(
+    sqlite_desk: DeskService,
+) -> None:
+    at = sqlite_desk.now() - timedelta(minutes=50)
+    # Patients of their own (the sample call's NHS number would make them one patient).
+    closed = sqlite_desk.record_referral(
+        crew_on_scene(at, "9990000018", "Cora", "Closedhay"), by="h"
+    )
+    sqlite_desk.move(closed.reference, Status.ALLOCATED, by="h", team="ACHT Aylesbury")
+    sqlite_desk.move(closed.reference, Status.RESPONDED, by="n")
+    sqlite_desk.move(closed.reference, Status.IN_SERVICE, by="n")
+    sqlite_desk.move(
+        closed.reference,
+        Status.CLOSED,
+        by="n",
+        outcome=CloseOutcome.NO_FURTHER_SERVICES,
+        gp_updated=True,
+    )
+    cancelled = sqlite_desk.record_referral(
+        crew_on_scene(at, "9990000026", "Cyd", "Cancelby"), by="h"
+    )
+    sqlite_desk.move(cancelled.reference, Status.CANCELLED, by="h", reason="duplicate call")
+    redirected = sqlite_desk.record_redirect(
+        RedirectedCall(
+            received_at=sqlite_desk.now(),
+            red_flags=frozenset({RedFlag.CHEST_PAIN}),
+            referrer=ReferrerDetails("", ReferrerRole.OTHER, "", "01296555010"),
+            patient=PatientDetails("9434765919", "Rita", "Redway"),
+            call_record={},
+            advice="Please call 999 now.",
+        ),
+        by="h",
+    ).reference
+    app = SprDeskApp(sqlite_desk, user="desk1")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert board(app).total == 0
+        search = app.screen.query_one("#queue-search", Input)
+        for typed, found in (
+            ("closedhay", closed.reference),
+            ("Cancelby", cancelled.reference),
+            ("943 476 5919", redirected),
+            (closed.reference.lower(), closed.reference),
+        ):
+            search.value = typed
+            await settle(pilot)
+            assert [row.reference for row in board(app).rows] == [found], typed
+        shown = screen_text(board(app))
+        assert "closed" in shown
+        search.value = ""
+        for status, found in (
+            (Status.CLOSED.value, closed.reference),
+            (Status.CANCELLED.value, cancelled.reference),
+            (REDIRECTED, redirected),
+        ):
+            app.screen.query_one("#filter-status", Select).value = status
+            await settle(pilot)
+            assert [row.reference for row in board(app).rows] == [found], status
+
+
+async def test_the_board_reads_in_no_color_with_symbols_and_the_still_clock_marked(
+    sqlite_desk: DeskService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    # Recorded 5 hours ago (rapid: breached at 3 h; nobody has acted since: over 30 minutes).
+    stale = sqlite_desk.record_referral(call(sqlite_desk, "Ada", "Lovelace", 0), by="h")
+    later = DeskService(sqlite_desk.engine, clock=lambda: sqlite_desk.now() + timedelta(hours=5))
+    app = SprDeskApp(later, user="desk1")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.no_color
+        line = next(ln for ln in screen_text(board(app)).splitlines() if stale.reference in ln)
+        assert f"{STATE_SYMBOLS['breached']} BREACHED" in line
+        assert f"{STILL_MARK} 5h00" in line
+        headings = screen_text(board(app)).splitlines()[0]
+        assert "Moved" in headings and "Left" in headings

@@ -7,13 +7,16 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event
 from sqlmodel import Session, select
+from tests_support import crew_call
 
 from db.desk import DeskService
 from db.models import Referral
 from db.referrals import QueueRow
 from spr_desk.due import DueState
-from spr_desk.queue_view import EVERYTHING, QueueFilter, queue_band, state_of
-from spr_desk.vocabulary import Status
+from spr_desk.queue_view import EVERYTHING, ClaimRefused, QueueFilter, queue_band, state_of
+from spr_desk.referral import NewReferral
+from spr_desk.sample_calls import crew_on_scene
+from spr_desk.vocabulary import CloseOutcome, Status
 
 
 def expected(rows: list[QueueRow], wanted: QueueFilter) -> list[QueueRow]:
@@ -84,8 +87,17 @@ def test_filters_and_search_in_sql_mean_what_they_say(
     want = expected(whole, wanted)
     assert want, f"the demo data should hold a match for {wanted}"
     page = demo_desk.queue_page(wanted, 0, 10_000)
-    assert page.rows == want
-    assert page.counts.matching == len(want) and page.counts.open == len(whole)
+    open_references = {row.reference for row in whole}
+    shown = [row for row in page.rows if row.reference in open_references]
+    assert shown == want
+    if wanted.searches_everywhere:
+        # A name or reference also finds the referrals that have left the queue, after it.
+        assert page.rows[: len(want)] == want
+        beyond = page.rows[len(want) :]
+        assert all(row.status in ("closed", "cancelled", "redirected") for row in beyond)
+    else:
+        assert page.rows == want
+    assert page.counts.matching == len(page.rows) and page.counts.open == len(whole)
 
 
 def test_a_search_for_like_wildcards_finds_only_those_characters(demo_desk: DeskService) -> None:
@@ -133,3 +145,75 @@ def test_sqlite_walks_the_queue_index_without_sorting(sqlite_demo_desk: DeskServ
             row[-1] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", params)
         )
     assert "ix_referral_queue" in plan and "TEMP B-TREE" not in plan, plan
+
+
+def patient_call(desk: DeskService, nhs: str, given: str, family: str) -> NewReferral:
+    """A call for a patient of their own (the sample call's NHS number is one patient)."""
+    return crew_on_scene(desk.now() - timedelta(minutes=30), nhs, given, family)
+
+
+def finished(desk: DeskService, nhs: str, given: str, family: str, status: Status) -> str:
+    reference = desk.record_referral(patient_call(desk, nhs, given, family), by="h").reference
+    if status is Status.CANCELLED:
+        desk.move(reference, Status.CANCELLED, by="h", reason="duplicate call")
+        return reference
+    desk.move(reference, Status.ALLOCATED, by="h", team="ACHT Aylesbury")
+    desk.move(reference, Status.RESPONDED, by="n")
+    desk.move(reference, Status.IN_SERVICE, by="n")
+    desk.move(
+        reference,
+        Status.CLOSED,
+        by="n",
+        outcome=CloseOutcome.NO_FURTHER_SERVICES,
+        gp_updated=True,
+    )
+    return reference
+
+
+def test_a_search_that_names_a_referral_finds_it_at_any_status(desk: DeskService) -> None:
+    closed = finished(desk, "9990000018", "Cora", "Closedhay", Status.CLOSED)
+    cancelled = finished(desk, "9990000026", "Cyd", "Cancelby", Status.CANCELLED)
+    opal = patient_call(desk, "9990000034", "Opal", "Closedhay")
+    still_open = desk.record_referral(opal, by="h").reference
+    for typed in ("closedhay", "CLOSEDHAY", "Closed", "closedhay, cora"):
+        wanted = QueueFilter(text=typed)
+        assert wanted.searches_everywhere
+        page = desk.queue_page(wanted, 0, 50)
+        # The open one first (queue order), then the rest newest first.
+        assert [row.reference for row in page.rows] == [still_open, closed], typed
+        assert page.counts.matching == 2 and page.counts.open == 1
+    assert [r.reference for r in desk.queue_page(QueueFilter(text="cancelby"), 0, 9).rows] == [
+        cancelled
+    ]
+    by_number = desk.queue_page(QueueFilter(text="999 000 0018"), 0, 9).rows
+    assert [row.reference for row in by_number] == [closed]
+    by_reference = desk.queue_page(QueueFilter(text=closed.lower()), 0, 9).rows
+    assert [row.reference for row in by_reference] == [closed]
+    with_status = desk.queue_page(QueueFilter(status="closed"), 0, 9)
+    assert [row.reference for row in with_status.rows] == [closed]
+    assert with_status.counts.matching == 1
+    named = desk.queue_page(QueueFilter(status="cancelled", text="Cancelby"), 0, 9).rows
+    assert [row.reference for row in named] == [cancelled]
+    assert desk.queue_page(QueueFilter(status="cancelled", text="closedhay"), 0, 9).rows == []
+
+
+def test_a_claim_is_peeked_without_claiming_then_claimed_shown_and_handed_back(
+    desk: DeskService,
+) -> None:
+    reference = desk.record_referral(crew_call(desk, "Ada", "Lovelace", 20), by="h").reference
+    peeked = desk.peek_next()
+    assert peeked is not None and peeked.reference == reference
+    assert peeked.patient_name == "LOVELACE, Ada"
+    assert desk.queue_page(EVERYTHING, 0, 5).rows[0].claimed_by is None
+    desk.claim(reference, by="desk1")
+    assert desk.peek_next() is None  # held: not offered to another desk
+    row = desk.queue_page(EVERYTHING, 0, 5).rows[0]
+    assert (row.claimed_by, row.claimed_at) == ("desk1", desk.now())
+    with pytest.raises(ClaimRefused, match="desk1"):
+        desk.claim(reference, by="desk2")
+    with pytest.raises(ClaimRefused):
+        desk.release_claim(reference, by="desk2")  # only the claimer's own
+    desk.release_claim(reference, by="desk1")
+    assert desk.queue_page(EVERYTHING, 0, 5).rows[0].claimed_by is None
+    assert [e.action for e in desk.history(reference)][-2:] == ["claimed", "claim released"]
+    assert desk.peek_next() is not None
