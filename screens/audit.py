@@ -1,4 +1,5 @@
-"""The audit viewer, for supervisors: every change, newest first, by person, referral and days.
+"""The audit viewer, for supervisors: every change, newest first, by person, referral and days;
+enter shows the whole of an event (before, after and its detail, wrapped).
 
 Read-only: nothing on this screen can change an event (and the database refuses to anyway).
 """
@@ -16,7 +17,9 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
+from screens.audit_event_modal import AuditEventModal
 from screens.widgets.desk_header import DeskHeader
+from screens.widgets.fitted_columns import Column, clip_words, fit_columns, needed
 from screens.widgets.form_input import FormInput
 from spr_desk.uktime import short_local, uk_days
 from spr_desk.validation import InputError, parse_day
@@ -64,7 +67,6 @@ class AuditScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(DeskHeader).title = "Audit trail"
-        self.query_one(DataTable).add_columns("When", "Who", "What", "About", "Detail")
         self.query_one(DataTable).focus()
         self._apply()
 
@@ -106,21 +108,69 @@ class AuditScreen(Screen[None]):
 
     def _show(self, rows: list[AuditRow], matching: int) -> None:
         self.rows, self.matching = rows, matching
-        table = self.query_one(DataTable)
-        table.clear()
-        for row in rows:
-            table.add_row(
-                Text(short_local(row.at)),
-                Text(row.actor),
-                Text(row.action),
-                Text(row.subject),
-                Text(row.detail),
-            )
+        self._fill()
         from db.audit import COUNT_CAP  # loaded by now: the desk read the events
 
         how_many = f"more than {COUNT_CAP:,}" if matching > COUNT_CAP else str(matching)
         shown = f"the newest {len(rows)} of " if matching > len(rows) else ""
-        self._summary(f"Showing {shown}{how_many} events, newest first. / filters.")
+        self._summary(
+            f"Showing {shown}{how_many} events, newest first. / filters; "
+            "enter shows the whole event."
+        )
+
+    def _fill(self) -> None:
+        """The columns that fit the width (dropped whole by priority: the detail goes before
+        who, what or when), the detail cut after a whole word; enter reads all of it."""
+        table = self.query_one(DataTable)
+        cells = [
+            {
+                "when": short_local(row.at),
+                "who": row.actor,
+                "what": row.action,
+                "about": row.subject,
+                "detail": " ".join(row.detail.split()) or "-",
+            }
+            for row in self.rows
+        ]
+        columns = [
+            Column("when", "When", 16, 0),
+            Column("who", "Who", needed("Who", [c["who"] for c in cells], 16), 1),
+            Column("what", "What", needed("What", [c["what"] for c in cells], 24), 2),
+            Column("about", "About", needed("About", [c["about"] for c in cells], 18), 3),
+            Column("detail", "Detail", 10, 4, flexible=True),
+        ]
+        # The screen less the table's scrollbar, two cells wide.
+        fitted = fit_columns(columns, max(20, self.size.width - 2))
+        cursor = table.cursor_row
+        table.clear(columns=True)
+        for column, width in fitted:
+            table.add_column(column.label, width=width, key=column.key)
+        for row, values in zip(self.rows, cells, strict=True):
+            table.add_row(
+                *(Text(clip_words(values[c.key], width)) for c, width in fitted),
+                key=str(row.event_id),
+            )
+        if self.rows:
+            table.move_cursor(row=min(cursor, len(self.rows) - 1))
+
+    def on_resize(self) -> None:
+        if self.rows:
+            self._fill()
+
+    @on(DataTable.RowSelected)
+    def _event_chosen(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value is not None:
+            self._read_event(int(event.row_key.value))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="audit-event")
+    def _read_event(self, event_id: int) -> None:
+        try:
+            found = self.desk.audit_event(event_id)
+        except Exception as error:  # noqa: BLE001 - said on screen
+            self.app.call_from_thread(self._summary, f"Could not read: {type(error).__name__}")
+            return
+        self.app.call_from_thread(self.app.push_screen, AuditEventModal(found))
 
     def _summary(self, words: str) -> None:
         self.query_one("#audit-summary", Static).update(Text(words))

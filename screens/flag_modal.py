@@ -13,6 +13,18 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from screens.widgets.form_input import FormInput
+from spr_desk.reference import parse_reference
+
+
+def reference_problem(reference: str) -> str:
+    """What is wrong with a typed reference, or "" when it has the form of one."""
+    if not reference:
+        return "Give the referral's reference."
+    try:
+        parse_reference(reference)
+    except ValueError as wrong:
+        return str(wrong)
+    return ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +73,11 @@ class FlagModal(ModalScreen[FlagAnswer | None]):
 
     @on(Input.Submitted, "#flag-reference")
     def _reference_given(self) -> None:
-        self.query_one("#flag-comment", Input).focus()
+        reference = self.query_one("#flag-reference", Input).value.strip()
+        problem = reference_problem(reference)
+        self._say("#flag-reference-error", problem)
+        if not problem:
+            self.query_one("#flag-comment", Input).focus()
 
     @on(Input.Submitted, "#flag-comment")
     def _comment_given(self) -> None:
@@ -70,9 +86,12 @@ class FlagModal(ModalScreen[FlagAnswer | None]):
     def action_confirm(self) -> None:
         reference = self.query_one("#flag-reference", Input).value.strip().upper()
         comment = self.query_one("#flag-comment", Input).value.strip()
-        self._say("#flag-reference-error", "" if reference else "Give the referral's reference.")
+        # Each field's problem under that field (a short reference is the reference's, not
+        # the comment's), and the focus taken to the first one.
+        problem = reference_problem(reference)
+        self._say("#flag-reference-error", problem)
         self._say("#flag-comment-error", "" if comment else "Say why it needs review.")
-        if not reference:
+        if problem:
             self.query_one("#flag-reference", Input).focus()
         elif not comment:
             self.query_one("#flag-comment", Input).focus()

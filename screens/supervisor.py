@@ -1,27 +1,32 @@
-"""The supervisor view: the week's figures, breaches, overrides, the open queue, review flags."""
+"""The supervisor view: the week's figures, overrides held for sign-off, breaches, the open
+queue, review flags."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, ProgressBar, Static
+from textual.widgets import DataTable, Footer, ProgressBar, Static
 
 from screens.export_modal import ExportModal, ExportRange
 from screens.exports import export_path, open_private
 from screens.flag_modal import FlagAnswer, FlagModal
-from screens.permitted import acting_user
+from screens.permitted import acting_user, permitted
+from screens.sign_off_modal import SignOffModal
 from screens.widgets.desk_header import DeskHeader
+from screens.widgets.fitted_columns import Column, clip_words, fit_columns, needed
 from screens.widgets.tables import report_table
-from spr_desk.supervision import Review, hour_chart, percent
+from spr_desk.due import format_time_left
+from spr_desk.roles import Permission
+from spr_desk.supervision import HeldOverride, Review, hour_chart, percent
 from spr_desk.uktime import as_local, short_local, uk_days
 from spr_desk.vocabulary import Lead, Response, cell_words, label, word_for
 
@@ -39,27 +44,34 @@ counts them all and the export holds every one. Hundreds of rows read as nothing
 and laying them out took a third of a second."""
 
 
-def summary_text(review: Review) -> Text:
+def summary_text(review: Review, held: int = 0) -> Text:
+    """Today's and the last 7 days' figures, each with its redirects, and what they count."""
     late = len(review.breaches)
-    redirected = f"{review.redirected_today} today, {review.redirected_period}"
+    first = short_local(review.week_start)[:10] if review.week_start else "a week ago"
     return Text.assemble(
         ("Today ", "bold"),
-        str(review.today),
+        f"{review.today} ({review.redirected_today} redirected)",
         "  ·  ",
         ("Last 7 days ", "bold"),
-        str(review.week),
+        f"{review.week} ({review.redirected_period} redirected)",
         "  ·  ",
         ("Open ", "bold"),
         str(review.open_total),
-        "  ·  ",
+        "\n",
         ("Breaches ", "bold"),
         (str(late), BREACH_STYLE if late else ""),
+        "  ·  ",
+        ("Held for sign-off ", "bold"),
+        (str(held), BREACH_STYLE if held else ""),
         "  ·  ",
         ("Overrides ", "bold"),
         str(len(review.overrides)),
         "\n",
-        ("Redirected to 999 / A&E ", "bold"),
-        f"{redirected} in the last {review.days} days",
+        (
+            f"Last 7 days: received from 00:00 {first} to now, the days e exports. "
+            "Redirected: sent to 999 / A&E at a red flag, in the totals too.",
+            "dim",
+        ),
     )
 
 
@@ -86,29 +98,11 @@ def outcomes_text(review: Review) -> Text:
     return text
 
 
-def breaches_table(review: Review) -> Table | Text:
-    if not review.breaches:
-        return Text.assemble(("Breaches", "bold"), "\nNone.")
-    table = report_table("Breaches", "Reference", "Response", "Due", "State", "Why late")
-    # Those still awaiting their first response first: they can still be put right.
-    for breach in sorted(review.breaches, key=lambda b: not b.awaiting)[:LISTED]:
-        table.add_row(
-            Text(breach.reference),
-            Text(word_for(breach.response, Response)),
-            Text(short_local(breach.due_at) if breach.due_at else "-"),
-            Text(
-                "BREACHED, awaiting" if breach.awaiting else "responded late",
-                style=BREACH_STYLE if breach.awaiting else "",
-            ),
-            Text(breach.reason or "-"),
-        )
-    return _with_more(table, len(review.breaches))
-
-
 def overrides_table(review: Review) -> Table | Text:
     if not review.overrides:
         return Text.assemble(("Overrides", "bold"), "\nNone.")
     table = report_table("Overrides", "Reference", "Recommended", "Agreed", "Reason")
+    _wrap_last(table)
     for override in review.overrides[:LISTED]:
         table.add_row(
             Text(override.reference),
@@ -117,6 +111,12 @@ def overrides_table(review: Review) -> Table | Text:
             Text(override.reason or "-"),
         )
     return _with_more(table, len(review.overrides))
+
+
+def _wrap_last(table: Table) -> None:
+    """The free-text column wraps at whole words rather than being cut to a stub."""
+    table.columns[-1].no_wrap = False
+    table.columns[-1].overflow = "fold"
 
 
 def _with_more(table: Table, count: int) -> Table:
@@ -147,6 +147,7 @@ def flags_table(flags: list[FlagRow]) -> Table | Text:
     if not flags:
         return Text.assemble(("Review flags", "bold"), "\nNone yet. Press f to flag a referral.")
     table = report_table("Review flags", "When", "Reference", "By", "Comment")
+    _wrap_last(table)
     for flag in flags:
         table.add_row(
             Text(short_local(flag.flagged_at)),
@@ -157,19 +158,134 @@ def flags_table(flags: list[FlagRow]) -> Table | Text:
     return table
 
 
+def breach_rows(review: Review) -> list[tuple[str, dict[str, Text]]]:
+    """The breaches listed, those still awaiting their first response first (they can still
+    be put right): (reference, cells by column key)."""
+    rows = []
+    for breach in sorted(review.breaches, key=lambda b: not b.awaiting)[:LISTED]:
+        rows.append(
+            (
+                breach.reference,
+                {
+                    "reference": Text(breach.reference),
+                    "state": Text(
+                        "BREACHED, awaiting" if breach.awaiting else "responded late",
+                        style=BREACH_STYLE if breach.awaiting else "",
+                    ),
+                    "why": Text(breach.reason or "-"),
+                    "due": Text(short_local(breach.due_at) if breach.due_at else "-"),
+                    "response": Text(word_for(breach.response, Response)),
+                },
+            )
+        )
+    return rows
+
+
+BREACH_COLUMNS = (
+    # (key, label, priority, widest value or None for the free text)
+    ("reference", "Reference", 0, 15),
+    ("state", "State", 1, 18),
+    ("why", "Why late", 2, None),
+    ("due", "Due", 3, 16),
+    ("response", "Response", 4, 8),
+)
+
+
+def held_rows(held: tuple[HeldOverride, ...], now: datetime) -> list[tuple[str, dict[str, Text]]]:
+    """The overrides held for sign-off, soonest due first."""
+    rows = []
+    for override in held[:LISTED]:
+        left = override.time_left(now)
+        asked, agreed = override.rec_response, override.response
+        cell = f"{word_for(asked, Response)} → {word_for(agreed, Response)}"
+        if override.rec_lead != override.lead:
+            cell = f"{cell_words(asked, override.rec_lead)} → {cell_words(agreed, override.lead)}"
+        rows.append(
+            (
+                override.reference,
+                {
+                    "reference": Text(override.reference),
+                    "cell": Text(cell),
+                    "left": Text(
+                        format_time_left(left), style=BREACH_STYLE if left.days < 0 else ""
+                    ),
+                    "reason": Text(override.reason),
+                    "by": Text(override.recorded_by),
+                    "when": Text(short_local(override.recorded_at)),
+                },
+            )
+        )
+    return rows
+
+
+HELD_COLUMNS = (
+    ("reference", "Reference", 0, 15),
+    ("cell", "Asked → agreed", 1, 0),
+    ("left", "Left", 2, 8),
+    ("reason", "Reason", 3, None),
+    ("by", "By", 4, 0),
+    ("when", "Recorded", 5, 16),
+)
+MIN_FREE_TEXT = 14
+"""The narrowest a wrapped free-text column is shown; narrower, the column is dropped."""
+
+
+def columns_for(
+    spec: tuple[tuple[str, str, int, int | None], ...],
+    rows: list[tuple[str, dict[str, Text]]],
+) -> list[Column]:
+    """Each column's need: its label and widest value (a free-text column its minimum)."""
+    columns = []
+    for key, label_, priority, width in spec:
+        if width is None:
+            columns.append(Column(key, label_, MIN_FREE_TEXT, priority, flexible=True))
+            continue
+        values = [cells[key].plain for _, cells in rows]
+        columns.append(Column(key, label_, max(width, needed(label_, values)), priority))
+    return columns
+
+
+def fill_table(
+    table: DataTable[Text],
+    spec: tuple[tuple[str, str, int, int | None], ...],
+    rows: list[tuple[str, dict[str, Text]]],
+    room: int,
+) -> None:
+    """The rows in the columns that fit `room` (dropped whole by priority), the free text cut
+    after a whole word (enter opens the referral, which holds all of it); each row keyed by
+    its reference."""
+    table.clear(columns=True)
+    fitted = fit_columns(columns_for(spec, rows), room)
+    for column, width in fitted:
+        table.add_column(column.label, width=width, key=column.key)
+    for reference, cells in rows:
+        table.add_row(
+            *(
+                Text(clip_words(cells[column.key].plain, width), style=cells[column.key].style)
+                if column.flexible
+                else cells[column.key]
+                for column, width in fitted
+            ),
+            key=reference,
+        )
+
+
 EXPORT_DAYS = 7
 """The export offers today and the six UK days before it, to be changed as needed."""
 
 
 class SupervisorScreen(Screen[None]):
-    """Figures for the supervisor, read in a worker; `f` flags a referral for review."""
+    """Figures for the supervisor, read in a worker. Enter on a held override or a breach opens
+    its referral; `s` signs off the held override under the cursor; `f` flags a referral."""
 
     CSS_PATH = "supervisor.tcss"
     BINDINGS = [
-        Binding("f", "flag", "Flag for review", tooltip="Flag a referral for review"),
-        Binding("e", "export", "Export CSV", tooltip="Write the referrals of chosen days to CSV"),
+        Binding("enter", "open", "Open", tooltip="Open the referral under the cursor"),
+        Binding("s", "sign_off", "Sign off", tooltip="Sign off the held override under the cursor"),
+        Binding("f", "flag", "Flag", tooltip="Flag a referral for review"),
+        Binding("e", "export", "Export", tooltip="Write the referrals of chosen days to CSV"),
         Binding("r", "refresh", "Refresh", tooltip="Read the figures again now"),
-        Binding("a", "audit", "Audit trail", tooltip="Every change: by person, referral, days"),
+        Binding("a", "audit", "Audit", tooltip="Every change: by person, referral, days"),
         Binding("escape", "back", "Back"),
     ]
 
@@ -179,15 +295,21 @@ class SupervisorScreen(Screen[None]):
         self.review: Review | None = None
         self.last_export: tuple[Path, int] | None = None
         self.flags: list[FlagRow] = []
+        self.held: tuple[HeldOverride, ...] = ()
 
     def compose(self) -> ComposeResult:
         yield DeskHeader()
         with VerticalScroll(id="supervisor-body"):
             yield Static("Loading the figures...", id="supervisor-summary")
             yield ProgressBar(id="export-progress", show_eta=False)
+            yield Static(Text("Held for sign-off", style="bold"), classes="table-title")
+            yield Static("", id="supervisor-held-note", classes="table-note")
+            yield DataTable(id="supervisor-held", cursor_type="row", zebra_stripes=False)
+            yield Static(Text("Breaches", style="bold"), classes="table-title")
+            yield Static("", id="supervisor-breaches-note", classes="table-note")
+            yield DataTable(id="supervisor-breaches", cursor_type="row")
             yield Static("", id="supervisor-met", classes="section")
             yield Static("", id="supervisor-outcomes", classes="section")
-            yield Static("", id="supervisor-breaches", classes="section")
             yield Static("", id="supervisor-overrides", classes="section")
             yield Static("", id="supervisor-queue", classes="section")
             yield Static("", id="supervisor-hours", classes="section")
@@ -205,11 +327,12 @@ class SupervisorScreen(Screen[None]):
     def _load(self) -> None:
         try:
             review = self.desk.review()
+            held = self.desk.held_overrides()
             flags = self.desk.review_flags()
         except Exception as error:  # noqa: BLE001 - shown on screen, the app keeps running
             self.app.call_from_thread(self._failed, type(error).__name__)
             return
-        self.app.call_from_thread(self._show, review, flags)
+        self.app.call_from_thread(self._show, review, held, flags)
 
     def _failed(self, error: str) -> None:
         self.query_one("#supervisor-summary", Static).update(
@@ -217,15 +340,15 @@ class SupervisorScreen(Screen[None]):
         )
         self.notify("Could not read the figures.", severity="error", markup=False)
 
-    def _show(self, review: Review, flags: list[FlagRow]) -> None:
+    def _show(self, review: Review, held: tuple[HeldOverride, ...], flags: list[FlagRow]) -> None:
         self.review = review
+        self.held = held
         self.flags = flags
         self.query_one(DeskHeader).now = review.now
         sections: dict[str, Any] = {
-            "#supervisor-summary": summary_text(review),
+            "#supervisor-summary": summary_text(review, len(held)),
             "#supervisor-met": met_table(review),
             "#supervisor-outcomes": outcomes_text(review),
-            "#supervisor-breaches": breaches_table(review),
             "#supervisor-overrides": overrides_table(review),
             "#supervisor-queue": queue_tables(review),
             "#supervisor-hours": hour_text(review),
@@ -233,6 +356,124 @@ class SupervisorScreen(Screen[None]):
         }
         for selector, renderable in sections.items():
             self.query_one(selector, Static).update(renderable)
+        self._fill_tables()
+        held_table = self.query_one("#supervisor-held", DataTable)
+        breaches = self.query_one("#supervisor-breaches", DataTable)
+        if not isinstance(self.focused, DataTable):
+            (held_table if held_table.row_count else breaches).focus()
+
+    def _room(self) -> int:
+        """The cells a table has across: the screen less the body's padding and scrollbar
+        and the table's own scrollbar (each two cells wide)."""
+        return max(20, self.size.width - 2 - 2 - 2)
+
+    def _fill_tables(self) -> None:
+        if self.review is None:
+            return
+        room = self._room()
+        for table_id, spec, rows, total, none in (
+            (
+                "supervisor-held",
+                HELD_COLUMNS,
+                held_rows(self.held, self.review.now),
+                len(self.held),
+                "None: every response set lower than the facts asked for is signed off.",
+            ),
+            (
+                "supervisor-breaches",
+                BREACH_COLUMNS,
+                breach_rows(self.review),
+                len(self.review.breaches),
+                "None.",
+            ),
+        ):
+            table = self.query_one(f"#{table_id}", DataTable)
+            fill_table(table, spec, rows, room)
+            table.display = bool(rows)
+            note = none if not rows else "Enter opens the referral."
+            if table_id == "supervisor-held" and rows:
+                note = (
+                    "Left: until the response the facts asked for was due. "
+                    "Enter opens the referral; s signs off."
+                )
+            if total > LISTED:
+                note = f"The first {LISTED} of {total}: e exports every referral. " + note
+            self.query_one(f"#{table_id}-note", Static).update(Text(note, style="dim"))
+
+    def on_resize(self) -> None:
+        self._fill_tables()
+
+    # opening and signing off ------------------------------------------------------------------
+
+    @on(DataTable.RowSelected)
+    def _row_chosen(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value is not None:
+            self._open(event.row_key.value)
+
+    def _cursor_reference(self, table: DataTable[Text]) -> str | None:
+        if not table.row_count:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    def action_open(self) -> None:
+        table = self.focused if isinstance(self.focused, DataTable) else None
+        if table is None:
+            self.notify("Move to a held override or a breach first (tab).", markup=False)
+            return
+        reference = self._cursor_reference(table)
+        if reference is not None:
+            self._open(reference)
+
+    def _open(self, reference: str) -> None:
+        from screens.referral import ReferralScreen
+
+        self.app.push_screen(
+            ReferralScreen(self.desk, reference, by=acting_user(self)),
+            lambda _: self._load(),
+        )
+
+    def action_sign_off(self) -> None:
+        if not permitted(self, Permission.REVIEW):
+            return
+        table = self.query_one("#supervisor-held", DataTable)
+        if not self.held:
+            self.notify("Nothing is held for sign-off.", markup=False)
+            return
+        if self.focused is not table and len(self.held) > 1:
+            table.focus()
+            self.notify("Choose the override to sign off, then press s.", markup=False)
+            return
+        reference = self._cursor_reference(table)
+        held = next((h for h in self.held if h.reference == reference), None)
+        if held is None:
+            return
+        self.app.push_screen(
+            SignOffModal(held, self.desk.now()),
+            lambda comment: self._sign_off(held.reference, comment) if comment else None,
+        )
+
+    @work(thread=True, exit_on_error=False, group="supervisor-sign-off")
+    def _sign_off(self, reference: str, comment: str) -> None:
+        from db.actions import DeskError
+
+        try:
+            self.desk.sign_off_override(reference, comment, by=acting_user(self))
+        except DeskError as refused:
+            self.app.call_from_thread(
+                self.notify, str(refused), severity="error", markup=False, timeout=10
+            )
+            return
+        except Exception as error:  # noqa: BLE001 - shown, the app keeps running
+            self.app.call_from_thread(
+                self.notify,
+                f"Could not sign it off ({type(error).__name__}).",
+                severity="error",
+                markup=False,
+            )
+            return
+        self.app.call_from_thread(self.notify, f"{reference} signed off.", markup=False)
+        self._load()
 
     # export -----------------------------------------------------------------------------------
 

@@ -11,18 +11,25 @@ from typing import Any
 
 import pytest
 from call_script import settle
+from ratchet_support import DOWN_REASON, add_people, record_downward, record_upward
 from rich.console import Console
 from sqlmodel import Session, col, select
 from textual.pilot import Pilot
-from textual.widgets import Input, ProgressBar, Static
+from textual.widgets import DataTable, Input, ProgressBar, Static
 
+from db.actions import DeskError
 from db.desk import DeskService
 from db.models import Referral
 from screens.audit import AuditScreen
+from screens.audit_event_modal import AuditEventModal
 from screens.export_modal import ExportModal
 from screens.flag_modal import FlagModal
-from screens.supervisor import LISTED, SupervisorScreen, breaches_table, overrides_table
+from screens.referral import ReferralScreen
+from screens.sign_off_modal import SignOffModal
+from screens.supervisor import LISTED, SupervisorScreen, breach_rows, overrides_table
 from spr_desk.app import SprDeskApp
+from spr_desk.roles import Role
+from spr_desk.sign_in import SignedIn
 from spr_desk.supervision import Override
 from spr_desk.uktime import uk_days
 
@@ -50,12 +57,12 @@ async def test_the_figures_are_shown(sqlite_demo_desk: DeskService) -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_supervisor(pilot, sqlite_demo_desk)
         summary = shown(screen, "#supervisor-summary")
-        assert f"Today {figures.today}" in summary
-        assert f"Last 7 days {figures.week}" in summary
-        assert f"Breaches {len(figures.breaches)}" in summary
         assert figures.redirected_period > 0  # the demo's red-flag calls
-        redirected = f"{figures.redirected_today} today, {figures.redirected_period} in the last 7"
-        assert f"Redirected to 999 / A&E {redirected} days" in summary
+        # Each figure with its redirects (999 / A&E), and what "Last 7 days" counts.
+        assert f"Today {figures.today} ({figures.redirected_today} redirected)" in summary
+        assert f"Last 7 days {figures.week} ({figures.redirected_period} redirected)" in summary
+        assert "received from 00:00 Tue 17 Nov to now, the days e exports" in summary
+        assert f"Breaches {len(figures.breaches)}" in summary
         assert screen.review == figures
         outcomes = shown(screen, "#supervisor-outcomes")
         assert f"Closed {figures.closed}" in outcomes
@@ -256,11 +263,175 @@ def test_long_lists_show_the_first_fifty_and_say_how_many_more(
     assert review.breaches
     override = Override("SPR-2026-000001", "fast", "nurse", "rapid", "nurse", "Carer crisis")
     many = replace(review, breaches=review.breaches * 60, overrides=(override,) * 51)
-    for table, count in (
-        (breaches_table(many), len(many.breaches)),
-        (overrides_table(many), len(many.overrides)),
-    ):
-        assert table.row_count == LISTED
-        assert table.caption == f"The first {LISTED} of {count}: e exports every referral."
-    if len(review.breaches) <= LISTED:
-        assert breaches_table(review).caption is None
+    assert len(breach_rows(many)) == LISTED
+    table = overrides_table(many)
+    assert table.row_count == LISTED
+    assert (
+        table.caption == f"The first {LISTED} of {len(many.overrides)}: e exports every referral."
+    )
+
+
+# the urgency ratchet, breaches opened, and nothing cut off at 80x24 ---------------------------
+
+
+def _held_table(screen: SupervisorScreen) -> DataTable[Any]:
+    return screen.query_one("#supervisor-held", DataTable)
+
+
+def _signed(desk: DeskService, reference: str) -> Referral:
+    with Session(desk.engine) as session:
+        return session.exec(select(Referral).where(Referral.reference == reference)).one()
+
+
+async def test_a_downward_override_is_held_until_a_supervisor_signs_it_off(
+    sqlite_demo_desk: DeskService,
+) -> None:
+    desk = sqlite_demo_desk
+    add_people(desk)
+    down = record_downward(desk)
+    up = record_upward(desk)
+    app = SprDeskApp(desk, user=SignedIn("sue", "", Role.SUPERVISOR))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_supervisor(pilot, desk)
+        table = _held_table(screen)
+        # Listed (the upward one is not), with the cell asked for and agreed, and its reason.
+        assert [str(key.value) for key in table.rows] == [down]
+        assert up not in [h.reference for h in screen.held]
+        assert "Held for sign-off 1" in shown(screen, "#supervisor-summary")
+        cells = [cell.plain for cell in table.get_row(down)]
+        assert "Rapid → Normal" in cells and any(c.startswith("Daughter") for c in cells)
+        assert app.focused is table
+
+        await pilot.press("s")
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, SignOffModal)
+        whole = str(modal.query_one("#sign-off-override Static", Static).render())
+        assert DOWN_REASON in whole and "by handler" in whole  # shown whole, as typed
+        # An empty comment is refused at the field; nothing is written.
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is modal
+        assert "needs a comment" in str(modal.query_one("#sign-off-comment-error").render())
+        assert app.focused is modal.query_one("#sign-off-comment", Input)
+        await pilot.press(*"Crew confirmed she is safe overnight", "enter")
+        await settle(pilot)
+        await settle(pilot)
+        assert app.screen is screen
+        assert screen.held == () and _held_table(screen).row_count == 0
+
+    row = _signed(desk, down)
+    assert (row.override_signed_by, row.override_signed_at, row.override_sign_comment) == (
+        "sue",
+        desk.now(),
+        "Crew confirmed she is safe overnight",
+    )
+    [event] = [e for e in desk.history(down) if e.action == "override signed off"]
+    assert event.actor == "sue" and event.after is not None
+    assert event.after["override_sign_comment"] == "Crew confirmed she is safe overnight"
+
+
+async def test_a_call_handler_cannot_sign_off_an_override(sqlite_demo_desk: DeskService) -> None:
+    desk = sqlite_demo_desk
+    add_people(desk)
+    down = record_downward(desk)
+    app = SprDeskApp(desk, user=SignedIn("hal", "", Role.CALL_HANDLER))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_supervisor(pilot, desk)
+        assert [h.reference for h in screen.held] == [down]
+        await pilot.press("s")
+        await settle(pilot)
+        assert app.screen is screen  # no dialog
+        assert any("supervisor view is for" in str(n.message) for n in app._notifications)
+    assert _signed(desk, down).override_signed_at is None
+    # And the desk refuses it too, whatever a screen lets through.
+    with pytest.raises(DeskError, match="hal is a call handler"):
+        desk.sign_off_override(down, "fine by me", by="hal")
+
+
+async def test_enter_on_a_breach_opens_its_referral_and_comes_back(
+    sqlite_demo_desk: DeskService,
+) -> None:
+    app = SprDeskApp(sqlite_demo_desk, user="sup1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_supervisor(pilot, sqlite_demo_desk)
+        breaches = screen.query_one("#supervisor-breaches", DataTable)
+        assert app.focused is breaches  # nothing is held on the demo data
+        await pilot.press("down")
+        expected = str(breaches.coordinate_to_cell_key(breaches.cursor_coordinate).row_key.value)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ReferralScreen) and app.screen.reference == expected
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen
+
+
+async def test_nothing_is_cut_to_a_stub_at_80_columns(sqlite_demo_desk: DeskService) -> None:
+    desk = sqlite_demo_desk
+    down = record_downward(desk)
+    app = SprDeskApp(desk, user="sup1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_supervisor(pilot, desk)
+        for table_id in ("#supervisor-held", "#supervisor-breaches"):
+            table = screen.query_one(table_id, DataTable)
+            widths = sum(column.width + 2 for column in table.columns.values())
+            assert widths <= 80 - 6, table_id  # no column runs under the scrollbars
+            labels = [str(column.label) for column in table.columns.values()]
+            assert "Reference" in labels and not any("…" in label for label in labels)
+        held = [cell.plain for cell in _held_table(screen).get_row(down)]
+        reason = next(c for c in held if c.startswith("Daughter"))
+        assert reason.endswith("…") and DOWN_REASON.startswith(reason[:-1].rstrip())
+        assert (reason[:-1] + " ").startswith(reason[:-1])  # cut after a whole word
+        assert DOWN_REASON[len(reason) - 1] in " ,;:"  # ... at a word's end
+
+
+async def test_the_audit_viewer_shows_the_whole_of_a_long_event(
+    sqlite_demo_desk: DeskService,
+) -> None:
+    desk = sqlite_demo_desk
+    add_people(desk)
+    down = record_downward(desk)
+    long_comment = "Spoke to the crew and the daughter; " * 6 + "the end."
+    desk.sign_off_override(down, long_comment, by="sue")
+    app = SprDeskApp(desk, user="sup1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_supervisor(pilot, desk)
+        await pilot.press("a")
+        await settle(pilot)
+        audit = app.screen
+        assert isinstance(audit, AuditScreen)
+        table = audit.query_one(DataTable)
+        assert audit.rows[0].action == "override signed off"
+        first = [cell.plain for cell in table.get_row_at(0)]
+        assert any(c.endswith("…") for c in first)  # the detail, cut after a whole word
+        assert sum(column.width + 2 for column in table.columns.values()) <= 80
+        await pilot.press("enter")
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, AuditEventModal)
+        text = str(modal.query_one("#audit-event-text", Static).render())
+        assert " ".join(long_comment.split()) in " ".join(text.split())
+        assert "override_signed_by: sue" in text and "Before" in text and "After" in text
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is audit
+
+
+async def test_a_short_reference_is_refused_at_the_reference_field(
+    sqlite_demo_desk: DeskService,
+) -> None:
+    """Trial problem 44: the error belongs under the reference, not the comment."""
+    app = SprDeskApp(sqlite_demo_desk, user="sup1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_supervisor(pilot, sqlite_demo_desk)
+        await pilot.press("f")
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, FlagModal)
+        await pilot.press(*"SPR-2026-12", "enter")
+        await pilot.pause()
+        assert "SPR-2026-000123" in str(modal.query_one("#flag-reference-error").render())
+        assert str(modal.query_one("#flag-comment-error").render()).strip() == ""
+        assert app.focused is modal.query_one("#flag-reference", Input)
+        assert modal.query_one("#flag-reference", Input).value == "SPR-2026-12"
