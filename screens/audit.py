@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 SHOWN = 500
 """Events listed at most; the summary says how many match."""
 FILTERS = (
-    ("audit-actor", "person (as recorded)"),
+    ("audit-actor", "who (as recorded)"),
     ("audit-reference", "SPR-YYYY-NNNNNN"),
     ("audit-from", "from DD/MM/YYYY"),
     ("audit-to", "to DD/MM/YYYY"),
@@ -41,7 +41,7 @@ FILTERS = (
 class AuditScreen(Screen[None]):
     DEFAULT_CSS = """
     AuditScreen #audit-filters { height: 1; }
-    AuditScreen #audit-filters Input { width: 1fr; }
+    AuditScreen #audit-filters Input { width: 1fr; margin-right: 1; }
     AuditScreen #audit-summary { height: auto; padding: 0 1; }
     AuditScreen DataTable { height: 1fr; }
     """

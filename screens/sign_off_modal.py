@@ -72,7 +72,9 @@ class SignOffModal(ModalScreen[str | None]):
             with VerticalScroll(id="sign-off-override"):
                 yield Static(override_text(self.held, self.now))
             yield Static(Text("Your comment (why the lower response is safe)"))
-            yield FormInput(id="sign-off-comment", compact=True)
+            yield FormInput(
+                placeholder="what you checked, and with whom", id="sign-off-comment", compact=True
+            )
             yield Static("", id="sign-off-comment-error", classes="sign-off-error")
             yield Static("ctrl+s  sign off     esc  cancel", classes="dialog-keys")
 
