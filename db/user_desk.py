@@ -145,3 +145,15 @@ class UserDesk:
                 entity_id=username,
             )
         return SignedIn(username, user.display_name, user.role)
+
+    def sign_out(self, username: str) -> None:
+        """Record that this person signed out (the next person signs in at the same desk)."""
+        with self._write() as session:
+            audit.add_event(
+                session=session,
+                at=self.now(),
+                actor=username,
+                action="signed out",
+                entity="user",
+                entity_id=username,
+            )

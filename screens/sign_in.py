@@ -138,6 +138,18 @@ class SignInScreen(PasswordScreen):
         self._try(user.value.strip())
 
 
+class SignedOutScreen(Screen[None]):
+    """Under the sign-in screen once someone has signed out: nothing of theirs is left."""
+
+    def compose(self) -> ComposeResult:
+        yield DeskHeader()
+        yield Static("Signed out.", id="signed-out")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DeskHeader).title = "Signed out"
+
+
 class LockScreen(PasswordScreen):
     """Covers the desk after it has been idle; the same person's password opens it again."""
 
@@ -164,7 +176,11 @@ class LockScreen(PasswordScreen):
                 placeholder="your password", id="sign-in-password", password=True, compact=True
             )
             yield Static("", id="sign-in-message")
-            yield Static("enter  unlock     ctrl+q  quit (the call is kept)", classes="dialog-keys")
+            yield Static(
+                "enter  unlock     ctrl+q  quit (the call is kept)\n"
+                "F12  sign out, so that someone else can sign in",
+                classes="dialog-keys",
+            )
         yield Footer()
 
     def on_mount(self) -> None:

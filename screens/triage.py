@@ -792,6 +792,17 @@ class TriageScreen(Screen[None]):
         self.revision += 1
         self._saver.save(self.revision, self.form.to_dict())
 
+    def save_now(self) -> None:
+        """Hand the last keys' changes to the draft now, not after the next frame: the handler
+        is signing out (`flush_draft` then waits for them to be written)."""
+        if self._pending:
+            self._after_changes()
+
+    def flush_draft(self) -> bool:
+        """Wait until the draft holds every change; False if that took too long. Blocks: call
+        it from a worker thread."""
+        return self._saver.flush()
+
     def _write_draft(self, revision: int, payload: dict[str, Any]) -> None:
         self.desk.save_draft(self.draft_key, by=self.by, payload=payload, revision=revision)
 

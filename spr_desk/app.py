@@ -4,25 +4,31 @@ Given a factory instead of a desk, the app paints first and opens the database i
 thread: importing SQLAlchemy and checking the schema takes longer than Textual's first frame.
 The queue and the call are modes, so a half-typed call survives a look at the queue.
 Nothing opens until someone signs in; an idle desk locks over whatever is open, and keeps it.
+Signing out (F12, from any screen) keeps each call open as its handler's draft, closes every
+screen, and asks the next person to sign in: they get their own queue and their own drafts.
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from textual import events, work
 from textual._dispatch_key import dispatch_key
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
+from textual.screen import Screen
+from textual.timer import Timer
 
 from screens import too_small
 from screens.call_desk import QUEUE, CallDesk, DraftOffer
 from screens.key_order import KeyOrder, along_the_way
 from screens.opening import OpeningScreen
 from screens.queue import QueueScreen
+from screens.sign_out_modal import SIGN_OUT_KEY
 from spr_desk.roles import Permission, Role, allows, refusal
 from spr_desk.sign_in import IDLE_LOCK, SignedIn, is_idle
 from spr_desk.uktime import utc_now
@@ -31,6 +37,7 @@ if TYPE_CHECKING:
     from db.desk import DeskService
     from db.drafts import DraftRow
     from db.watch_desk import DeskStatus
+    from screens.triage import TriageScreen
 
 STATUS_SECONDS = 10
 """How often the desk's status (who holds it, a handover pending) is read for the headers."""
@@ -43,6 +50,10 @@ ACTIVITY = (
     events.MouseScrollUp,
 )
 """What counts as someone at the desk (a mouse drifting past does not)."""
+SIGNED_OUT = "signed-out"
+"""The mode the sign-in screen opens in once someone has signed out (Textual's first mode
+cannot be switched back to)."""
+SIGN_OUT_WORDS = "Sign out / switch user"
 
 
 class SprDeskApp(CallDesk):
@@ -66,6 +77,16 @@ class SprDeskApp(CallDesk):
             priority=True,
         ),
         Binding("f1", "help", "Help", tooltip="This screen's keys and what it asks", priority=True),
+        # Not in the footer (every screen's is full at 80 columns): F1 and the command palette
+        # name it.
+        Binding(
+            SIGN_OUT_KEY,
+            "sign_out",
+            "Sign out",
+            tooltip=f"{SIGN_OUT_WORDS}: a call open is kept as your draft (asks first)",
+            show=False,
+            priority=True,
+        ),
     ]
 
     desk_status: reactive[DeskStatus | None] = reactive(None)
@@ -96,6 +117,13 @@ class SprDeskApp(CallDesk):
         self._last_activity = clock()
         self._keys = KeyOrder()
         self._init_calls()
+        self._desk_timers: list[Timer] = []
+        """The idle check and the status read: they run while someone is signed in."""
+        self._leaving = False
+        """True from signing out until every screen of the person who left is closed."""
+        self._after_leaving: Callable[[], None] | None = None
+        """A sign-in that came before that: it opens once they are."""
+        self._signed_out_mode = False
 
     @property
     def user(self) -> str:
@@ -117,7 +145,18 @@ class SprDeskApp(CallDesk):
         if action in ("call", "queue", "take_back"):
             if self.signed_in is None or self.locked:
                 return False
+        if action == "sign_out":  # a locked desk too: the next person may sign its user out
+            return self.signed_in is not None and not self._leaving
         return super().check_action(action, parameters)
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if self.signed_in is not None and not self._leaving:
+            yield SystemCommand(
+                SIGN_OUT_WORDS,
+                "Keep any call open as your draft and let the next person sign in (asks first)",
+                self.action_sign_out,
+            )
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, ACTIVITY) and not event.is_forwarded:
@@ -193,6 +232,9 @@ class SprDeskApp(CallDesk):
     def _signed_in(
         self, desk: DeskService, who: SignedIn | None, drafts: list[DraftRow] | None
     ) -> None:
+        if who is not None and self._leaving:
+            self._after_leaving = lambda: self._signed_in(desk, who, drafts)
+            return
         if who is not None:
             self.signed_in = who
             self._last_activity = self.clock()
@@ -200,11 +242,13 @@ class SprDeskApp(CallDesk):
             self._open_queue(desk, drafts)
 
     def _open_queue(self, desk: DeskService, drafts: list[DraftRow] | None) -> None:
-        self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
         self.add_mode(QUEUE, lambda: QueueScreen(desk))
         self.switch_mode(QUEUE)
         self.check_status()
-        self.set_interval(STATUS_SECONDS, self.check_status)
+        self._desk_timers = [
+            self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle),
+            self.set_interval(STATUS_SECONDS, self.check_status),
+        ]
         drafts = desk.open_drafts(self.user) if drafts is None else drafts
         # A person is offered their own unfinished calls (a supervisor may ask for everyone's).
         self.my_drafts = {
@@ -226,13 +270,18 @@ class SprDeskApp(CallDesk):
     @work(thread=True, exclusive=True, exit_on_error=False, group="desk-status")
     def check_status(self) -> None:
         """Who holds the desk and any pack pending; at a boundary this builds the pack."""
-        if self.desk is None:
+        by = self.user
+        if self.desk is None or not by:
             return
         try:
-            status = self.desk.desk_status(by=self.user)
+            status = self.desk.desk_status(by=by)
         except Exception:  # noqa: BLE001 - the next check tries again; the header keeps its words
             return
-        self.call_from_thread(setattr, self, "desk_status", status)
+        self.call_from_thread(self._status_read, by, status)
+
+    def _status_read(self, by: str, status: DeskStatus) -> None:
+        if by == self.user:  # not read for someone who has signed out since
+            self.desk_status = status
 
     # the idle lock ------------------------------------------------------------------------
 
@@ -255,3 +304,72 @@ class SprDeskApp(CallDesk):
         self.locked = False
         self._last_activity = self.clock()
         self.refresh_bindings()
+
+    # signing out --------------------------------------------------------------------------
+
+    def action_sign_out(self) -> None:
+        """F12: asks, then signs out (the key again in the question says yes)."""
+        from screens.sign_out_modal import SignOutModal
+
+        if self.signed_in is None or self._leaving:
+            return
+        if isinstance(self.screen, SignOutModal):
+            self.screen.action_answer(True)
+            return
+        self.push_screen(
+            SignOutModal(self.signed_in.shown_as, self.open_calls),
+            lambda yes: self.sign_out() if yes else None,
+        )
+
+    def sign_out(self) -> None:
+        """Keep each call open as its handler's draft, close every screen of theirs (the call
+        built ahead for them too), and ask the next person to sign in."""
+        from screens.sign_in import SignedOutScreen, SignInScreen
+
+        who, desk = self.signed_in, self.desk
+        if who is None or desk is None or self._leaving:
+            return
+        self._leaving = True
+        calls = list(self._calls.values())
+        for call in calls:  # the last keys' changes wait for a frame: into the draft now
+            call.save_now()
+        modes = [QUEUE, *self._calls]
+        if self._next_call is not None:
+            modes.append(self._next_call[0])
+        for timer in self._desk_timers:
+            timer.stop()
+        self._desk_timers = []
+        self.signed_in = None
+        self.locked = False
+        self.desk_status = None
+        self._calls, self._held, self._next_call, self.my_drafts = {}, [], None, {}
+        if not self._signed_out_mode:
+            self.add_mode(SIGNED_OUT, SignedOutScreen)
+            self._signed_out_mode = True
+        self.switch_mode(SIGNED_OUT)
+        self.push_screen(SignInScreen(desk), lambda next_one: self._signed_in(desk, next_one, None))
+        self._headers_changed()
+        self._keep_calls(desk, who, calls, modes)
+
+    @work(thread=True, exit_on_error=False, group="sign-out")
+    def _keep_calls(
+        self, desk: DeskService, who: SignedIn, calls: list[TriageScreen], modes: list[str]
+    ) -> None:
+        flushed = [call.flush_draft() for call in calls]  # every call's, even after one failed
+        try:
+            desk.sign_out(who.username)
+            problem = "" if all(flushed) else "A call's last keys may not be in its draft."
+        except Exception as error:  # noqa: BLE001 - said on screen; the sign-out goes ahead
+            problem = f"The sign-out was not recorded: {type(error).__name__}."
+        self.call_from_thread(self._close_screens, modes, problem)
+
+    async def _close_screens(self, modes: list[str], problem: str) -> None:
+        for mode in modes:
+            await self.remove_mode(mode)
+        self._leaving = False
+        self.refresh_bindings()
+        if problem:
+            self.notify(problem, severity="warning")
+        waiting, self._after_leaving = self._after_leaving, None
+        if waiting is not None:
+            waiting()

@@ -21,8 +21,8 @@ PENDING = " HANDOVER PENDING "
 
 
 class DeskHeader(Static):
-    """`SPR Desk · Queue  Day desk · night team in 6h 29m  … jsmith  Mon 23 Nov 14:31`. The desk's
-    status comes from the app (`SprDeskApp.desk_status`), read every few seconds."""
+    """`SPR Desk · Queue  Day desk · night team in 6h 29m · signed in: jsmith   Mon 23 Nov 14:31`.
+    The desk's status comes from the app (`SprDeskApp.desk_status`), read every few seconds."""
 
     DEFAULT_CSS = """
     DeskHeader {
@@ -64,25 +64,49 @@ class DeskHeader(Static):
                 parts.append(Text(PENDING, style="bold reverse"))
             parts.append(Text(self.status.watch_words))
         # Who is signed in: on a shared desk the next person must see whose desk it still is.
-        name = app.user if app is not None else ""
-        user = Text(f"{name}  " if name else "", style="bold")
-        right = Text.assemble(user, clock.strftime("%a %d %b %H:%M") if clock else "")
+        # Set apart from the watch's sentence by words, not only by style (NO_COLOR drops that).
+        user = signed_in_words(app.user if app is not None else "")
+        right = Text(clock.strftime("%a %d %b %H:%M") if clock else "")
         width = self.size.width
-        # Narrow screens drop the least needed first: the time to the boundary, then the date.
-        while parts and _width(left, parts, right) > width:
-            if parts[-1].plain.startswith(PENDING) or "on hold" in parts[-1].plain:
-                break
-            watch = parts[-1].plain.split(" · ")[0]
-            if parts[-1].plain == watch:
-                parts.pop()
-            else:
-                parts[-1] = Text(watch)
-        if _width(left, parts, right) > width and clock is not None:
-            right = Text.assemble(user, clock.strftime("%H:%M"))
+
+        # Narrow screens drop the least needed first: the time to the boundary, then the date,
+        # then the watch; never a call on hold, a pending handover or who is signed in.
+        def too_wide() -> bool:
+            return _width(left, parts, user, right) > width
+
+        if parts and too_wide() and _droppable(parts[-1]):
+            parts[-1] = Text(parts[-1].plain.split(" · ")[0])
+        if too_wide() and clock is not None:
+            right = Text(clock.strftime("%H:%M"))
+        while parts and too_wide() and _droppable(parts[-1]):
+            parts.pop()
         middle = Text("  ").join(parts)
-        gap = max(1, width - left.cell_len - middle.cell_len - right.cell_len - 4)
+        if user:
+            middle = Text.assemble(middle, SEPARATOR, user) if parts else user
+        gap = max(GAP, width - left.cell_len - middle.cell_len - right.cell_len - 4)
         return Text.assemble(left, "  ", middle, " " * gap, right)
 
 
-def _width(left: Text, parts: list[Text], right: Text) -> int:
-    return left.cell_len + sum(part.cell_len + 2 for part in parts) + right.cell_len + 3
+SEPARATOR = " · "
+"""Between the watch's sentence and who is signed in."""
+GAP = 2
+"""The fewest spaces before the clock: one would run the name into the date."""
+
+
+def signed_in_words(name: str) -> Text:
+    """`signed in: night`, the name in bold; nothing when no one is."""
+    if not name:
+        return Text("")
+    return Text.assemble(("signed in: ", "dim"), (name, "bold"))
+
+
+def _droppable(part: Text) -> bool:
+    return not part.plain.startswith(PENDING) and "on hold" not in part.plain
+
+
+def _width(left: Text, parts: list[Text], user: Text, right: Text) -> int:
+    """The width the header would take: its padding, the gaps, the clock kept apart."""
+    middle = sum(part.cell_len for part in parts) + 2 * max(0, len(parts) - 1)
+    if user:
+        middle += user.cell_len + (len(SEPARATOR) if parts else 0)
+    return 1 + left.cell_len + 2 + middle + GAP + right.cell_len + 1
