@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -13,8 +14,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
+from screens.widgets.desk_footer import DeskFooter
 from screens.widgets.desk_header import DeskHeader
 from screens.widgets.tables import report_table
 from spr_desk.availability import AvailabilityBoard, RotaShift
@@ -60,12 +62,23 @@ def people_table(title: str, shifts: list[RotaShift], *, starting: bool) -> Tabl
     if not shifts:
         return Text(f"{title}: nobody.")
     when = "Starts" if starting else "Until"
-    # The team goes last: on 80 columns a long team name is what gets cut, not the times.
     table = report_table(f"{title} ({len(shifts)})", "Name", "Role", when, "Load", "Team")
-    for column, (least, most) in zip(
-        table.columns, ((8, 22), (5, 12), (9, 9), (4, 9)), strict=False
+    # On 80 columns a name, a role or a team wraps onto a second line of its row, never
+    # narrower than its longest word, rather than end in a stub ("Peggy Chandl…").
+    for column, words in zip(
+        table.columns,
+        (
+            [shift.name for shift in shifts],
+            [label(shift.role) for shift in shifts],
+            [],
+            [],
+            [shift.team for shift in shifts],
+        ),
+        strict=True,
     ):
-        column.min_width, column.max_width = least, most
+        if words:
+            column.no_wrap = False
+            column.min_width = max(cell_len(word) for text in words for word in text.split())
     for shift in shifts:
         moment = as_local(shift.starts_at if starting else shift.ends_at)
         load = f"{shift.open_allocations}/{shift.capacity}"
@@ -104,7 +117,7 @@ class AvailabilityScreen(Screen[None]):
             yield Static("Reading the rota...", id="availability-matrix", classes="section")
             yield Static("", id="availability-now", classes="section")
             yield Static("", id="availability-later", classes="section")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.query_one(DeskHeader).title = "Who is on"

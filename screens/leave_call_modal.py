@@ -34,8 +34,11 @@ class LeaveCallModal(Deliberate, ModalScreen[str]):
         with Vertical(classes="dialog"):
             yield Static("Leave this call?", classes="dialog-title")
             yield Static(
-                "Kept as a draft, it is offered to you at your next ctrl+n, and when you sign in."
+                "Kept as a draft, it is offered to you at your next ctrl+n, and when you sign in.",
+                id="leave-words",
             )
+            # Keys and their words are kept together: one line is too short for all three
+            # with the discard's question, and a key must not wrap away from its word.
             yield Static(
                 "k  keep as draft and leave   d  discard   esc / enter  stay",
                 classes="dialog-keys",
@@ -47,9 +50,8 @@ class LeaveCallModal(Deliberate, ModalScreen[str]):
             self.dismiss(DISCARD)
             return
         self.confirming = True
-        self.query_one("#leave-keys", Static).update(
-            "Discard everything typed in this call?   d  yes, discard   esc / enter  stay"
-        )
+        self.query_one("#leave-words", Static).update("Discard everything typed in this call?")
+        self.query_one("#leave-keys", Static).update("d  yes, discard   esc / enter  stay")
 
     def action_choose(self, choice: str) -> None:
         self.dismiss(choice)

@@ -7,16 +7,19 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, ProgressBar, Static
+from textual.widgets import DataTable, ProgressBar, Static
 
 from screens.permitted import acting_user, permitted
 from screens.rota_modals import ImportModal, ImportReportModal, ShiftModal
+from screens.widgets.desk_footer import DeskFooter
 from screens.widgets.desk_header import DeskHeader
+from screens.widgets.tables import Fit, fitted_widths
 from spr_desk.roles import Permission
 from spr_desk.uktime import as_local
 from spr_desk.vocabulary import StaffRole, word_for
@@ -29,6 +32,35 @@ if TYPE_CHECKING:
 DAYS_SHOWN = 7
 MAX_FILE_BYTES = 5_000_000
 """A rota file larger than this is refused before it is read (a year of a big county is ~2 MB)."""
+
+
+HEADINGS = ("Day", "Start", "End", "Name", "Role", "Team")
+WRAPS = frozenset({"Name", "Role", "Team"})
+"""The columns whose words may wrap in their row; the times and the day never do."""
+
+
+def shift_cells(row: ShiftRow) -> tuple[str, ...]:
+    start, end = as_local(row.starts_at), as_local(row.ends_at)
+    return (
+        start.strftime("%a %d %b"),
+        start.strftime("%H:%M"),
+        end.strftime("%H:%M") + (" +1" if end.date() > start.date() else ""),
+        row.name,
+        word_for(row.role, StaffRole),
+        row.team,
+    )
+
+
+def column_fits(lines: list[tuple[str, ...]]) -> list[Fit]:
+    """Each column as wide as its widest cell; a wrapping one down to its longest word."""
+    fits = []
+    for index, heading in enumerate(HEADINGS):
+        cells = [heading, *(line[index] for line in lines)]
+        natural = max(cell_len(cell) for cell in cells)
+        words = max(cell_len(word) for cell in cells for word in cell.split())
+        lengths = tuple(cell_len(cell) for cell in cells)
+        fits.append(Fit(natural, words if heading in WRAPS else natural, cells=lengths))
+    return fits
 
 
 class RotaScreen(Screen[None]):
@@ -57,15 +89,16 @@ class RotaScreen(Screen[None]):
         yield Static("Reading the rota...", id="rota-summary")
         yield ProgressBar(id="rota-progress", show_eta=False)
         yield DataTable(id="rota-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.query_one(DeskHeader).title = "Rota"
-        table = self.query_one(DataTable)
-        # The team goes last: its long names would push the people off an 80-column screen.
-        table.add_columns("Day", "Start", "End", "Name", "Role", "Team")
-        table.focus()
+        self.query_one(DataTable).focus()
         self._load()
+
+    def on_resize(self) -> None:
+        if self.rows:
+            self._show(self.rows, self.teams)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="rota")
     def _load(self) -> None:
@@ -78,16 +111,23 @@ class RotaScreen(Screen[None]):
         self.rows, self.teams = rows, teams
         table = self.query_one(DataTable)
         at = table.cursor_row
-        table.clear()
-        for row in rows:
-            start, end = as_local(row.starts_at), as_local(row.ends_at)
+        lines = [shift_cells(row) for row in rows]
+        table.clear(columns=True)
+        # On 80 columns the long names (a team, "social work assistant") wrap onto a second
+        # line of their row rather than run off the screen or end in a stub ("ACHT Ni").
+        room = table.size.width - table.styles.scrollbar_size_vertical
+        widths = fitted_widths(column_fits(lines), room, gap=2 * table.cell_padding)
+        for heading, width in zip(HEADINGS, widths, strict=True):
+            if width is not None:
+                table.add_column(heading, width=width)
+        for line in lines:
             table.add_row(
-                Text(start.strftime("%a %d %b")),
-                Text(start.strftime("%H:%M")),
-                Text(end.strftime("%H:%M") + (" +1" if end.date() > start.date() else "")),
-                Text(row.name),
-                Text(word_for(row.role, StaffRole)),
-                Text(row.team),
+                *(
+                    Text(cell)
+                    for cell, width in zip(line, widths, strict=True)
+                    if width is not None
+                ),
+                height=None,
             )
         if rows:
             table.move_cursor(row=min(at, len(rows) - 1))

@@ -10,8 +10,9 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Input, Select, Static
 
 from screens.one_line_modal import OneLineModal
@@ -40,7 +41,9 @@ class ShiftModal(ModalScreen[str | None]):
     DEFAULT_CSS = """
     ShiftModal { align: center middle; }
     ShiftModal .shift-error { color: $text-error; height: auto; }
-    ShiftModal Select { width: 100%; }
+    ShiftModal .shift-row { height: auto; }
+    ShiftModal .shift-label { width: 10; }
+    ShiftModal .shift-row Select, ShiftModal .shift-row Input { width: 1fr; }
     """
     BINDINGS = [
         Binding("ctrl+s", "confirm", "Add", priority=True),
@@ -53,28 +56,43 @@ class ShiftModal(ModalScreen[str | None]):
         self.today = today
 
     def compose(self) -> ComposeResult:
+        # Each field is named beside it: a placeholder alone goes as soon as the field holds a
+        # value, and the date and capacity open holding one.
         with VerticalScroll(classes="dialog"):
             yield Static(Text("Add a shift to the rota"), classes="dialog-title")
-            yield Select([(t, t) for t in self.teams], prompt="Team", id="shift-team", compact=True)
-            yield Static("", id="shift-team-error", classes="shift-error")
-            yield FormInput(placeholder="Name", id="shift-name", compact=True)
-            yield Static("", id="shift-name-error", classes="shift-error")
-            yield Select(
-                [(label(role), role.value) for role in StaffRole],
-                prompt="Role",
-                id="shift-role",
-                compact=True,
+            yield from self._row(
+                "Team",
+                Select(
+                    [(t, t) for t in self.teams], prompt="choose", id="shift-team", compact=True
+                ),
             )
-            yield Static("", id="shift-role-error", classes="shift-error")
-            for name, value, hint in (
-                ("date", self.today.strftime("%d/%m/%Y"), "Date (DD/MM/YYYY)"),
-                ("start", "", "Start (HH:MM)"),
-                ("end", "", "End (HH:MM; before the start means the next day)"),
-                ("capacity", "6", "Capacity (open allocations)"),
+            yield from self._row("Name", FormInput(id="shift-name", compact=True))
+            yield from self._row(
+                "Role",
+                Select(
+                    [(label(role), role.value) for role in StaffRole],
+                    prompt="choose",
+                    id="shift-role",
+                    compact=True,
+                ),
+            )
+            for name, words, value, hint in (
+                ("date", "Date", self.today.strftime("%d/%m/%Y"), "DD/MM/YYYY"),
+                ("start", "Start", "", "HH:MM"),
+                ("end", "End", "", "HH:MM (before the start: the next day)"),
+                ("capacity", "Capacity", "6", "open allocations at once"),
             ):
-                yield FormInput(value, placeholder=hint, id=f"shift-{name}", compact=True)
-                yield Static("", id=f"shift-{name}-error", classes="shift-error")
+                yield from self._row(
+                    words, FormInput(value, placeholder=hint, id=f"shift-{name}", compact=True)
+                )
             yield Static("ctrl+s  add     esc  cancel", classes="dialog-keys")
+
+    @staticmethod
+    def _row(words: str, field: Widget) -> ComposeResult:
+        with Horizontal(classes="shift-row"):
+            yield Static(Text(words), classes="shift-label")
+            yield field
+        yield Static("", id=f"{field.id}-error", classes="shift-error")
 
     def on_mount(self) -> None:
         self.query_one("#shift-team", Select).focus()
