@@ -171,17 +171,26 @@ def move(
     staff_id: int | None = None,
     outcome: CloseOutcome | None = None,
     gp_updated: bool | None = None,
+    at: datetime | None = None,
+    responded_by: str | None = None,
 ) -> None:
     """Move a referral on, checked by the domain's transition table, and audit it. Allocation
     is to a team, or to a named professional (`staff_id`), whose team it then is too.
+
+    A milestone (allocated, responded, in service, closed) is stored at `at`, the time it
+    really happened as the handler gave it (now when not given); the response is met or not
+    against that time. The audit event keeps the milestone state before and after, which is
+    what an undo restores.
 
     Raises:
         TransitionError: the move is not allowed (the message says which and why).
         DeskError: details the move needs are missing.
     """
-    before = state_of(row)
+    before = milestone_state(row)
     transition(Status(row.status), target, reason=reason or None)
+    when = at or now
     if target is Status.ALLOCATED:
+        row.allocated_at = when
         if staff_id is not None:
             person = session.get(StaffMember, staff_id)
             if person is None or not person.active:
@@ -195,20 +204,97 @@ def move(
                 raise DeskError(f"No team called {team!r}.")
             row.allocated_team_id, row.allocated_staff_id = found.id, None
     elif target is Status.RESPONDED:
-        row.responded_at = now
-        row.response_met = row.due_at is None or not is_breached(now, row.due_at)
+        row.responded_at = when
+        row.responded_by = (responded_by or "").strip() or None
+        row.response_met = row.due_at is None or not is_breached(when, row.due_at)
         if not row.response_met and reason.strip():
             row.breach_reason = reason.strip()
+    elif target is Status.IN_SERVICE:
+        row.service_started_at = when
     elif target is Status.CLOSED:
         if outcome is None:
             raise DeskError("Close with an outcome.")
         row.close_outcome = outcome.value
-        row.closed_at = now
+        row.closed_at = when
         row.gp_updated = bool(gp_updated)
     row.status = target.value
     row.queue_band = queue_band(target)
     row.status_reason = reason.strip()
-    _changed(session, row, f"status:{target.value}", by, now, before, reason.strip())
+    _changed(
+        session,
+        row,
+        f"status:{target.value}",
+        by,
+        now,
+        before,
+        reason.strip(),
+        state=milestone_state,
+    )
+
+
+MILESTONE_WORDS: dict[Status, str] = {
+    Status.ALLOCATED: "allocation",
+    Status.RESPONDED: "first response",
+    Status.IN_SERVICE: "service started",
+    Status.CLOSED: "close",
+}
+"""The milestones an undo can take back, as its audit event names them ("undone: close")."""
+
+_TIMES = ("allocated_at", "responded_at", "service_started_at", "closed_at")
+_PLAIN = (
+    "status",
+    "queue_band",
+    "status_reason",
+    "allocated_team_id",
+    "allocated_staff_id",
+    "response_met",
+    "responded_by",
+    "breach_reason",
+    "close_outcome",
+    "gp_updated",
+)
+
+
+def milestone_state(row: Referral) -> dict[str, Any]:
+    """`state_of` with every field a milestone sets: what an undo puts back exactly."""
+    return {
+        **state_of(row),
+        **{name: getattr(row, name) for name in _PLAIN},
+        **{name: _iso(getattr(row, name)) for name in _TIMES},
+    }
+
+
+def undo_milestone(
+    *,
+    session: Session,
+    row: Referral,
+    before: dict[str, Any],
+    target: Status,
+    by: str,
+    now: datetime,
+) -> None:
+    """Put back the state a milestone's event kept from before it, as a new event
+    ("undone: first response"); the milestone's own event stays in the trail."""
+    undone_from = milestone_state(row)
+    for name in _PLAIN:
+        setattr(row, name, before[name])
+    for name in _TIMES:
+        value = before[name]
+        setattr(row, name, datetime.fromisoformat(value) if value else None)
+    _changed(
+        session,
+        row,
+        f"undone: {MILESTONE_WORDS[target]}",
+        by,
+        now,
+        undone_from,
+        f"{MILESTONE_WORDS[target]} taken back",
+        state=milestone_state,
+    )
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
 
 
 def change_lead(
@@ -217,7 +303,7 @@ def change_lead(
     """Pass the lead to another profession during the episode: an event, not a new referral.
 
     Raises:
-        LeadChangeError: not in service, the same lead, or no reason.
+        LeadChangeError: not open, the same lead, or no reason.
     """
     current = Lead(row.lead) if row.lead else None
     change = check_lead_change(Status(row.status), current, new_lead, reason)

@@ -19,6 +19,7 @@ from db.actions import DeskError, RecordedReferral
 from db.audit import AuditEntry, AuditRow
 from db.drafts import DraftRow
 from db.models import Locality, Patient, Referral, Referrer, StaffMember, Team
+from db.notes import NoteRow, notes_for
 from db.oversight_desk import OversightDesk
 from db.referral_desk import ReferralDesk
 from db.referrals import NextUp, PatientHistory, QueuePage, QueueRow
@@ -28,6 +29,7 @@ from db.watch_desk import WatchDesk
 from spr_desk.desk_hours import DeskHours
 from spr_desk.facts import FieldError
 from spr_desk.matrix import ALL_AVAILABLE, Availability
+from spr_desk.milestones import GivenTimeError, check_given_time
 from spr_desk.queue_view import EVERYTHING, ClaimRefused, QueueFilter, claim_holder, is_to_trace
 from spr_desk.referral import (
     NewReferral,
@@ -70,6 +72,13 @@ class ReferralSummary:
     status_reason: str
     allocated_team: str | None
     version: int
+    allocated_at: datetime | None = None
+    responded_by: str | None = None
+    service_started_at: datetime | None = None
+    closed_at: datetime | None = None
+    override_signed_by: str | None = None
+    override_signed_at: datetime | None = None
+    override_sign_comment: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +102,8 @@ class ReferralDetail:
     home_from_hospital: bool = False
     community_bed_request: bool = False
     records_reviewed: tuple[str, ...] = ()
+    notes_added: tuple[NoteRow, ...] = ()
+    """Notes and follow-up calls added since it was recorded, oldest first."""
     """Keys of `spr_desk.call_form.RECORDS_REVIEWED`."""
     nhs_number_status: str | None = None
     """`NhsNumberStatus` code; None on referrals recorded before it was asked."""
@@ -262,8 +273,12 @@ class DeskService(ReferralDesk, OversightDesk, WatchDesk, UserDesk):
         outcome: CloseOutcome | None = None,
         gp_updated: bool | None = None,
         expected_version: int | None = None,
+        at: datetime | None = None,
+        responded_by: str | None = None,
     ) -> ReferralSummary:
-        """Move a referral on in its life, checked by the domain's transition table.
+        """Move a referral on in its life, checked by the domain's transition table. A
+        milestone is stored at `at` (the time given, checked: never future, never before the
+        referral was received; now when not given).
 
         Raises:
             DeskError: unknown reference, a stale version, or missing details for the move.
@@ -271,17 +286,26 @@ class DeskService(ReferralDesk, OversightDesk, WatchDesk, UserDesk):
         """
         with self._write() as session:
             row = self._row(session, reference, expected_version)
+            now = self.now()
+            given = None
+            if at is not None:
+                try:
+                    given = check_given_time(at, now=now, received_at=row.received_at)
+                except GivenTimeError as wrong:
+                    raise DeskError(str(wrong)) from None
             actions.move(
                 session=session,
                 row=row,
                 target=target,
                 by=by,
-                now=self.now(),
+                now=now,
                 reason=reason,
                 team=team,
                 staff_id=staff_id,
                 outcome=outcome,
                 gp_updated=gp_updated,
+                at=given,
+                responded_by=responded_by,
             )
             summary = _summary(session, row)
         log.info("%s moved to %s", reference, target.value)
@@ -405,7 +429,7 @@ class DeskService(ReferralDesk, OversightDesk, WatchDesk, UserDesk):
         """Pass the lead to another profession during the episode: an event, not a new referral.
 
         Raises:
-            LeadChangeError: not in service, the same lead, or no reason.
+            LeadChangeError: not open, the same lead, or no reason.
         """
         with self._write() as session:
             row = self._row(session, reference)
@@ -446,6 +470,9 @@ class DeskService(ReferralDesk, OversightDesk, WatchDesk, UserDesk):
                 home_from_hospital=row.home_from_hospital,
                 community_bed_request=row.community_bed_request,
                 records_reviewed=tuple(row.records_reviewed or ()),
+                notes_added=tuple(
+                    notes_for(session=session, referral_ids=[row.id]).get(row.id, ())
+                ),
                 nhs_number_status=row.nhs_number_status,
                 nhs_unavailable_reason=row.nhs_unavailable_reason,
                 to_trace=patient is not None and is_to_trace(row.status, patient.nhs_number),
@@ -591,6 +618,13 @@ def _summary(session: Session, row: Referral) -> ReferralSummary:
         status_reason=row.status_reason,
         allocated_team=team,
         version=row.version,
+        allocated_at=row.allocated_at,
+        responded_by=row.responded_by,
+        service_started_at=row.service_started_at,
+        closed_at=row.closed_at,
+        override_signed_by=row.override_signed_by,
+        override_signed_at=row.override_signed_at,
+        override_sign_comment=row.override_sign_comment,
     )
 
 

@@ -79,15 +79,20 @@ class LeadChange:
     reason: str
 
 
+LEAD_CHANGE_STATUSES: frozenset[Status] = OPEN_STATUSES
+"""The lead can pass from recorded onwards, while the desk still holds the referral
+(trial problem 26: only in service before)."""
+
+
 def change_lead(status: Status, current: Lead | None, new: Lead, reason: str) -> LeadChange:
-    """A lead change while in service: a recorded event on the same referral, never a new one.
+    """A lead change while the referral is open: an event on the same referral, never a new one.
 
     Raises:
-        LeadChangeError: not in service, the same lead, or no reason given.
+        LeadChangeError: not open, the same lead, or no reason given.
     """
-    if status is not Status.IN_SERVICE:
+    if status not in LEAD_CHANGE_STATUSES:
         raise LeadChangeError(
-            f"The lead can change only while the referral is in service; it is {label(status)}."
+            f"The lead can change only while the referral is open; it is {label(status)}."
         )
     if current is None:
         raise LeadChangeError("The referral has no lead to change yet.")

@@ -190,10 +190,13 @@ def test_a_forbidden_move_is_refused_and_changes_nothing(desk: DeskService) -> N
     assert [entry.action for entry in desk.history(reference)] == ["recorded"]
 
 
-def test_a_lead_change_outside_service_is_refused(desk: DeskService) -> None:
+def test_a_lead_changes_while_recorded_and_not_once_cancelled(desk: DeskService) -> None:
     reference = desk.record_referral(ethel_call(), by="h").reference
-    with pytest.raises(LeadChangeError, match="in service"):
-        desk.change_lead(reference, Lead.THERAPIST, reason="x", by="h")
+    changed = desk.change_lead(reference, Lead.THERAPIST, reason="mobility first", by="h")
+    assert (changed.status, changed.lead) == (Status.RECORDED, Lead.THERAPIST.value)
+    desk.move(reference, Status.CANCELLED, by="h", reason="duplicate")
+    with pytest.raises(LeadChangeError, match="only while the referral is open"):
+        desk.change_lead(reference, Lead.NURSE, reason="x", by="h")
 
 
 def test_a_stale_version_is_refused_so_another_desks_change_is_not_overwritten(

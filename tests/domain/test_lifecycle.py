@@ -100,10 +100,21 @@ def test_the_lead_changes_in_service_as_a_recorded_event():
     )
 
 
-@pytest.mark.parametrize("status", [s for s in Status if s is not Status.IN_SERVICE])
-def test_the_lead_cannot_change_outside_service(status):
+@pytest.mark.parametrize(
+    "status", [Status.RECORDED, Status.ALLOCATED, Status.RESPONDED, Status.IN_SERVICE]
+)
+def test_the_lead_changes_from_recorded_onwards(status):
+    # Trial problem 26: a lead found wrong before service could not be changed.
+    change = change_lead(status, Lead.NURSE, Lead.THERAPIST, "needs therapy")
+    assert change.after is Lead.THERAPIST
+
+
+@pytest.mark.parametrize(
+    "status", [Status.DRAFT, Status.CLOSED, Status.REDIRECTED, Status.CANCELLED]
+)
+def test_the_lead_cannot_change_once_finished(status):
     with pytest.raises(
-        LeadChangeError, match=f"only while the referral is in service; it is {label(status)}"
+        LeadChangeError, match=f"only while the referral is open; it is {label(status)}"
     ):
         change_lead(status, Lead.NURSE, Lead.THERAPIST, "needs therapy")
 
