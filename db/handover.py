@@ -8,7 +8,6 @@ the pack, as they stand now. Never commits.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -16,6 +15,7 @@ from sqlalchemy import delete, insert
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from db import notes
 from db.models import (
     DeskUser,
     Handover,
@@ -24,7 +24,6 @@ from db.models import (
     Locality,
     Patient,
     Referral,
-    ReferralNote,
     Referrer,
     StaffMember,
     Team,
@@ -36,7 +35,6 @@ from spr_desk.referral import holder_name, patient_name
 from spr_desk.vocabulary import (
     Lead,
     Need,
-    NoteKind,
     Pathway,
     ReferrerRole,
     Response,
@@ -208,7 +206,7 @@ def load_pack(*, session: Session, handover_id: int) -> Pack | None:
         .where(HandoverItem.handover_id == handover_id)
         .order_by(col(HandoverItem.id))
     ).all()
-    notes = _notes_of_pack(session=session, handover_id=handover_id)
+    found = notes.notes_for(session=session, referral_ids=(item.referral_id for item, _, _ in rows))
     items = tuple(
         replace(
             PackItem.from_snapshot(
@@ -217,7 +215,10 @@ def load_pack(*, session: Session, handover_id: int) -> Pack | None:
             ),
             read_by=read_by,
             read_at=read_at,
-            notes=tuple(notes.get(item.referral_id, ())),
+            notes=tuple(
+                PackNote(note.at, note.by, note.kind, note.text, note.caller)
+                for note in found.get(item.referral_id, ())
+            ),
         )
         for item, read_by, read_at in rows
     )
@@ -239,22 +240,6 @@ def load_pack(*, session: Session, handover_id: int) -> Pack | None:
         acknowledged_name=name,
         items=items,
     )
-
-
-def _notes_of_pack(*, session: Session, handover_id: int) -> dict[int, list[PackNote]]:
-    """Every note on the pack's referrals, oldest first, by referral id: one query joined
-    through the pack's items (no list of ids, however long the pack)."""
-    rows = session.exec(
-        select(ReferralNote)
-        .join(HandoverItem, col(HandoverItem.referral_id) == col(ReferralNote.referral_id))
-        .where(HandoverItem.handover_id == handover_id)
-        .order_by(col(ReferralNote.at), col(ReferralNote.id))
-    ).all()
-    found: dict[int, list[PackNote]] = defaultdict(list)
-    for note in rows:
-        kind = NoteKind.FOLLOW_UP_CALL if note.kind == NoteKind.FOLLOW_UP_CALL else NoteKind.NOTE
-        found[note.referral_id].append(PackNote(note.at, note.by, kind, note.text, note.caller))
-    return found
 
 
 def mark_read(*, session: Session, item_id: int, by: str, at: datetime) -> None:

@@ -1,14 +1,18 @@
 """The handover: the pack for the next watch, its SBAR notes, its acknowledgement, its exports.
 
-Opens on the pack waiting to be acknowledged, or the newest one. `b` builds a pack now,
-`e` (or enter) edits the SBAR note of the referral under the cursor, `k` acknowledges, `p` opens an
-earlier pack, `x` writes the pack as Markdown and CSV. Referrals recorded since the pack was
-built are named as new since handover.
+Opens on the pack waiting to be acknowledged, or the newest one, with what needs action this
+watch above the full list. `b` builds a pack now, `e` (or enter) edits the SBAR note of the
+referral under the cursor, space ticks it as read, `k` acknowledges (the signed-in user, if their
+role receives this watch and they did not build the pack), `p` opens an earlier pack, `x` writes
+the pack as Markdown and CSV. Referrals recorded since the pack was built are named as new since
+handover. Left and State count down from each item's due time on the desk's clock, every
+`TICK_SECONDS` (trial problem 22); columns that do not fit are dropped whole, by priority.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from rich.console import Group
@@ -25,20 +29,49 @@ from screens.handover_modals import AcknowledgeModal, SbarModal
 from screens.permitted import acting_user, desk_app
 from screens.widgets.desk_header import DeskHeader
 from spr_desk.desk_hours import DIRECTION_WORDS
-from spr_desk.handover import Pack, PackItem, Sbar, pack_csv, pack_markdown, with_sbar
+from spr_desk.handover import (
+    NeedsAction,
+    Pack,
+    PackItem,
+    Sbar,
+    live_risks,
+    live_state,
+    live_time_left,
+    needs_action,
+    pack_csv,
+    pack_markdown,
+    waited,
+    with_read,
+    with_sbar,
+)
 from spr_desk.uktime import as_local, short_local
+from spr_desk.who_receives import receive_refusal
 
 if TYPE_CHECKING:
     from db.desk import DeskService
     from db.handover import PackRow
-    from db.watch_desk import StoredPack
+    from db.watch_desk import ReadMark, StoredPack
 
 STATE_STYLES = {"BREACHED": "bold reverse #d55e00", "DUE SOON": "bold #e69f00"}
 NEW_SHOWN = 6
 """New-since-handover references named on the summary line; the rest are counted."""
 
 
-def pack_summary(stored: StoredPack) -> Text:
+TICK_SECONDS = 30
+"""How often Left, State and the needs-action summary are worked out again on the desk's clock."""
+SHOWN_REFERENCES = 4
+"""References named on each needs-action line; the rest are counted."""
+READ_MARK, UNREAD_MARK = "✓ read", "○ unread"
+"""The read column in a symbol and a word, so it reads without colour."""
+
+
+def _named(references: tuple[str, ...] | list[str], shown: int) -> str:
+    more = len(references) - shown
+    return ", ".join(references[:shown]) + (f" and {more} more" if more > 0 else "")
+
+
+def pack_summary(stored: StoredPack, now: datetime) -> Text:
+    """The pack's heading, who took it, the counts, and what needs action this watch."""
     pack = stored.pack
     text = Text(pack.title, style="bold")
     text.append(f" · built {short_local(pack.built_at)}")
@@ -46,27 +79,48 @@ def pack_summary(stored: StoredPack) -> Text:
         text.append(f" by {pack.built_by}")
     if pack.acknowledged_by and pack.acknowledged_at:
         text.append(
-            f" · acknowledged by {pack.acknowledged_by} {short_local(pack.acknowledged_at)}"
+            f" · acknowledged by {pack.acknowledged_words} {short_local(pack.acknowledged_at)}"
         )
     else:
         text.append(" · ")
         text.append(" NOT ACKNOWLEDGED ", style="bold reverse")
     text.append(
-        f"\n{len(pack.items)} open referrals: {pack.awaiting} awaiting a first response, "
-        f"{pack.breached} breached."
+        f"\n{len(pack.items)} open referrals, {pack.unread} not yet read. "
+        f"{pack.awaiting} were awaiting a first response when built."
     )
+    summary = needs_action_now(stored, now)
+    text.append("\nNeeds action this watch: ", style="bold")
+    if summary.nothing:
+        text.append("nothing breached, due, waiting or owed.")
+    for what, references in summary.lines:
+        text.append(f"\n  {len(references)} {what}: ", style="bold" if what == "breached" else "")
+        text.append(_named(references, SHOWN_REFERENCES))
     if stored.new_since:
-        named = ", ".join(stored.new_since[:NEW_SHOWN])
-        more = len(stored.new_since) - NEW_SHOWN
         text.append("\nNEW since this pack was built: ", style="bold")
-        text.append(named + (f" and {more} more" if more > 0 else ""))
+        text.append(_named(stored.new_since, NEW_SHOWN))
     return text
 
 
-def item_detail(item: PackItem) -> Group:
+def needs_action_now(stored: StoredPack, now: datetime) -> NeedsAction:
+    ends = stored.watch_ends or stored.pack.boundary_at
+    return needs_action(stored.pack, now, ends, stored.gp_update_owed)
+
+
+def item_detail(item: PackItem, now: datetime) -> Group:
+    """The referral under the cursor: what to do, where it stands, its risks, notes, SBAR."""
+    head = Text.assemble((f"{item.reference} ", "bold"), item.outstanding)
+    where = Text(f"{item.status} · {item.cell} · held by {item.holder or 'nobody'}")
+    where.append(f" · left {live_time_left(item, now)} ({live_state(item, now)})")
+    since = waited(item, now)
+    if since and item.received_at is not None:
+        where.append(f" · received {short_local(item.received_at)}, {since} ago")
+    if item.read_by and item.read_at:
+        where.append(f" · {READ_MARK} by {item.read_by} {short_local(item.read_at)}")
     risks = Text("Risks: ", style="bold")
-    risks.append(" ".join(item.risks) or "none recorded")
-    lines = [Text.assemble((f"{item.reference} ", "bold"), item.outstanding), risks]
+    risks.append(" ".join(live_risks(item, now)) or "none recorded")
+    lines = [head, where, risks]
+    for note in item.notes:
+        lines.append(Text.assemble(("Note ", "bold"), note.words))
     for letter, value in zip(
         "SBAR",
         (item.sbar.situation, item.sbar.background, item.sbar.assessment, item.sbar.recommendation),
@@ -76,13 +130,70 @@ def item_detail(item: PackItem) -> Group:
     return Group(*lines)
 
 
+@dataclass(frozen=True, slots=True)
+class PackColumn:
+    key: str
+    label: str
+    priority: int
+    """Lower is kept longer: the first dropped when the screen is narrow has the highest."""
+
+
+COLUMNS = (
+    PackColumn("left", "Left", 2),
+    PackColumn("state", "State", 1),
+    PackColumn("reference", "Reference", 0),
+    PackColumn("patient", "Patient", 4),
+    PackColumn("read", "Read", 3),
+    PackColumn("status", "Status", 5),
+    PackColumn("holder", "Held by", 6),
+    PackColumn("cell", "Cell", 7),
+)
+"""The pack's columns in the order shown. At 80 columns Held by and Cell give way (both are
+in the detail under the list); no column is ever cut short (trial problem 34)."""
+CELL_PADDING = 2
+
+
+def cell_words(item: PackItem, key: str, now: datetime) -> str:
+    if key == "left":
+        return live_time_left(item, now)
+    if key == "state":
+        return live_state(item, now)
+    if key == "read":
+        return READ_MARK if item.read_at else UNREAD_MARK
+    if key == "holder":
+        return item.holder or "-"
+    if key == "patient":
+        return " ".join(item.patient_name.split())
+    return str(getattr(item, key))
+
+
+def fitted(items: tuple[PackItem, ...], room: int, now: datetime) -> list[PackColumn]:
+    """The columns whose widest value fits whole in `room` cells, kept by priority."""
+    widths = {
+        column.key: max(
+            [len(column.label), *(len(cell_words(item, column.key, now)) for item in items)]
+        )
+        for column in COLUMNS
+    }
+    for key, widest in (("left", "-00h 00m"), ("state", "DUE SOON")):  # as the clock moves on
+        widths[key] = max(widths[key], len(widest))
+    kept: set[str] = set()
+    used = 0
+    for column in sorted(COLUMNS, key=lambda c: c.priority):
+        need = widths[column.key] + CELL_PADDING
+        if used + need <= room:
+            kept.add(column.key)
+            used += need
+    return [column for column in COLUMNS if column.key in kept]
+
+
 ROWS_AT_ONCE = 200
 
 
 class HandoverScreen(Screen[None]):
     DEFAULT_CSS = """
-    HandoverScreen #handover-summary { height: auto; padding: 0 1; }
-    HandoverScreen DataTable { height: 1fr; }
+    HandoverScreen #handover-summary { height: auto; max-height: 9; padding: 0 1; }
+    HandoverScreen DataTable { height: 1fr; min-height: 4; }
     HandoverScreen #handover-item {
         height: auto; max-height: 9; padding: 0 1; border-top: solid $primary;
     }
@@ -90,7 +201,13 @@ class HandoverScreen(Screen[None]):
     BINDINGS = [
         Binding("b", "build", "Build now", tooltip="Build the pack for the coming boundary now"),
         Binding("e", "edit", "Edit SBAR", tooltip="Edit the SBAR note under the cursor (or enter)"),
-        Binding("k", "acknowledge", "Acknowledge", tooltip="Take the handover (who, when)"),
+        Binding(
+            "space",
+            "read",
+            "Read",
+            tooltip="Tick the referral under the cursor as read (again: take the tick off)",
+        ),
+        Binding("k", "acknowledge", "Acknowledge", tooltip="Take the handover, as yourself"),
         Binding("p", "packs", "Packs", tooltip="Open an earlier pack"),
         Binding("x", "export", "Export", tooltip="Write the pack as Markdown and CSV"),
         Binding("escape", "back", "Back"),
@@ -102,6 +219,8 @@ class HandoverScreen(Screen[None]):
         self.handover_id = handover_id
         self.stored: StoredPack | None = None
         self.exported: list[str] = []
+        self.columns: list[PackColumn] = []
+        """The columns shown now (`fitted` to the screen's width)."""
 
     def compose(self) -> ComposeResult:
         yield DeskHeader()
@@ -112,10 +231,8 @@ class HandoverScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(DeskHeader).title = "Handover"
-        self.query_one(DataTable).add_columns(
-            "Left", "State", "Reference", "Patient", "Cell", "Status", "Held by"
-        )
         self.query_one(DataTable).focus()
+        self.set_interval(TICK_SECONDS, self.tick)
         self._load(self.handover_id)
 
     # reading ----------------------------------------------------------------------------------
@@ -131,12 +248,17 @@ class HandoverScreen(Screen[None]):
             return
         self.app.call_from_thread(self._show, stored)
 
+    def _room(self) -> int:
+        # The screen less the table's vertical scrollbar (two cells wide).
+        return max(20, self.size.width - 2)
+
     def _show(self, stored: StoredPack | None) -> None:
         self.stored = stored
         self.handover_id = stored.handover_id if stored else None
         table = self.query_one(DataTable)
         at = table.cursor_row
-        table.clear()
+        table.clear(columns=True)
+        self.columns = []
         if stored is None:
             coming = self.desk.coming_boundary()
             self.query_one("#handover-summary", Static).update(
@@ -147,10 +269,22 @@ class HandoverScreen(Screen[None]):
             )
             self.query_one("#handover-item", Static).update("")
             return
-        self.query_one("#handover-summary", Static).update(pack_summary(stored))
-        self._fill(stored, 0, at)
+        now = self.desk.now()
+        self.columns = fitted(stored.pack.items, self._room(), now)
+        for column in self.columns:
+            table.add_column(column.label, key=column.key)
+        self.query_one("#handover-summary", Static).update(pack_summary(stored, now))
+        self._fill(stored, 0, at, now)
 
-    def _fill(self, stored: StoredPack, start: int, at: int) -> None:
+    def _row(self, item: PackItem, now: datetime) -> list[Text]:
+        cells = []
+        for column in self.columns:
+            words = cell_words(item, column.key, now)
+            style = STATE_STYLES.get(words, "") if column.key == "state" else ""
+            cells.append(Text(words, style=style))
+        return cells
+
+    def _fill(self, stored: StoredPack, start: int, at: int, now: datetime) -> None:
         """The pack's rows a screenful at a time, painting between: a pack of two thousand
         open referrals otherwise held the first frame for 0.4 s."""
         if stored is not self.stored:
@@ -158,23 +292,40 @@ class HandoverScreen(Screen[None]):
         table = self.query_one(DataTable)
         items = stored.pack.items
         for item in items[start : start + ROWS_AT_ONCE]:
-            table.add_row(
-                Text(item.time_left),
-                Text(item.state, style=STATE_STYLES.get(item.state, "")),
-                Text(item.reference),
-                Text(item.patient_name),
-                Text(item.cell),
-                Text(item.status),
-                Text(item.holder or "-"),
-                key=item.reference,
-            )
+            table.add_row(*self._row(item, now), key=item.reference)
         added = min(len(items), start + ROWS_AT_ONCE)
         if not items or start <= min(at, len(items) - 1) < added:  # the cursor's row is in
             if items:
                 table.move_cursor(row=min(at, len(items) - 1))
             self._show_item()
         if added < len(items):
-            self.call_after_refresh(self._fill, stored, added, at)
+            self.call_after_refresh(self._fill, stored, added, at, now)
+
+    def on_resize(self) -> None:
+        stored = self.stored
+        if stored is None or not self.columns:
+            return
+        if fitted(stored.pack.items, self._room(), self.desk.now()) != self.columns:
+            self._show(stored)
+
+    def tick(self) -> None:
+        """Left, State, the summary and the detail as they are now on the desk's clock."""
+        stored = self.stored
+        if stored is None:
+            return
+        now = self.desk.now()
+        self.query_one("#handover-summary", Static).update(pack_summary(stored, now))
+        table = self.query_one(DataTable)
+        shown = {column.key for column in self.columns}
+        for item in stored.pack.items:
+            if not item.awaits_response or item.reference not in table.rows:
+                continue
+            for key in ("left", "state"):
+                if key in shown:
+                    words = cell_words(item, key, now)
+                    style = STATE_STYLES.get(words, "") if key == "state" else ""
+                    table.update_cell(item.reference, key, Text(words, style=style))
+        self._show_item()
 
     @property
     def current(self) -> PackItem | None:
@@ -190,7 +341,9 @@ class HandoverScreen(Screen[None]):
     @on(DataTable.RowHighlighted)
     def _show_item(self) -> None:
         item = self.current
-        self.query_one("#handover-item", Static).update(item_detail(item) if item else "")
+        self.query_one("#handover-item", Static).update(
+            item_detail(item, self.desk.now()) if item else ""
+        )
 
     # actions ----------------------------------------------------------------------------------
 
@@ -244,29 +397,90 @@ class HandoverScreen(Screen[None]):
             self._show_item()
         self._say(f"SBAR note for {reference} saved.", "information")
 
+    def _refused(self, pack: Pack) -> str | None:
+        """Why the person signed in may not take (or tick) this pack; None when they may. The
+        desk refuses too, with the role it holds: this only says so before a dialog opens."""
+        app = desk_app(self)
+        who = app.signed_in if app is not None else None
+        if who is None:
+            return "Nobody is signed in."
+        return receive_refusal(
+            pack.direction, username=who.username, role=who.role, built_by=pack.built_by
+        )
+
+    def action_read(self) -> None:
+        stored, item = self.stored, self.current
+        if stored is None or item is None:
+            return
+        refused = self._refused(stored.pack)
+        if refused is not None:
+            self._say(f"Not ticked: {refused}", "warning")
+            return
+        user = acting_user(self)
+        if item.read_at is not None and item.read_by != user:
+            self._say(f"{item.reference} was read already, by {item.read_by}.", "warning")
+            return
+        self._mark_read(stored.handover_id, item.reference, item.read_at is None)
+
+    @work(thread=True, exit_on_error=False, group="handover-write")
+    def _mark_read(self, handover_id: int, reference: str, read: bool) -> None:
+        by = acting_user(self)
+        try:
+            mark = self.desk.mark_item_read(handover_id, reference, by=by, read=read)
+        except Exception as error:  # noqa: BLE001 - said on screen
+            self.app.call_from_thread(self._say, f"Not ticked: {error}", "error")
+            return
+        self.app.call_from_thread(self._read_marked, mark)
+
+    def _read_marked(self, mark: ReadMark) -> None:
+        stored = self.stored
+        if stored is None or stored.handover_id != mark.handover_id:
+            return
+        self.stored = stored = replace(
+            stored, pack=with_read(stored.pack, mark.reference, mark.read_by, mark.read_at)
+        )
+        table = self.query_one(DataTable)
+        if "read" in {column.key for column in self.columns}:
+            table.update_cell(
+                mark.reference, "read", Text(READ_MARK if mark.read_at else UNREAD_MARK)
+            )
+        self.query_one("#handover-summary", Static).update(pack_summary(stored, self.desk.now()))
+        if mark.read_at is not None and self.current is not None:
+            if self.current.reference == mark.reference:  # on to the next, as a reader goes
+                table.move_cursor(row=table.cursor_row + 1)
+        self._show_item()
+
     def action_acknowledge(self) -> None:
         stored = self.stored
         if stored is None:
             self._say("No pack to acknowledge: b builds one.", "warning")
             return
-        if stored.pack.acknowledged_at is not None:
-            self._say(f"Already acknowledged by {stored.pack.acknowledged_by}.", "warning")
+        pack = stored.pack
+        if pack.acknowledged_at is not None:
+            self._say(f"Already acknowledged by {pack.acknowledged_words}.", "warning")
             return
-        handover_id = stored.handover_id
+        refused = self._refused(pack)
+        if refused is not None:
+            self._say(f"Not acknowledged: {refused}", "warning")
+            return
         app = desk_app(self)
-        signed_in = app.signed_in if app is not None else None
-        user = signed_in.shown_as if signed_in is not None else ""  # the name they go by
+        assert app is not None and app.signed_in is not None  # _refused said so otherwise
+        handover_id, who = stored.handover_id, app.signed_in
 
-        def answered(name: str | None) -> None:
-            if name:
-                self._acknowledge(handover_id, name)
+        def answered(take: bool | None) -> None:
+            if take:
+                self._acknowledge(handover_id)
 
-        self.app.push_screen(AcknowledgeModal(stored.pack.title, user), answered)
+        self.app.push_screen(
+            AcknowledgeModal(pack.title, who.shown_as, who.username, len(pack.items), pack.unread),
+            answered,
+        )
 
     @work(thread=True, exit_on_error=False, group="handover-write")
-    def _acknowledge(self, handover_id: int, name: str) -> None:
+    def _acknowledge(self, handover_id: int) -> None:
+        by = acting_user(self)
         try:
-            self.desk.acknowledge_handover(handover_id, by=name)
+            self.desk.acknowledge_handover(handover_id, by=by)
         except Exception as error:  # noqa: BLE001 - said on screen
             self.app.call_from_thread(self._say, f"Not acknowledged: {error}", "error")
             return

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import stat
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,14 +16,18 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select, Static, TextArea
 
 from db.desk import DeskService
-from db.models import Shift
+from db.models import AuditEvent, Referral, ReferralNote, Shift
 from screens.availability import AvailabilityScreen
-from screens.handover import ROWS_AT_ONCE, HandoverScreen
+from screens.handover import ROWS_AT_ONCE, TICK_SECONDS, HandoverScreen
 from screens.handover_modals import AcknowledgeModal, SbarModal
 from screens.rota import RotaScreen
 from screens.rota_modals import ImportReportModal, ShiftModal
 from screens.widgets.desk_header import PENDING, DeskHeader
 from spr_desk.app import SprDeskApp
+from spr_desk.handover import live_time_left, needs_action
+from spr_desk.roles import Role
+from spr_desk.sign_in import SignedIn
+from spr_desk.vocabulary import NoteKind
 
 SIZE = (120, 40)
 
@@ -53,7 +57,7 @@ async def test_who_is_on_shows_the_matrix_by_locality_and_the_people_on_shift(
     who = sqlite_demo_desk.who_is_on()
     app = SprDeskApp(sqlite_demo_desk, user="desk1")
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_from_queue(pilot, "w")
+        screen = await open_from_queue(pilot, "f4")
         assert isinstance(screen, AvailabilityScreen) and screen.who == who
         lines = _plain(screen.query_one("#availability-matrix", Static)).splitlines()
         thame = next(line for line in lines if line.strip().startswith("Thame"))
@@ -83,7 +87,7 @@ async def test_at_night_the_board_shows_the_missing_cells_as_n(
     )
     app = SprDeskApp(night, user="desk1")
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_from_queue(pilot, "w")
+        screen = await open_from_queue(pilot, "f4")
         lines = _plain(screen.query_one("#availability-matrix", Static)).splitlines()
         thame = next(line for line in lines if line.strip().startswith("Thame"))
         # Rapid: nurse only; Fast and Normal: everyone (the day shift starts within a day).
@@ -95,7 +99,7 @@ async def test_at_night_the_board_shows_the_missing_cells_as_n(
 
 
 async def open_rota(pilot: Pilot[Any]) -> RotaScreen:
-    await open_from_queue(pilot, "w")
+    await open_from_queue(pilot, "f4")
     await pilot.press("o")
     await settle(pilot)
     rota = pilot.app.screen
@@ -181,12 +185,20 @@ async def test_a_rota_file_imports_with_progress_and_a_bad_one_changes_nothing(
 # the handover ----------------------------------------------------------------------------------
 
 
+HANDLER = SignedIn("handler", "Demo call handler", Role.CALL_HANDLER)
+NIGHT = SignedIn("night", "Demo night nurse", Role.NIGHT_STAFF)
+
+
+def said(app: SprDeskApp) -> list[str]:
+    return [str(note.message) for note in app._notifications]
+
+
 async def test_a_pack_is_built_edited_and_acknowledged_and_the_banner_comes_and_goes(
     sqlite_demo_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(sqlite_demo_desk, user="day1")
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_from_queue(pilot, "h")
+    app = SprDeskApp(sqlite_demo_desk, user=HANDLER)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_from_queue(pilot, "f6")
         assert isinstance(screen, HandoverScreen) and screen.stored is None
         assert "b builds the pack now" in text_of(screen.query_one("#handover-summary", Static))
         assert PENDING not in header_text(app)
@@ -209,30 +221,46 @@ async def test_a_pack_is_built_edited_and_acknowledged_and_the_banner_comes_and_
         await settle(pilot)
         assert screen.stored.pack.items[1].sbar.recommendation == "Ring the daughter first."
 
+        # The day handler who built it may not take it: said, and no dialog opens.
+        await pilot.press("k")
+        await settle(pilot)
+        assert app.screen is screen
+        assert any("taken by night staff" in message for message in said(app))
         handover_id = screen.handover_id
         assert handover_id is not None
-        later = sqlite_demo_desk.record_referral(crew_call(sqlite_demo_desk), by="day1")
+
+    later = sqlite_demo_desk.record_referral(crew_call(sqlite_demo_desk), by="handler")
+    app = SprDeskApp(sqlite_demo_desk, user=NIGHT)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_from_queue(pilot, "f6")
+        assert isinstance(screen, HandoverScreen) and screen.handover_id == handover_id
         await pilot.press("k")
         await settle(pilot)
         ack = app.screen
         assert isinstance(ack, AcknowledgeModal)
-        ack.query_one(Input).value = "Night Lead"
-        await pilot.press("enter")
+        assert "You, Demo night nurse (night), take on these" in _plain_all(ack)
+        await pilot.press("enter")  # not the key the dialog names: nothing happens
+        await settle(pilot)
+        assert app.screen is ack
+        await pilot.press("ctrl+s")
         await settle(pilot)
         await settle(pilot)
-        assert screen.stored.pack.acknowledged_by == "Night Lead"
+        assert screen.stored is not None
+        assert screen.stored.pack.acknowledged_by == "night"
         assert screen.stored.new_since == [later.reference]
         summary = text_of(screen.query_one("#handover-summary", Static))
+        assert "acknowledged by Demo night nurse (night)" in summary
         assert "NEW since this pack was built: " + later.reference in summary
         assert PENDING not in header_text(app)
+        assert acknowledged_by(sqlite_demo_desk) == ["night"]
 
         # Stored: it opens again from the list of packs, as acknowledged.
         await pilot.press("escape")
         await settle(pilot)
-        again = await open_from_queue(pilot, "h")
+        again = await open_from_queue(pilot, "f6")
         assert isinstance(again, HandoverScreen)
         assert again.handover_id == handover_id
-        assert again.stored is not None and again.stored.pack.acknowledged_by == "Night Lead"
+        assert again.stored is not None and again.stored.pack.acknowledged_by == "night"
         await pilot.press("p")
         await settle(pilot)
         await pilot.press("enter")
@@ -241,13 +269,177 @@ async def test_a_pack_is_built_edited_and_acknowledged_and_the_banner_comes_and_
         assert again.handover_id == handover_id
 
 
+def acknowledged_by(desk: DeskService) -> list[str]:
+    """The actors of the acknowledgement's audit events."""
+    with Session(desk.engine) as session:
+        return list(
+            session.exec(
+                select(AuditEvent.actor).where(AuditEvent.action == "handover_acknowledged")
+            ).all()
+        )
+
+
+def _plain_all(screen: Any) -> str:
+    return " ".join(text_of(widget) for widget in screen.query(Static))
+
+
+async def test_the_handover_is_refused_to_its_builder_even_in_the_receiving_role(
+    sqlite_demo_desk: DeskService,
+) -> None:
+    app = SprDeskApp(sqlite_demo_desk, user=NIGHT)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_from_queue(pilot, "f6")
+        await pilot.press("b")
+        await settle(pilot)
+        await settle(pilot)
+        assert screen.stored is not None and screen.stored.pack.built_by == "night"
+        await pilot.press("k")
+        await settle(pilot)
+        assert app.screen is screen
+        assert any("You built this pack" in message for message in said(app))
+        assert screen.stored.pack.acknowledged_at is None
+    assert acknowledged_by(sqlite_demo_desk) == []
+
+
+async def test_a_supervisor_may_not_take_the_evening_handover(
+    sqlite_demo_desk: DeskService,
+) -> None:
+    sqlite_demo_desk.build_handover(by="handler")
+    supervisor = SignedIn("supervisor", "Demo supervisor", Role.SUPERVISOR)
+    app = SprDeskApp(sqlite_demo_desk, user=supervisor)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_from_queue(pilot, "f6")
+        await pilot.press("k")
+        await settle(pilot)
+        assert app.screen is screen
+        assert any(
+            "taken by night staff; you are signed in as a supervisor" in message
+            for message in said(app)
+        )
+        await pilot.press("space")  # nor tick its items
+        await settle(pilot)
+        assert screen.stored is not None and screen.stored.pack.unread == len(
+            screen.stored.pack.items
+        )
+    assert acknowledged_by(sqlite_demo_desk) == []
+
+
+async def test_items_are_ticked_as_read_and_the_unread_count_falls(
+    sqlite_demo_desk: DeskService,
+) -> None:
+    handover_id = sqlite_demo_desk.build_handover(by="handler")
+    total = len(sqlite_demo_desk.handover_pack(handover_id).pack.items)
+    app = SprDeskApp(sqlite_demo_desk, user=NIGHT)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_from_queue(pilot, "f6")
+        assert screen.stored is not None
+        summary = screen.query_one("#handover-summary", Static)
+        assert f"{total} open referrals, {total} not yet read" in text_of(summary)
+        table = screen.query_one(DataTable)
+        first = screen.stored.pack.items[0].reference
+        await pilot.press("space")
+        await settle(pilot)
+        await pilot.press("space")
+        await settle(pilot)
+        assert screen.stored.pack.unread == total - 2
+        assert f"{total - 2} not yet read" in text_of(summary)
+        assert str(table.get_cell(first, "read")) == "✓ read"
+        assert table.cursor_row == 2  # on to the next after each tick
+        await pilot.press("up", "space")  # the second again: the tick comes off
+        await settle(pilot)
+        assert screen.stored.pack.unread == total - 1
+        assert str(table.get_row_at(1)[screen.columns.index(column("read"))]) == "○ unread"
+    stored = sqlite_demo_desk.handover_pack(handover_id).pack
+    assert [i.read_by for i in stored.items[:2]] == ["night", None]
+
+
+def column(key: str) -> Any:
+    from screens.handover import COLUMNS
+
+    return next(c for c in COLUMNS if c.key == key)
+
+
+async def test_left_counts_down_on_the_desks_clock(sqlite_demo_desk: DeskService) -> None:
+    """Trial problem 22: the pack's Left stayed as it was when it was built."""
+    handover_id = sqlite_demo_desk.build_handover(by="handler")
+    clock = [sqlite_demo_desk.now()]
+    moving = DeskService(sqlite_demo_desk.engine, clock=lambda: clock[0])
+    app = SprDeskApp(moving, user=NIGHT)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_from_queue(pilot, "f6")
+        assert screen.handover_id == handover_id and screen.stored is not None
+        table = screen.query_one(DataTable)
+        item = next(i for i in screen.stored.pack.items if i.awaits_response)
+        before = str(table.get_cell(item.reference, "left"))
+        assert before == item.time_left
+        clock[0] += timedelta(hours=1, minutes=7)
+        screen.tick()  # what the 30-second timer calls
+        await pilot.pause()
+        after = str(table.get_cell(item.reference, "left"))
+        assert after != before and after == live_time_left(item, clock[0])
+        assert TICK_SECONDS == 30
+
+
+async def test_the_pack_shows_a_follow_up_call_and_home_from_hospital(
+    sqlite_demo_desk: DeskService,
+) -> None:
+    recorded = sqlite_demo_desk.record_referral(
+        crew_call(sqlite_demo_desk, "Nora", "Noted"), by="handler"
+    )
+    with Session(sqlite_demo_desk.engine) as session, session.begin():
+        row = session.exec(select(Referral).where(Referral.reference == recorded.reference)).one()
+        assert row.id is not None
+        row.home_from_hospital = True
+        session.add(
+            ReferralNote(
+                referral_id=row.id,
+                at=sqlite_demo_desk.now(),
+                by="handler",
+                kind=NoteKind.FOLLOW_UP_CALL.value,
+                caller="daughter",
+                text="Rang again [b]worried[/b]",
+            )
+        )
+    sqlite_demo_desk.build_handover(by="handler")
+    app = SprDeskApp(sqlite_demo_desk, user=NIGHT)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_from_queue(pilot, "f6")
+        assert screen.stored is not None
+        row_at = [i.reference for i in screen.stored.pack.items].index(recorded.reference)
+        screen.query_one(DataTable).move_cursor(row=row_at)
+        await settle(pilot)
+        detail = _plain(screen.query_one("#handover-item", Static))
+        assert "follow-up call from daughter (handler): Rang again [b]worried[/b]" in detail
+        assert "Home from Hospital requested." in detail
+
+
+async def test_the_pack_opens_with_what_needs_action_this_watch(
+    sqlite_demo_desk: DeskService,
+) -> None:
+    handover_id = sqlite_demo_desk.build_handover(by="handler")
+    stored = sqlite_demo_desk.handover_pack(handover_id)
+    assert stored.watch_ends is not None
+    wanted = needs_action(
+        stored.pack, sqlite_demo_desk.now(), stored.watch_ends, stored.gp_update_owed
+    )
+    assert wanted.lines  # the demo's week leaves something for the night
+    app = SprDeskApp(sqlite_demo_desk, user=NIGHT)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_from_queue(pilot, "f6")
+        lines = text_of(screen.query_one("#handover-summary", Static)).splitlines()
+        start = lines.index("Needs action this watch: ")
+        shown = [line.strip() for line in lines[start + 1 : start + 1 + len(wanted.lines)]]
+        for (what, references), line in zip(wanted.lines, shown, strict=True):
+            assert line.startswith(f"{len(references)} {what}: {references[0]}")
+
+
 async def test_the_pack_exports_as_markdown_and_csv_owner_only(
     sqlite_demo_desk: DeskService,
 ) -> None:
     sqlite_demo_desk.build_handover(by="day1")
     app = SprDeskApp(sqlite_demo_desk, user="desk1")
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_from_queue(pilot, "h")
+        screen = await open_from_queue(pilot, "f6")
         assert isinstance(screen, HandoverScreen)
         await pilot.press("x")
         await settle(pilot)
@@ -267,7 +459,7 @@ def test_availability_board_snapshot(
     snap_compare, sqlite_demo_desk: DeskService, size: tuple[int, int]
 ) -> None:  # type: ignore[no-untyped-def]
     async def opened(pilot: Pilot[None]) -> None:
-        await open_from_queue(pilot, "w")
+        await open_from_queue(pilot, "f4")
 
     assert snap_compare(
         SprDeskApp(sqlite_demo_desk, user="desk1"), terminal_size=size, run_before=opened
@@ -281,7 +473,7 @@ def test_handover_screen_snapshot(
     sqlite_demo_desk.build_handover(by="day1")
 
     async def opened(pilot: Pilot[None]) -> None:
-        await open_from_queue(pilot, "h")
+        await open_from_queue(pilot, "f6")
 
     assert snap_compare(
         SprDeskApp(sqlite_demo_desk, user="desk1"), terminal_size=size, run_before=opened
@@ -296,14 +488,15 @@ async def test_a_long_pack_fills_in_a_screenful_at_a_time_and_keeps_every_row(
     sqlite_desk.build_handover(by="day1")
     app = SprDeskApp(sqlite_desk, user="day1")
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_from_queue(pilot, "h")
+        screen = await open_from_queue(pilot, "f6")
         assert isinstance(screen, HandoverScreen) and screen.stored is not None
         for _ in range(5):
             await settle(pilot)
         table = screen.query_one(DataTable)
         items = screen.stored.pack.items
         assert len(items) == ROWS_AT_ONCE + 60 == table.row_count
-        assert [str(table.get_row_at(i)[2]) for i in range(table.row_count)] == [
+        reference_at = [c.key for c in screen.columns].index("reference")
+        assert [str(table.get_row_at(i)[reference_at]) for i in range(table.row_count)] == [
             item.reference for item in items
         ]
         assert screen.current == items[0]
