@@ -37,13 +37,13 @@ async def lock(pilot: Pilot[Any]) -> None:
 SCREENS: dict[str, Opener] = {
     "QueueScreen": pressing(),
     "ReferralScreen": pressing("enter"),
-    "SupervisorScreen": pressing("s"),
-    "AuditScreen": pressing("s", "a"),
-    "AvailabilityScreen": pressing("w"),
-    "RotaScreen": pressing("w", "o"),
-    "HandoverScreen": pressing("h"),
+    "SupervisorScreen": pressing("f7"),
+    "AuditScreen": pressing("f7", "a"),
+    "AvailabilityScreen": pressing("f4"),
+    "RotaScreen": pressing("f4", "o"),
+    "HandoverScreen": pressing("f6"),
     "LockScreen": lock,
-    "ExportModal": pressing("s", "e"),
+    "ExportModal": pressing("f7", "e"),
 }
 """How each screen is reached from the queue, signed in as an administrator."""
 

@@ -223,14 +223,14 @@ async def test_call_handlers_and_night_staff_may_not_review_or_edit_the_rota(
     app = SprDeskApp(sqlite_demo_desk, user=SignedIn("kit", "", role))
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
-        await pilot.press("s")
+        await pilot.press("f7")
         await settle(pilot)
         assert isinstance(app.screen, QueueScreen)
         assert notes(app)[-1].startswith(
             "The supervisor view is for supervisors and administrators"
         )
 
-        await pilot.press("w")
+        await pilot.press("f4")
         await settle(pilot)
         await pilot.press("o")
         await settle(pilot)
@@ -251,10 +251,10 @@ async def test_supervisors_and_administrators_review_and_edit_the_rota(
     app = SprDeskApp(sqlite_demo_desk, user=SignedIn("sam", "", role))
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
-        await pilot.press("s")
+        await pilot.press("f7")
         await settle(pilot)
         assert isinstance(app.screen, SupervisorScreen)
-        await pilot.press("escape", "w")
+        await pilot.press("escape", "f4")
         await settle(pilot)
         await pilot.press("o")
         await settle(pilot)
