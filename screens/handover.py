@@ -21,12 +21,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from screens.action_modal import ActionAnswer, ActionModal
 from screens.exports import export_path, open_private
 from screens.handover_modals import AcknowledgeModal, SbarModal
 from screens.permitted import acting_user, desk_app
+from screens.widgets.desk_footer import DeskFooter
 from screens.widgets.desk_header import DeskHeader
 from spr_desk.desk_hours import DIRECTION_WORDS
 from spr_desk.handover import (
@@ -59,8 +60,8 @@ NEW_SHOWN = 6
 
 TICK_SECONDS = 30
 """How often Left, State and the needs-action summary are worked out again on the desk's clock."""
-SHOWN_REFERENCES = 4
-"""References named on each needs-action line; the rest are counted."""
+SHOWN_REFERENCES = 2
+"""References named on each needs-action line (one line at 80 columns); the rest are counted."""
 READ_MARK, UNREAD_MARK = "✓ read", "○ unread"
 """The read column in a symbol and a word, so it reads without colour."""
 
@@ -74,24 +75,21 @@ def pack_summary(stored: StoredPack, now: datetime) -> Text:
     """The pack's heading, who took it, the counts, and what needs action this watch."""
     pack = stored.pack
     text = Text(pack.title, style="bold")
-    text.append(f" · built {short_local(pack.built_at)}")
-    if pack.built_by:
-        text.append(f" by {pack.built_by}")
     if pack.acknowledged_by and pack.acknowledged_at:
         text.append(
-            f" · acknowledged by {pack.acknowledged_words} {short_local(pack.acknowledged_at)}"
+            f"\nAcknowledged by {pack.acknowledged_words} {short_local(pack.acknowledged_at)}"
         )
     else:
         text.append(" · ")
         text.append(" NOT ACKNOWLEDGED ", style="bold reverse")
-    text.append(
-        f"\n{len(pack.items)} open referrals, {pack.unread} not yet read. "
-        f"{pack.awaiting} were awaiting a first response when built."
-    )
+    text.append(f"\nBuilt {short_local(pack.built_at)}")
+    if pack.built_by:
+        text.append(f" by {pack.built_by}")
+    text.append(f" · {len(pack.items)} open referrals, {pack.unread} not yet read")
     summary = needs_action_now(stored, now)
-    text.append("\nNeeds action this watch: ", style="bold")
+    text.append("\nNeeds action this watch:", style="bold")
     if summary.nothing:
-        text.append("nothing breached, due, waiting or owed.")
+        text.append(" nothing breached, due, waiting or owed.")
     for what, references in summary.lines:
         text.append(f"\n  {len(references)} {what}: ", style="bold" if what == "breached" else "")
         text.append(_named(references, SHOWN_REFERENCES))
@@ -192,12 +190,15 @@ ROWS_AT_ONCE = 200
 
 class HandoverScreen(Screen[None]):
     DEFAULT_CSS = """
-    HandoverScreen #handover-summary { height: auto; max-height: 9; padding: 0 1; }
+    HandoverScreen #handover-summary { height: auto; padding: 0 1; }
     HandoverScreen DataTable { height: 1fr; min-height: 4; }
     HandoverScreen #handover-item {
         height: auto; max-height: 9; padding: 0 1; border-top: solid $primary;
     }
+    HandoverScreen.-short #handover-item { max-height: 5; }
     """
+    SHORT = 30
+    """Rows below which the detail under the list gives the list more room."""
     BINDINGS = [
         Binding("b", "build", "Build now", tooltip="Build the pack for the coming boundary now"),
         Binding("e", "edit", "Edit SBAR", tooltip="Edit the SBAR note under the cursor (or enter)"),
@@ -227,11 +228,12 @@ class HandoverScreen(Screen[None]):
         yield Static("Reading the handover...", id="handover-summary")
         yield DataTable(id="handover-items", cursor_type="row")
         yield Static("", id="handover-item")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.query_one(DeskHeader).title = "Handover"
         self.query_one(DataTable).focus()
+        self.set_class(self.size.height < self.SHORT, "-short")
         self.set_interval(TICK_SECONDS, self.tick)
         self._load(self.handover_id)
 
@@ -302,6 +304,7 @@ class HandoverScreen(Screen[None]):
             self.call_after_refresh(self._fill, stored, added, at, now)
 
     def on_resize(self) -> None:
+        self.set_class(self.size.height < self.SHORT, "-short")
         stored = self.stored
         if stored is None or not self.columns:
             return

@@ -249,7 +249,7 @@ async def test_a_pack_is_built_edited_and_acknowledged_and_the_banner_comes_and_
         assert screen.stored.pack.acknowledged_by == "night"
         assert screen.stored.new_since == [later.reference]
         summary = text_of(screen.query_one("#handover-summary", Static))
-        assert "acknowledged by Demo night nurse (night)" in summary
+        assert "Acknowledged by Demo night nurse (night)" in summary
         assert "NEW since this pack was built: " + later.reference in summary
         assert PENDING not in header_text(app)
         assert acknowledged_by(sqlite_demo_desk) == ["night"]
@@ -427,7 +427,7 @@ async def test_the_pack_opens_with_what_needs_action_this_watch(
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_from_queue(pilot, "f6")
         lines = text_of(screen.query_one("#handover-summary", Static)).splitlines()
-        start = lines.index("Needs action this watch: ")
+        start = lines.index("Needs action this watch:")
         shown = [line.strip() for line in lines[start + 1 : start + 1 + len(wanted.lines)]]
         for (what, references), line in zip(wanted.lines, shown, strict=True):
             assert line.startswith(f"{len(references)} {what}: {references[0]}")
