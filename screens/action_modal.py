@@ -25,7 +25,9 @@ class ActionAnswer:
 
 
 class ActionModal(ModalScreen[ActionAnswer | None]):
-    """Dismisses with the answer, or None on escape. `ctrl+s` (or enter in the reason) confirms."""
+    """Dismisses with the answer, or None on escape. Only `ctrl+s` confirms: enter moves to the
+    next field (trial problem 14). The escape key is named for what it does here (`esc keep it`
+    in a dialog about cancelling, trial problem 27), never "cancel"."""
 
     CSS_PATH = "modals.tcss"
     DEFAULT_CSS = """
@@ -36,7 +38,7 @@ class ActionModal(ModalScreen[ActionAnswer | None]):
     """
     BINDINGS = [
         Binding("ctrl+s", "confirm", "Confirm", priority=True),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("escape", "back", "Back"),
     ]
 
     def __init__(
@@ -47,6 +49,8 @@ class ActionModal(ModalScreen[ActionAnswer | None]):
         reason: str | None = None,
         reason_required: bool = False,
         tick: str | None = None,
+        confirm_words: str = "confirm",
+        back_words: str = "back",
     ) -> None:
         super().__init__()
         self.title_text = title
@@ -54,6 +58,8 @@ class ActionModal(ModalScreen[ActionAnswer | None]):
         self.reason_label = reason
         self.reason_required = reason_required
         self.tick_label = tick
+        self.confirm_words = confirm_words
+        self.back_words = back_words
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -69,7 +75,10 @@ class ActionModal(ModalScreen[ActionAnswer | None]):
             if self.tick_label:
                 yield TickBox(self.tick_label, id="action-tick", compact=True)
             yield Static("", id="action-error")
-            yield Static("ctrl+s  confirm     esc  cancel", classes="dialog-keys")
+            yield Static(
+                Text(f"ctrl+s {self.confirm_words}   enter next field   esc {self.back_words}"),
+                classes="dialog-keys",
+            )
 
     def on_mount(self) -> None:
         if self.choices:
@@ -80,18 +89,15 @@ class ActionModal(ModalScreen[ActionAnswer | None]):
             self.query_one(Input).focus()
 
     @on(OptionList.OptionSelected)
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
-        # Enter on a choice moves on to the reason, or confirms when there is nothing else.
-        if self.reason_label is not None:
-            self.query_one(Input).focus()
-        elif self.tick_label:
-            self.query_one(TickBox).focus()
-        else:
-            self.action_confirm()
-
     @on(Input.Submitted)
-    def _submitted(self) -> None:
-        self.action_confirm()
+    def _next(self, event: OptionList.OptionSelected | Input.Submitted) -> None:
+        # Enter moves on; it never confirms a dialog with more to fill in (trial problem 14).
+        # A bare list of places to go (the handover's packs) opens the one chosen, as before.
+        event.stop()
+        if self.reason_label is None and not self.tick_label:
+            self.action_confirm()
+        else:
+            self.focus_next()
 
     def action_confirm(self) -> None:
         choice = None
@@ -112,5 +118,5 @@ class ActionModal(ModalScreen[ActionAnswer | None]):
     def _say(self, message: str) -> None:
         self.query_one("#action-error", Static).update(Text(message))
 
-    def action_cancel(self) -> None:
+    def action_back(self) -> None:
         self.dismiss(None)

@@ -17,24 +17,28 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from screens.action_modal import ActionAnswer, ActionModal
+from screens.milestone_modal import MilestoneAnswer, MilestoneAsk, MilestoneModal
 from screens.nhs_number_modal import NhsNumberModal
+from screens.note_modal import NoteAnswer, NoteModal
 from screens.permitted import permitted
 from screens.widgets.desk_header import DeskHeader
+from spr_desk.allocation import allocation_offers
 from spr_desk.call_form import RECORDS_REVIEWED
 from spr_desk.caller_questions import caller_questions
-from spr_desk.due import format_time_left, is_breached, time_left
+from spr_desk.due import format_time_left, time_left
 from spr_desk.fact_names import fact_name
-from spr_desk.lifecycle import TransitionError, transition
+from spr_desk.lifecycle import LEAD_CHANGE_STATUSES, TransitionError, can_transition, transition
 from spr_desk.nhs_number import format_nhs_number
-from spr_desk.reference_data import COUNTYWIDE
 from spr_desk.roles import Permission
 from spr_desk.uktime import short_local
+from spr_desk.urgency_ratchet import is_downward
 from spr_desk.validation import format_phone
 from spr_desk.vocabulary import (
     CloseOutcome,
     Lead,
     Need,
     NhsNumberStatus,
+    NoteKind,
     Outcome,
     Pathway,
     RedFlag,
@@ -52,45 +56,28 @@ if TYPE_CHECKING:
     from db.watch_desk import WhoIsOn
 
 
-def allocation_people(who: WhoIsOn, locality: str | None) -> list[tuple[str, str]]:
-    """Professionals who can lead, on shift now or starting within a day, as choices: name,
-    role, team, their open allocations against capacity, and when they are on. Those whose
-    team covers the referral's locality come first."""
-    choices = []
-    seen: set[int] = set()  # a person on now and again tomorrow is offered once
-    offered = [(s, "on until") for s in who.on_now] + [(s, "from") for s in who.starting]
-    offered.sort(key=lambda pair: not pair[0].covers(locality or COUNTYWIDE))  # stable
-    for shift, when in offered:
-        if shift.lead is None or shift.staff_id in seen:
-            continue
-        seen.add(shift.staff_id)
-        moment = shift.ends_at if when == "on until" else shift.starts_at
-        full = " FULL" if shift.at_capacity else ""
-        text = (
-            f"{shift.name}, {label(shift.role)}, {shift.team} "
-            f"({shift.open_allocations}/{shift.capacity}{full}; {when} {short_local(moment)})"
-        )
-        choices.append((text, f"staff:{shift.staff_id}"))
-    return choices
-
-
 class ReferralScreen(Screen[None]):
     CSS_PATH = "referral.tcss"
+    # The footer keeps to what fits at 80 columns (trial problem 32); every action's key is on
+    # the keys line under the header, for the actions this status allows.
     BINDINGS = [
-        # First, so it shows at 80 columns; offered only while the patient has no number.
+        Binding("escape", "back", "Back"),
+        Binding(
+            "u", "undo", "Undo", tooltip="Take back the milestone you recorded in the last 5 min"
+        ),
         Binding(
             "n",
             "add_nhs_number",
             "NHS number",
             tooltip="Add the NHS number the call could not give (traced, or from the record)",
         ),
-        Binding("a", "allocate", "Allocate", tooltip="Allocate to a team or a named professional"),
-        Binding("r", "respond", "Responded", tooltip="Record the first face-to-face response"),
-        Binding("s", "start_service", "In service", tooltip="The episode of care has started"),
-        Binding("l", "change_lead", "Lead", tooltip="Change the lead while in service"),
-        Binding("c", "close", "Close", tooltip="Close with an outcome"),
-        Binding("x", "cancel", "Cancel", tooltip="Cancel with a reason"),
-        Binding("escape", "back", "Back"),
+        Binding("f", "add_note", "Note / call", tooltip="A note or a follow-up call, any status"),
+        Binding("a", "allocate", "Allocate", show=False),
+        Binding("r", "respond", "Responded", show=False),
+        Binding("s", "start_service", "In service", show=False),
+        Binding("l", "change_lead", "Lead", show=False),
+        Binding("c", "close", "Close", show=False),
+        Binding("x", "cancel", "Cancel", show=False),
     ]
 
     def __init__(self, desk: DeskService, reference: str, *, by: str) -> None:
@@ -100,10 +87,12 @@ class ReferralScreen(Screen[None]):
         self.by = by
         self.detail: ReferralDetail | None = None
         self.teams: list[str] = []
-        self.people: list[tuple[str, str]] = []
+        self.who: WhoIsOn | None = None
+        self.undo_refused: str | None = "nothing recorded yet"
 
     def compose(self) -> ComposeResult:
         yield DeskHeader()
+        yield Static("", id="referral-keys")
         with VerticalScroll(id="referral-body"):
             yield Static("Loading...", id="referral-main")
             yield Static("", id="referral-history")
@@ -119,13 +108,16 @@ class ReferralScreen(Screen[None]):
         if not self.teams:
             # Read here, not on the key press that needs them.
             self.teams = self.desk.team_names()
-            self.people = allocation_people(self.desk.who_is_on(), detail.locality)
-        self.app.call_from_thread(self._show, detail)
+            self.who = self.desk.who_is_on()
+        refused = self.desk.undo_refused(self.reference, by=self.by)
+        self.app.call_from_thread(self._show, detail, refused)
 
-    def _show(self, detail: ReferralDetail) -> None:
+    def _show(self, detail: ReferralDetail, undo_refused: str | None = None) -> None:
         self.detail = detail
+        self.undo_refused = undo_refused
         now = self.desk.now()
         self.query_one(DeskHeader).now = now
+        self.query_one("#referral-keys", Static).update(Text(keys_line(detail, undo_refused)))
         self.query_one("#referral-main", Static).update(_main_table(detail, now))
         self.query_one("#referral-history", Static).update(_history_table(detail))
         self.refresh_bindings()
@@ -134,6 +126,8 @@ class ReferralScreen(Screen[None]):
         if action == "add_nhs_number":
             patient = self.detail.patient if self.detail else None
             return patient is not None and not patient.nhs_number
+        if action == "undo":
+            return self.undo_refused is None
         return True
 
     def _allowed(self, target: Status) -> bool:
@@ -149,45 +143,84 @@ class ReferralScreen(Screen[None]):
 
     # the actions ------------------------------------------------------------------------------
 
-    def action_allocate(self) -> None:
-        if not self._allowed(Status.ALLOCATED):
-            return
-        choices = [(name, f"team:{name}") for name in self.teams] + self.people
-        modal = ActionModal("Allocate to a team, or to a professional on shift", choices=choices)
-        self._ask(modal, self._allocate)
+    def _milestone(self, ask: MilestoneAsk, then: Callable[[MilestoneAnswer], None]) -> None:
+        assert self.detail is not None
+        modal = MilestoneModal(
+            ask, clock=self.desk.now, received_at=self.detail.summary.received_at
+        )
+        self.app.push_screen(modal, lambda answer: then(answer) if answer else None)
 
-    def _allocate(self, answer: ActionAnswer) -> None:
+    def action_allocate(self) -> None:
+        if not self._allowed(Status.ALLOCATED) or self.detail is None:
+            return
+        summary = self.detail.summary
+        offers = (
+            allocation_offers(
+                self.who.on_now,
+                self.who.starting,
+                locality=self.detail.locality,
+                lead=Lead(summary.lead) if summary.lead else None,
+                due_at=summary.due_at,
+            )
+            if self.who
+            else []
+        )
+        choices = [(name, f"team:{name}") for name in self.teams]
+        choices += [(offer.text, f"staff:{offer.staff_id}") for offer in offers]
+        ask = MilestoneAsk(
+            title=f"Allocate {self.reference}",
+            choice_label="To a team, or a professional on shift (best fit first)",
+            choices=choices,
+            time_label=TIME_LABEL.format(what="Allocated at"),
+        )
+        self._milestone(ask, self._allocate)
+
+    def _allocate(self, answer: MilestoneAnswer) -> None:
         kind, _, value = (answer.choice or "").partition(":")
         if kind == "staff":
-            self._move(Status.ALLOCATED, staff_id=int(value))
+            self._move(Status.ALLOCATED, staff_id=int(value), at=answer.at)
         else:
-            self._move(Status.ALLOCATED, team=value)
+            self._move(Status.ALLOCATED, team=value, at=answer.at)
 
     def action_respond(self) -> None:
         if not self._allowed(Status.RESPONDED) or self.detail is None:
             return
         due = self.detail.summary.due_at
-        if due is not None and is_breached(self.desk.now(), due):
-            # The time is fixed as breached now; the supervisor sees the reason beside it.
-            modal = ActionModal(
-                "The first response is after the due time: why?",
-                reason="Reason (for the supervisor's review)",
-                reason_required=True,
-            )
-            self._ask(modal, lambda answer: self._move(Status.RESPONDED, reason=answer.reason))
-            return
-        self._move(Status.RESPONDED)
+        names = [shift.name for shift in self.who.on_now] if self.who else []
+        ask = MilestoneAsk(
+            title=f"First face-to-face response to {self.reference}",
+            time_label=TIME_LABEL.format(what="Responded at"),
+            people=list(dict.fromkeys(names)),
+            # The supervisor sees the reason beside a breach, judged at the time given.
+            note_label=(
+                f"Why after the due time, {short_local(due)}? (needed if it was)"
+                if due is not None
+                else None
+            ),
+            late_after=due,
+        )
+        self._milestone(
+            ask,
+            lambda answer: self._move(
+                Status.RESPONDED, reason=answer.note, at=answer.at, responded_by=answer.responded_by
+            ),
+        )
 
     def action_start_service(self) -> None:
-        if self._allowed(Status.IN_SERVICE):
-            self._move(Status.IN_SERVICE)
+        if not self._allowed(Status.IN_SERVICE):
+            return
+        ask = MilestoneAsk(
+            title=f"The episode of care for {self.reference} has started",
+            time_label=TIME_LABEL.format(what="Service started at"),
+        )
+        self._milestone(ask, lambda answer: self._move(Status.IN_SERVICE, at=answer.at))
 
     def action_change_lead(self) -> None:
         if self.detail is None:
             return
-        if self.detail.summary.status is not Status.IN_SERVICE:
+        if self.detail.summary.status not in LEAD_CHANGE_STATUSES:
             self.notify(
-                "The lead can change only while the referral is in service.",
+                "The lead can change only while the referral is open.",
                 severity="error",
                 timeout=10,
             )
@@ -212,28 +245,70 @@ class ReferralScreen(Screen[None]):
     def action_close(self) -> None:
         if not self._allowed(Status.CLOSED):
             return
-        choices = [(label(outcome), outcome.value) for outcome in CloseOutcome]
-        modal = ActionModal(
-            "Close with an outcome",
-            choices=choices,
-            reason="Note (optional)",
+        ask = MilestoneAsk(
+            title=f"Close {self.reference} with an outcome",
+            choice_label="Outcome",
+            choices=[(label(outcome), outcome.value) for outcome in CloseOutcome],
+            time_label=TIME_LABEL.format(what="Closed at"),
+            note_label="Note (optional)",
             tick="The GP has been updated",
         )
-        self._ask(modal, self._close)
+        self._milestone(ask, self._close)
 
-    def _close(self, answer: ActionAnswer) -> None:
+    def _close(self, answer: MilestoneAnswer) -> None:
         self._move(
             Status.CLOSED,
             outcome=CloseOutcome(answer.choice),
             gp_updated=answer.ticked,
-            reason=answer.reason,
+            reason=answer.note,
+            at=answer.at,
         )
 
     def action_cancel(self) -> None:
         if not self._allowed(Status.CANCELLED):
             return
-        modal = ActionModal("Cancel the referral", reason="Why?", reason_required=True)
+        modal = ActionModal(
+            f"Cancel {self.reference}: it leaves the queue",
+            reason="Why is it cancelled?",
+            reason_required=True,
+            confirm_words="cancel the referral",
+            back_words="keep it",
+        )
         self._ask(modal, lambda answer: self._move(Status.CANCELLED, reason=answer.reason))
+
+    def action_undo(self) -> None:
+        if self.undo_refused is not None:
+            self.notify(self.undo_refused, severity="error", markup=False, timeout=10)
+            return
+        self._undo()
+
+    @work(thread=True, exit_on_error=False, group="referral-action")
+    def _undo(self) -> None:
+        try:
+            undone = self.desk.undo_milestone(self.reference, by=self.by)
+        except ValueError as refused:
+            self.app.call_from_thread(
+                self.notify, str(refused), severity="error", markup=False, timeout=10
+            )
+        else:
+            self.app.call_from_thread(self.notify, f"Undone: {undone}.", markup=False)
+        self._load()
+
+    def action_add_note(self) -> None:
+        self.app.push_screen(NoteModal(self.reference), self._note_given)
+
+    def _note_given(self, answer: NoteAnswer | None) -> None:
+        if answer is None:
+            return
+        self._run(
+            lambda: self.desk.add_note(
+                self.reference,
+                kind=answer.kind,
+                text=answer.text,
+                caller=answer.caller,
+                by=self.by,
+            )
+        )
 
     def action_add_nhs_number(self) -> None:
         # Anyone who works the queue, on any referral with a patient: a finished one needs
@@ -310,6 +385,30 @@ class ReferralScreen(Screen[None]):
         self._load()
 
 
+TIME_LABEL = "{what} (now, or type HH:MM or DD/MM/YYYY HH:MM)"
+
+_STEP_KEYS: tuple[tuple[str, Status, str], ...] = (
+    ("a", Status.ALLOCATED, "allocate"),
+    ("r", Status.RESPONDED, "responded"),
+    ("s", Status.IN_SERVICE, "in service"),
+    ("c", Status.CLOSED, "close"),
+    ("x", Status.CANCELLED, "cancel"),
+)
+
+
+def keys_line(detail: ReferralDetail, undo_refused: str | None) -> str:
+    """The keys this referral's status allows, on one line under the header (the footer
+    holds only what fits at 80 columns)."""
+    status = detail.summary.status
+    keys = [f"{key} {words}" for key, target, words in _STEP_KEYS if can_transition(status, target)]
+    if status in LEAD_CHANGE_STATUSES:
+        keys.append("l lead")
+    keys.append("f note/call")
+    if undo_refused is None:
+        keys.append("u undo")
+    return "Keys: " + " · ".join(keys)
+
+
 def matrix_words(outcome: str, response: str | None, lead: str | None) -> str:
     """What the matrix said, as the handler reads it: `Rapid / Nurse`, or the outcome that
     has no cell (`Emergency: advised 999 / A&E`)."""
@@ -378,6 +477,17 @@ def _state(detail: ReferralDetail, now: datetime) -> Rows:
     redirected = summary.status is Status.REDIRECTED
     reason = f" ({summary.status_reason})" if summary.status_reason and not redirected else ""
     rows = [("Status", label(summary.status) + reason)]
+    # Shown first where they cannot be missed (issue 13, item 5).
+    requests = [
+        words
+        for asked, words in (
+            (detail.home_from_hospital, "HOME FROM HOSPITAL"),
+            (detail.community_bed_request, "COMMUNITY BED REQUEST"),
+        )
+        if asked
+    ]
+    if requests:
+        rows.append(("Request", " · ".join(requests)))
     if summary.due_at is not None:
         rows.append((fact_name("due"), _due_words(summary, now)))
     if summary.response or summary.lead:
@@ -389,7 +499,10 @@ def _state(detail: ReferralDetail, now: datetime) -> Rows:
     rows.append((fact_name("matrix"), matrix))
     if summary.override_reason:
         rows.append((fact_name("override_reason"), summary.override_reason))
+    if is_downward(summary.rec_response, summary.response):
+        rows.append(("Sign-off", _sign_off_words(summary)))
     rows.append(("Held by", summary.allocated_team or "-"))
+    rows += _milestone_rows(summary)
     if summary.close_outcome:
         told = "yes" if summary.gp_updated else "NO"
         outcome = f"{word_for(summary.close_outcome, CloseOutcome)}; GP updated: {told}"
@@ -397,6 +510,31 @@ def _state(detail: ReferralDetail, now: datetime) -> Rows:
     rows.append((fact_name("red_flags"), _words(detail.red_flags, RedFlag)))
     if redirected:
         rows.append((fact_name("advice"), detail.advice or "-"))
+    return rows
+
+
+def _sign_off_words(summary: ReferralSummary) -> str:
+    """A downward override is held until a supervisor signs it off (the urgency ratchet)."""
+    if summary.override_signed_at is None:
+        return "held for a supervisor's sign-off (override downwards)"
+    comment = f": {summary.override_sign_comment}" if summary.override_sign_comment else ""
+    return (
+        f"signed off by {summary.override_signed_by or '-'} "
+        f"{short_local(summary.override_signed_at)}{comment}"
+    )
+
+
+def _milestone_rows(summary: ReferralSummary) -> Rows:
+    """Each milestone at the time given for it."""
+    rows = []
+    if summary.allocated_at is not None:
+        rows.append(("Allocated", short_local(summary.allocated_at)))
+    if summary.responded_by:
+        rows.append(("Responded by", summary.responded_by))
+    if summary.service_started_at is not None:
+        rows.append(("In service", short_local(summary.service_started_at)))
+    if summary.closed_at is not None:
+        rows.append(("Closed", short_local(summary.closed_at)))
     return rows
 
 
@@ -484,9 +622,23 @@ def _history_table(detail: ReferralDetail) -> Table:
     table.add_column("When", no_wrap=True)
     table.add_column("Who", no_wrap=True)
     table.add_column("What")
-    for entry in detail.history:
+    lines: list[tuple[datetime, int, str, str]] = []
+    for order, entry in enumerate(detail.history):
+        if entry.action in _NOTE_EVENTS:
+            continue  # the note itself is the line, with what was said
         what = entry.action.replace("status:", "→ ").replace("_", " ")
         if entry.detail:
             what += f": {entry.detail}"
-        table.add_row(Text(short_local(entry.at)), Text(entry.actor), Text(what))
+        lines.append((entry.at, order, entry.actor, what))
+    for order, note in enumerate(detail.notes_added, start=len(lines)):
+        if note.kind is NoteKind.FOLLOW_UP_CALL:
+            what = f"follow-up call from {note.caller}: {note.text}"
+        else:
+            what = f"note: {note.text}"
+        lines.append((note.at, order, note.by, what))
+    for at, _, who, what in sorted(lines, key=lambda line: (line[0], line[1])):
+        table.add_row(Text(short_local(at)), Text(who), Text(what))
     return table
+
+
+_NOTE_EVENTS = frozenset({"note added", "follow-up call"})

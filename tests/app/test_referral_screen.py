@@ -15,6 +15,7 @@ from textual.widgets import Input, OptionList, Static
 from db.desk import DeskService
 from db.models import Referral
 from screens.action_modal import ActionModal
+from screens.milestone_modal import MilestoneModal
 from screens.nhs_number_modal import NhsNumberModal
 from screens.queue import QueueScreen
 from screens.referral import ReferralScreen
@@ -66,19 +67,26 @@ async def test_a_referral_goes_through_its_whole_life_from_the_keyboard(
         assert screen.reference == reference
         await pilot.press("a")
         await settle(pilot)
-        assert isinstance(app.screen, ActionModal)
+        assert isinstance(app.screen, MilestoneModal)
         await pick(pilot, "ACHT Aylesbury")
+        assert isinstance(app.screen, MilestoneModal)  # enter chose; it did not allocate
+        await pilot.press("ctrl+s")
         await settle(pilot)
         summary = sqlite_desk.summary(reference)
         assert (summary.status, summary.allocated_team) == (Status.ALLOCATED, "ACHT Aylesbury")
 
         await pilot.press("r")
         await settle(pilot)
+        await pilot.press("tab", "tab", *"Crew 12", "ctrl+s")  # nobody on the rota here
+        await settle(pilot)
         summary = sqlite_desk.summary(reference)
         assert summary.status is Status.RESPONDED and summary.response_met is True
-        assert summary.responded_at == sqlite_desk.now()
+        assert summary.responded_at == sqlite_desk.now().replace(second=0)
+        assert summary.responded_by == "Crew 12"
 
         await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
         await settle(pilot)
         assert sqlite_desk.summary(reference).status is Status.IN_SERVICE
 
@@ -86,7 +94,7 @@ async def test_a_referral_goes_through_its_whole_life_from_the_keyboard(
         await settle(pilot)
         await pick(pilot, "Therapist")
         await pilot.press(*"Mobility now leads")
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await settle(pilot)
         summary = sqlite_desk.summary(reference)
         assert (summary.lead, summary.status) == ("therapist", Status.IN_SERVICE)
@@ -94,7 +102,7 @@ async def test_a_referral_goes_through_its_whole_life_from_the_keyboard(
         await pilot.press("c")
         await settle(pilot)
         await pick(pilot, "no further services")
-        await pilot.press("tab", "space", "ctrl+s")
+        await pilot.press("tab", "tab", "space", "ctrl+s")  # past the time and the note
         await settle(pilot)
         summary = sqlite_desk.summary(reference)
         assert (summary.status, summary.close_outcome, summary.gp_updated) == (
@@ -180,11 +188,13 @@ async def test_a_late_first_response_asks_why_and_the_supervisor_sees_the_reason
         await open_referral(pilot)
         await pilot.press("r")
         await settle(pilot)
-        assert isinstance(app.screen, ActionModal)
-        await pilot.press("enter")  # no reason: refused, still asking
+        modal = app.screen
+        assert isinstance(modal, MilestoneModal)
+        await pilot.press("tab", "tab", *"Crew 7", "ctrl+s")  # no reason: refused, still asking
         await settle(pilot)
-        assert isinstance(app.screen, ActionModal)
-        await pilot.press(*"Crew delayed at a fall", "enter")
+        assert app.screen is modal
+        assert "reason" in str(modal.query_one("#note-error", Static).render())
+        await pilot.press(*"Crew delayed at a fall", "ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, ReferralScreen)
     summary = sqlite_desk.summary(reference)
@@ -219,6 +229,7 @@ async def test_a_referral_is_allocated_to_a_named_professional_on_shift(
         mine = next(label for label in labels if label.startswith(f"{nurse.name}, Nurse, "))
         assert "(0/6; on until Mon 23 Nov 16:00)" in mine
         await pick(pilot, mine)
+        await pilot.press("ctrl+s")
         await settle(pilot)
         summary = sqlite_demo_desk.summary(reference)
         assert summary.status is Status.ALLOCATED
@@ -290,6 +301,7 @@ async def test_the_view_shows_every_fact_the_call_gave_in_the_handlers_words(
         text = "\n".join(shown_lines(screen.query_one("#referral-main", Static)))
     assert facts == {
         "Status": "recorded",
+        "Request": "COMMUNITY BED REQUEST",  # shown first, where it cannot be missed
         "Due by": "Mon 23 Nov 14:00 (3h 00m left)",
         "Agreed": "Rapid / Nurse",
         "Matrix says": "Rapid / Social care",
