@@ -80,6 +80,14 @@ class DeskHeader(Static):
             right = Text(clock.strftime("%H:%M"))
         while parts and too_wide() and _droppable(parts[-1]):
             parts.pop()
+        # A call on hold and who is signed in still too wide (80 columns): the desk's name,
+        # then the clock (the call's own clock runs below), then the words "signed in:".
+        if too_wide():
+            left = Text(self.title)
+        if too_wide():
+            right = Text("")
+        if too_wide() and user:
+            user = Text(user.plain.removeprefix(SIGNED_IN), style="bold")
         middle = Text("  ").join(parts)
         if user:
             middle = Text.assemble(middle, SEPARATOR, user) if parts else user
@@ -89,6 +97,7 @@ class DeskHeader(Static):
 
 SEPARATOR = " · "
 """Between the watch's sentence and who is signed in."""
+SIGNED_IN = "signed in: "
 GAP = 2
 """The fewest spaces before the clock: one would run the name into the date."""
 
@@ -97,7 +106,7 @@ def signed_in_words(name: str) -> Text:
     """`signed in: night`, the name in bold; nothing when no one is."""
     if not name:
         return Text("")
-    return Text.assemble(("signed in: ", "dim"), (name, "bold"))
+    return Text.assemble((SIGNED_IN, "dim"), (name, "bold"))
 
 
 def _droppable(part: Text) -> bool:

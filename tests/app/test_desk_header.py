@@ -56,3 +56,21 @@ async def test_a_long_name_on_a_narrow_screen_keeps_the_name_and_drops_the_date(
         plain = app.screen.query_one(DeskHeader).render().plain
         assert "signed in: night.practitioner2" in plain
         assert plain.rstrip().endswith(":00") and "Mon" not in plain  # 11:00, the date dropped
+
+
+async def test_a_call_on_hold_and_the_user_both_stay_at_80_columns(
+    sqlite_desk: DeskService,
+) -> None:
+    app = SprDeskApp(sqlite_desk, user="handler1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await pilot.press("ctrl+n")  # the first call goes on hold
+        await settle(pilot)
+        header = app.screen.query_one(DeskHeader).render()
+        assert "call on hold: (no patient name yet)" in header.plain
+        # Not room for both words and clock: the desk's name and the clock go first, then the
+        # words "signed in:"; the name stays, after its separator, in bold.
+        assert header.plain.startswith("Call ") and "· handler1" in header.plain
+        assert header.cell_len <= 80 - 2
