@@ -106,7 +106,11 @@ class QueueScreen(Screen[None]):
         Binding("f3", "hand_back", "Hand back", tooltip="Hand back your claim on this referral"),
         Binding("f4", "who_is_on", "Who is on", tooltip="Availability: the matrix, staff on shift"),
         Binding("f6", "handover", "Handover", tooltip="The handover pack for the next watch"),
-        Binding("f7", "supervisor", "Supervisor", tooltip="Today's and this week's figures"),
+        # Off the footer (its help says it): at 80 columns the footer holds the handler's keys
+        # and the app's (new call, queue, help) whole, and no more.
+        Binding(
+            "f7", "supervisor", "Supervisor", tooltip="Today's and this week's figures", show=False
+        ),
         Binding("f5", "refresh_queue", "Refresh", tooltip="Read the queue again now", show=False),
         Binding(
             "slash",
@@ -131,14 +135,13 @@ class QueueScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield DeskHeader(id="header")
         with Horizontal(id="queue-filters"):
-            yield FormInput(
-                placeholder="search: name, NHS no., ref", id="queue-search", compact=True
-            )
+            yield FormInput(placeholder="type to search", id="queue-search", compact=True)
             for widget_id, (prompt, options) in FILTERS.items():
                 yield Select(options, prompt=prompt, id=widget_id, compact=True)
         yield Static("Loading the queue...", id="queue-summary")
         yield QueueBoard(id="queue-board")
-        yield Footer()
+        # Compact, and the palette (still ctrl+p) left off: every queue key fits in 80 columns.
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one(DeskHeader).title = "Queue"

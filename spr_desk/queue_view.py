@@ -214,7 +214,8 @@ STATE_SYMBOLS: dict[str, str] = {
     Status.CLOSED.value: "■",
     Status.CANCELLED.value: "⊘",
     Status.REDIRECTED.value: "↗",
-    "waiting": "○",
+    Status.RECORDED.value: "○",
+    "waiting": "◌",
 }
 """A symbol for each state the board shows, beside its word and colour, so the board reads in
 NO_COLOR and on a monochrome screen: distinct shapes, not shades."""

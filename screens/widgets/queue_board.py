@@ -10,7 +10,7 @@ more to read or paint than one of 200; DataTable would measure every cell of eve
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from rich.segment import Segment
@@ -54,11 +54,11 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("left", "Left", 8, 9),
-    Column("state", "State", 11, 8),
+    Column("left", "Left", 9, 9),
+    Column("state", "State", 13, 8),
     Column("moved", "Moved", 7, 4),
     Column("reference", "Reference", 16, 10),
-    Column("patient", "Patient", 16, 7),
+    Column("patient", "Patient", 14, 7),
     Column("cell", "Response/lead", 19, 6),
     Column("held", "Held by", 10, 5),
     Column("status", "Status", 11, 3),
@@ -69,13 +69,19 @@ COLUMNS: tuple[Column, ...] = (
 Left and State are the due clock, Moved the no-movement clock (time since anyone acted)."""
 
 
+PATIENT_MORE = 8
+"""How much wider than its least the Patient column grows when the board has room."""
+
+
 def fit_columns(columns: Sequence[Column], width: int, *, held: bool = True) -> list[Column]:
     """The columns that fit in `width`, in their order, dropping the lowest `keep` first; the
     last column needs no gap after it. `held`: some row has a claim (else no Held by column)."""
     chosen = [c for c in columns if held or c.key != "held"]
     while chosen and sum(c.width for c in chosen) - 1 > width:
         chosen.remove(min(chosen, key=lambda c: c.keep))
-    return chosen
+    # What is left over widens the patient's name (up to PATIENT_MORE), so fewer are cut.
+    spare = min(PATIENT_MORE, width - (sum(c.width for c in chosen) - 1))
+    return [replace(c, width=c.width + spare) if c.key == "patient" else c for c in chosen]
 
 
 REDIRECT_COLUMNS: tuple[Column, ...] = (
@@ -201,7 +207,8 @@ class QueueBoard(ScrollView, can_focus=True):
         Binding("pagedown", "page(1)", "Page down", show=False),
         Binding("home", "jump(0)", "First", show=False),
         Binding("end", "jump(-1)", "Last", show=False),
-        Binding("enter", "open", "Open", tooltip="Open the referral under the cursor"),
+        # Not in the footer: it has room only for the keys nobody would guess.
+        Binding("enter", "open", "Open", tooltip="Open the referral under the cursor", show=False),
     ]
 
     cursor: reactive[int] = reactive(0)
@@ -263,7 +270,7 @@ class QueueBoard(ScrollView, can_focus=True):
         self.redirects = redirects
         self._wanted = None
         # The columns and the cursor mark in front of them; a line for the headings.
-        self.virtual_size = Size(2 + sum(c.width for c in self.columns), total + 1)
+        self.virtual_size = Size(1 + sum(c.width for c in self.columns), total + 1)
         references = [row.reference for row in rows]
         if keep in references:
             self.cursor = first + references.index(keep)
@@ -372,7 +379,7 @@ class QueueBoard(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         # The columns that fit depend on the width.
-        self.virtual_size = Size(2 + sum(c.width for c in self.columns), self.total + 1)
+        self.virtual_size = Size(1 + sum(c.width for c in self.columns), self.total + 1)
         self.refresh()
 
     def on_focus(self) -> None:
