@@ -14,7 +14,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -56,10 +56,11 @@ class MilestoneModal(ModalScreen[MilestoneAnswer | None]):
     CSS_PATH = "modals.tcss"
     DEFAULT_CSS = """
     MilestoneModal { align: center middle; }
-    MilestoneModal .dialog { max-height: 100%; }
-    MilestoneModal OptionList { height: auto; max-height: 7; }
+    /* 24 rows: the border, the title and the keys line, and the fields in what is left. */
+    MilestoneModal #milestone-body { height: auto; max-height: 19; }
+    MilestoneModal OptionList { height: auto; max-height: 6; }
     MilestoneModal .field-label { margin-top: 1; }
-    MilestoneModal .field-error { color: $text-error; }
+    MilestoneModal .field-error { color: $text-error; display: none; }
     """
     BINDINGS = [
         Binding("ctrl+s", "confirm", "Record", priority=True),
@@ -76,8 +77,15 @@ class MilestoneModal(ModalScreen[MilestoneAnswer | None]):
 
     def compose(self) -> ComposeResult:
         ask = self.ask
-        with VerticalScroll(classes="dialog"):
+        # The title and the keys stay in sight at 80x24; the fields between them scroll.
+        with Vertical(classes="dialog", id="milestone-dialog"):
             yield Static(Text(ask.title), classes="dialog-title")
+            yield from self._fields()
+            yield Static("ctrl+s record   tab/enter next field   esc back", classes="dialog-keys")
+
+    def _fields(self) -> ComposeResult:
+        ask = self.ask
+        with VerticalScroll(id="milestone-body"):
             if ask.choices:
                 yield Static(Text(ask.choice_label), classes="field-label")
                 yield OptionList(
@@ -105,9 +113,13 @@ class MilestoneModal(ModalScreen[MilestoneAnswer | None]):
                 yield Static("", id="note-error", classes="field-error")
             if ask.tick:
                 yield TickBox(ask.tick, id="milestone-tick", compact=True)
-            yield Static("ctrl+s record   tab/enter next field   esc back", classes="dialog-keys")
 
     def on_mount(self) -> None:
+        # modals.tcss (the screen's CSS_PATH) outranks DEFAULT_CSS: its padding and margins
+        # would push the keys line off a 24-row terminal, so they are set here.
+        self.query_one("#milestone-dialog").styles.padding = (0, 2)
+        self.query_one(".dialog-title").styles.margin = (0, 0)
+        self.query_one(".dialog-keys").styles.margin = (0, 0)
         for options in self.query(OptionList):
             options.highlighted = None if options.id == "milestone-people" else 0
         first = self.query(OptionList).first() if self.ask.choices else self.query_one(Input)
@@ -161,8 +173,9 @@ class MilestoneModal(ModalScreen[MilestoneAnswer | None]):
                 errors["#note-error"] = "A reason is needed."
                 first_wrong = first_wrong or note_field
         for where, message in errors.items():
-            for shown in self.query(where):
-                shown.update(Text(message))  # type: ignore[attr-defined]
+            for shown in self.query(where).results(Static):
+                shown.update(Text(message))
+                shown.display = bool(message)
         if first_wrong is not None or at is None:
             if first_wrong is not None:
                 first_wrong.focus()
