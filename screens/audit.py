@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from screens.audit_event_modal import AuditEventModal
 from screens.widgets.desk_header import DeskHeader
-from screens.widgets.fitted_columns import Column, clip_words, fit_columns, needed
+from screens.widgets.fitted_columns import Column, fit_columns, needed
 from screens.widgets.form_input import FormInput
 from spr_desk.uktime import short_local, uk_days
 from spr_desk.validation import InputError, parse_day
@@ -120,7 +120,7 @@ class AuditScreen(Screen[None]):
 
     def _fill(self) -> None:
         """The columns that fit the width (dropped whole by priority: the detail goes before
-        who, what or when), the detail cut after a whole word; enter reads all of it."""
+        who, what or when), the detail wrapped at whole words; enter reads all of an event."""
         table = self.query_one(DataTable)
         cells = [
             {
@@ -137,7 +137,8 @@ class AuditScreen(Screen[None]):
             Column("who", "Who", needed("Who", [c["who"] for c in cells], 16), 1),
             Column("what", "What", needed("What", [c["what"] for c in cells], 24), 2),
             Column("about", "About", needed("About", [c["about"] for c in cells], 18), 3),
-            Column("detail", "Detail", 10, 4, flexible=True),
+            # Narrower than this it would be a stub: dropped, and enter reads it whole.
+            Column("detail", "Detail", 24, 4, flexible=True),
         ]
         # The screen less the table's scrollbar, two cells wide.
         fitted = fit_columns(columns, max(20, self.size.width - 2))
@@ -146,9 +147,12 @@ class AuditScreen(Screen[None]):
         for column, width in fitted:
             table.add_column(column.label, width=width, key=column.key)
         for row, values in zip(self.rows, cells, strict=True):
+            # One line a row unless the detail needs more: it wraps at whole words.
+            tall = any(c.flexible and len(values[c.key]) > width for c, width in fitted)
             table.add_row(
-                *(Text(clip_words(values[c.key], width)) for c, width in fitted),
+                *(Text(values[c.key]) for c, _ in fitted),
                 key=str(row.event_id),
+                height=None if tall else 1,
             )
         if self.rows:
             table.move_cursor(row=min(cursor, len(self.rows) - 1))

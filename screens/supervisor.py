@@ -22,7 +22,7 @@ from screens.flag_modal import FlagAnswer, FlagModal
 from screens.permitted import acting_user, permitted
 from screens.sign_off_modal import SignOffModal
 from screens.widgets.desk_header import DeskHeader
-from screens.widgets.fitted_columns import Column, clip_words, fit_columns, needed
+from screens.widgets.fitted_columns import Column, fit_columns, needed
 from screens.widgets.tables import report_table
 from spr_desk.due import format_time_left
 from spr_desk.roles import Permission
@@ -72,6 +72,8 @@ def summary_text(review: Review, held: int = 0) -> Text:
             "Redirected: sent to 999 / A&E at a red flag, in the totals too.",
             "dim",
         ),
+        "\n",
+        ("Keys: f flag a referral · e export CSV · r refresh · a audit trail", "dim"),
     )
 
 
@@ -251,23 +253,14 @@ def fill_table(
     rows: list[tuple[str, dict[str, Text]]],
     room: int,
 ) -> None:
-    """The rows in the columns that fit `room` (dropped whole by priority), the free text cut
-    after a whole word (enter opens the referral, which holds all of it); each row keyed by
-    its reference."""
+    """The rows in the columns that fit `room` (dropped whole by priority), the free text
+    wrapped at whole words, never cut to a stub; each row keyed by its reference."""
     table.clear(columns=True)
     fitted = fit_columns(columns_for(spec, rows), room)
     for column, width in fitted:
         table.add_column(column.label, width=width, key=column.key)
     for reference, cells in rows:
-        table.add_row(
-            *(
-                Text(clip_words(cells[column.key].plain, width), style=cells[column.key].style)
-                if column.flexible
-                else cells[column.key]
-                for column, width in fitted
-            ),
-            key=reference,
-        )
+        table.add_row(*(cells[column.key] for column, _ in fitted), key=reference, height=None)
 
 
 EXPORT_DAYS = 7
@@ -282,9 +275,17 @@ class SupervisorScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "open", "Open", tooltip="Open the referral under the cursor"),
         Binding("s", "sign_off", "Sign off", tooltip="Sign off the held override under the cursor"),
-        Binding("f", "flag", "Flag", tooltip="Flag a referral for review"),
-        Binding("e", "export", "Export", tooltip="Write the referrals of chosen days to CSV"),
-        Binding("r", "refresh", "Refresh", tooltip="Read the figures again now"),
+        # Named in the summary's last line rather than the footer, which at 80 columns holds
+        # the desk's own keys as well.
+        Binding("f", "flag", "Flag", tooltip="Flag a referral for review", show=False),
+        Binding(
+            "e",
+            "export",
+            "Export",
+            tooltip="Write the referrals of chosen days to CSV",
+            show=False,
+        ),
+        Binding("r", "refresh", "Refresh", tooltip="Read the figures again now", show=False),
         Binding("a", "audit", "Audit", tooltip="Every change: by person, referral, days"),
         Binding("escape", "back", "Back"),
     ]

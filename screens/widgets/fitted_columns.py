@@ -1,6 +1,6 @@
 """Columns fitted to the width a table has: whole columns dropped by priority, never a cell cut
-to a misleading stub, and the one free-text column given what is left (wrapped or clipped at a
-whole word, with the whole value a key away)."""
+to a misleading stub, and the one free-text column given what is left (to wrap at whole words;
+the whole value is a key away)."""
 
 from __future__ import annotations
 
@@ -46,18 +46,6 @@ def fit_columns(columns: Sequence[Column], room: int) -> list[tuple[Column, int]
             width += spare
         fitted.append((column, width))
     return fitted
-
-
-def clip_words(text: str, width: int) -> str:
-    """`text` on one line of at most `width` cells, cut after a whole word with `…`."""
-    flat = " ".join(text.split())
-    if len(flat) <= width:
-        return flat
-    if width <= 1:
-        return "…"[:width]
-    cut = flat[: width - 1]
-    space = cut.rfind(" ")
-    return (cut[:space] if space > 0 else cut).rstrip(" ,;:") + "…"
 
 
 def needed(label: str, values: Sequence[str], cap: int | None = None) -> int:
