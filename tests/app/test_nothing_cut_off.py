@@ -211,14 +211,14 @@ WALK: dict[str, tuple[str | None, Step]] = {
 
 OTHERS: dict[str, str] = {
     "queue-80x24": (
-        "owned by the queue: patient names cut ('ABBOTT, Winifr…'), the no-movement clock cut "
-        "('⏸ 23h…'); footer 'f7 Supervisor' cut mid-word, ^n/^o/F1 Help pushed off (DeskFooter "
-        "fits them); the Pathway filter runs off the side; the search placeholder 'search: name, "
-        "NHS no., ref' cut; the status filter (11 cells) narrower than 'redirected (999 / A&E)'"
+        "owned by the queue: patient names cut ('ABBOTT, Wini…', 'PARSONS, Har…') and the "
+        "no-movement clock cut ('⏸ 23h…'); the filters are 9 cells, narrower than their options "
+        "('in service', 'redirected (999 / A&E)', 'NHS number to trace', 'Social care', "
+        "'Buckingham', 'Countywide')"
     ),
     "queue-120x40": (
-        "owned by the queue: locality 'Buckingh…', names and the no-movement clock cut with '…'; "
-        "footer 'f1 Help' cut to 'f1 Hel'; the status filter narrower than its options"
+        "owned by the queue: the no-movement clock cut ('⏸ 23h…', '⏸ 16h…'); the filters are 9 "
+        "cells, narrower than their options (as at 80x24)"
     ),
 }
 """Test ids of screens owned by others that still cut something: id -> the reason."""
