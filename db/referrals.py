@@ -311,6 +311,10 @@ def _beyond_queue(query: Select[Any], wanted: QueueFilter) -> Select[Any]:
     """The referrals a list beyond the open queue holds: the redirected calls (their partial
     index), or those whose patient has no NHS number yet (`spr_desk.queue_view.is_to_trace`)."""
     if wanted.status in FINISHED:
+        if lookup_of(wanted.text) is not None:
+            # The few ids the lookup found lead (`_narrowed`); coalesce keeps the planner off the
+            # (status, due_at) index, which would walk every closed referral testing each.
+            return query.where(func.coalesce(col(Referral.status), "") == wanted.status)
         return query.where(col(Referral.status) == wanted.status)
     if wanted.status == REDIRECTED:
         # Written out, not a parameter, so SQLite matches the partial index to it.

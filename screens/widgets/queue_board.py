@@ -63,7 +63,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("held", "Held by", 10, 5),
     Column("status", "Status", 11, 3),
     Column("due", "Due", 13, 2),
-    Column("locality", "Locality", 10, 1),
+    Column("locality", "Locality", 11, 1),
 )
 """The queue's columns in the order shown; `keep` says which go first when they do not fit.
 Left and State are the due clock, Moved the no-movement clock (time since anyone acted)."""
