@@ -61,7 +61,7 @@ HISTORY_DAYS = 5 * 365
 """Closed referrals were received over this many days before `now`."""
 CLOSED_NOT_AFTER = timedelta(days=2)
 """The newest closed referral was received this long before `now`."""
-RULES_VERSION = "2026.1"
+RULES_VERSION = "2026.2"
 HANDLERS = ("amy.khan", "ben.ross", "cara.webb", "dev.patel", "ella.moss", "finn.hart")
 ACTOR = "bigdata"
 

@@ -26,6 +26,8 @@ QUEUE_INDEX_WHERE = "queue_band IS NOT NULL"
 """The queue index holds open referrals only (migration 0005 says the same)."""
 REDIRECTED_INDEX_WHERE = "status = 'redirected'"
 """The redirected calls' index holds only them (migration 0011 says the same)."""
+UNSIGNED_OVERRIDE_WHERE = "override_reason != '' AND override_signed_at IS NULL"
+"""Overrides nobody has signed off yet: the few the supervisor's list reads (migration 0012)."""
 
 
 class Locality(SQLModel, table=True):
@@ -206,6 +208,15 @@ class Referral(SQLModel, table=True):
             "id",
             sqlite_where=text(REDIRECTED_INDEX_WHERE),
             postgresql_where=text(REDIRECTED_INDEX_WHERE),
+        ),
+        # The overrides held for a supervisor's sign-off: few, so the list reads them alone
+        # rather than every referral; a fixed condition, so SQLite matches it.
+        Index(
+            "ix_referral_unsigned_override",
+            "received_at",
+            "id",
+            sqlite_where=text(UNSIGNED_OVERRIDE_WHERE),
+            postgresql_where=text(UNSIGNED_OVERRIDE_WHERE),
         ),
     )
 

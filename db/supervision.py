@@ -9,7 +9,7 @@ from sqlalchemy import text, union_all
 from sqlmodel import Session, col, select
 
 from db import audit
-from db.models import AuditEvent, Locality, Referral, ReviewFlag
+from db.models import UNSIGNED_OVERRIDE_WHERE, AuditEvent, Locality, Referral, ReviewFlag
 from spr_desk.supervision import HeldOverrideRow, SupervisionRow, review_window
 
 FLAGGED_FOR_REVIEW = "flagged_for_review"
@@ -98,9 +98,6 @@ def recent_flags(*, session: Session, limit: int = 50) -> list[FlagRow]:
     return [FlagRow(*row) for row in session.exec(query).all()]
 
 
-UNSIGNED_OVERRIDE_WHERE = "override_reason != '' AND override_signed_at IS NULL"
-"""Overrides nobody has signed off: a fixed condition, no bound parameter, so a partial index
-with the same condition (none yet: see `held_override_rows`) would be matched by SQLite."""
 OVERRIDE_SIGNED_OFF = "override signed off"
 
 
@@ -132,6 +129,7 @@ def held_override_rows(*, session: Session) -> list[HeldOverrideRow]:
             & (col(AuditEvent.action) == "override"),
             isouter=True,
         )
+        # The partial index's own text, no bound parameter, so SQLite matches the index to it.
         .where(text(UNSIGNED_OVERRIDE_WHERE))
         .where(col(Referral.rec_response).is_not(None), col(Referral.response).is_not(None))
         .order_by(col(Referral.received_at), col(Referral.id))

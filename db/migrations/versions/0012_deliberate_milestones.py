@@ -39,6 +39,14 @@ def upgrade() -> None:
             sa.Column("override_signed_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True)
         )
         batch_op.add_column(sa.Column("override_sign_comment", sa.Text(), nullable=True))
+    # The overrides held for sign-off, in the order the supervisor's list reads them.
+    op.create_index(
+        "ix_referral_unsigned_override",
+        "referral",
+        ["received_at", "id"],
+        sqlite_where=sa.text("override_reason != '' AND override_signed_at IS NULL"),
+        postgresql_where=sa.text("override_reason != '' AND override_signed_at IS NULL"),
+    )
     op.create_table(
         "referral_note",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -76,6 +84,7 @@ def downgrade() -> None:
     op.drop_table("handover_item_read")
     op.drop_index(op.f("ix_referral_note_referral_id"), table_name="referral_note")
     op.drop_table("referral_note")
+    op.drop_index("ix_referral_unsigned_override", table_name="referral")
     with op.batch_alter_table("referral", schema=None) as batch_op:
         batch_op.drop_column("override_sign_comment")
         batch_op.drop_column("override_signed_at")
