@@ -43,8 +43,9 @@ POLL_SECONDS = 2
 
 STATUS_CHOICES: list[tuple[str, str]] = [
     *((label(s), s.value) for s in Status if s in OPEN_STATUSES),
-    ("redirected (999 / A&E)", REDIRECTED),
-    ("NHS number to trace", TO_TRACE),
+    # Short enough to read whole in the closed list at 80 columns; the summary line says more.
+    ("redirected", REDIRECTED),
+    ("to trace", TO_TRACE),
     ("closed", Status.CLOSED.value),
     ("cancelled", Status.CANCELLED.value),
 ]
@@ -134,8 +135,14 @@ class QueueScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield DeskHeader(id="header")
+        # The search has a line of its own, so each filter is wide enough to show its longest
+        # choice whole once chosen (`in service`, `Social care`, `Buckingham`) at 80 columns.
+        yield FormInput(
+            placeholder="type to search: reference, NHS number or name",
+            id="queue-search",
+            compact=True,
+        )
         with Horizontal(id="queue-filters"):
-            yield FormInput(placeholder="type to search", id="queue-search", compact=True)
             for widget_id, (prompt, options) in FILTERS.items():
                 yield Select(options, prompt=prompt, id=widget_id, compact=True)
         yield Static("Loading the queue...", id="queue-summary")

@@ -111,7 +111,8 @@ def state_of(row: QueueLine, now: datetime) -> DueState | None:
     return due_state(now, row.due_at)
 
 
-_REFERENCE = re.compile(r"^SPR-?(\d{4})(?:-?(\d{1,6}))?$")
+_REFERENCE = re.compile(r"^(?:SPR-?(\d{4})(?:-?(\d{1,6}))?|(\d{4})-(\d{1,6}))$")
+"""`SPR-2026-000123` or its start, or the year and number as read out (`2026-123`)."""
 _NAME = re.compile(r"^[^\W\d_][\w' .-]*$")
 
 
@@ -136,11 +137,10 @@ def lookup_of(text: str) -> Lookup | None:
     upper = typed.upper().replace(" ", "")
     match = _REFERENCE.match(upper)
     if match:
-        year, number = match.groups()
-        prefix = f"SPR-{year}-" + (number or "")
-        if number and len(number) == 6:
-            prefix = f"SPR-{year}-{number}"
-        return Lookup(reference_prefix=prefix)
+        year, number, said_year, said_number = match.groups()
+        if said_year:  # read out as year and number: the whole reference, zeros put back
+            return Lookup(reference_prefix=f"SPR-{said_year}-{said_number.zfill(6)}")
+        return Lookup(reference_prefix=f"SPR-{year}-" + (number or ""))
     digits = typed.replace(" ", "").replace("-", "")
     if digits.isascii() and digits.isdigit():
         return Lookup(nhs_number=digits) if len(digits) == 10 else None

@@ -41,6 +41,20 @@ def patient_name(family: str | None, given: str | None) -> str:
     return f"{(family or '').upper()}, {given or ''}" if family else ""
 
 
+def name_to_fit(name: str, width: int) -> str:
+    """A listed name (`EXAMPLE, Ethel`) in `width` characters without cutting a word: the given
+    names become initials (`EXAMPLE, E.`), then go (`EXAMPLE`); only a family name longer than
+    the width itself is cut, and then it says so with `…`."""
+    if len(name) <= width:
+        return name
+    family, _, given = name.partition(", ")
+    initials = " ".join(f"{part[0]}." for part in given.split())
+    for shorter in (f"{family}, {initials}" if initials else "", family):
+        if shorter and len(shorter) <= width:
+            return shorter
+    return family[: max(width - 1, 0)] + "…"
+
+
 @dataclass(frozen=True, slots=True)
 class PatientDetails:
     nhs_number: str

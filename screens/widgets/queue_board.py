@@ -39,6 +39,7 @@ from spr_desk.queue_view import (
     row_state,
     state_of,
 )
+from spr_desk.referral import name_to_fit
 from spr_desk.uktime import as_local
 from spr_desk.vocabulary import RedFlag, Status, cell_words, word_for
 
@@ -56,10 +57,10 @@ class Column:
 COLUMNS: tuple[Column, ...] = (
     Column("left", "Left", 9, 9),
     Column("state", "State", 13, 8),
-    Column("moved", "Moved", 7, 4),
+    Column("moved", "Moved", 8, 4),
     Column("reference", "Reference", 16, 10),
     Column("patient", "Patient", 14, 7),
-    Column("cell", "Response/lead", 19, 6),
+    Column("cell", "Response/lead", 18, 6),
     Column("held", "Held by", 10, 5),
     Column("status", "Status", 11, 3),
     Column("due", "Due", 13, 2),
@@ -185,6 +186,8 @@ def line_text(
     for column in columns:
         value, style = cells[column.key]
         width = column.width
+        if len(value) >= width and column.key == "patient":
+            value = name_to_fit(value, width - 1)  # initials, never a name cut mid-word
         shown = value if len(value) < width else value[: width - 2] + "…"
         text.append(shown.ljust(width), style)
     return text

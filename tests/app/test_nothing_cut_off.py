@@ -209,18 +209,7 @@ WALK: dict[str, tuple[str | None, Step]] = {
     "audit": ("sup1", then("supervisor", "audit")),
 }
 
-OTHERS: dict[str, str] = {
-    "queue-80x24": (
-        "owned by the queue: patient names cut ('ABBOTT, Wini…', 'PARSONS, Har…') and the "
-        "no-movement clock cut ('⏸ 23h…'); the filters are 9 cells, narrower than their options "
-        "('in service', 'redirected (999 / A&E)', 'NHS number to trace', 'Social care', "
-        "'Buckingham', 'Countywide')"
-    ),
-    "queue-120x40": (
-        "owned by the queue: the no-movement clock cut ('⏸ 23h…', '⏸ 16h…'); the filters are 9 "
-        "cells, narrower than their options (as at 80x24)"
-    ),
-}
+OTHERS: dict[str, str] = {}
 """Test ids of screens owned by others that still cut something: id -> the reason."""
 
 

@@ -80,6 +80,8 @@ def test_the_redirected_and_to_trace_lists_reach_beyond_the_open_queue() -> None
     [
         ("SPR-2026-000123", Lookup(reference_prefix="SPR-2026-000123")),
         ("spr-2026-0001", Lookup(reference_prefix="SPR-2026-0001")),
+        ("2026-12", Lookup(reference_prefix="SPR-2026-000012")),
+        ("2026-000271", Lookup(reference_prefix="SPR-2026-000271")),
         ("943 476 5919", Lookup(nhs_number="9434765919")),
         ("harper", Lookup(family_prefixes=("harper", "HARPER", "Harper"))),
         ("HARPER, Nancy", Lookup(family_prefixes=("HARPER", "harper", "Harper"))),
