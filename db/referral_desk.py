@@ -87,6 +87,9 @@ class ReferralDesk:
                 text=text,
                 caller=caller,
             )
+            # Someone acted on it: the queue's no-movement clock starts again. The version stays,
+            # so a view of it open at another desk is not made stale by a note.
+            row.updated_at = now
             # The trail says a note was added, not what it says (the note is on the referral).
             audit.add_event(
                 session=session,

@@ -281,7 +281,9 @@ class QueueScreen(Screen[None]):
         # To the board, on the first row found: the next enter opens it.
         board = self.query_one(QueueBoard)
         board.home()
-        board.focus()
+        # At once, not `board.focus()` (which waits its turn behind keys already typed): an
+        # enter typed straight after this one is the board's, and opens the row.
+        self.set_focus(board)
 
     @on(QueueBoard.Opened)
     def _opened(self, event: QueueBoard.Opened) -> None:

@@ -57,10 +57,10 @@ class Column:
 COLUMNS: tuple[Column, ...] = (
     Column("left", "Left", 9, 9),
     Column("state", "State", 13, 8),
-    Column("moved", "Moved", 8, 4),
+    Column("moved", "Moved", 7, 4),
     Column("reference", "Reference", 16, 10),
-    Column("patient", "Patient", 14, 7),
-    Column("cell", "Response/lead", 18, 6),
+    Column("patient", "Patient", 13, 7),
+    Column("cell", "Response/lead", 19, 6),
     Column("held", "Held by", 10, 5),
     Column("status", "Status", 11, 3),
     Column("due", "Due", 13, 2),
@@ -145,7 +145,7 @@ def row_cells(
     moved = format_still(still)
     moved_style = Style()
     if no_movement_over(still, row.response, thresholds or {}):
-        moved, moved_style = f"{STILL_MARK} {moved}", STILL_STYLE
+        moved, moved_style = f"{STILL_MARK}{moved}", STILL_STYLE
     holder = claim_holder(row.claimed_by, row.claimed_at, now) if open_now else None
     return {
         "left": (left, style),

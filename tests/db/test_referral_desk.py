@@ -110,3 +110,15 @@ def test_a_note_and_a_follow_up_call_are_added_at_any_status(desk: DeskService) 
         ).all()
     assert len(next(iter(found.values()))) == 2
     assert "follow-up call" in events and "note added" in events
+
+
+def test_a_note_starts_the_no_movement_clock_again_but_leaves_the_version(
+    desk: DeskService,
+) -> None:
+    reference = desk.record_referral(ethel_call(), by="h").reference
+    before = _row(desk, reference)
+    later = DeskService(desk.engine, clock=lambda: desk.now() + timedelta(hours=2))
+    later.add_note(reference, kind=NoteKind.NOTE, text="Rang the ward back", by="h")
+    after = _row(desk, reference)
+    assert after.updated_at == later.now() != before.updated_at
+    assert after.version == before.version
