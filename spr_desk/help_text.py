@@ -412,6 +412,18 @@ HELP: dict[str, ScreenHelp] = {
             ),
         ),
     ),
+    "SignedOutScreen": ScreenHelp(
+        "signed out",
+        (
+            Section(
+                "Signed out",
+                (
+                    "Someone signed out: nothing of theirs is left on the screen. The sign-in "
+                    "screen above this one is for the next person; {ctrl+q} quits.",
+                ),
+            ),
+        ),
+    ),
     "LockScreen": ScreenHelp(
         "the lock",
         (
