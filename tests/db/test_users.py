@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import pytest
-from tests.conftest import opened_desk
+from conftest import opened_desk
 
 from db.actions import DeskError
 from db.desk import DeskService
