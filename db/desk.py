@@ -30,7 +30,14 @@ from spr_desk.desk_hours import DeskHours
 from spr_desk.facts import FieldError
 from spr_desk.matrix import ALL_AVAILABLE, Availability
 from spr_desk.milestones import GivenTimeError, check_given_time
-from spr_desk.queue_view import EVERYTHING, ClaimRefused, QueueFilter, claim_holder, is_to_trace
+from spr_desk.queue_view import (
+    CLAIM_MINUTES,
+    EVERYTHING,
+    ClaimRefused,
+    QueueFilter,
+    claim_holder,
+    is_to_trace,
+)
 from spr_desk.referral import (
     NewReferral,
     PatientDetails,
@@ -49,8 +56,9 @@ from spr_desk.vocabulary import CloseOutcome, Lead, NhsNumberStatus, Status
 log = logging.getLogger("spr_desk.desk")
 
 Clock = Callable[[], datetime]
-CLAIM_LAPSES = timedelta(minutes=10)
-"""A claim to allocate a referral that long old no longer holds it (the desk may have gone)."""
+CLAIM_LAPSES = timedelta(minutes=CLAIM_MINUTES)
+"""A claim to allocate a referral that long old no longer holds it (the desk may have gone): the
+queue's own rule (`spr_desk.queue_view.claim_holder`), as a time."""
 
 
 @dataclass(frozen=True, slots=True)

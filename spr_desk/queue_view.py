@@ -158,7 +158,7 @@ class ClaimRefused(ValueError):
 
 CLAIM_MINUTES = 10
 """A claim to allocate holds this long (the desk that took it may have gone); the desk service's
-`CLAIM_LAPSES` is the same time."""
+`CLAIM_LAPSES` is built from it."""
 
 
 def claim_holder(claimed_by: str | None, claimed_at: datetime | None, now: datetime) -> str | None:
