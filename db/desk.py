@@ -361,15 +361,7 @@ class DeskService(ReferralDesk, OversightDesk, WatchDesk, UserDesk):
             row = referrals.next_to_allocate(session=session, claims_after=now - CLAIM_LAPSES)
             if row is None:
                 return None
-            row.claimed_by, row.claimed_at = by, now
-            audit.add_event(
-                session=session,
-                at=now,
-                actor=by,
-                action="claimed",
-                referral_id=row.id,
-                entity_id=row.reference,
-            )
+            _set_claim(session, row, by, now, held=True)
             reference = row.reference
         log.info("%s claimed to allocate", reference)
         return reference
@@ -397,15 +389,7 @@ class DeskService(ReferralDesk, OversightDesk, WatchDesk, UserDesk):
             holder = claim_holder(row.claimed_by, row.claimed_at, now)
             if holder is not None and holder != by:
                 raise ClaimRefused(f"{reference} was taken meanwhile by {holder}.")
-            row.claimed_by, row.claimed_at = by, now
-            audit.add_event(
-                session=session,
-                at=now,
-                actor=by,
-                action="claimed",
-                referral_id=row.id,
-                entity_id=row.reference,
-            )
+            _set_claim(session, row, by, now, held=True)
         log.info("%s claimed to allocate", reference)
 
     def release_claim(self, reference: str, *, by: str) -> None:
@@ -420,15 +404,7 @@ class DeskService(ReferralDesk, OversightDesk, WatchDesk, UserDesk):
             row = referrals.get_by_reference(session=session, reference=reference, for_update=True)
             if row is None or claim_holder(row.claimed_by, row.claimed_at, now) != by:
                 raise ClaimRefused(f"You hold no claim on {reference}.")
-            row.claimed_by, row.claimed_at = None, None
-            audit.add_event(
-                session=session,
-                at=now,
-                actor=by,
-                action="claim released",
-                referral_id=row.id,
-                entity_id=row.reference,
-            )
+            _set_claim(session, row, by, now, held=False)
         log.info("%s claim released", reference)
 
     def change_lead(
@@ -597,6 +573,19 @@ class DeskService(ReferralDesk, OversightDesk, WatchDesk, UserDesk):
         """The most recent review flags, newest first."""
         with self._read() as session:
             return supervision.recent_flags(session=session, limit=limit)
+
+
+def _set_claim(session: Session, row: Referral, by: str, now: datetime, *, held: bool) -> None:
+    """Take (`held`) or hand back the claim to allocate a referral, with its audit event."""
+    row.claimed_by, row.claimed_at = (by, now) if held else (None, None)
+    audit.add_event(
+        session=session,
+        at=now,
+        actor=by,
+        action="claimed" if held else "claim released",
+        referral_id=row.id,
+        entity_id=row.reference,
+    )
 
 
 def _team_name(session: Session, row: Referral) -> str | None:
