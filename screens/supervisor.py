@@ -3,6 +3,7 @@ queue, review flags."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -456,10 +457,20 @@ class SupervisorScreen(Screen[None]):
 
     @work(thread=True, exit_on_error=False, group="supervisor-sign-off")
     def _sign_off(self, reference: str, comment: str) -> None:
+        by = acting_user(self)
+        self._run_action(
+            lambda: self.desk.sign_off_override(reference, comment, by=by),
+            failed="Could not sign it off",
+            done=f"{reference} signed off.",
+        )
+
+    def _run_action(self, action: Callable[[], object], *, failed: str, done: str) -> None:
+        """Run one desk action (in the caller's worker), say how it went, and read the view
+        again when it took: a refusal in the desk's words, any other failure by its kind."""
         from db.actions import DeskError
 
         try:
-            self.desk.sign_off_override(reference, comment, by=acting_user(self))
+            action()
         except DeskError as refused:
             self.app.call_from_thread(
                 self.notify, str(refused), severity="error", markup=False, timeout=10
@@ -468,12 +479,12 @@ class SupervisorScreen(Screen[None]):
         except Exception as error:  # noqa: BLE001 - shown, the app keeps running
             self.app.call_from_thread(
                 self.notify,
-                f"Could not sign it off ({type(error).__name__}).",
+                f"{failed} ({type(error).__name__}).",
                 severity="error",
                 markup=False,
             )
             return
-        self.app.call_from_thread(self.notify, f"{reference} signed off.", markup=False)
+        self.app.call_from_thread(self.notify, done, markup=False)
         self._load()
 
     # export -----------------------------------------------------------------------------------
@@ -529,28 +540,12 @@ class SupervisorScreen(Screen[None]):
 
     @work(thread=True, exit_on_error=False, group="supervisor-flag")
     def _flag(self, answer: FlagAnswer) -> None:
-        from db.actions import DeskError
-
         by = acting_user(self)
-        try:
-            self.desk.flag_for_review(answer.reference, answer.comment, by)
-        except DeskError as refused:
-            self.app.call_from_thread(
-                self.notify, str(refused), severity="error", markup=False, timeout=10
-            )
-            return
-        except Exception as error:  # noqa: BLE001 - shown, the app keeps running
-            self.app.call_from_thread(
-                self.notify,
-                f"Could not flag the referral ({type(error).__name__}).",
-                severity="error",
-                markup=False,
-            )
-            return
-        self.app.call_from_thread(
-            self.notify, f"{answer.reference} flagged for review.", markup=False
+        self._run_action(
+            lambda: self.desk.flag_for_review(answer.reference, answer.comment, by),
+            failed="Could not flag the referral",
+            done=f"{answer.reference} flagged for review.",
         )
-        self._load()
 
     def action_audit(self) -> None:
         from screens.audit import AuditScreen
