@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 
 ENV_VAR = "SPR_DESK_DATABASE_URL"
 BUSY_TIMEOUT_MS = 5000
+PG_CONNECT_TIMEOUT_S = 3
 
 
 class _NoResultRows(logging.Filter):
@@ -93,7 +94,13 @@ def make_engine(url: str | None = None) -> Engine:
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(resolved, pool_pre_ping=True, hide_parameters=True)
+    return create_engine(
+        resolved,
+        pool_pre_ping=True,
+        hide_parameters=True,
+        # A server gone quiet is known within seconds, not after the system's TCP timeout.
+        connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_S},
+    )
 
 
 def describe(engine: Engine) -> str:

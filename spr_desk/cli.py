@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from db.desk import DeskService
+    from db.opening import Purpose
 
 DESCRIPTION = (
     "SPR Desk: the Single Point of Referral triage desk for rapid response and reablement. "
@@ -155,16 +156,14 @@ def run_recommend(path: str) -> int:
     return 0
 
 
-def open_desk(url: str | None) -> DeskService:
-    """Engine, migrations, reference data: everything a desk needs before it opens."""
+def open_desk(url: str | None, *, purpose: Purpose = "desk") -> DeskService:
+    """Engine, checks, migrations, reference data: everything a desk needs before it opens."""
     from db.desk import DeskService
-    from db.engine import make_engine
-    from db.migrate import upgrade_to_head
+    from db.opening import open_engine
     from spr_desk.desk_hours import hours_from_env
 
     hours = hours_from_env(os.environ)  # a bad SPR_DESK_DAY_STARTS stops here, in one line
-    engine = make_engine(url)
-    upgrade_to_head(engine)
+    engine = open_engine(url, purpose=purpose)
     desk = DeskService(engine, hours=hours)
     desk.ensure_reference_data()
     return desk
