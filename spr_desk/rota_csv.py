@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -125,7 +126,7 @@ def parse_rota(text: str, teams: Collection[str]) -> RotaParse:
     team_list = ", ".join(teams)
     unnamed = {index for index, heading in enumerate(headings) if not heading}
     rows: list[RotaRow] = []
-    by_person: dict[tuple[str, str], list[RotaRow]] = {}
+    by_person: dict[tuple[str, str], _Person] = {}
     for line, cells in records:
         if cells is None:
             errors.append(RowError(line, "", _UNREADABLE))
@@ -134,9 +135,11 @@ def parse_rota(text: str, teams: Collection[str]) -> RotaParse:
             continue
         row = _read_row(line, cells, columns, len(headings), unnamed, canonical, team_list, errors)
         if row is not None:
-            earlier = by_person.setdefault((row.team, row.name), [])
-            _check_against_earlier(row, earlier, errors)
-            earlier.append(row)
+            person = by_person.get((row.team, row.name))
+            if person is None:
+                by_person[(row.team, row.name)] = _Person(row)
+            else:
+                person.check_and_add(row, errors)
             rows.append(row)
     if not rows and not errors:
         message = "The file has a header but no shifts: check you chose the right file."
@@ -334,27 +337,60 @@ def _uk_instant(day: date, clock: time, column: str, problem: _Problem) -> datet
     return instant
 
 
-def _check_against_earlier(row: RotaRow, earlier: list[RotaRow], errors: list[RowError]) -> None:
-    """A person has one role, band and capacity in a team, and cannot work two shifts at once.
+class _Person:
+    """One person's good rows so far, kept so that each new row is checked in logarithmic time:
+    a year's rota for one person must not cost a scan of every earlier row per row.
 
-    `earlier` holds the good rows before this one for the same team and name.
+    Details are checked against the person's first row. Shifts are held sorted by start and
+    never overlap one another (a row that overlaps is refused and not kept), so only the shift
+    before a new one and those starting before it ends can overlap it.
     """
-    mine = _details(row)
-    for column, value in mine.items():
-        other = next((other for other in earlier if _details(other)[column] != value), None)
-        if other is not None:
-            message = (
-                f"Line {other.line} gives the same person in the same team the {column} "
-                f"{_details(other)[column]}: a person has one {column} in a team, so make the "
-                "lines agree."
-            )
-            errors.append(RowError(row.line, column, message))
-    overlapping = next(
-        (o for o in earlier if row.starts_at < o.ends_at and o.starts_at < row.ends_at), None
-    )
-    if overlapping is not None:
-        message = f"This shift overlaps the same person's shift on line {overlapping.line}."
-        errors.append(RowError(row.line, "start", message))
+
+    __slots__ = ("ends", "first", "lines", "starts")
+
+    def __init__(self, first: RotaRow) -> None:
+        self.first = first
+        self.starts: list[datetime] = [first.starts_at]
+        self.ends: list[datetime] = [first.ends_at]
+        self.lines: list[int] = [first.line]
+
+    def check_and_add(self, row: RotaRow, errors: list[RowError]) -> None:
+        """A person has one role, band and capacity in a team, and cannot work two shifts at
+        once: each problem with `row` added to `errors`; `row` kept if it overlaps nothing."""
+        first = _details(self.first)
+        for column, value in _details(row).items():
+            if first[column] != value:
+                message = (
+                    f"Line {self.first.line} gives the same person in the same team the {column} "
+                    f"{first[column]}: a person has one {column} in a team, so make the lines "
+                    "agree."
+                )
+                errors.append(RowError(row.line, column, message))
+        at = bisect_left(self.starts, row.starts_at)
+        overlapping = self._overlapping(at, row)
+        if overlapping:
+            message = f"This shift overlaps the same person's shift on line {min(overlapping)}."
+            errors.append(RowError(row.line, "start", message))
+            return
+        if at == len(self.starts):  # a rota is usually in date order: appending is the rule
+            self.starts.append(row.starts_at)
+            self.ends.append(row.ends_at)
+            self.lines.append(row.line)
+        else:
+            self.starts.insert(at, row.starts_at)
+            self.ends.insert(at, row.ends_at)
+            self.lines.insert(at, row.line)
+
+    def _overlapping(self, at: int, row: RotaRow) -> list[int]:
+        """Lines of the kept shifts `row` overlaps; `at` is where its start sorts among them."""
+        found = []
+        if at > 0 and self.ends[at - 1] > row.starts_at:
+            found.append(self.lines[at - 1])
+        after = at
+        while after < len(self.starts) and self.starts[after] < row.ends_at:
+            found.append(self.lines[after])
+            after += 1
+        return found
 
 
 def _details(row: RotaRow) -> dict[str, str]:
