@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import Engine, inspect, text
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-HEAD_REVISION = "0012_deliberate_milestones"
+HEAD_REVISION = "0013_sign_in_attempts"
 """The newest revision id; a test proves it equals Alembic's head."""
 
 

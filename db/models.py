@@ -321,6 +321,26 @@ class DeskUser(SQLModel, table=True):
     last_signed_in_at: datetime | None = None
 
 
+class SignInAttempt(SQLModel, table=True):
+    """Failed sign-ins in a row under one typed name, known or not, so that an unknown name is
+    slowed exactly as a real one is. The name is kept only as a keyed hash (`db.users.name_key`)."""
+
+    __tablename__ = "sign_in_attempt"
+
+    name_key: str = Field(primary_key=True, max_length=64)
+    failures: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    last_failed_at: datetime | None = None
+
+
+class SignInSalt(SQLModel, table=True):
+    """One row: this database's own key for hashing typed names (made by migration 0013)."""
+
+    __tablename__ = "sign_in_salt"
+
+    id: int = Field(default=1, primary_key=True)
+    salt: str = Field(max_length=64)
+
+
 class CallDraft(SQLModel, table=True):
     """A call as typed so far; saved on every change so a crash loses nothing."""
 

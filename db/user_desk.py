@@ -6,9 +6,12 @@ lock for the tenth of a second scrypt takes; only its outcome is written, with a
 
 from __future__ import annotations
 
+import functools
+import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
@@ -16,16 +19,18 @@ from sqlmodel import Session
 from db import audit, users
 from db.actions import DeskError
 from db.users import UserRow
+from spr_desk.faults import Fault, FaultKind, fault_kind, fault_of
 from spr_desk.passwords import dummy_hash, hash_password, password_problem, verify_password
 from spr_desk.roles import Role
 from spr_desk.sign_in import (
     WRONG,
+    AttemptsInMemory,
     Refused,
     SignedIn,
     still_waiting,
+    too_many,
     username_problem,
     wait_after,
-    wait_words,
 )
 
 UNKNOWN_USER = "(unknown user)"
@@ -75,11 +80,15 @@ class UserDesk:
         problem = password_problem(username, password)
         if problem:
             raise DeskError(problem)
+        hashed = hash_password(password)
+        with self._read() as session:
+            salt = users.name_salt(session=session) or self._make_name_salt()
         self._change(
             username,
             "password changed",
             by,
-            password_hash=hash_password(password),
+            forgive=users.name_key(salt, username),
+            password_hash=hashed,
             failed_sign_ins=0,
         )
 
@@ -87,10 +96,14 @@ class UserDesk:
         """A disabled user cannot sign in (nor unlock a desk); their actions stay on record."""
         self._change(username, "user enabled" if active else "user disabled", by, active=active)
 
-    def _change(self, username: str, action: str, by: str, **values: object) -> None:
+    def _change(
+        self, username: str, action: str, by: str, *, forgive: str = "", **values: object
+    ) -> None:
         with self._write() as session:
             if not users.change_user(session=session, username=username, **values):
                 raise DeskError(f"There is no user called {username}.")
+            if forgive:
+                users.forgive_failures(session=session, key=forgive)
             audit.add_event(
                 session=session,
                 at=self.now(),
@@ -109,51 +122,175 @@ class UserDesk:
             return users.count_users(session=session) > 0
 
     def sign_in(self, username: str, password: str) -> SignedIn | Refused:
-        """Check a password. Failures in a row are counted and slow the next attempt."""
+        """Check a password. Failures in a row under the typed name, known or not, are counted
+        and slow the next attempt: the same answer, waits included, for a name no one has.
+
+        The attempt is counted as a failure before the password is checked, in one short write
+        that also reads the count (the row locked), so parallel guesses each see the ones before
+        them: once a wait is owed they are all refused unchecked. The check itself (scrypt, a
+        tenth of a second) runs outside any transaction; a success forgives the count after.
+        On a full disk the count is kept in this process instead, the password is still checked,
+        and the audit event waits in memory until writes work again (`write_queued_sign_ins`).
+        """
         username = username.strip().lower()
+        self.write_queued_sign_ins()
+        now = self.now()
         with self._read() as session:
             user = users.find_user(session=session, username=username)
-        now = self.now()
-        if user is not None:
-            wait = still_waiting(user.failed_sign_ins, user.last_failed_at, now)
-            if wait:
-                # Not checked and not counted: the wait is what slows guessing down.
-                return Refused(f"Too many failed sign-ins: try again in {wait_words(wait)}.", wait)
+            salt = users.name_salt(session=session) or self._make_name_salt()
+            key = users.name_key(salt, username)
+            stored = users.attempts(session=session, key=key)
+        fault: Fault | None = None
+        try:
+            wait, failures = self._take_attempt(key, now)
+        except Exception as error:
+            if fault_kind(error) is not FaultKind.DISK_FULL:
+                raise
+            fault = fault_of(error)
+            wait, failures = self._sign_ins().in_memory.take(
+                key, (stored.failures, stored.last_failed_at), now
+            )
+        if wait:
+            # Not checked and not counted: the wait is what slows guessing down.
+            return Refused(too_many(wait), wait, fault)
         matches = verify_password(password, user.password_hash if user else dummy_hash())
-        with self._write() as session:
-            if user is None or not user.active or not matches:
-                failures = 0
-                if user is not None:
-                    failures = users.record_failure(session=session, username=username, at=now)
-                audit.add_event(
-                    session=session,
-                    at=now,
-                    actor=user.username if user else UNKNOWN_USER,
-                    action="sign-in failed",
-                    entity="user",
-                    entity_id=user.username if user else "",
-                    detail=f"{failures} in a row" if user else "",
-                )
-                return Refused(WRONG, wait_after(failures))
-            users.record_success(session=session, username=username, at=now)
-            audit.add_event(
-                session=session,
+        signed_in = user is not None and user.active and matches
+        if signed_in:
+            self._sign_ins().in_memory.forgive(key)
+        fault = self._record_outcome(
+            functools.partial(
+                _write_outcome,
+                user=user,
+                key=key,
+                signed_in=signed_in,
+                failures=None if fault else failures,
                 at=now,
-                actor=username,
-                action="signed in",
-                entity="user",
-                entity_id=username,
-            )
-        return SignedIn(username, user.display_name, user.role)
+            ),
+            fault,
+        )
+        if user is None or not signed_in:
+            return Refused(WRONG, wait_after(failures), fault)
+        return SignedIn(username, user.display_name, user.role, fault)
 
-    def sign_out(self, username: str) -> None:
-        """Record that this person signed out (the next person signs in at the same desk)."""
+    def _take_attempt(self, key: str, now: datetime) -> tuple[timedelta, int]:
+        """(the wait still owed, failures so far), this attempt counted when none is owed."""
         with self._write() as session:
-            audit.add_event(
-                session=session,
-                at=self.now(),
-                actor=username,
-                action="signed out",
-                entity="user",
-                entity_id=username,
-            )
+            taken = users.lock_attempts(session=session, key=key)
+            wait = still_waiting(taken.failures, taken.last_failed_at, now)
+            if wait:
+                return wait, taken.failures
+            return timedelta(0), users.count_failure(session=session, key=key, at=now)
+
+    def _make_name_salt(self) -> str:
+        with self._write() as session:
+            return users.name_salt(session=session) or users.make_name_salt(session=session)
+
+    def _sign_ins(self) -> _SignInsHeld:
+        # setdefault: two sign-in threads of one desk share one, made by whichever came first.
+        return self.__dict__.setdefault("_held_sign_ins", _SignInsHeld())
+
+    def _record_outcome(
+        self, write: Callable[[Session], None], fault: Fault | None
+    ) -> Fault | None:
+        """Write a sign-in's outcome and audit event, or on a full disk keep it to write later;
+        returns the fault that kept it (or the one given)."""
+        held = self._sign_ins()
+        if fault is None:
+            try:
+                with self._write() as session:
+                    write(session)
+                return None
+            except Exception as error:
+                if fault_kind(error) is not FaultKind.DISK_FULL:
+                    raise
+                fault = fault_of(error)
+        with held.lock:
+            held.queued.append(write)
+        return fault
+
+    def write_queued_sign_ins(self) -> bool:
+        """Write what a full disk held back (sign-ins, sign-outs, their audit events), oldest
+        first in one transaction. True when nothing is left waiting; a write that still fails
+        keeps them all for the next try (each sign-in and sign-out, and the desk's status
+        read every few seconds, tries again)."""
+        held = self._sign_ins()
+        with held.lock:
+            if not held.queued:
+                return True
+            waiting = list(held.queued)
+            try:
+                with self._write() as session:
+                    for write in waiting:
+                        write(session)
+            except Exception:  # noqa: BLE001 - kept, and tried again later
+                return False
+            del held.queued[: len(waiting)]
+            return not held.queued
+
+    def sign_out(self, username: str) -> Fault | None:
+        """Record that this person signed out (the next person signs in at the same desk). On a
+        full disk the event waits in memory and its fault is returned."""
+        self.write_queued_sign_ins()
+        return self._record_outcome(
+            functools.partial(_write_sign_out, username=username, at=self.now()), None
+        )
+
+
+@dataclass
+class _SignInsHeld:
+    """What a desk keeps in memory while its disk is full: the attempts counted, and the
+    outcomes and audit events still to write."""
+
+    in_memory: AttemptsInMemory = field(default_factory=AttemptsInMemory)
+    queued: list[Callable[[Session], None]] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def _write_outcome(
+    session: Session,
+    *,
+    user: UserRow | None,
+    key: str,
+    signed_in: bool,
+    failures: int | None,
+    at: datetime,
+) -> None:
+    """A sign-in's outcome and its audit event. `failures` is None when the attempt was counted
+    in memory only (a full disk): it is counted here, when written."""
+    if signed_in:
+        assert user is not None
+        users.forgive_failures(session=session, key=key)
+        users.record_success(session=session, username=user.username, at=at)
+        audit.add_event(
+            session=session,
+            at=at,
+            actor=user.username,
+            action="signed in",
+            entity="user",
+            entity_id=user.username,
+        )
+        return
+    if failures is None:
+        failures = users.count_failure(session=session, key=key, at=at)
+    if user is not None:
+        users.record_failures(session=session, username=user.username, failures=failures, at=at)
+    audit.add_event(
+        session=session,
+        at=at,
+        actor=user.username if user else UNKNOWN_USER,
+        action="sign-in failed",
+        entity="user",
+        entity_id=user.username if user else "",
+        detail=f"{failures} in a row" if user else "",
+    )
+
+
+def _write_sign_out(session: Session, *, username: str, at: datetime) -> None:
+    audit.add_event(
+        session=session,
+        at=at,
+        actor=username,
+        action="signed out",
+        entity="user",
+        entity_id=username,
+    )

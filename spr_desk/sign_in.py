@@ -6,10 +6,12 @@ Pure rules with the clock passed in, so both are tested without waiting.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from spr_desk.faults import Fault
 from spr_desk.roles import Role
 
 FREE_ATTEMPTS = 3
@@ -26,6 +28,8 @@ class SignedIn:
     username: str
     display_name: str
     role: Role
+    fault: Fault | None = None
+    """Why the sign-in could not be written (a full disk): it holds, and is written later."""
 
     @property
     def shown_as(self) -> str:
@@ -38,6 +42,8 @@ class Refused:
 
     message: str
     wait: timedelta = timedelta(0)
+    fault: Fault | None = None
+    """Why the attempt could not be written (a full disk): the answer is the same."""
 
 
 WRONG = "Wrong user name or password."
@@ -67,6 +73,37 @@ def still_waiting(failures: int, last_failed_at: datetime | None, now: datetime)
     if last_failed_at is None:
         return timedelta(0)
     return max(timedelta(0), last_failed_at + wait_after(failures) - now)
+
+
+def too_many(wait: timedelta) -> str:
+    """The answer while a wait is owed: the same words for every name, known or not."""
+    return f"Too many failed sign-ins: try again in {wait_words(wait)}."
+
+
+class AttemptsInMemory:
+    """Failures in a row per typed name, counted in this process while the database cannot be
+    written (a full disk): the same rules as the database's count, which it starts from."""
+
+    def __init__(self) -> None:
+        self._counts: dict[str, tuple[int, datetime | None]] = {}
+        self._lock = threading.Lock()
+
+    def take(
+        self, key: str, stored: tuple[int, datetime | None], now: datetime
+    ) -> tuple[timedelta, int]:
+        """(the wait still owed, failures so far): with no wait, this attempt is counted as a
+        failure before its password is checked, as the database would count it."""
+        with self._lock:
+            failures, last = max(self._counts.get(key, (0, None)), stored, key=lambda c: c[0])
+            wait = still_waiting(failures, last, now)
+            if not wait:
+                failures, last = failures + 1, now
+                self._counts[key] = (failures, last)
+            return wait, failures
+
+    def forgive(self, key: str) -> None:
+        with self._lock:
+            self._counts.pop(key, None)
 
 
 def wait_words(wait: timedelta) -> str:
