@@ -1,10 +1,65 @@
-"""How every `spr-desk` command refuses: one line on standard error, named, and an exit code."""
+"""How every `spr-desk` command reads its input and refuses: one line on standard error, named,
+and an exit code; never a traceback, never a raw control character from what was read."""
 
 from __future__ import annotations
 
+import errno
+import re
 import sys
+from pathlib import Path
+
+# C0 and C1 controls (ESC starts a terminal's colour, cursor and title sequences) and the
+# bidirectional overrides that can make text read backwards.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+class Refused(Exception):
+    """A command refuses what it was given; `main()` prints the message in one line, exit 2."""
+
+
+def printable(text: str) -> str:
+    """`text` with every control character shown as an escape (`\\x1b`, `\\u202e`), so a name or
+    a key read from a file can neither recolour nor clear the terminal, nor break the line."""
+    return _UNPRINTABLE.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
 def fail(message: str, code: int = 1) -> int:
-    sys.stderr.write(f"spr-desk: {message}\n")
+    sys.stderr.write(f"spr-desk: {printable(message)}\n")
     return code
+
+
+def read_limited(path: str, limit: int) -> bytes:
+    """The bytes of `path` ('-' is standard input), refused once past `limit` bytes, so a device
+    such as /dev/zero or a huge file cannot fill the memory.
+
+    Raises:
+        Refused: the file cannot be read, or is larger than `limit`.
+    """
+    try:
+        if path == "-":
+            data = sys.stdin.buffer.read(limit + 1)
+        else:
+            with Path(path).open("rb") as handle:
+                data = handle.read(limit + 1)
+    except OSError as error:
+        raise Refused(f"cannot read {path}: {error.strerror or error}") from None
+    if len(data) > limit:
+        raise Refused(f"{path}: larger than {_size(limit)}; nothing was read")
+    return data
+
+
+def _size(limit: int) -> str:
+    megabytes = limit / (1024 * 1024)
+    return f"{megabytes:g} MB" if megabytes >= 1 else f"{limit} bytes"
+
+
+def cannot_write(path: str, error: OSError) -> str:
+    """Why an export or a pack could not be written, and that no partial file was left."""
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"{path}: the disk is full; nothing was written. Free some space and run it again."
+    return f"cannot write {path}: {error.strerror or error}; nothing was written"

@@ -11,8 +11,26 @@ from typing import Any
 from spr_desk.facts import FieldError, TriageFacts, parse_facts
 from spr_desk.matrix import Availability, parse_availability
 from spr_desk.uktime import parse_local
+from spr_desk.validation import FIRST_YEAR, LAST_YEAR
 
 SCENARIO_KEYS = frozenset({"at", "facts", "availability"})
+MAX_DIGITS = 20
+"""A whole number in a scenario file longer than this is kept as `TooLong`, never converted:
+Python refuses to convert more than 4,300 digits (a ValueError), and no field needs more."""
+
+
+class TooLong:
+    """A number too long to be any field's value; a field expecting a number refuses it by name."""
+
+    def __init__(self, text: str) -> None:
+        self.digits = len(text)
+
+    def __repr__(self) -> str:
+        return f"<a number of {self.digits} digits>"
+
+
+def _whole_number(text: str) -> int | TooLong:
+    return int(text) if len(text) <= MAX_DIGITS else TooLong(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +60,8 @@ def parse_scenario(data: Any) -> Scenario:
         at = parse_local(data["at"])
     except ValueError:
         raise FieldError("at", f"not an ISO time: {data['at']!r}") from None
+    if not FIRST_YEAR <= at.year <= LAST_YEAR:  # a due time 72 h on must exist too
+        raise FieldError("at", f"the year must be {FIRST_YEAR} to {LAST_YEAR}")
     return Scenario(
         at=at,
         facts=parse_facts(data["facts"]),
@@ -56,7 +76,9 @@ def load_scenario(text: str) -> Scenario:
         FieldError: the file is not JSON, or a field is wrong.
     """
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_int=_whole_number)
     except json.JSONDecodeError as error:
         raise FieldError("scenario", f"not valid JSON (line {error.lineno}: {error.msg})") from None
+    except RecursionError:
+        raise FieldError("scenario", "nested too deeply to be a scenario") from None
     return parse_scenario(data)
