@@ -8,12 +8,14 @@ export never sits in memory. Cells are plain text:
 - booleans are `true` / `false`; a null is the empty string;
 - no markup of any kind.
 
-Spreadsheet formula injection: a text cell that begins with `=`, `+`, `-` or `@` (say a referrer
-organisation typed as `=HYPERLINK(...)`) would run as a formula when the file is opened in a
-spreadsheet. Such a cell is written with a single quote in front (`'=HYPERLINK(...)`), which a
-spreadsheet shows as text. Times, booleans and empty cells never need it.
+Spreadsheet formula injection: a text cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage
+return (OWASP's list; say a referrer organisation typed as `=HYPERLINK(...)`) would run as a
+formula when the file is opened in a spreadsheet. Such a cell is written with a single quote in
+front (`'=HYPERLINK(...)`), which a spreadsheet shows as text. Times, booleans and empty cells
+never need it.
 
-The file holds patient data: whoever writes it to disk creates it owner-only (the command does).
+The file holds patient data: whoever writes it to disk creates it owner-only, whole or not at all
+(the command writes a temporary file and renames it: `spr_desk.private_files.written_whole`).
 """
 
 from __future__ import annotations

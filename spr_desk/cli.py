@@ -13,11 +13,10 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from spr_desk import __version__, cli_backup, cli_serve, cli_users, cli_watch
-from spr_desk.cli_output import fail
+from spr_desk.cli_output import Refused, cannot_write, fail, printable, read_limited
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -33,14 +32,16 @@ DB_HELP = (
     "database URL, e.g. sqlite:////path/desk.db or postgresql+psycopg://user@host/db "
     "(default: $SPR_DESK_DATABASE_URL, else spr-desk.db in your data directory)"
 )
-
+SCENARIO_LIMIT = 1024 * 1024
+"""A scenario is a few hundred bytes: `recommend` reads at most 1 MB of it."""
 
 EXPORT_DESCRIPTION = (
     "Write one CSV row per referral received from --from to --to, UK local days inclusive, "
     "oldest first, with a header row. Times are ISO 8601 in UTC with the offset, booleans "
     "true/false, an empty cell means none. To guard against spreadsheet formula injection, a "
-    "text cell beginning with =, +, - or @ is written with a single quote (') in front. The file "
-    "holds patient data: with -o it is created owner-only (mode 0600); without, the CSV goes to "
+    "text cell beginning with =, +, -, @, a tab or a carriage return is written with a single "
+    "quote (') in front. The file holds patient data: with -o it is written owner-only (mode "
+    "0600) to a temporary file, renamed to FILE only when complete; without, the CSV goes to "
     "standard output and nothing else does. Bad dates exit 2."
 )
 
@@ -143,21 +144,26 @@ def run_recommend(path: str) -> int:
     from spr_desk.rules import default_rules
     from spr_desk.scenario import load_scenario
 
+    data = read_limited(path, SCENARIO_LIMIT)
     try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        return fail(f"cannot read {path}: {getattr(error, 'strerror', None) or error}", 2)
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        return fail(f"{path}: not UTF-8 text (byte {error.start + 1})", 2)
     try:
         scenario = load_scenario(text)
+        result = recommend(scenario.facts, scenario.availability, scenario.at, default_rules())
     except FieldError as error:
         return fail(str(error), 2)
-    result = recommend(scenario.facts, scenario.availability, scenario.at, default_rules())
+    except OverflowError:  # a due time past what a date can hold
+        return fail("at: too near the end of time for a due time", 2)
     sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
     return 0
 
 
 def open_desk(url: str | None, *, purpose: Purpose = "desk") -> DeskService:
-    """Engine, checks, migrations, reference data: everything a desk needs before it opens."""
+    """Engine, checks, migrations, reference data: everything a desk needs before it opens.
+    A command that only reads (purpose "read") writes nothing, not even the reference data, so
+    it works on a read-only file."""
     from db.desk import DeskService
     from db.opening import open_engine
     from spr_desk.desk_hours import hours_from_env
@@ -165,7 +171,8 @@ def open_desk(url: str | None, *, purpose: Purpose = "desk") -> DeskService:
     hours = hours_from_env(os.environ)  # a bad SPR_DESK_DAY_STARTS stops here, in one line
     engine = open_engine(url, purpose=purpose)
     desk = DeskService(engine, hours=hours)
-    desk.ensure_reference_data()
+    if purpose != "read":
+        desk.ensure_reference_data()
     return desk
 
 
@@ -228,15 +235,18 @@ def run_export(url: str | None, first: str, last: str, output: str | None) -> in
         start, end = uk_days(days[0], days[1])
     except OverflowError:
         return fail(f"--to: out of range: {last!r}", 2)
-    desk = open_desk(url)
+    desk = open_desk(url, purpose="read")
     if output is None or output == "-":
         return _export_to_stdout(desk, start, end)
-    from spr_desk.private_files import open_owner_only
+    from spr_desk.private_files import written_whole
 
-    with open_owner_only(output) as handle:
-        count = desk.export_referrals(start, end, handle)
+    try:
+        with written_whole(output) as handle:
+            count = desk.export_referrals(start, end, handle)
+    except OSError as error:
+        return fail(cannot_write(output, error))
     noun = "referral" if count == 1 else "referrals"
-    sys.stderr.write(f"Wrote {count} {noun} to {output}\n")
+    sys.stderr.write(f"Wrote {count} {noun} to {printable(output)}\n")
     return 0
 
 
@@ -295,11 +305,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "export":
             return run_export(url, args.first, args.last, args.output)
         if args.command == "handover":
-            return cli_watch.run_handover(lambda: open_desk(url), args.at, args.format)
+            return cli_watch.run_handover(
+                lambda: open_desk(url, purpose="read"), args.at, args.format, args.output
+            )
         if args.command == "rota":
             return cli_watch.run_rota_import(lambda: open_desk(url), args.file)
         if args.command == "user":
-            return cli_users.run_user(lambda: open_desk(url), args)
+            return cli_users.run_user(lambda purpose="desk": open_desk(url, purpose=purpose), args)
         if args.command == "backup":
             return cli_backup.run_backup(url, args)
         if args.command == "restore":
@@ -309,12 +321,68 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_app(url)
     except KeyboardInterrupt:
         return 130
+    except Refused as refusal:
+        return fail(str(refusal), 2)
     except Exception as error:  # noqa: BLE001 - one clear line, never a traceback with patient data
-        from sqlalchemy.exc import SQLAlchemyError
+        return _failed(error, url)
 
-        if isinstance(error, (SQLAlchemyError, OSError, ValueError)):
-            return fail(f"{type(error).__name__}: {error}")
-        raise
+
+def _failed(error: Exception, url: str | None) -> int:
+    """What went wrong in one line: the database's fault in the desk's words (exit 2 when the
+    database is one the desk refuses or --db names no usable database, else 1)."""
+    from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+    from spr_desk.faults import DeskFault, FaultKind, fault_kind, fault_of
+
+    where = _database_named(url)
+    if isinstance(error, DeskFault):
+        return fail(f"{where}: {fault_of(error)}", 2)
+    if isinstance(error, (ImportError, ArgumentError)):
+        problem = _driver_problem(url)
+        if problem is not None:
+            return fail(f"--db {where}: {problem}", 2)
+    if isinstance(error, SQLAlchemyError):
+        return fail(f"{where}: {fault_of(error)}")
+    if isinstance(error, OSError):
+        if fault_kind(error) is not FaultKind.OTHER or not error.filename:
+            return fail(f"{where}: {fault_of(error)}")
+        return fail(f"{error.filename}: {error.strerror or fault_of(error).sentence}")
+    if isinstance(error, ValueError):  # a setting such as SPR_DESK_IDLE_MINUTES, named in it
+        return fail(f"{type(error).__name__}: {error}")
+    return fail(str(fault_of(error)))
+
+
+def _database_named(url: str | None) -> str:
+    """The database a command was given (--db, $SPR_DESK_DATABASE_URL or the default file),
+    password hidden."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    from db.engine import resolve_url
+
+    try:
+        return make_url(resolve_url(url)).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(not a URL)"  # never echoed: it may hold a password
+
+
+def _driver_problem(url: str | None) -> str | None:
+    """Why the URL names no database this installation can open, or None when it does."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    from db.engine import resolve_url
+
+    works = "SPR Desk works with sqlite:////path/desk.db and postgresql+psycopg://user@host/db"
+    try:
+        make_url(resolve_url(url)).get_dialect().import_dbapi()
+    except NoSuchModuleError:
+        return f"not a kind of database SPR Desk knows; {works}"
+    except ImportError as missing:
+        return f"its driver ({missing.name}) is not installed; {works}"
+    except ArgumentError:
+        return f"not a database URL; {works}"
+    return None
 
 
 if __name__ == "__main__":

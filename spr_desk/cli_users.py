@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from spr_desk.cli_output import fail
+from spr_desk.cli_output import Refused, fail, printable
 from spr_desk.roles import ROLE_LABELS, Role, parse_role
 
 if TYPE_CHECKING:
@@ -75,10 +75,10 @@ def _role(text: str) -> Role:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
-def run_user(open_desk: Callable[[], DeskService], args: argparse.Namespace) -> int:
+def run_user(open_desk: Callable[..., DeskService], args: argparse.Namespace) -> int:
     """The database is opened (and made, if new) only once what was typed has been checked."""
     if args.user_command == "list":
-        return _list(open_desk())
+        return _list(open_desk("read"))
     if args.user_command == "add":
         return _add(open_desk, args.name, args.role, args.display_name, args.password_stdin)
     return _change(open_desk, args)
@@ -104,11 +104,28 @@ def _change(open_desk: Callable[[], DeskService], args: argparse.Namespace) -> i
     return 0
 
 
+NEEDS_A_TERMINAL = (
+    "needs a terminal to type the password, or pipe it with --password-stdin; nothing was changed"
+)
+
+
 def _read_password(from_stdin: bool) -> str | None:
+    """The password typed twice without echo, or the first line of standard input.
+
+    Raises:
+        Refused: no terminal to type it at (getpass would read standard input with a warning,
+            or meet its end).
+    """
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    first = getpass.getpass("Password: ")
-    if getpass.getpass("Same password again: ") != first:
+    if not sys.stdin.isatty():
+        raise Refused(NEEDS_A_TERMINAL)
+    try:
+        first = getpass.getpass("Password: ")
+        again = getpass.getpass("Same password again: ")
+    except EOFError:
+        raise Refused(NEEDS_A_TERMINAL) from None
+    if again != first:
         sys.stderr.write("spr-desk: the two passwords differ; nothing was added\n")
         return None
     return first
@@ -151,8 +168,10 @@ def _list(desk: DeskService) -> int:
             seen = as_local(user.last_signed_in_at).strftime("%d/%m/%Y %H:%M")
         state = "" if user.active else "  (disabled)"
         failed = f"  {user.failed_sign_ins} failed sign-ins" if user.failed_sign_ins else ""
+        # A display name is typed by an administrator but may hold escape sequences: shown
+        # escaped, never sent to the terminal.
         sys.stdout.write(
-            f"{user.username:<20} {ROLE_LABELS[user.role]:<14} {seen:<16} "
-            f"{user.display_name}{state}{failed}\n"
+            f"{printable(user.username):<20} {ROLE_LABELS[user.role]:<14} {seen:<16} "
+            f"{printable(user.display_name)}{state}{failed}\n"
         )
     return 0

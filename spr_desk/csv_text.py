@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-FORMULA_STARTS = ("=", "+", "-", "@")
-"""A text cell starting with one of these is prefixed with `'` so a spreadsheet shows it as text."""
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A text cell starting with one of these is prefixed with `'` so a spreadsheet shows it as text
+(OWASP's list: a tab or a carriage return before `=` still starts a formula in some)."""
 
 
 def safe_text(value: str) -> str:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
@@ -15,6 +18,42 @@ def open_owner_only(path: str | Path) -> TextIO:
     if stat.S_ISREG(os.fstat(descriptor).st_mode):
         os.fchmod(descriptor, 0o600)
     return os.fdopen(descriptor, "w", encoding="utf-8", newline="")
+
+
+@contextlib.contextmanager
+def written_whole(path: str | Path) -> Iterator[TextIO]:
+    """Write `path` owner-only, whole or not at all: the text goes to a temporary owner-only file
+    in the same folder, synced and renamed over `path` only once all of it is written. On any
+    failure (a full disk) the temporary file is removed and `path` is as it was, so no partial
+    file looks complete. A device or a link (/dev/stdout) is written in place."""
+    target = Path(path)
+    if target.is_symlink() or (target.exists() and not target.is_file()):
+        with open_owner_only(target) as handle:
+            yield handle
+        return
+    descriptor, temporary = tempfile.mkstemp(  # mode 0600
+        dir=target.parent, prefix=f".{target.name}.", suffix=".part"
+    )
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+    _sync_folder(target.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    """The rename itself survives a power cut once the folder is synced."""
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def data_folder() -> Path:

@@ -15,7 +15,7 @@ from db import export
 from db.desk import DeskService
 from db.export import EXPORT_COLUMNS, write_csv
 from db.models import Locality, Patient, Referral, Referrer
-from spr_desk.csv_text import safe_text
+from spr_desk.csv_text import FORMULA_STARTS, safe_text
 from spr_desk.facts import parse_facts
 from spr_desk.referral import NewReferral, PatientDetails, ReferrerDetails
 from spr_desk.uktime import uk_days
@@ -90,7 +90,7 @@ def assert_cell_matches(column: str, cell: str, stored: object) -> None:
         assert datetime.fromisoformat(cell) == stored, column
     else:
         assert isinstance(stored, str), column
-        guarded = stored.startswith(("=", "+", "-", "@"))
+        guarded = stored.startswith(FORMULA_STARTS)
         assert cell == ("'" + stored if guarded else stored), column
 
 
@@ -181,7 +181,10 @@ def test_a_cell_that_would_run_as_a_formula_is_written_as_text(desk: DeskService
         ("+44 1296 555010", "'+44 1296 555010"),
         ("-2+3", "'-2+3"),
         ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1+1", "'\t=1+1"),  # OWASP: a leading tab or carriage return can start one too
+        ("\r=1+1", "'\r=1+1"),
         ("Meadowbank Surgery", "Meadowbank Surgery"),
+        ("Meadowbank\tSurgery", "Meadowbank\tSurgery"),
         ("O'Neill", "O'Neill"),
         ("", ""),
     ],
