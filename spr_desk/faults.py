@@ -165,6 +165,13 @@ def fault_of(error: BaseException) -> Fault:
     """`error` in the desk's words: a known fault's sentence, else a general one that names the
     kind of failure (never its text, which may quote what was typed)."""
     kind = fault_kind(error)
+    if kind is FaultKind.OTHER and isinstance(error, OSError) and error.strerror:
+        # The system's reason ("Permission denied") names no file and nothing typed.
+        return Fault(
+            kind,
+            f"The desk could not do that: {error.strerror.lower()}.",
+            "Try again; if it goes on, call IT.",
+        )
     if kind is FaultKind.OTHER:
         return Fault(
             kind,
