@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +102,42 @@ def make_engine(url: str | None = None) -> Engine:
         # A server gone quiet is known within seconds, not after the system's TCP timeout.
         connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_S},
     )
+
+
+def _sqlite_read_only_connect(dbapi_connection: Any, _record: Any) -> None:
+    # No journal_mode here: changing it is a write. query_only turns any write into an error.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA query_only=ON")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.close()
+
+
+def _sqlite_read_only_begin(connection: Any) -> None:
+    # BEGIN IMMEDIATE asks for the write lock, which a read-only connection cannot take.
+    connection.exec_driver_sql("BEGIN DEFERRED")
+
+
+def make_read_only_engine(path: Path, *, immutable: bool = False) -> Engine:
+    """An engine that only reads the existing SQLite file at `path` (SQLite's `mode=ro`): it never
+    creates the file, changes its journal mode or writes; for a file this process cannot write
+    (mode 0400, a read-only mount). The URL stays the plain file's, for messages.
+
+    `immutable`: the file cannot change while it is read (nobody has it open, or it is on a
+    read-only mount), so SQLite needs no -shm beside it and creates none."""
+    uri = f"{path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if immutable else "")
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(
+            uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+        )
+
+    _guard_engine_log()
+    engine = create_engine(f"sqlite:///{path}", creator=connect, hide_parameters=True)
+    event.listen(engine, "connect", _sqlite_read_only_connect)
+    event.listen(engine, "begin", _sqlite_read_only_begin)
+    return engine
 
 
 def describe(engine: Engine) -> str:

@@ -6,13 +6,19 @@ that is already up to date never imports Alembic at all.
 
 from __future__ import annotations
 
+import functools
+import importlib.util
+import re
 from pathlib import Path
+from types import ModuleType
 
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Connection, Engine, inspect, text
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 HEAD_REVISION = "0013_sign_in_attempts"
 """The newest revision id; a test proves it equals Alembic's head."""
+AUDIT_TRIGGERS_REVISION = "0006_audit_append_only"
+"""The migration that makes the audit trail append-only with triggers (its SQL is reused here)."""
 
 
 def alembic_config(engine: Engine):  # -> alembic.config.Config (imported lazily)
@@ -68,3 +74,124 @@ def upgrade_to_head(engine: Engine) -> bool:
         return False
     upgrade(engine)
     return True
+
+
+# revisions this version knows ------------------------------------------------------------------
+
+
+@functools.cache
+def known_revisions() -> frozenset[str]:
+    """Every revision id in this version's migrations (imports Alembic: asked only off the fast
+    path, when the stored revision is not the head)."""
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory(str(MIGRATIONS)).walk_revisions()
+    return frozenset(script.revision for script in scripts)
+
+
+def is_known(revision: str) -> bool:
+    return revision == HEAD_REVISION or revision in known_revisions()
+
+
+@functools.cache
+def has_audit_triggers_at(revision: str) -> bool:
+    """Whether a database at `revision` (a known one) should have the audit triggers."""
+    if revision == HEAD_REVISION:
+        return True
+    from alembic.script import ScriptDirectory
+
+    walked = ScriptDirectory(str(MIGRATIONS)).iterate_revisions(revision, "base")
+    return any(script.revision == AUDIT_TRIGGERS_REVISION for script in walked)
+
+
+# the audit trail's triggers -----------------------------------------------------------------
+
+
+@functools.cache
+def _audit_migration() -> ModuleType:
+    """Migration 0006 itself, loaded from its file (its name starts with a digit): the one
+    definition of the triggers, for checking and for putting them back."""
+    path = MIGRATIONS / "versions" / f"{AUDIT_TRIGGERS_REVISION}.py"
+    spec = importlib.util.spec_from_file_location("spr_desk_migration_0006", path)
+    if spec is None or spec.loader is None:
+        raise RuntimeError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _audit_statements(dialect: str, direction: str) -> list[str]:
+    migration = _audit_migration()
+    prefix = {"sqlite": "SQLITE", "postgresql": "POSTGRES"}.get(dialect)
+    return list(getattr(migration, f"{prefix}_{direction}")) if prefix else []
+
+
+def audit_trigger_names(dialect: str) -> tuple[str, ...]:
+    """The triggers migration 0006 creates on this backend, in its order."""
+    found = (re.search(r"CREATE TRIGGER (\w+)", sql) for sql in _audit_statements(dialect, "UP"))
+    return tuple(match.group(1) for match in found if match)
+
+
+def sqlite_audit_trigger_sql() -> dict[str, str]:
+    """Each SQLite audit trigger's name and the SQL that creates it (as sqlite_master keeps it)."""
+    return {
+        match.group(1): sql
+        for sql in _audit_statements("sqlite", "UP")
+        if (match := re.search(r"CREATE TRIGGER (\w+)", sql))
+    }
+
+
+def missing_audit_triggers(connection: Connection) -> list[str]:
+    """The audit triggers that are absent, changed or disabled: one query on the catalogue.
+
+    SQLite: each trigger must be there with 0006's own SQL (a trigger of that name that does
+    nothing is as good as none). PostgreSQL: each must be there and enabled."""
+    dialect = connection.dialect.name
+    if dialect == "sqlite":
+        rows = connection.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master "
+            "WHERE type = 'trigger' AND tbl_name = 'audit_event'"
+        ).all()
+        present = {name: " ".join((sql or "").split()) for name, sql in rows}
+        return [
+            name
+            for name, sql in sqlite_audit_trigger_sql().items()
+            if present.get(name) != " ".join(sql.split())
+        ]
+    if dialect == "postgresql":
+        rows = connection.exec_driver_sql(
+            "SELECT tgname FROM pg_trigger WHERE tgrelid = to_regclass('audit_event') "
+            "AND NOT tgisinternal AND tgenabled <> 'D'"
+        ).all()
+        present = {row[0] for row in rows}
+        return [name for name in audit_trigger_names(dialect) if name not in present]
+    return []
+
+
+def repair_audit_triggers(engine: Engine, *, by: str) -> list[str]:
+    """Put back the audit triggers that are missing, with 0006's own SQL (its downgrade first,
+    so a changed or half-present set is replaced whole), and record it in the audit trail, in one
+    transaction; returns the names that were missing (none: nothing is done)."""
+    from db.models import AuditEvent
+    from spr_desk.uktime import utc_now
+
+    with engine.begin() as connection:
+        missing = missing_audit_triggers(connection)
+        if not missing:
+            return []
+        dialect = connection.dialect.name
+        for statement in _audit_statements(dialect, "DOWN") + _audit_statements(dialect, "UP"):
+            connection.exec_driver_sql(statement)
+        if missing_audit_triggers(connection):
+            raise RuntimeError("the audit triggers could not be put back")
+        connection.execute(
+            AuditEvent.__table__.insert().values(  # type: ignore[attr-defined]
+                at=utc_now(),
+                actor=by[:80],
+                action="audit triggers restored",
+                entity="database",
+                entity_id="",
+                detail=f"missing and put back: {', '.join(missing)}",
+            )
+        )
+    return missing
