@@ -206,13 +206,17 @@ def run_demo(url: str | None, days: int) -> int:
 
 
 def run_upgrade(url: str | None) -> int:
-    from db.engine import describe, make_engine
-    from db.migrate import HEAD_REVISION, upgrade_to_head
+    """Through the one door (a foreign file or a newer schema is refused unchanged); says what
+    the opening did: migrated, audit triggers put back, or nothing."""
+    from db.engine import describe
+    from db.migrate import HEAD_REVISION
+    from db.opening import open_engine
 
-    engine = make_engine(url)
-    ran = upgrade_to_head(engine)
-    state = "upgraded to" if ran else "already at"
-    sys.stdout.write(f"{describe(engine)}: {state} schema {HEAD_REVISION}.\n")
+    done: list[str] = []
+    engine = open_engine(url, purpose="upgrade", notes=done)
+    said = " ".join(done) or f"Already at schema {HEAD_REVISION}."
+    sys.stdout.write(f"{describe(engine)}: {said}\n")
+    engine.dispose()
     return 0
 
 

@@ -145,9 +145,9 @@ def test_db_upgrade_then_demo_twice_fills_once_in_an_owner_only_file(tmp_path: P
     url = f"sqlite:///{db}"
     upgraded = spr_desk("db", "upgrade", "--db", url)
     assert upgraded.returncode == 0
-    assert f"upgraded to schema {HEAD_REVISION}" in upgraded.stdout
+    assert upgraded.stdout == f"sqlite:///{db}: Upgraded to schema {HEAD_REVISION}.\n"
     again = spr_desk("--db", url, "db", "upgrade")
-    assert "already at schema" in again.stdout
+    assert again.stdout == f"sqlite:///{db}: Already at schema {HEAD_REVISION}.\n"
     first = spr_desk("demo", "--days", "2", "--db", url)
     assert first.returncode == 0 and first.stdout.startswith("Added ")
     assert "Sign in as handler, night, supervisor, admin (one per role); password: " in first.stdout
