@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import sqlite3
+import subprocess
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
-from conftest import opened_desk
+from conftest import Templates, opened_desk
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from db.actions import DeskError
 from db.desk import DeskService
 from db.user_desk import UNKNOWN_USER
+from spr_desk.faults import FaultKind
 from spr_desk.roles import Role
-from spr_desk.sign_in import WRONG, Refused, SignedIn
+from spr_desk.sign_in import WRONG, Refused, SignedIn, too_many
 
 PASSWORD = "amber lantern 7"
 
@@ -114,9 +123,58 @@ def test_an_unknown_name_is_refused_like_a_wrong_password_and_not_recorded(
     desk: DeskService,
 ) -> None:
     desk.add_user("jsmith", Role.CALL_HANDLER, PASSWORD, by="admin")
-    assert desk.sign_in("Mrs Ethel Brown 943 476 5919", PASSWORD) == Refused(WRONG)
+    typed = "Mrs Ethel Brown 943 476 5919"
+    assert desk.sign_in(typed, PASSWORD) == Refused(WRONG)
     [event] = [e for e in events(desk) if e[1] == "sign-in failed"]
     assert event == (UNKNOWN_USER, "sign-in failed", "user", "")
+    # Its count is kept under a keyed hash: nothing of what was typed is stored.
+    with desk.engine.connect() as connection:
+        stored = " ".join(
+            str(value)
+            for table in ("sign_in_attempt", "sign_in_salt", "audit_event")
+            for row in connection.execute(text(f"SELECT * FROM {table}"))
+            for value in row
+        ).lower()
+    assert len(stored) > 100
+    assert not any(word in stored for word in ("ethel", "brown", "943", "5919"))
+
+
+def attempts_in_a_row(desk: DeskService, clock: Clock, username: str) -> list[Refused | SignedIn]:
+    """Wrong passwords, some within the wait and some after it, then the right one too soon and
+    too late; the clock moved the same way for each name."""
+    outcomes: list[Refused | SignedIn] = []
+    for seconds in (0, 0, 0, 1, 1, 0, 5, 0):
+        clock.move(seconds=seconds)
+        outcomes.append(desk.sign_in(username, "amber lantern 8"))
+    clock.move(seconds=3)
+    outcomes.append(desk.sign_in(username, PASSWORD))
+    return outcomes
+
+
+def test_a_known_an_unknown_and_a_disabled_name_get_word_for_word_the_same_answers(
+    clocked: tuple[DeskService, Clock],
+) -> None:
+    desk, clock = clocked
+    desk.add_user("jsmith", Role.CALL_HANDLER, "violet harbour 9", by="admin")
+    desk.add_user("kdisabled", Role.CALL_HANDLER, PASSWORD, by="admin")
+    desk.set_active("kdisabled", False, by="admin")
+    known = attempts_in_a_row(desk, clock, "jsmith")
+    unknown = attempts_in_a_row(desk, clock, "nobody")
+    disabled = attempts_in_a_row(desk, clock, "kdisabled")  # its right password: still wrong
+    assert known == unknown == disabled
+    assert {type(o) for o in known} == {Refused}
+    waits = [(o.message.split(":")[0], round(o.wait.total_seconds())) for o in known]
+    assert waits == [
+        ("Wrong user name or password.", 0),
+        ("Wrong user name or password.", 0),
+        ("Wrong user name or password.", 2),
+        ("Too many failed sign-ins", 1),
+        ("Wrong user name or password.", 4),
+        ("Too many failed sign-ins", 4),
+        ("Wrong user name or password.", 8),
+        ("Too many failed sign-ins", 8),
+        ("Too many failed sign-ins", 5),
+    ]
 
 
 def test_the_audit_trail_of_sign_ins_survives_another_desk(db_url: str, now: datetime) -> None:
@@ -155,3 +213,104 @@ def test_a_disabled_user_cannot_sign_in_until_enabled(desk: DeskService) -> None
         desk.set_active("ghost", False, by="admin")
     actions = [action for _, action, subject, _ in events(desk) if subject == "user jsmith"]
     assert actions == ["user added", "user disabled", "sign-in failed", "user enabled", "signed in"]
+
+
+# a full disk ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 4 MB tmpfs of our own (needs root, as CI's container runs), unmounted after."""
+    mount = tmp_path / "small-disk"
+    mount.mkdir()
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs root")
+    made = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=4m,mode=0700", "tmpfs", str(mount)],
+        capture_output=True,
+        check=False,
+    )
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {made.stderr.decode().strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def fill(disk: Path) -> Path:
+    """Fill the disk to the last byte; the file to delete to free it again."""
+    filler = disk / "filler"
+    with filler.open("wb", buffering=0) as out:
+        for size in (1 << 16, 1 << 12, 1):
+            try:
+                while True:
+                    out.write(b"\0" * size)
+            except OSError as error:
+                assert error.errno == errno.ENOSPC
+    return filler
+
+
+@pytest.fixture
+def full_disk_desk(
+    small_disk: Path, now: datetime, templates: Templates
+) -> Iterator[tuple[DeskService, Clock, Path]]:
+    """A SQLite desk on a small disk that is then filled: its reads work, no write can."""
+    clock = Clock(now)
+    with opened_desk(templates.sqlite_copy("migrated", small_disk / "desk.db"), now) as desk:
+        desk.clock = clock
+        desk.add_user("jsmith", Role.CALL_HANDLER, PASSWORD, by="admin")
+        # An empty write-ahead log, so that the next write must grow it.
+        with closing(sqlite3.connect(small_disk / "desk.db")) as connection:
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        filler = fill(small_disk)
+        yield desk, clock, filler
+
+
+def test_sign_in_works_on_a_full_disk_and_its_audit_events_are_written_once_it_is_freed(
+    full_disk_desk: tuple[DeskService, Clock, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    desk, clock, filler = full_disk_desk
+    with pytest.raises(OperationalError, match="full"):  # the disk is truly full
+        desk.add_user("kit", Role.CALL_HANDLER, PASSWORD, by="admin")
+    before = events(desk)
+
+    wrong = desk.sign_in("jsmith", "amber lantern 8")
+    assert wrong == Refused(WRONG, fault=wrong.fault)
+    assert wrong.fault is not None and wrong.fault.kind is FaultKind.DISK_FULL
+    assert str(wrong.fault).startswith("The disk holding the database is full.")
+    right = desk.sign_in("jsmith", PASSWORD)
+    assert right == SignedIn("jsmith", "", Role.CALL_HANDLER, right.fault)
+    assert right.fault is not None and right.fault.kind is FaultKind.DISK_FULL
+    assert desk.sign_out("jsmith") is not None
+
+    # The in-process count slows guesses as the database's would, unknown names too.
+    for name in ("jsmith", "nobody"):
+        outcomes = [desk.sign_in(name, f"guess {n}") for n in range(4)]
+        assert [(o.message, o.wait) for o in outcomes] == [
+            (WRONG, timedelta(0)),
+            (WRONG, timedelta(0)),
+            (WRONG, timedelta(seconds=2)),
+            (too_many(timedelta(seconds=2)), timedelta(seconds=2)),
+        ]
+    assert events(desk) == before  # nothing written yet
+    assert desk.write_queued_sign_ins() is False  # still full: kept
+
+    filler.unlink()
+    clock.move(minutes=1)
+    assert desk.sign_in("jsmith", PASSWORD) == SignedIn("jsmith", "", Role.CALL_HANDLER)
+    assert events(desk)[len(before) :] == [
+        ("jsmith", "sign-in failed", "user jsmith", "1 in a row"),
+        ("jsmith", "signed in", "user jsmith", ""),
+        ("jsmith", "signed out", "user jsmith", ""),
+        ("jsmith", "sign-in failed", "user jsmith", "1 in a row"),
+        ("jsmith", "sign-in failed", "user jsmith", "2 in a row"),
+        ("jsmith", "sign-in failed", "user jsmith", "3 in a row"),
+        (UNKNOWN_USER, "sign-in failed", "user", ""),
+        (UNKNOWN_USER, "sign-in failed", "user", ""),
+        (UNKNOWN_USER, "sign-in failed", "user", ""),
+        ("jsmith", "signed in", "user jsmith", ""),
+    ]
+    assert desk.users()[0].failed_sign_ins == 0
+    # The unknown name's three failures reached the database's count: this is its fourth.
+    assert desk.sign_in("nobody", "guess 4") == Refused(WRONG, timedelta(seconds=4))
