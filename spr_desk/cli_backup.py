@@ -6,8 +6,12 @@ import argparse
 import getpass
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from spr_desk.cli_output import fail
+
+if TYPE_CHECKING:
+    from db.backup import RestoredUser
 
 BACKUP_DESCRIPTION = (
     "Copy the SQLite database to FILE while desks keep working: SQLite's online backup takes "
@@ -21,9 +25,14 @@ RESTORE_DESCRIPTION = (
     "Replace the database with the backup in FILE. Close every desk first: a desk left open "
     "goes on showing what it read before. FILE must be an SPR Desk SQLite database that passes "
     "the integrity check; a damaged, truncated or foreign file is refused and nothing changes. "
+    "So is a backup whose tables, columns, indexes, triggers or views are not exactly those its "
+    "schema revision defines (an added trigger, a dropped audit trigger or column, an extra "
+    "table or view): the refusal names what differs. "
     "If the current database holds work newer than the backup's newest, the restore is refused "
     "with both times, unless --force. The restored database is brought to the current schema, "
-    "keeps its owner-only mode, and its audit trail records the restore. The backup file is "
+    "keeps its owner-only mode, and its audit trail records the restore with the users and roles "
+    "it holds, which are also listed (an account not added through the desk is marked). The "
+    "backup file is "
     "never changed. A PostgreSQL database is restored with pg_restore instead (README, 'Backup "
     "and restore'). Refusals exit 2."
 )
@@ -104,4 +113,28 @@ def run_restore(url: str | None, args: argparse.Namespace) -> int:
         f"Restored {report.database} from {report.file} ({taken}): {report.referrals:,} {noun}, "
         f"{migrated}; its newest work is from {shown(report.last_work)}.{replaced}\n"
     )
+    sys.stdout.write(f"Users in the restored database: {_users_in_words(report.users)}.\n")
     return 0
+
+
+def _users_in_words(users: tuple[RestoredUser, ...]) -> str:
+    """Each user with its role, so an account added by editing the file is seen at once."""
+    if not users:
+        return "none"
+    shown_users = []
+    for user in users:
+        marks = [user.role]
+        if not user.active:
+            marks.append("disabled")
+        if not user.audited:
+            marks.append("no 'user added' event in its audit trail")
+        shown_users.append(f"{_escaped(user.username)} ({', '.join(_escaped(m) for m in marks)})")
+    return ", ".join(shown_users)
+
+
+def _escaped(text: str) -> str:
+    """A name read from the backup, with any control character shown as an escape, never raw."""
+    return "".join(
+        character if character.isprintable() else character.encode("unicode_escape").decode()
+        for character in text
+    )
