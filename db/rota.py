@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
+from sqlalchemy import Connection, Dialect, Executable, Table, bindparam, insert, update
 from sqlmodel import Session, col, select
 
 from db.models import Shift, StaffMember, Team
@@ -29,13 +31,48 @@ class RotaApplied:
     """Rows whose person already had a shift starting then: its end is now the rota's."""
 
 
+class TeamsChanged(ValueError):
+    """The rows name a team the desk does not hold: one went after the file was checked."""
+
+
 def team_names(*, session: Session) -> list[str]:
     """Every team's name, in the order the reference data added them: what `parse_rota` takes."""
     return list(session.exec(select(Team.name).order_by(col(Team.id))).all())
 
 
-PROGRESS_EVERY = 100
-"""`apply_rota` reports progress every this many shifts."""
+@dataclass(frozen=True)
+class RotaPlan:
+    """Checked rows grouped the way they are stored, their times already in the form the
+    driver takes: built before any transaction opens, so the write itself only compares with
+    what is stored and sends a few bulk statements."""
+
+    rows: int
+    people: dict[tuple[str, str], dict[str, object]]
+    """(team name, person's name) to the person's columns as the rota gives them (the last row
+    wins, as it did row by row)."""
+    shifts: dict[tuple[str, str], dict[datetime, tuple[object, object]]]
+    """(team name, person's name) to each start (aware UTC) and that shift's start and end as
+    bound for the driver (the last row for a start wins)."""
+    repeats: int
+    """Rows whose person and start an earlier row of the same file gave: each replaces it."""
+
+
+def plan_rota(rows: Sequence[RotaRow], dialect: Dialect) -> RotaPlan:
+    """The rows grouped by person and by shift, times bound for `dialect`. No session, no lock."""
+    bind = _bind_processor(dialect)
+    people: dict[tuple[str, str], dict[str, object]] = {}
+    shifts: dict[tuple[str, str], dict[datetime, tuple[object, object]]] = {}
+    for row in rows:
+        key = (row.team, row.name)
+        people[key] = {
+            "role": row.role.value,
+            "band": row.band,
+            "capacity": row.capacity,
+            "active": True,
+        }
+        shifts.setdefault(key, {})[row.starts_at] = (bind(row.starts_at), bind(row.ends_at))
+    planned = sum(len(starts) for starts in shifts.values())
+    return RotaPlan(len(rows), people, shifts, len(rows) - planned)
 
 
 def apply_rota(
@@ -44,95 +81,151 @@ def apply_rota(
     rows: Sequence[RotaRow],
     on_progress: Callable[[int], None] | None = None,
 ) -> RotaApplied:
-    """Store checked rota rows. Flushes; never commits.
+    """Store checked rota rows (`plan_rota` then `store_rota`). Never commits.
+
+    `on_progress` is told the number of rows once they are stored.
+
+    Raises:
+        ValueError: a row names a team the desk does not hold (`parse_rota` refuses those first).
+    """
+    applied = store_rota(session=session, plan=plan_rota(rows, session.get_bind().dialect))
+    if on_progress is not None:
+        on_progress(len(rows))
+    return applied
+
+
+def store_rota(*, session: Session, plan: RotaPlan) -> RotaApplied:
+    """Store a planned rota in the caller's transaction with bulk statements. Never commits.
 
     A person is found by team and name, added if new (active, as the rota describes them) and
     otherwise brought in line with the rota (role, band, capacity; back to active). A shift is
     matched by person and start: a match gets the rota's end, anything else is added.
 
-    `on_progress` is told how many rows are stored so far, every `PROGRESS_EVERY` and at the end.
-
     Raises:
-        ValueError: a row names a team the desk does not hold (`parse_rota` refuses those first).
+        TeamsChanged: a ValueError: the plan names a team the desk does not hold (any more).
     """
-    teams = {team.name: team.id for team in session.exec(select(Team)).all() if team.id}
-    unknown = sorted({row.team for row in rows} - teams.keys())
+    connection = session.connection()
+    teams: dict[str, int] = dict(connection.execute(select(Team.name, Team.id)).all())
+    unknown = sorted({team for team, _ in plan.people} - teams.keys())
     if unknown:
-        raise ValueError(f"no team named {', '.join(repr(name) for name in unknown)}")
-    if not rows:
+        raise TeamsChanged(f"no team named {', '.join(repr(name) for name in unknown)}")
+    if not plan.rows:
         return RotaApplied(staff_added=0, staff_updated=0, shifts_added=0, shifts_replaced=0)
 
-    team_ids = {teams[row.team] for row in rows}
-    people = {
-        (member.team_id, member.name): member
-        for member in session.exec(
-            select(StaffMember).where(col(StaffMember.team_id).in_(team_ids))
-        ).all()
-    }
-    added: set[tuple[int, str]] = set()
-    updated: set[tuple[int, str]] = set()
-    for row in rows:
-        team_id = teams[row.team]
-        key = (team_id, row.name)
-        member = people.get(key)
-        if member is None:
-            people[key] = StaffMember(
-                name=row.name,
-                role=row.role.value,
-                band=row.band,
-                team_id=team_id,
-                capacity=row.capacity,
-                active=True,
-            )
-            session.add(people[key])
-            added.add(key)
-            continue
-        wanted = {
-            "role": row.role.value,
-            "band": row.band,
-            "capacity": row.capacity,
-            "active": True,
-        }
-        changed = {name: value for name, value in wanted.items() if getattr(member, name) != value}
-        if changed:
-            for name, value in changed.items():
-                setattr(member, name, value)
-            if key not in added:
-                updated.add(key)
-    session.flush()  # new people get their ids
-
-    staff_ids = {people[(teams[row.team], row.name)].id for row in rows}
-    stored = session.exec(
-        select(Shift).where(
-            col(Shift.staff_id).in_(staff_ids),
-            col(Shift.starts_at) >= min(row.starts_at for row in rows),
-            col(Shift.starts_at) <= max(row.starts_at for row in rows),
+    team_ids = {teams[team] for team, _ in plan.people}
+    stored_people = _stored_people(connection, team_ids)
+    new_people = [key for key in plan.people if (teams[key[0]], key[1]) not in stored_people]
+    changed_people = [
+        {"id": stored_people[(teams[team], name)][0], **wanted}
+        for (team, name), wanted in plan.people.items()
+        if (teams[team], name) in stored_people and stored_people[(teams[team], name)][1] != wanted
+    ]
+    if new_people:
+        session.execute(
+            insert(StaffMember),
+            [
+                {"name": name, "team_id": teams[team], "is_demo": False, **wanted}
+                for (team, name), wanted in ((key, plan.people[key]) for key in new_people)
+            ],
         )
-    ).all()
-    shifts: dict[tuple[int, datetime], Shift] = {
-        (shift.staff_id, shift.starts_at): shift for shift in stored
-    }
-    shifts_added = shifts_replaced = 0
-    for done, row in enumerate(rows, start=1):
-        if on_progress is not None and done % PROGRESS_EVERY == 0:
-            on_progress(done)
-        staff_id = people[(teams[row.team], row.name)].id
-        assert staff_id is not None  # flushed above
-        shift = shifts.get((staff_id, row.starts_at))
-        if shift is None:
-            shift = Shift(staff_id=staff_id, starts_at=row.starts_at, ends_at=row.ends_at)
-            session.add(shift)
-            shifts[(staff_id, row.starts_at)] = shift
-            shifts_added += 1
-        else:
-            shift.ends_at = row.ends_at
-            shifts_replaced += 1
-    session.flush()
-    if on_progress is not None:
-        on_progress(len(rows))
+        stored_people = _stored_people(connection, team_ids)  # the new people's ids
+    if changed_people:
+        session.execute(update(StaffMember), changed_people)
+
+    stored_shifts = _stored_shifts(connection, team_ids, plan)
+    added: list[tuple[object, ...]] = []
+    replaced: list[tuple[object, ...]] = []
+    for (team, name), starts in plan.shifts.items():
+        staff_id = stored_people[(teams[team], name)][0]
+        for starts_at, (start, end) in starts.items():
+            shift_id = stored_shifts.get((staff_id, starts_at))
+            if shift_id is None:
+                added.append((staff_id, start, end))
+            else:
+                replaced.append((end, shift_id))
+    _send_many(connection, _ADD_SHIFT, ("staff_id", "starts_at", "ends_at"), added)
+    _send_many(connection, _REPLACE_END, ("ends_at", "shift_id"), replaced)
     return RotaApplied(
-        staff_added=len(added),
-        staff_updated=len(updated),
-        shifts_added=shifts_added,
-        shifts_replaced=shifts_replaced,
+        staff_added=len(new_people),
+        staff_updated=len(changed_people),
+        shifts_added=len(added),
+        shifts_replaced=len(replaced) + plan.repeats,
     )
+
+
+_PERSON_COLUMNS = ("role", "band", "capacity", "active")
+
+
+def _stored_people(
+    connection: Connection, team_ids: set[int]
+) -> dict[tuple[int, str], tuple[int, dict[str, object]]]:
+    """(team id, name) to (id, the columns a rota sets) of every person in those teams."""
+    found = connection.execute(
+        select(
+            StaffMember.id,
+            StaffMember.team_id,
+            StaffMember.name,
+            *(getattr(StaffMember, column) for column in _PERSON_COLUMNS),
+        ).where(col(StaffMember.team_id).in_(team_ids))
+    )
+    return {
+        (team_id, name): (staff_id, dict(zip(_PERSON_COLUMNS, values, strict=True)))
+        for staff_id, team_id, name, *values in found
+    }
+
+
+def _stored_shifts(
+    connection: Connection, team_ids: set[int], plan: RotaPlan
+) -> dict[tuple[int, datetime], int]:
+    """(staff id, start) to id of the stored shifts of those teams between the plan's first and
+    last start: the only ones a row can match."""
+    starts = [starts_at for by_start in plan.shifts.values() for starts_at in by_start]
+    found = connection.execute(
+        select(Shift.staff_id, Shift.starts_at, Shift.id)
+        .join(StaffMember, col(StaffMember.id) == col(Shift.staff_id))
+        .where(
+            col(StaffMember.team_id).in_(team_ids),
+            col(Shift.starts_at) >= min(starts),
+            col(Shift.starts_at) <= max(starts),
+        )
+    )
+    return {(staff_id, starts_at): shift_id for staff_id, starts_at, shift_id in found}
+
+
+_SHIFTS = cast(Table, Shift.__table__)  # type: ignore[attr-defined]
+_ADD_SHIFT = insert(_SHIFTS).values(
+    staff_id=bindparam("staff_id"),
+    starts_at=bindparam("starts_at"),
+    ends_at=bindparam("ends_at"),
+)
+_REPLACE_END = (
+    update(_SHIFTS)
+    .where(_SHIFTS.c.id == bindparam("shift_id"))
+    .values(ends_at=bindparam("ends_at"))
+)
+
+
+def _bind_processor(dialect: Dialect) -> Callable[[datetime], object]:
+    """A shift time as the driver takes it (on SQLite, its text), the way SQLAlchemy binds it."""
+    column_type = _SHIFTS.c.starts_at.type
+    process = column_type.dialect_impl(dialect).bind_processor(dialect)
+    return process if process is not None else lambda value: value
+
+
+def _send_many(
+    connection: Connection, statement: Executable, names: tuple[str, ...], rows: list[tuple]
+) -> None:
+    """One executemany on the driver itself, the values already bound (`plan_rota`):
+    SQLAlchemy's handling of each row's parameters takes as long again as SQLite's own insert,
+    and it would be spent holding the write lock."""
+    if not rows:
+        return
+    compiled = statement.compile(dialect=connection.dialect)
+    if compiled.positional:
+        order = [names.index(name) for name in compiled.positiontup or ()]
+        if order != list(range(len(names))):
+            rows = [tuple(row[index] for index in order) for row in rows]
+        connection.exec_driver_sql(compiled.string, rows)
+    else:
+        named = [dict(zip(names, row, strict=True)) for row in rows]
+        connection.exec_driver_sql(compiled.string, named)

@@ -346,10 +346,11 @@ class _Person:
     before a new one and those starting before it ends can overlap it.
     """
 
-    __slots__ = ("ends", "first", "lines", "starts")
+    __slots__ = ("details", "ends", "first", "lines", "starts")
 
     def __init__(self, first: RotaRow) -> None:
         self.first = first
+        self.details = _details(first)
         self.starts: list[datetime] = [first.starts_at]
         self.ends: list[datetime] = [first.ends_at]
         self.lines: list[int] = [first.line]
@@ -357,13 +358,12 @@ class _Person:
     def check_and_add(self, row: RotaRow, errors: list[RowError]) -> None:
         """A person has one role, band and capacity in a team, and cannot work two shifts at
         once: each problem with `row` added to `errors`; `row` kept if it overlaps nothing."""
-        first = _details(self.first)
         for column, value in _details(row).items():
-            if first[column] != value:
+            if self.details[column] != value:
                 message = (
                     f"Line {self.first.line} gives the same person in the same team the {column} "
-                    f"{first[column]}: a person has one {column} in a team, so make the lines "
-                    "agree."
+                    f"{self.details[column]}: a person has one {column} in a team, so make the "
+                    "lines agree."
                 )
                 errors.append(RowError(row.line, column, message))
         at = bisect_left(self.starts, row.starts_at)

@@ -3,13 +3,15 @@ or replaced by start, and nothing stored when the caller's transaction rolls bac
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pytest
 from sqlmodel import Session, select
 
 from db.desk import DeskService
-from db.models import Shift, StaffMember, Team
+from db.models import AuditEvent, Shift, StaffMember, Team
 from db.rota import RotaApplied, apply_rota, team_names
 from spr_desk.reference_data import TEAMS
 from spr_desk.rota_csv import RotaRow, parse_rota
@@ -164,3 +166,65 @@ def test_an_unknown_team_raises_and_the_rolled_back_transaction_stores_nothing(
 
     assert stored_staff(desk) == {}
     assert stored_shifts(desk) == []
+
+
+def test_the_same_start_twice_in_one_call_is_added_once_then_replaced(desk: DeskService) -> None:
+    # `parse_rota` refuses such a file; `apply_rota` still counts as it did row by row.
+    first, later = rows(ROTA[0])[0], rows(ROTA[0].replace("16:00", "17:00"))[0]
+
+    applied = apply(desk, [first, later])
+
+    assert applied == RotaApplied(staff_added=1, staff_updated=0, shifts_added=1, shifts_replaced=1)
+    assert stored_shifts(desk) == [("Jo Bloggs", utc(2026, 11, 23, 8), utc(2026, 11, 23, 17))]
+
+
+def test_an_import_reports_how_long_it_held_the_write_lock_and_audits_its_counts(
+    desk: DeskService,
+) -> None:
+    done = desk.import_rota("\n".join((HEADER, *ROTA)), by="sup1")
+
+    assert (done.staff_added, done.shifts_added, done.shifts_replaced) == (2, 3, 0)
+    assert 0 < done.write_seconds < 5
+    with Session(desk.engine) as session:
+        event = session.exec(select(AuditEvent).where(AuditEvent.action == "rota_imported")).one()
+    assert event.actor == "sup1"
+    assert event.after == {
+        "rows": 3,
+        "staff_added": 2,
+        "shifts_added": 3,
+        "shifts_replaced": 0,
+    }
+
+
+class TeamGoesAfterTheCheck(DeskService):
+    """A desk whose first read of the team names is followed, before the import writes, by
+    another connection renaming the team the file names: the change an import must not miss
+    now that it checks the file outside its write transaction."""
+
+    renamed = False
+
+    @contextmanager
+    def _read(self) -> Iterator[Session]:
+        with super()._read() as session:
+            yield session
+        if not self.renamed:
+            self.renamed = True
+            with Session(self.engine) as other, other.begin():
+                team = other.exec(select(Team).where(Team.name == "ACHT Night Team")).one()
+                team.name = "ACHT Nights"
+
+
+def test_a_team_renamed_between_the_check_and_the_write_is_refused_by_line(
+    desk: DeskService,
+) -> None:
+    racing = TeamGoesAfterTheCheck(desk.engine, clock=desk.clock)
+
+    done = racing.import_rota("\n".join((HEADER, *ROTA)), by="sup1")
+
+    assert [(error.line, error.column) for error in done.parsed.errors] == [(4, "team")]
+    assert "No team by that name" in done.parsed.errors[0].message
+    assert stored_staff(desk) == {} and stored_shifts(desk) == []
+    with Session(desk.engine) as session:
+        assert (
+            session.exec(select(AuditEvent).where(AuditEvent.action == "rota_imported")).all() == []
+        )
