@@ -7,6 +7,7 @@ Heavy imports (Textual, SQLAlchemy) happen inside the commands that need them, s
 from __future__ import annotations
 
 import argparse
+import errno
 import io
 import json
 import logging
@@ -16,7 +17,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from spr_desk import __version__, cli_backup, cli_serve, cli_users, cli_watch
-from spr_desk.cli_output import Refused, cannot_write, fail, printable, read_limited
+from spr_desk.cli_output import Refused, cannot_write, fail, named, printable, read_limited
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -148,7 +149,7 @@ def run_recommend(path: str) -> int:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        return fail(f"{path}: not UTF-8 text (byte {error.start + 1})", 2)
+        return fail(f"{named(path)}: not UTF-8 text (byte {error.start + 1})", 2)
     try:
         scenario = load_scenario(text)
         result = recommend(scenario.facts, scenario.availability, scenario.at, default_rules())
@@ -300,35 +301,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     url: str | None = args.db
     try:
-        if args.command == "recommend":
-            return run_recommend(args.file)
-        if args.command == "db":
-            return run_upgrade(url)
-        if args.command == "demo":
-            return run_demo(url, args.days)
-        if args.command == "export":
-            return run_export(url, args.first, args.last, args.output)
-        if args.command == "handover":
-            return cli_watch.run_handover(
-                lambda: open_desk(url, purpose="read"), args.at, args.format, args.output
-            )
-        if args.command == "rota":
-            return cli_watch.run_rota_import(lambda: open_desk(url), args.file)
-        if args.command == "user":
-            return cli_users.run_user(lambda purpose="desk": open_desk(url, purpose=purpose), args)
-        if args.command == "backup":
-            return cli_backup.run_backup(url, args)
-        if args.command == "restore":
-            return cli_backup.run_restore(url, args)
-        if args.command == "serve":
-            return cli_serve.run_serve(url, args.host, args.port)
-        return run_app(url)
+        code = _run_command(args, url)
+        sys.stdout.flush()  # here, not at exit, so a full disk or a closed pipe is one line too
+        return code
     except KeyboardInterrupt:
         return 130
     except Refused as refusal:
         return fail(str(refusal), 2)
     except Exception as error:  # noqa: BLE001 - one clear line, never a traceback with patient data
         return _failed(error, url)
+
+
+def _run_command(args: argparse.Namespace, url: str | None) -> int:
+    if args.command == "recommend":
+        return run_recommend(args.file)
+    if args.command == "db":
+        return run_upgrade(url)
+    if args.command == "demo":
+        return run_demo(url, args.days)
+    if args.command == "export":
+        return run_export(url, args.first, args.last, args.output)
+    if args.command == "handover":
+        return cli_watch.run_handover(
+            lambda: open_desk(url, purpose="read"), args.at, args.format, args.output
+        )
+    if args.command == "rota":
+        return cli_watch.run_rota_import(lambda: open_desk(url), args.file)
+    if args.command == "user":
+        return cli_users.run_user(lambda purpose="desk": open_desk(url, purpose=purpose), args)
+    if args.command == "backup":
+        return cli_backup.run_backup(url, args)
+    if args.command == "restore":
+        return cli_backup.run_restore(url, args)
+    if args.command == "serve":
+        return cli_serve.run_serve(url, args.host, args.port)
+    return run_app(url)
 
 
 def _failed(error: Exception, url: str | None) -> int:
@@ -347,6 +354,8 @@ def _failed(error: Exception, url: str | None) -> int:
             return fail(f"--db {where}: {problem}", 2)
     if isinstance(error, SQLAlchemyError):
         return fail(f"{where}: {fault_of(error)}")
+    if isinstance(error, OSError) and error.filename is None and error.errno in _OUTPUT_FAILURES:
+        return _output_failed(error)
     if isinstance(error, OSError):
         if fault_kind(error) is not FaultKind.OTHER or not error.filename:
             return fail(f"{where}: {fault_of(error)}")
@@ -354,6 +363,24 @@ def _failed(error: Exception, url: str | None) -> int:
     if isinstance(error, ValueError):  # a setting such as SPR_DESK_IDLE_MINUTES, named in it
         return fail(f"{type(error).__name__}: {error}")
     return fail(str(fault_of(error)))
+
+
+_OUTPUT_FAILURES = (errno.ENOSPC, errno.EDQUOT, errno.EPIPE)
+"""Standard output's failures: the database's own come wrapped by SQLAlchemy, a file's named."""
+
+
+def _output_failed(error: OSError) -> int:
+    """Standard output could not take what was printed (a full disk, a reader gone); it is
+    pointed at /dev/null so the interpreter's last flush adds no second message."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # io.UnsupportedOperation: not a real file (a test's capture)
+        pass
+    if error.errno == errno.EPIPE:
+        return 141  # `| head` went away: quiet, as a shell pipeline expects
+    return fail("standard output: the disk is full; what was printed is incomplete")
 
 
 def _database_named(url: str | None) -> str:

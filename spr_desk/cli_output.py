@@ -47,10 +47,15 @@ def read_limited(path: str, limit: int) -> bytes:
             with Path(path).open("rb") as handle:
                 data = handle.read(limit + 1)
     except OSError as error:
-        raise Refused(f"cannot read {path}: {error.strerror or error}") from None
+        raise Refused(f"cannot read {named(path)}: {error.strerror or error}") from None
     if len(data) > limit:
-        raise Refused(f"{path}: larger than {_size(limit)}; nothing was read")
+        raise Refused(f"{named(path)}: larger than {_size(limit)}; nothing was read")
     return data
+
+
+def named(path: str) -> str:
+    """How a command's input file is named in its messages ('-' is standard input)."""
+    return "standard input" if path == "-" else path
 
 
 def _size(limit: int) -> str:

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from spr_desk.cli_output import Refused, cannot_write, fail, printable, read_limited
+from spr_desk.cli_output import Refused, cannot_write, fail, named, printable, read_limited
 
 if TYPE_CHECKING:
     from db.desk import DeskService
@@ -100,7 +100,7 @@ def run_rota_import(open_desk: Callable[[], DeskService], path: str) -> int:
     result = open_desk().import_rota(text, by=getpass.getuser())
     if result.parsed.errors:
         for problem in result.parsed.errors:
-            sys.stderr.write(f"{printable(path)}: {printable(str(problem))}\n")
+            sys.stderr.write(f"{printable(named(path))}: {printable(str(problem))}\n")
         return fail("nothing was imported", 2)
     sys.stdout.write(
         f"Imported {len(result.parsed.rows)} shifts: {result.staff_added} people added, "
@@ -119,10 +119,10 @@ def rota_text(path: str, data: bytes) -> str:
     """
     # ASCII in UTF-16 is valid UTF-8 with a NUL after each letter, so NULs are looked for first.
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
-        raise Refused(f"{path} is not UTF-8 (it looks like UTF-16): save it as CSV UTF-8")
+        raise Refused(f"{named(path)} is not UTF-8 (it looks like UTF-16): save it as CSV UTF-8")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise Refused(
-            f"{path} is not UTF-8 (it looks like Windows-1252): save it as CSV UTF-8"
+            f"{named(path)} is not UTF-8 (it looks like Windows-1252): save it as CSV UTF-8"
         ) from None

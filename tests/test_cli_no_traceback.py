@@ -46,6 +46,8 @@ class Case:
     said: str
     """Words the one line on stderr (or stdout, for code 0) must hold."""
     stdin: bytes | None = None
+    stdout_to_a_full_disk: bool = False
+    """Standard output is /dev/full (a device that is always full)."""
     check: Callable[[subprocess.CompletedProcess[str]], None] | None = field(
         default=None, compare=False
     )
@@ -128,7 +130,10 @@ def _cases(files: Files) -> dict[str, Case]:
             ("recommend", "/dev/zero"), 2, "spr-desk: /dev/zero: larger than 1 MB"
         ),
         "recommend-stdin-too-large": Case(
-            ("recommend", "-"), 2, "spr-desk: -: larger than 1 MB", stdin=b" " * (1024 * 1024 + 1)
+            ("recommend", "-"),
+            2,
+            "spr-desk: standard input: larger than 1 MB",
+            stdin=b" " * (1024 * 1024 + 1),
         ),
         "recommend-5000-digit-age": Case(
             ("recommend", str(folder / "age.json")), 2, "spr-desk: facts.age: expected whole"
@@ -185,6 +190,18 @@ def _cases(files: Files) -> dict[str, Case]:
             2,
             "rota-huge.csv: larger than 32 MB",
         ),
+        "handover-to-a-full-disk": Case(
+            ("handover", "--db", files.good_url),
+            1,  # a failure of the machine, not of what was typed
+            "spr-desk: standard output: the disk is full; what was printed is incomplete",
+            stdout_to_a_full_disk=True,
+        ),
+        "export-to-a-full-disk": Case(
+            (*export, "--db", files.good_url),
+            1,
+            "spr-desk: standard output: the disk is full; what was printed is incomplete",
+            stdout_to_a_full_disk=True,
+        ),
         "user-list-escapes-display-names": Case(
             ("user", "list", "--db", files.good_url), 0, SHOWN_ESCAPED + "Mal", check=escaped_names
         ),
@@ -198,19 +215,21 @@ def _cases(files: Files) -> dict[str, Case]:
 
 
 def _run(case: Case, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [sys.executable, "-m", "spr_desk", *case.args],
-        input=case.stdin,
-        stdin=None if case.stdin is not None else subprocess.DEVNULL,
-        capture_output=True,
-        timeout=120,
-        env=env,
-        start_new_session=True,  # no controlling terminal, as under cron or a pipeline
-    )
+    with open(os.devnull if not case.stdout_to_a_full_disk else "/dev/full", "wb") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "spr_desk", *case.args],
+            input=case.stdin,
+            stdin=None if case.stdin is not None else subprocess.DEVNULL,
+            stdout=full if case.stdout_to_a_full_disk else subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            timeout=120,
+            env=env,
+            start_new_session=True,  # no controlling terminal, as under cron or a pipeline
+        )
     return subprocess.CompletedProcess(
         result.args,
         result.returncode,
-        result.stdout.decode("utf-8", "replace"),
+        (result.stdout or b"").decode("utf-8", "replace"),
         result.stderr.decode("utf-8", "replace"),
     )
 
@@ -246,6 +265,8 @@ CASE_IDS = [
     "rota-utf16",
     "rota-windows-1252",
     "rota-too-large",
+    "handover-to-a-full-disk",
+    "export-to-a-full-disk",
     "user-list-escapes-display-names",
     "handover-to-an-owner-only-file",
 ]
