@@ -6,11 +6,10 @@ that is already up to date never imports Alembic at all.
 
 from __future__ import annotations
 
+import ast
 import functools
-import importlib.util
 import re
 from pathlib import Path
-from types import ModuleType
 
 from sqlalchemy import Connection, Engine, inspect, text
 
@@ -107,23 +106,33 @@ def has_audit_triggers_at(revision: str) -> bool:
 # the audit trail's triggers -----------------------------------------------------------------
 
 
+AUDIT_CONSTANTS = ("MESSAGE", "SQLITE_UP", "SQLITE_DOWN", "POSTGRES_UP", "POSTGRES_DOWN")
+
+
 @functools.cache
-def _audit_migration() -> ModuleType:
-    """Migration 0006 itself, loaded from its file (its name starts with a digit): the one
-    definition of the triggers, for checking and for putting them back."""
+def _audit_migration() -> dict[str, object]:
+    """Migration 0006's SQL, the one definition of the triggers, for checking them and putting
+    them back: its constants are evaluated from its own source, without its imports, so the
+    start-up check does not load Alembic (which the migration imports for `op`)."""
     path = MIGRATIONS / "versions" / f"{AUDIT_TRIGGERS_REVISION}.py"
-    spec = importlib.util.spec_from_file_location("spr_desk_migration_0006", path)
-    if spec is None or spec.loader is None:
-        raise RuntimeError(f"cannot load {path}")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    constants = [
+        node
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        and all(
+            isinstance(target, ast.Name) and target.id in AUDIT_CONSTANTS for target in node.targets
+        )
+    ]
+    found: dict[str, object] = {}
+    exec(compile(ast.Module(constants, type_ignores=[]), str(path), "exec"), found)  # noqa: S102
+    return found
 
 
 def _audit_statements(dialect: str, direction: str) -> list[str]:
-    migration = _audit_migration()
     prefix = {"sqlite": "SQLITE", "postgresql": "POSTGRES"}.get(dialect)
-    return list(getattr(migration, f"{prefix}_{direction}")) if prefix else []
+    statements = _audit_migration()[f"{prefix}_{direction}"] if prefix else []
+    return [str(statement) for statement in statements]  # type: ignore[attr-defined]
 
 
 def audit_trigger_names(dialect: str) -> tuple[str, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,9 +17,16 @@ from tests_support import fill_demo
 from db.desk import DeskService
 from db.engine import make_engine
 from db.migrate import (
+    AUDIT_TRIGGERS_REVISION,
     HEAD_REVISION,
+    MIGRATIONS,
     alembic_config,
+    audit_trigger_names,
     current_revision,
+    has_audit_triggers_at,
+    known_revisions,
+    missing_audit_triggers,
+    sqlite_audit_trigger_sql,
     upgrade,
     upgrade_to_head,
 )
@@ -134,3 +142,36 @@ def test_a_url_with_a_percent_sign_does_not_break_the_migration_config(tmp_path:
     option = alembic_config(engine).get_main_option("sqlalchemy.url")
     assert option is not None and make_url(option).database == str(folder / "desk.db")
     engine.dispose()
+
+
+def test_a_migrated_database_has_every_audit_trigger_migration_0006_defines(db_url: str) -> None:
+    engine = make_engine(db_url)
+    upgrade_to_head(engine)
+    with engine.connect() as connection:
+        assert missing_audit_triggers(connection) == []
+    assert len(audit_trigger_names(engine.dialect.name)) == 2
+    engine.dispose()
+
+
+def test_the_audit_sql_checked_and_put_back_is_migration_0006s_own() -> None:
+    """The start-up check reads 0006's constants from its source without importing Alembic:
+    they must be exactly what the migration itself runs."""
+    path = Path(MIGRATIONS, "versions", f"{AUDIT_TRIGGERS_REVISION}.py")
+    spec = importlib.util.spec_from_file_location("migration_0006", path)
+    assert spec is not None and spec.loader is not None
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    names = audit_trigger_names("sqlite")
+    assert sqlite_audit_trigger_sql() == dict(zip(names, migration.SQLITE_UP, strict=True))
+    assert all(
+        name in " ".join(migration.POSTGRES_UP) for name in audit_trigger_names("postgresql")
+    )
+    assert audit_trigger_names("postgresql") == ("audit_event_no_change", "audit_event_no_truncate")
+
+
+def test_which_revisions_have_the_audit_triggers() -> None:
+    assert not has_audit_triggers_at("0005_queue_band")
+    assert has_audit_triggers_at(AUDIT_TRIGGERS_REVISION)
+    assert has_audit_triggers_at("0010_audit_actor_index")
+    assert has_audit_triggers_at(HEAD_REVISION)
+    assert {FIRST_REVISION, AUDIT_TRIGGERS_REVISION, HEAD_REVISION} <= known_revisions()
