@@ -20,11 +20,16 @@ from textual.widgets import Footer, Input, Label, Static
 
 from screens.widgets.desk_header import DeskHeader
 from screens.widgets.form_input import FormInput
+from spr_desk.faults import fault_of
 from spr_desk.sign_in import Refused, SignedIn, wait_words
 
 if TYPE_CHECKING:
     from db.desk import DeskService
 
+SIGNED_IN_ANYWAY = (
+    "Signing in still works; what it records is written once there is room (call IT)."
+)
+NOTICE_SECONDS = 20
 NO_USERS = (
     "No one can sign in to this database yet. Add a person first, at a command line:\n"
     "  spr-desk user add NAME --role administrator"
@@ -76,12 +81,19 @@ class PasswordScreen(Screen[SignedIn]):
         try:
             outcome = self.desk.sign_in(username, password)
         except Exception as error:  # noqa: BLE001 - said on screen; the person can try again
-            outcome = f"The desk could not check that: {type(error).__name__}."
+            outcome = f"The desk could not check that. {fault_of(error)}"
         self.app.call_from_thread(self._checked, outcome)
 
     def _checked(self, outcome: SignedIn | Refused | str) -> None:
         self._checking = False
         if isinstance(outcome, SignedIn):
+            if outcome.fault is not None:  # signed in all the same: said once, over the desk
+                self.app.notify(
+                    f"{outcome.fault.sentence} {SIGNED_IN_ANYWAY}",
+                    title="Signed in",
+                    severity="warning",
+                    timeout=NOTICE_SECONDS,
+                )
             self.dismiss(outcome)
             return
         password = self.query_one("#sign-in-password", Input)
@@ -91,7 +103,8 @@ class PasswordScreen(Screen[SignedIn]):
             self._say(outcome)
             return
         later = f" The next try is heard after {wait_words(outcome.wait)}." if outcome.wait else ""
-        self._say(f"{outcome.message}{later}")
+        fault = f"\n{outcome.fault.sentence} {SIGNED_IN_ANYWAY}" if outcome.fault else ""
+        self._say(f"{outcome.message}{later}{fault}")
 
 
 class SignInScreen(PasswordScreen):

@@ -29,6 +29,7 @@ from screens.key_order import KeyOrder, along_the_way
 from screens.opening import OpeningScreen
 from screens.queue import QueueScreen
 from screens.sign_out_modal import SIGN_OUT_KEY
+from spr_desk.faults import FaultKind, fault_of
 from spr_desk.roles import Permission, Role, allows, refusal
 from spr_desk.sign_in import IDLE_LOCK, SignedIn, is_idle
 from spr_desk.uktime import utc_now
@@ -54,6 +55,9 @@ SIGNED_OUT = "signed-out"
 """The mode the sign-in screen opens in once someone has signed out (Textual's first mode
 cannot be switched back to)."""
 SIGN_OUT_WORDS = "Sign out / switch user"
+TEXTUAL_COMMANDS_KEPT = frozenset({"Quit", "Keys", "Maximize", "Minimize"})
+"""Textual's own palette commands the desk keeps (its Theme and Screenshot are left out)."""
+NO_SCREENSHOTS = "The desk does not save pictures of its screen: they would hold patient details."
 
 
 class SprDeskApp(CallDesk):
@@ -150,13 +154,32 @@ class SprDeskApp(CallDesk):
         return super().check_action(action, parameters)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        # Only Textual's commands a desk should offer: never its screenshot (the screen, patient
+        # names included, as a world-readable file in ~/Downloads) nor its themes (the desk's
+        # colours carry meaning). A command a newer Textual adds stays out until named here.
+        for command in super().get_system_commands(screen):
+            if command.title in TEXTUAL_COMMANDS_KEPT:
+                yield command
         if self.signed_in is not None and not self._leaving:
             yield SystemCommand(
                 SIGN_OUT_WORDS,
                 "Keep any call open as your draft and let the next person sign in (asks first)",
                 self.action_sign_out,
             )
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """Textual's screenshot action (no key is bound to it, but markup or a future binding
+        could run it): refused, so the screen is never written to a file."""
+        self.notify(NO_SCREENSHOTS, severity="warning")
+
+    def deliver_screenshot(
+        self,
+        filename: str | None = None,
+        path: str | None = None,
+        time_format: str | None = None,
+    ) -> str | None:
+        self.notify(NO_SCREENSHOTS, severity="warning")
+        return None
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, ACTIVITY) and not event.is_forwarded:
@@ -211,9 +234,11 @@ class SprDeskApp(CallDesk):
             desk = self._open_desk()
             drafts = desk.open_drafts()
         except Exception as error:  # noqa: BLE001 - said in one line as the app exits
-            self.call_from_thread(
-                self.exit, return_code=1, message=f"spr-desk: {type(error).__name__}: {error}"
-            )
+            fault = fault_of(error)
+            # A fault the desk knows is said in its words; another keeps its own (an error while
+            # opening quotes no patient data).
+            words = f"{type(error).__name__}: {error}" if fault.kind is FaultKind.OTHER else fault
+            self.call_from_thread(self.exit, return_code=1, message=f"spr-desk: {words}")
             return
         self.call_from_thread(self._start, desk, drafts)
 
@@ -274,6 +299,8 @@ class SprDeskApp(CallDesk):
         if self.desk is None or not by:
             return
         try:
+            # What a full disk held back of sign-ins is written here once there is room.
+            self.desk.write_queued_sign_ins()
             status = self.desk.desk_status(by=by)
         except Exception:  # noqa: BLE001 - the next check tries again; the header keeps its words
             return
@@ -357,10 +384,12 @@ class SprDeskApp(CallDesk):
     ) -> None:
         flushed = [call.flush_draft() for call in calls]  # every call's, even after one failed
         try:
-            desk.sign_out(who.username)
+            held_back = desk.sign_out(who.username)
             problem = "" if all(flushed) else "A call's last keys may not be in its draft."
+            if held_back is not None:  # a full disk: the event is written once there is room
+                problem = f"{problem} {held_back}".strip()
         except Exception as error:  # noqa: BLE001 - said on screen; the sign-out goes ahead
-            problem = f"The sign-out was not recorded: {type(error).__name__}."
+            problem = f"The sign-out was not recorded. {fault_of(error)}"
         self.call_from_thread(self._close_screens, modes, problem)
 
     async def _close_screens(self, modes: list[str], problem: str) -> None:

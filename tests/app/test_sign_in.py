@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+import os
+import sqlite3
+import subprocess
+from collections.abc import Iterable, Iterator
+from contextlib import closing
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from call_script import screen, settle
+from conftest import Templates, opened_desk
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
@@ -19,7 +26,7 @@ from screens.rota_modals import ShiftModal
 from screens.sign_in import NO_USERS, LockScreen, SignInScreen
 from screens.supervisor import SupervisorScreen
 from screens.triage import TriageScreen
-from spr_desk.app import SprDeskApp
+from spr_desk.app import NO_SCREENSHOTS, SIGN_OUT_WORDS, SprDeskApp
 from spr_desk.roles import Role
 from spr_desk.sign_in import SignedIn
 
@@ -262,3 +269,100 @@ async def test_supervisors_and_administrators_review_and_edit_the_rota(
         await settle(pilot)
         assert isinstance(app.screen, ShiftModal)
         assert not notes(app)
+
+
+# the command palette ----------------------------------------------------------------------------
+
+
+async def test_the_palette_offers_no_screenshot_and_no_screenshot_can_be_saved(
+    sqlite_desk: DeskService, tmp_path: Path
+) -> None:
+    add(sqlite_desk)
+    app = SprDeskApp(sqlite_desk)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        assert {"Quit", "Keys"} <= titles <= {"Quit", "Keys", "Maximize", "Minimize"}
+        await type_text(pilot, "jsmith")
+        await pilot.press("enter")
+        await type_text(pilot, PASSWORD)
+        await pilot.press("enter")
+        await settle(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        assert titles <= {"Quit", "Keys", "Maximize", "Minimize", SIGN_OUT_WORDS}
+        assert SIGN_OUT_WORDS in titles
+
+        # Typed into the palette, "screenshot" finds nothing to run.
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await type_text(pilot, "screenshot")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        # Textual's action and its delivery, however reached, save nothing.
+        await app.run_action("screenshot")
+        assert app.deliver_screenshot() is None
+        await settle(pilot)
+        await pilot.pause(0.3)  # Textual's own command waited 0.1 s before saving
+        assert notes(app)[-1] == NO_SCREENSHOTS
+    saved = [p for p in tmp_path.rglob("*") if p.suffix == ".svg"]
+    assert saved == [] and not (Path.home() / "Downloads").exists()
+
+
+# a full disk ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def full_disk_desk(tmp_path: Path, now: datetime, templates: Templates) -> Iterator[DeskService]:
+    """A SQLite desk on a 4 MB tmpfs of our own (needs root) that is then filled to the last
+    byte: it reads, it cannot write."""
+    disk = tmp_path / "small-disk"
+    disk.mkdir()
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs root")
+    options = ["-t", "tmpfs", "-o", "size=4m,mode=0700", "tmpfs", str(disk)]
+    if subprocess.run(["mount", *options], capture_output=True, check=False).returncode:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        with opened_desk(templates.sqlite_copy("migrated", disk / "desk.db"), now) as desk:
+            add(desk)
+            with closing(sqlite3.connect(disk / "desk.db")) as connection:
+                connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the next write grows it
+            with (disk / "filler").open("wb", buffering=0) as filler:
+                for size in (1 << 16, 1 << 12, 1):
+                    with contextlib.suppress(OSError):
+                        while True:
+                            filler.write(b"\0" * size)
+            yield desk
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=False)
+
+
+async def test_sign_in_on_a_full_disk_says_so_once_and_signs_in(
+    full_disk_desk: DeskService,
+) -> None:
+    app = SprDeskApp(full_disk_desk)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "jsmith")
+        await pilot.press("enter")
+        await type_text(pilot, "amber lantern 8")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert message(app) == (
+            "Wrong user name or password.\n"
+            "The disk holding the database is full. Signing in still works; what it records is "
+            "written once there is room (call IT)."
+        )
+        assert "OperationalError" not in message(app)
+        await type_text(pilot, PASSWORD)
+        await pilot.press("enter")
+        await settle(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen) and app.user == "jsmith"
+        full = [n for n in notes(app) if n.startswith("The disk holding the database is full.")]
+        assert len(full) == 1
