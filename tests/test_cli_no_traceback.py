@@ -13,6 +13,7 @@ import errno
 import hashlib
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -89,15 +90,23 @@ def _make_files(folder: Path) -> Files:
     desk.engine.dispose()
 
     too_new = folder / "too-new.db"
-    desk = open_desk(f"sqlite:///{too_new}")
-    desk.engine.dispose()
+    shutil.copyfile(good, too_new)
     with closing(sqlite3.connect(too_new)) as connection, connection:
         connection.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
+    unprotected = folder / "unprotected.db"
+    shutil.copyfile(good, unprotected)
+    with closing(sqlite3.connect(unprotected)) as connection, connection:
+        triggers = connection.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        for (name,) in triggers.fetchall():
+            connection.execute(f'DROP TRIGGER "{name}"')
+    read_only = folder / "read-only.db"
+    shutil.copyfile(good, read_only)
+    read_only.chmod(0o400)
     foreign = folder / "foreign.db"
     with closing(sqlite3.connect(foreign)) as connection, connection:
         connection.execute("CREATE TABLE recipe (name TEXT, minutes INTEGER)")
         connection.execute("INSERT INTO recipe VALUES ('soup', 20)")
-    hashes = {path: _digest(path) for path in (too_new, foreign)}
+    hashes = {path: _digest(path) for path in (too_new, foreign, unprotected, read_only)}
     return Files(folder, f"sqlite:///{good}", too_new, foreign, hashes)
 
 
@@ -115,6 +124,14 @@ def _cases(files: Files) -> dict[str, Case]:
         assert mode_of(pack) == 0o600
         assert pack.read_text().startswith("# ")
         assert not list(folder.glob(".pack.md.*")), "no temporary file left"
+
+    def nothing_on_stderr(result: subprocess.CompletedProcess[str]) -> None:
+        assert result.stderr == ""
+
+    good_rota = folder / "rota.csv"
+    good_rota.write_text(
+        "team,name,role,date,start,end\nACHT Thame,Jo Bloggs,nurse,24/11/2026,08:00,16:00\n"
+    )
 
     def escaped_names(result: subprocess.CompletedProcess[str]) -> None:
         assert "\x1b" not in result.stdout and "\x07" not in result.stdout
@@ -166,6 +183,20 @@ def _cases(files: Files) -> dict[str, Case]:
         ),
         "foreign-export": Case((*export, "--db", foreign), 2, WORDS_NOT_A_DESK),
         "foreign-user-list": Case(("user", "list", "--db", foreign), 2, WORDS_NOT_A_DESK),
+        "foreign-rota-import": Case(
+            ("rota", "import", str(good_rota), "--db", foreign), 2, WORDS_NOT_A_DESK
+        ),
+        "audit-triggers-gone-handover": Case(
+            ("handover", "--db", f"sqlite:///{folder / 'unprotected.db'}"),
+            2,
+            "The database's audit trail is unprotected: its triggers are missing.",
+        ),
+        "read-only-file-export": Case(
+            (*export, "--db", f"sqlite:///{folder / 'read-only.db'}"),
+            0,
+            "reference,received_at,",
+            check=nothing_on_stderr,
+        ),
         "user-add-without-a-terminal": Case(
             ("user", "add", "jsmith", "--role", "handler", "--db", never),
             2,
@@ -260,6 +291,9 @@ CASE_IDS = [
     "foreign-handover",
     "foreign-export",
     "foreign-user-list",
+    "foreign-rota-import",
+    "audit-triggers-gone-handover",
+    "read-only-file-export",
     "user-add-without-a-terminal",
     "user-password-without-a-terminal",
     "rota-utf16",
