@@ -380,6 +380,7 @@ def test_backup_and_restore_from_the_command_line(live: DeskService, tmp_path: P
     restored = spr_desk("--db", database, "restore", str(file))
     assert restored.returncode == 0, restored.stderr
     assert restored.stdout.startswith(f"Restored {live_path(live)} from {file}")
+    assert restored.stdout.splitlines()[1].startswith("Users in the restored database: ")
 
     again = spr_desk("backup", str(file), "--db", database)
     assert again.returncode == 2
@@ -460,3 +461,22 @@ def test_a_backup_of_a_file_that_is_not_a_database_is_refused_and_touches_nothin
     with pytest.raises(BackupError, match="not a SQLite database"):
         backup_database(url_of(database), tmp_path / "backup.db")
     assert log.exists() and not (tmp_path / "backup.db").exists()
+
+
+def test_another_programs_database_is_not_overwritten_by_a_restore_unless_forced(
+    live: DeskService, tmp_path: Path
+) -> None:
+    """A --db naming some other SQLite file is not a desk's to replace: refused, unchanged; with
+    --force it is set aside whole, as an unreadable database is."""
+    file = tmp_path / "backup.db"
+    backup_database(url_of(live_path(live)), file)
+    other = tmp_path / "photos.db"
+    with sqlite3.connect(other) as connection:
+        connection.execute("CREATE TABLE photo (id INTEGER PRIMARY KEY)")
+    kept = digest(other)
+    with pytest.raises(BackupError, match="not an SPR Desk database.*add --force"):
+        restore_database(url_of(other), file)
+    assert digest(other) == kept
+    report = restore_database(url_of(other), file, force=True)
+    assert report.set_aside is not None and digest(report.set_aside) == kept
+    assert references(other) == references(file)
