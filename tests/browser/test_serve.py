@@ -100,10 +100,9 @@ def test_serve_help_offers_host_and_port_on_loopback_by_default(
     assert "(default 127.0.0.1)" in text
 
 
-def test_serve_runs_this_desk_on_the_given_database_through_a_shell() -> None:
-    url = "sqlite:////tmp/a desk's folder/desk.db"
-    assert shlex.split(serve_command(url)) == [sys.executable, "-m", "spr_desk", "--db", url]
-    assert shlex.split(serve_command(None)) == [sys.executable, "-m", "spr_desk"]
+def test_serve_runs_this_desk_through_a_shell_with_no_database_on_its_command_line() -> None:
+    # The database URL reaches each desk in its environment (tests/test_serve_guard.py).
+    assert shlex.split(serve_command()) == ["exec", sys.executable, "-m", "spr_desk"]
 
 
 def test_only_loopback_addresses_count_as_loopback() -> None:
@@ -166,14 +165,20 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def served(desk_url: str, tmp_path: Path) -> Iterator[str]:
+def serve_options() -> tuple[str, ...]:
+    """More options for `spr-desk serve` (a test parametrizes it to change them)."""
+    return ()
+
+
+@pytest.fixture
+def served(desk_url: str, tmp_path: Path, serve_options: tuple[str, ...]) -> Iterator[str]:
     """`spr-desk serve` on a free loopback port; yields its address. Stopped with its children."""
     port = _free_port()
     log = tmp_path / "serve.log"
     with log.open("wb") as output:
         server = subprocess.Popen(
             [sys.executable, "-m", "spr_desk", "--db", desk_url, "serve"]
-            + ["--host", "127.0.0.1", "--port", str(port)],
+            + ["--host", "127.0.0.1", "--port", str(port), *serve_options],
             stdout=output,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group: the desks it starts go with it
@@ -306,3 +311,15 @@ def test_a_wrong_password_keeps_the_browser_on_the_sign_in_screen(
     screen = wait_for_text(browser, "Wrong user name or password", tmp_path).text
     assert "SPR Desk · Sign in" in screen
     assert "SPR Desk · Queue" not in screen
+
+
+@pytest.mark.parametrize("serve_options", [("--max-desks", "1")])
+def test_a_second_tab_past_the_pool_is_told_every_desk_is_in_use(
+    browser: WebDriver, served: str, tmp_path: Path
+) -> None:
+    browser.get(served)
+    wait_for_text(browser, "SPR Desk · Sign in", tmp_path)  # the pool's one desk, running
+    browser.switch_to.new_window("tab")
+    browser.get(served)
+    text = browser.find_element(By.TAG_NAME, "body").text
+    assert "The one desk on this server is in use. Close a desk you no longer need" in text
