@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from screens.audit_event_modal import AuditEventModal
+from screens.fault_words import failure_words
 from screens.widgets.desk_header import DeskHeader
 from screens.widgets.fitted_columns import Column, fit_columns, needed
 from screens.widgets.form_input import FormInput
@@ -102,7 +103,7 @@ class AuditScreen(Screen[None]):
                 limit=SHOWN,  # type: ignore[arg-type]
             )
         except Exception as error:  # noqa: BLE001 - said on screen
-            self.app.call_from_thread(self._summary, f"Could not read: {type(error).__name__}")
+            self.app.call_from_thread(self._summary, f"Could not read: {failure_words(error)}")
             return
         self.app.call_from_thread(self._show, rows, matching)
 
@@ -172,7 +173,7 @@ class AuditScreen(Screen[None]):
         try:
             found = self.desk.audit_event(event_id)
         except Exception as error:  # noqa: BLE001 - said on screen
-            self.app.call_from_thread(self._summary, f"Could not read: {type(error).__name__}")
+            self.app.call_from_thread(self._summary, f"Could not read: {failure_words(error)}")
             return
         self.app.call_from_thread(self.app.push_screen, AuditEventModal(found))
 

@@ -16,6 +16,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
+from screens.fault_words import failure_words
 from screens.widgets.desk_footer import DeskFooter
 from screens.widgets.desk_header import DeskHeader
 from screens.widgets.tables import report_table
@@ -131,13 +132,13 @@ class AvailabilityScreen(Screen[None]):
         try:
             who = self.desk.who_is_on()
         except Exception as error:  # noqa: BLE001 - said on screen, the app keeps running
-            self.app.call_from_thread(self._failed, type(error).__name__)
+            self.app.call_from_thread(self._failed, failure_words(error))
             return
         self.app.call_from_thread(self._show, who)
 
     def _failed(self, error: str) -> None:
         self.query_one("#availability-matrix", Static).update(
-            Text(f"Could not read the rota ({error}); press r to try again.")
+            Text(f"Could not read the rota: {error} Press r to try again.")
         )
 
     def _show(self, who: WhoIsOn) -> None:

@@ -25,6 +25,7 @@ from textual.widgets import DataTable, Static
 
 from screens.action_modal import ActionAnswer, ActionModal
 from screens.exports import export_path, open_private
+from screens.fault_words import failure_words
 from screens.handover_modals import AcknowledgeModal, SbarModal
 from screens.permitted import acting_user, desk_app
 from screens.widgets.desk_footer import DeskFooter
@@ -246,7 +247,9 @@ class HandoverScreen(Screen[None]):
                 handover_id = self.desk.pack_to_show()
             stored = self.desk.handover_pack(handover_id) if handover_id is not None else None
         except Exception as error:  # noqa: BLE001 - said on screen, the app keeps running
-            self.app.call_from_thread(self._say, f"Could not read the handover: {error}", "error")
+            self.app.call_from_thread(
+                self._say, f"Could not read the handover: {failure_words(error)}", "error"
+            )
             return
         self.app.call_from_thread(self._show, stored)
 
@@ -359,7 +362,7 @@ class HandoverScreen(Screen[None]):
         try:
             handover_id = self.desk.build_handover(by=by)
         except Exception as error:  # noqa: BLE001 - said on screen
-            self.app.call_from_thread(self._say, f"Not built: {type(error).__name__}", "error")
+            self.app.call_from_thread(self._say, f"Not built: {failure_words(error)}", "error")
             return
         self.app.call_from_thread(self._say, "Handover pack built.", "information")
         self._after_change(handover_id)
@@ -388,7 +391,7 @@ class HandoverScreen(Screen[None]):
         try:
             self.desk.edit_sbar(handover_id, reference, sbar, by=by)
         except Exception as error:  # noqa: BLE001 - said on screen; the modal's text is gone
-            self.app.call_from_thread(self._say, f"SBAR not saved: {error}", "error")
+            self.app.call_from_thread(self._say, f"SBAR not saved: {failure_words(error)}", "error")
             return
         self.app.call_from_thread(self._sbar_saved, handover_id, reference, sbar)
 
@@ -431,7 +434,7 @@ class HandoverScreen(Screen[None]):
         try:
             mark = self.desk.mark_item_read(handover_id, reference, by=by, read=read)
         except Exception as error:  # noqa: BLE001 - said on screen
-            self.app.call_from_thread(self._say, f"Not ticked: {error}", "error")
+            self.app.call_from_thread(self._say, f"Not ticked: {failure_words(error)}", "error")
             return
         self.app.call_from_thread(self._read_marked, mark)
 
@@ -485,7 +488,9 @@ class HandoverScreen(Screen[None]):
         try:
             self.desk.acknowledge_handover(handover_id, by=by)
         except Exception as error:  # noqa: BLE001 - said on screen
-            self.app.call_from_thread(self._say, f"Not acknowledged: {error}", "error")
+            self.app.call_from_thread(
+                self._say, f"Not acknowledged: {failure_words(error)}", "error"
+            )
             return
         self.app.call_from_thread(self._say, "Handover acknowledged.", "information")
         self._after_change(handover_id)
@@ -526,9 +531,7 @@ class HandoverScreen(Screen[None]):
                     handle.write(text)
                 written.append(str(path))
         except OSError as error:
-            self.app.call_from_thread(
-                self._say, f"Export failed: {error.strerror or error}", "error"
-            )
+            self.app.call_from_thread(self._say, f"Export failed: {failure_words(error)}", "error")
             return
         self.app.call_from_thread(self._exported, written)
 

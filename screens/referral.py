@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from screens.action_modal import ActionAnswer, ActionModal
+from screens.fault_words import failure_words
 from screens.milestone_modal import MilestoneAnswer, MilestoneAsk, MilestoneModal
 from screens.nhs_number_modal import NhsNumberModal
 from screens.note_modal import NoteAnswer, NoteModal
@@ -345,7 +346,7 @@ class ReferralScreen(Screen[None]):
             self.app.call_from_thread(self._ask_number, number, str(refused))
         except Exception as error:  # noqa: BLE001 - a failed save is said, never fatal
             self.app.call_from_thread(
-                self._ask_number, number, f"Not saved: {type(error).__name__}. Try again."
+                self._ask_number, number, f"Not saved: {failure_words(error)}"
             )
         else:
             self.app.call_from_thread(self.notify, "NHS number added.", markup=False)
@@ -378,7 +379,7 @@ class ReferralScreen(Screen[None]):
         except Exception as error:  # noqa: BLE001 - a failed save is said, never fatal
             self.app.call_from_thread(
                 self.notify,
-                f"Not saved: {type(error).__name__}. Try again.",
+                f"Not saved: {failure_words(error)}",
                 severity="error",
                 markup=False,
             )

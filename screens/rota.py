@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, ProgressBar, Static
 
+from screens.fault_words import failure_words
 from screens.permitted import acting_user, permitted
 from screens.rota_modals import ImportModal, ImportReportModal, ShiftModal
 from screens.widgets.desk_footer import DeskFooter
@@ -161,7 +162,7 @@ class RotaScreen(Screen[None]):
         try:
             self.desk.delete_shift(shift_id, by=by)
         except Exception as error:  # noqa: BLE001 - said on screen, nothing else changes
-            self.app.call_from_thread(self._say, f"Not deleted: {error}", "error")
+            self.app.call_from_thread(self._say, f"Not deleted: {failure_words(error)}", "error")
             return
         self.app.call_from_thread(self._say, "Shift deleted.", "information")
         self._load()
@@ -206,7 +207,7 @@ class RotaScreen(Screen[None]):
                 on_progress=lambda done: self.app.call_from_thread(bar.update, progress=done),
             )
         except Exception as error:  # noqa: BLE001 - said on screen; the transaction rolled back
-            self.app.call_from_thread(self._say, f"Not imported: {type(error).__name__}", "error")
+            self.app.call_from_thread(self._say, f"Not imported: {failure_words(error)}", "error")
             return
         self.last_import = result
         self.app.call_from_thread(self._imported, result, done_words)

@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Footer, ProgressBar, Static
 
 from screens.export_modal import ExportModal, ExportRange
 from screens.exports import export_path, open_private
+from screens.fault_words import failure_words
 from screens.flag_modal import FlagAnswer, FlagModal
 from screens.permitted import acting_user, permitted
 from screens.sign_off_modal import SignOffModal
@@ -332,13 +333,13 @@ class SupervisorScreen(Screen[None]):
             held = self.desk.held_overrides()
             flags = self.desk.review_flags()
         except Exception as error:  # noqa: BLE001 - shown on screen, the app keeps running
-            self.app.call_from_thread(self._failed, type(error).__name__)
+            self.app.call_from_thread(self._failed, failure_words(error))
             return
         self.app.call_from_thread(self._show, review, held, flags)
 
     def _failed(self, error: str) -> None:
         self.query_one("#supervisor-summary", Static).update(
-            Text(f"Could not read the figures ({error}); press r to try again.")
+            Text(f"Could not read the figures: {error} Press r to try again.")
         )
         self.notify("Could not read the figures.", severity="error", markup=False)
 
@@ -479,7 +480,7 @@ class SupervisorScreen(Screen[None]):
         except Exception as error:  # noqa: BLE001 - shown, the app keeps running
             self.app.call_from_thread(
                 self.notify,
-                f"{failed} ({type(error).__name__}).",
+                f"{failed}: {failure_words(error)}",
                 severity="error",
                 markup=False,
             )
@@ -520,7 +521,7 @@ class SupervisorScreen(Screen[None]):
         except Exception as error:  # noqa: BLE001 - said on screen, the app keeps running
             self.app.call_from_thread(
                 self.notify,
-                f"Export failed ({type(error).__name__}).",
+                f"Export failed: {failure_words(error)}",
                 severity="error",
                 markup=False,
             )
