@@ -9,6 +9,7 @@ changes anything, and as time passes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -20,15 +21,18 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Select, Static
 
+from screens.fault_words import failure_words
 from screens.permitted import acting_user, permitted
 from screens.take_next_modal import TakeNextModal
 from screens.widgets.desk_header import DeskHeader
 from screens.widgets.form_input import FormInput
 from screens.widgets.queue_board import WINDOW, QueueBoard
+from spr_desk.faults import Fault, FaultKind, fault_of
 from spr_desk.lifecycle import OPEN_STATUSES
 from spr_desk.queue_view import FINISHED, REDIRECTED, TO_TRACE, ClaimRefused, QueueFilter
 from spr_desk.reference_data import COUNTYWIDE, LOCALITIES
 from spr_desk.roles import Permission
+from spr_desk.uktime import as_local
 from spr_desk.vocabulary import Lead, Pathway, Response, Status, label
 
 if TYPE_CHECKING:
@@ -39,7 +43,10 @@ if TYPE_CHECKING:
 COUNTDOWN_SECONDS = 30
 """How often the time left and the counts are brought up to date (one page read)."""
 POLL_SECONDS = 2
-"""How often the board asks whether any desk changed anything (one primary-key lookup)."""
+"""How often the board asks whether any desk changed anything (one primary-key lookup). A poll
+that fails puts up the stale banner; the first that works after it reads the queue again, so the
+banner comes within a poll (and PostgreSQL's 3 s connect timeout) of losing the database and
+goes within a poll of its return."""
 
 STATUS_CHOICES: list[tuple[str, str]] = [
     *((label(s), s.value) for s in Status if s in OPEN_STATUSES),
@@ -85,9 +92,26 @@ class Read:
 
 
 class QueueFailed(Message):
-    def __init__(self, error: str) -> None:
+    """A read or a poll failed: the board is no longer up to date."""
+
+    def __init__(self, fault: Fault) -> None:
         super().__init__()
-        self.error = error
+        self.fault = fault
+
+
+def stale_words(fault: Fault, read_at: datetime | None) -> str:
+    """The banner over a board that could not be read: since when (UK time), and why."""
+    why = (
+        "cannot reach the database"
+        if fault.kind is FaultKind.UNREACHABLE
+        else fault.sentence[:1].lower() + fault.sentence[1:].rstrip(".")
+    )
+    since = (
+        f"Not up to date since {as_local(read_at):%H:%M}"
+        if read_at is not None
+        else "The queue could not be read"
+    )
+    return f"{since}: {why}. It reads again by itself as soon as it can."
 
 
 class QueueScreen(Screen[None]):
@@ -132,9 +156,14 @@ class QueueScreen(Screen[None]):
         """The number of the first read of the filter as it is now."""
         self.open_first = False
         """An enter came before the new filter's rows: open the first when they arrive."""
+        self.read_at: datetime | None = None
+        """When the rows on the board were read (the desk's clock)."""
+        self.stale: Fault | None = None
+        """Why the board is not up to date (the last read or poll failed); None when it is."""
 
     def compose(self) -> ComposeResult:
         yield DeskHeader(id="header")
+        yield Static("", id="queue-stale")
         # The search has a line of its own, so each filter is wide enough to show its longest
         # choice whole once chosen (`in service`, `Social care`, `Buckingham`) at 80 columns.
         yield FormInput(
@@ -185,7 +214,7 @@ class QueueScreen(Screen[None]):
             marker = self.desk.change_marker()
             page = self.desk.queue_page(read.wanted, read.start, WINDOW)
         except Exception as error:  # noqa: BLE001 - shown on screen, the app keeps running
-            self.post_message(QueueFailed(type(error).__name__))
+            self.post_message(QueueFailed(fault_of(error)))
             return
         self.post_message(QueueLoaded(page, marker, read))
 
@@ -193,9 +222,10 @@ class QueueScreen(Screen[None]):
     def _poll(self) -> None:
         try:
             marker = self.desk.change_marker()
-        except Exception:  # noqa: BLE001 - the next poll tries again
+        except Exception as error:  # noqa: BLE001 - the banner says it; the next poll tries again
+            self.post_message(QueueFailed(fault_of(error)))
             return
-        if marker != self.marker:
+        if marker != self.marker or self.stale is not None:
             self.app.call_from_thread(self.action_refresh_queue)
 
     def _tick(self) -> None:
@@ -206,6 +236,8 @@ class QueueScreen(Screen[None]):
             return  # a newer read is already on the board
         self.shown, self.marker = message.read, message.marker
         page, counts = message.page, message.page.counts
+        self.read_at = page.now
+        self._up_to_date()
         self.query_one(DeskHeader).now = page.now
         board = self.query_one(QueueBoard)
         wanted = message.read.wanted
@@ -243,10 +275,21 @@ class QueueScreen(Screen[None]):
         self.query_one("#queue-summary", Static).update(Text(summary))
 
     def on_queue_failed(self, message: QueueFailed) -> None:
-        self.query_one("#queue-summary", Static).update(
-            Text(f"Could not read the queue ({message.error}); it will try again.")
-        )
-        self.notify("Could not read the queue; retrying.", severity="error")
+        """Said once, in the banner, for as long as it lasts: never a notice per poll."""
+        if message.fault == self.stale:
+            return
+        self.stale = message.fault
+        banner = self.query_one("#queue-stale", Static)
+        banner.update(Text(stale_words(message.fault, self.read_at)))
+        banner.set_class(True, "-shown")
+
+    def _up_to_date(self) -> None:
+        if self.stale is None:
+            return
+        self.stale = None
+        banner = self.query_one("#queue-stale", Static)
+        banner.update("")
+        banner.set_class(False, "-shown")
 
     @on(QueueBoard.WindowWanted)
     def _window_wanted(self, event: QueueBoard.WindowWanted) -> None:
@@ -330,7 +373,7 @@ class QueueScreen(Screen[None]):
             next_up, now = self.desk.peek_next(), self.desk.now()
         except Exception as error:  # noqa: BLE001 - said on screen
             self.app.call_from_thread(
-                self.notify, f"Could not look: {type(error).__name__}", severity="error"
+                self.notify, f"Could not look: {failure_words(error)}", severity="error"
             )
             return
         if next_up is None:
@@ -357,7 +400,7 @@ class QueueScreen(Screen[None]):
             return
         except Exception as error:  # noqa: BLE001 - said on screen
             self.app.call_from_thread(
-                self.notify, f"Could not take it: {type(error).__name__}", severity="error"
+                self.notify, f"Could not take it: {failure_words(error)}", severity="error"
             )
             return
         self.app.call_from_thread(self.post_message, QueueBoard.Opened(reference))
@@ -377,7 +420,7 @@ class QueueScreen(Screen[None]):
             return
         except Exception as error:  # noqa: BLE001 - said on screen
             self.app.call_from_thread(
-                self.notify, f"Could not hand it back: {type(error).__name__}", severity="error"
+                self.notify, f"Could not hand it back: {failure_words(error)}", severity="error"
             )
             return
         self.app.call_from_thread(

@@ -9,7 +9,9 @@ from a key (the checks, the matrix, the draft) runs after the frame that shows t
 
 from __future__ import annotations
 
+import time
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -24,6 +26,7 @@ from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
+from textual.worker import get_current_worker
 
 from screens.confirm_call_modal import ConfirmCallModal
 from screens.draft_saver import DraftSaver
@@ -65,6 +68,7 @@ from spr_desk.call_form import (
 from spr_desk.caller_questions import caller_questions
 from spr_desk.due import due_at
 from spr_desk.fact_names import fact_name
+from spr_desk.faults import Fault, FaultKind, fault_kind, fault_of
 from spr_desk.matrix import Availability, Recommendation, emergency_advice, recommend
 from spr_desk.nhs_number import is_valid_nhs_number, parse_nhs_number
 from spr_desk.reference_data import locality_for_postcode
@@ -73,6 +77,11 @@ from spr_desk.validation import InputError, age_on, parse_date_of_birth
 from spr_desk.vocabulary import Lead, Need, Pathway, RedFlag, Response, Status, label
 
 W = TypeVar("W", bound=Widget)
+
+RECORD_PAUSES = (1.0, 2.0, 4.0)
+"""The back-off between tries of a call that met a busy database (a rota import holding SQLite's
+lock past its 5 s busy timeout): four tries, about 27 s in all, before the handler is asked."""
+BUSY_WORDS = "The database is busy (an import is running): your call is kept, retrying."
 
 if TYPE_CHECKING:
     from db.desk import DeskService, RecordedReferral
@@ -222,7 +231,13 @@ class TriageScreen(Screen[None]):
         """What stopped the last try to record, kept up to date as it is fixed."""
         self._pending: set[str] = set()
         self._referrers: dict[str, Any] = {}
-        self._saver = DraftSaver(self._write_draft, self._draft_failed)
+        self._saver = DraftSaver(self._write_draft, self._draft_failed, self._draft_saved)
+        self.drafts_fault: Fault | None = None
+        """Why drafts are not being saved (shown in the banner), or None while they are."""
+        self.recording = False
+        """A try to record this call is under way (it may be waiting on a busy database)."""
+        self.stop_recording = False
+        """The handler left the call while it was being tried: no further try."""
         self._styled_for: tuple[int, str] | None = None
         self._laid_out_for: Size | None = None
         """The window size the screen was built and laid out for, until it is first shown."""
@@ -233,6 +248,7 @@ class TriageScreen(Screen[None]):
         yield DeskHeader(id="header")
         yield CallTimer(id="call-timer")
         yield Static("", id="problems")
+        yield Static("", id="drafts-failing")
         with Horizontal(id="call-body"):
             with VerticalScroll(id="call-form", can_focus=False):
                 yield from call_sections()
@@ -778,6 +794,7 @@ class TriageScreen(Screen[None]):
 
     def _emergency_answered(self, record: bool | None) -> None:
         if record:
+            self.recording = True  # here, not in the worker: a second ctrl+s is refused at once
             self._record_redirect()
             return
         # Answered by mistake: take the yes back, so the call cannot go on with a red flag ticked.
@@ -806,24 +823,79 @@ class TriageScreen(Screen[None]):
     def _write_draft(self, revision: int, payload: dict[str, Any]) -> None:
         self.desk.save_draft(self.draft_key, by=self.by, payload=payload, revision=revision)
 
-    def _draft_failed(self, _error: Exception) -> None:
-        self.app.call_from_thread(
-            self.notify, "Could not save the draft: keep the call on screen.", severity="error"
-        )
+    def _draft_failed(self, error: Exception) -> None:
+        """From the saver's thread, on every failed save: the banner says it once."""
+        self.app.call_from_thread(self._show_drafts_fault, fault_of(error))
+
+    def _draft_saved(self) -> None:
+        """From the saver's thread: a save worked again after failing."""
+        self.app.call_from_thread(self._show_drafts_fault, None)
+
+    def _show_drafts_fault(self, fault: Fault | None) -> None:
+        if fault == self.drafts_fault:
+            return
+        self.drafts_fault = fault
+        banner = self._w("drafts-failing", Static)
+        banner.update(Text(f"Drafts are not being saved: {fault}") if fault else "")
+        banner.set_class(fault is not None, "-shown")
 
     # recording --------------------------------------------------------------------------------
 
     @work(thread=True, exit_on_error=False, group="record")
     def _record_redirect(self) -> None:
         call = redirected_from(self.form, self.received_at, as_local(self.desk.now()).date())
+        self._record_with_retries(
+            lambda: self.desk.record_redirect(call, by=self.by, draft_key=self.draft_key)
+        )
+
+    def _record_with_retries(self, record: Callable[[], RecordedReferral]) -> None:
+        """Record (in the worker), trying again by itself while the database is busy.
+
+        Once only: each try first stores the call's draft, then records in one transaction that
+        locks that draft row and marks it recorded (`DeskService._record`). A busy database
+        refuses the whole transaction (SQLite takes its lock at BEGIN), so a retry can never
+        record twice, and a try after one that did is refused with the reference it got.
+        """
+        worker = get_current_worker()
+        pauses = iter(RECORD_PAUSES)
+        self.stop_recording = False
+        told = False  # the handler hears of the busy database once, not per try
         try:
-            recorded = self.desk.record_redirect(call, by=self.by, draft_key=self.draft_key)
-        except Exception as error:  # said on screen; the call stays
-            self.app.call_from_thread(self._save_failed, error)
-            return
+            while True:
+                try:
+                    self._store_draft_for_recording()
+                    recorded = record()
+                except Exception as error:  # said on screen; the call stays
+                    pause = next(pauses, None)
+                    gone = worker.is_cancelled or self.stop_recording
+                    if pause is None or gone or fault_kind(error) is not FaultKind.BUSY:
+                        if not gone:
+                            self.app.call_from_thread(self._save_failed, error)
+                        return
+                    if not told:
+                        told = True
+                        self.app.call_from_thread(self._say_busy)
+                    time.sleep(pause)
+                    continue
+                break
+        finally:
+            self.recording = False
         self.app.call_from_thread(self._recorded, recorded)
 
+    def _store_draft_for_recording(self) -> None:
+        """The draft row must exist for the record to lock it: a call whose draft saves all
+        failed (the database busy or gone since it began) has none yet."""
+        self.desk.save_draft(
+            self.draft_key, by=self.by, payload=self.form.to_dict(), revision=self.revision
+        )
+
+    def _say_busy(self) -> None:
+        self.notify(BUSY_WORDS, severity="warning", timeout=30, markup=False)
+
     def action_review(self) -> None:
+        if self.recording:
+            self.notify("This call is being recorded: wait for its reference.", markup=False)
+            return
         if self.form.is_emergency:
             self._ask_emergency()
             return
@@ -857,7 +929,7 @@ class TriageScreen(Screen[None]):
             )
         self.app.push_screen(
             ConfirmCallModal(readback(self.form, call, self.recommendation, self._due()), warning),
-            lambda confirmed: self._record(call) if confirmed else None,
+            lambda confirmed: self._start_record(call) if confirmed else None,
         )
 
     def _show_problems(self, errors: dict[str, str]) -> None:
@@ -877,16 +949,17 @@ class TriageScreen(Screen[None]):
         line.update(Text(f"To complete ({len(errors)}): " + " · ".join(names)))
         line.set_class(True, "-shown")
 
+    def _start_record(self, call: Any) -> None:
+        self.recording = True  # here, not in the worker: a second ctrl+s is refused at once
+        self._record(call)
+
     @work(thread=True, exit_on_error=False, group="record")
     def _record(self, call: Any) -> None:
-        try:
-            recorded = self.desk.record_referral(
+        self._record_with_retries(
+            lambda: self.desk.record_referral(
                 call, by=self.by, availability=self.availability, draft_key=self.draft_key
             )
-        except Exception as error:  # said on screen; the call stays
-            self.app.call_from_thread(self._save_failed, error)
-            return
-        self.app.call_from_thread(self._recorded, recorded)
+        )
 
     def _save_failed(self, error: Exception) -> None:
         from db.actions import DeskError  # loaded by now: the desk raised it
@@ -895,7 +968,7 @@ class TriageScreen(Screen[None]):
             self.notify(str(error), severity="warning", timeout=30, markup=False)
             return
         self.notify(
-            f"NOT RECORDED: {type(error).__name__}. Everything typed is kept; try again.",
+            f"NOT RECORDED: {fault_of(error)} Everything typed is kept: ctrl+s tries again.",
             severity="error",
             timeout=30,
             markup=False,
@@ -927,6 +1000,8 @@ class TriageScreen(Screen[None]):
             return
 
         def answered(choice: str | None) -> None:
+            if choice in (KEEP, DISCARD):
+                self.stop_recording = True  # a try under way is the last
             if choice == KEEP:
                 self._saver.flush()
                 self.post_message(CallFinished(None, self.draft_key, kept=self.form))
@@ -939,5 +1014,14 @@ class TriageScreen(Screen[None]):
     def _discard(self) -> None:
         self._saver.flush()
         if self.revision:
-            self.desk.finish_draft(self.draft_key, state="discarded")
+            try:
+                self.desk.finish_draft(self.draft_key, state="discarded")
+            except Exception as error:  # noqa: BLE001 - said; the call stays on screen
+                self.app.call_from_thread(
+                    self.notify,
+                    f"Not discarded: {fault_of(error)}",
+                    severity="error",
+                    markup=False,
+                )
+                return
         self.app.call_from_thread(self.post_message, CallFinished(None, self.draft_key))
