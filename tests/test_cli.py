@@ -363,3 +363,51 @@ def test_user_password_disable_and_enable_from_the_command_line(tmp_path: Path) 
     assert spr_desk("user", "enable", "jsmith", "--db", url).stdout == "jsmith is enabled.\n"
     missing = spr_desk("user", "disable", "ghost", "--db", url)
     assert (missing.returncode, missing.stderr) == (2, "spr-desk: There is no user called ghost.\n")
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("\x1b[31mred", "\\x1b[31mred"),
+        ("bell\x07 and\nnew line\r", "bell\\x07 and\\x0anew line\\x0d"),
+        ("\x9b2J", "\\x9b2J"),  # the one-byte CSI
+        ("abc\u202edcba", "abc\\u202edcba"),  # reads backwards from here
+        ("Zoë Brontë (RN)\tdesk", "Zoë Brontë (RN)\\x09desk"),
+    ],
+)
+def test_every_message_shows_control_characters_escaped(
+    text: str, shown: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from spr_desk.cli_output import fail, printable
+
+    assert printable(text) == shown
+    assert fail(text, 2) == 2
+    assert capsys.readouterr().err == f"spr-desk: {shown}\n"
+
+
+def test_input_is_read_up_to_its_limit_and_refused_past_it(tmp_path: Path) -> None:
+    from spr_desk.cli_output import Refused, read_limited
+
+    path = tmp_path / "input"
+    path.write_bytes(b"x" * 2048)
+    assert read_limited(str(path), 2048) == b"x" * 2048
+    with pytest.raises(Refused, match=r"input: larger than 1024 bytes; nothing was read"):
+        read_limited(str(path), 1024)
+    with pytest.raises(Refused, match=r"cannot read .*nowhere: No such file or directory"):
+        read_limited(str(tmp_path / "nowhere"), 1024)
+
+
+def test_a_file_written_whole_appears_only_when_complete(tmp_path: Path) -> None:
+    from spr_desk.private_files import written_whole
+
+    target = tmp_path / "pack.md"
+    target.write_text("the old pack\n")
+    with pytest.raises(RuntimeError), written_whole(target) as handle:
+        handle.write("half a pack")
+        assert target.read_text() == "the old pack\n"  # the text goes elsewhere meanwhile
+        raise RuntimeError("stopped half way")
+    assert target.read_text() == "the old pack\n"
+    assert [path.name for path in tmp_path.iterdir()] == ["pack.md"]
+    with written_whole(target) as handle:
+        handle.write("the new pack\n")
+    assert target.read_text() == "the new pack\n" and mode_of(target) == 0o600

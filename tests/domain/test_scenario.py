@@ -143,3 +143,31 @@ def test_load_scenario_names_the_field_of_valid_json_that_is_wrong():
     with pytest.raises(FieldError) as caught:
         load_scenario(json.dumps(changed(availability={"rapid": {"nurse": "no"}})))
     assert caught.value.field == "availability.rapid.nurse"
+
+
+def test_json_nested_past_the_recursion_limit_is_refused_as_the_scenario():
+    deep = "[" * 100_000 + "]" * 100_000
+    for text in (deep, '{"facts": ' + deep + "}"):
+        with pytest.raises(FieldError) as caught:
+            load_scenario(text)
+        assert (caught.value.field, caught.value.message) == (
+            "scenario",
+            "nested too deeply to be a scenario",
+        )
+
+
+def test_a_number_of_thousands_of_digits_is_refused_by_its_field_not_converted():
+    text = json.dumps(changed(facts={**SCENARIO["facts"], "age": 81}))
+    with pytest.raises(FieldError) as caught:  # Python converts at most 4,300 digits
+        load_scenario(text.replace('"age": 81', '"age": ' + "9" * 5000))
+    assert str(caught.value) == "facts.age: expected whole years, such as 81"
+    with pytest.raises(FieldError) as caught:  # 20 digits are still a number, read as one
+        load_scenario(text.replace('"age": 81', f'"age": {10**19}'))
+    assert str(caught.value) == f"facts.age: expected an age from 0 to 130, not {10**19}"
+
+
+@pytest.mark.parametrize("at", ["9999-12-31T23:00", "0001-01-01T00:30", "3000-01-01T00:00"])
+def test_a_time_whose_due_time_could_not_exist_is_refused(at):
+    with pytest.raises(FieldError) as caught:
+        parse_scenario(changed(at=at))
+    assert str(caught.value) == "at: the year must be 2000 to 2999"
