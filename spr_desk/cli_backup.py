@@ -69,13 +69,14 @@ def run_backup(url: str | None, args: argparse.Namespace) -> int:
     import sqlite3
 
     from db.backup import BackupError, backup_database, shown
+    from spr_desk.faults import fault_of
 
     try:
         report = backup_database(url, args.file, replace=args.force, by=getpass.getuser())
     except BackupError as refusal:
         return fail(str(refusal), 2)
     except sqlite3.Error as error:
-        return fail(f"backup failed, nothing was written: {type(error).__name__}: {error}", 1)
+        return fail(f"backup failed, nothing was written: {fault_of(error).sentence}", 1)
     noun = "referral" if report.referrals == 1 else "referrals"
     sys.stdout.write(
         f"Backed up {report.database} to {report.file} (owner-only): {report.referrals:,} "
@@ -90,13 +91,15 @@ def run_restore(url: str | None, args: argparse.Namespace) -> int:
     import sqlite3
 
     from db.backup import BackupError, restore_database, shown
+    from spr_desk.faults import fault_of
 
     try:
         report = restore_database(url, args.file, force=args.force, by=getpass.getuser())
     except BackupError as refusal:
         return fail(str(refusal), 2)
     except sqlite3.Error as error:
-        return fail(f"restore failed: {type(error).__name__}: {error}", 1)
+        # The copy into the live database is one transaction: a failure leaves it as it was.
+        return fail(f"restore failed, nothing changed: {fault_of(error).sentence}", 1)
     noun = "referral" if report.referrals == 1 else "referrals"
     taken = f"taken {shown(report.taken_at)}" if report.taken_at else "not made by spr-desk backup"
     migrated = (
