@@ -422,3 +422,32 @@ def test_db_upgrade_puts_the_audit_triggers_back_and_says_so(
     assert audit_is_append_only(url)
     assert main(["db", "upgrade", "--db", url]) == 0
     assert "Already at schema" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("damage", ["audit triggers dropped", "foreign file"])
+async def test_the_desk_app_refuses_to_start_and_says_why_in_one_line(
+    at_head: Path, foreign: Path, damage: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The desk opens its database as `spr-desk` does (`open_desk`, behind the first frame):
+    with the audit trail unprotected, or on another program's file, it ends in one line."""
+    from spr_desk.app import SprDeskApp
+
+    path = foreign
+    if damage == "audit triggers dropped":
+        path = at_head
+        drop_audit_triggers(f"sqlite:///{at_head}")
+    before = state_of(path)
+    app = SprDeskApp(lambda: open_desk(f"sqlite:///{path}"), user="desk1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert app.return_code == 1
+    captured = capsys.readouterr()
+    said = captured.out + captured.err
+    expected = {
+        "audit triggers dropped": "audit trail is unprotected",
+        "foreign file": "not an SPR Desk database; nothing changed",
+    }[damage]
+    assert expected in said and "Traceback" not in said
+    assert state_of(path) == before
