@@ -1,7 +1,7 @@
 """`spr-desk serve`: the same desk in a browser, for desks without a terminal (textual-serve).
 
 Safe to put behind a reverse proxy: at most `--max-desks` desk processes at once (each is a
-process of about 70 MB; a connection past the pool is told so and starts nothing), a websocket
+process of about 80 MB; a connection past the pool is told so and starts nothing), a websocket
 only from a page of this server (`Origin` checked), one log line per event and never a
 traceback, and the database URL handed to the desks in their environment (which only their
 owner can read), never on their command line (which every user of the machine can).
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from textual_serve.server import Server
 
 DEFAULT_MAX_DESKS = 20
-"""Desks one server runs at once: 20 desks are about 1.4 GB."""
+"""Desks one server runs at once: 20 desks are about 1.6 GB (80 MB each at the sign-in)."""
 STOP_SECONDS = 10.0
 """A desk told to quit (its tab closed) that is still running after this is killed: a hung desk
 must not hold its place in the pool for ever."""
@@ -48,7 +48,7 @@ def add_command(
         default=DEFAULT_MAX_DESKS,
         metavar="N",
         help=(
-            "most desks served at once, each a process of about 70 MB; the next browser is "
+            "most desks served at once, each a process of about 80 MB; the next browser is "
             f"told they are all in use (default {DEFAULT_MAX_DESKS})"
         ),
     )

@@ -2,7 +2,7 @@
 the database URL kept off the desks' command lines. A real server on loopback (started as
 `spr-desk serve`), spoken to over real HTTP and websockets with aiohttp's client; no browser.
 
-Each desk the server starts is a process of about 70 MB: the tests keep the pool small (3).
+Each desk the server starts is a process of about 80 MB: the tests keep the pool small (3).
 """
 
 from __future__ import annotations
@@ -194,7 +194,10 @@ def serve(tmp_path: Path) -> Iterator[Callable[..., Served]]:
         pool = args[args.index("--max-desks") + 1] if "--max-desks" in args else DEFAULT_MAX_DESKS
         wait_for("the banner", lambda: "desks at once" in served.log_text(), served)
         if f"up to {pool} desks at once" not in served.log_text():
-            pytest.fail(f"the server did not take its options {args}:\n{served.log_text()}")
+            pytest.fail(
+                f"the server did not take its options {args} (spr_desk/cli.py runs serve through "
+                f"cli_serve.serve_from_args):\n{served.log_text()}"
+            )
         return served
 
     try:
