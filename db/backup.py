@@ -19,6 +19,15 @@ clocks, so a backup taken on another machine or with its clock wrong cannot hide
 change in flight at the instant the backup began may carry a time a moment older than the
 backup's newest: that is the limit of comparing times.)
 
+A restore also refuses a backup whose schema is not exactly the one its revision defines: its
+tables, columns, foreign keys, indexes, triggers and views are compared with a new database
+migrated by Alembic to that same revision (older revisions restore, and are then upgraded). A file
+can be edited as well as copied: a trigger that quietly rewrites Rapid referrals as Normal, or an
+audit trail whose triggers were dropped, must never become the desk's database. Users are data,
+not schema: the restored database's users and roles are listed in the output and the audit event
+instead (an account with no "user added" event is marked; the demo's users have none, so it cannot
+be refused on that alone).
+
 The backup is validated and migrated to the current schema in a private copy beside the database,
 then copied into the live database by the backup API in the other direction: one write
 transaction, so a desk sees either all of the old database or all of the new one, and SQLite
