@@ -81,13 +81,11 @@ class UserDesk:
         if problem:
             raise DeskError(problem)
         hashed = hash_password(password)
-        with self._read() as session:
-            salt = users.name_salt(session=session) or self._make_name_salt()
         self._change(
             username,
             "password changed",
             by,
-            forgive=users.name_key(salt, username),
+            forgive=self._name_key(username),
             password_hash=hashed,
             failed_sign_ins=0,
         )
@@ -137,9 +135,7 @@ class UserDesk:
         now = self.now()
         with self._read() as session:
             user = users.find_user(session=session, username=username)
-            salt = users.name_salt(session=session) or self._make_name_salt()
-            key = users.name_key(salt, username)
-            stored = users.attempts(session=session, key=key)
+        key = self._name_key(username)
         fault: Fault | None = None
         try:
             wait, failures = self._take_attempt(key, now)
@@ -147,6 +143,8 @@ class UserDesk:
             if fault_kind(error) is not FaultKind.DISK_FULL:
                 raise
             fault = fault_of(error)
+            with self._read() as session:  # reads still work: the count starts from the stored
+                stored = users.attempts(session=session, key=key)
             wait, failures = self._sign_ins().in_memory.take(
                 key, (stored.failures, stored.last_failed_at), now
             )
@@ -181,9 +179,15 @@ class UserDesk:
                 return wait, taken.failures
             return timedelta(0), users.count_failure(session=session, key=key, at=now)
 
-    def _make_name_salt(self) -> str:
-        with self._write() as session:
-            return users.name_salt(session=session) or users.make_name_salt(session=session)
+    def _name_key(self, username: str) -> str:
+        """The typed name's key in `sign_in_attempt`, under this database's salt (read each time:
+        a restore may have replaced the database beneath a running desk)."""
+        with self._read() as session:
+            salt = users.name_salt(session=session)
+        if salt is None:  # a database not built by the migrations, which make it
+            with self._write() as session:
+                salt = users.name_salt(session=session) or users.make_name_salt(session=session)
+        return users.name_key(salt, username)
 
     def _sign_ins(self) -> _SignInsHeld:
         # setdefault: two sign-in threads of one desk share one, made by whichever came first.
@@ -273,7 +277,7 @@ def _write_outcome(
     if failures is None:
         failures = users.count_failure(session=session, key=key, at=at)
     if user is not None:
-        users.record_failures(session=session, username=user.username, failures=failures, at=at)
+        users.copy_failures(session=session, username=user.username, key=key)
     audit.add_event(
         session=session,
         at=at,

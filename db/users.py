@@ -74,12 +74,21 @@ def add_user(
     session.flush()  # a taken name fails here, inside the caller's transaction
 
 
-def record_failures(*, session: Session, username: str, failures: int, at: datetime) -> None:
-    """The user's row shows the count kept per typed name (`sign_in_attempt`), for `user list`."""
+def copy_failures(*, session: Session, username: str, key: str) -> None:
+    """The user's row shows the count kept under their name's key (`sign_in_attempt`), for
+    `user list`: copied as it stands now, so outcomes written out of order still end in step."""
+    counted = select(SignInAttempt).where(col(SignInAttempt.name_key) == key)
     session.exec(
         update(DeskUser)
         .where(col(DeskUser.username) == username)
-        .values(failed_sign_ins=failures, last_failed_at=at)
+        .values(
+            failed_sign_ins=func.coalesce(
+                counted.with_only_columns(col(SignInAttempt.failures)).scalar_subquery(), 0
+            ),
+            last_failed_at=counted.with_only_columns(
+                col(SignInAttempt.last_failed_at)
+            ).scalar_subquery(),
+        )
     )
 
 

@@ -13,11 +13,14 @@ from pathlib import Path
 
 import pytest
 from conftest import Templates, opened_desk
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.exc import OperationalError
 
+from db import users
 from db.actions import DeskError
 from db.desk import DeskService
+from db.engine import make_engine
+from db.migrate import HEAD_REVISION, alembic_config, current_revision, upgrade, upgrade_to_head
 from db.user_desk import UNKNOWN_USER
 from spr_desk.faults import FaultKind
 from spr_desk.roles import Role
@@ -314,3 +317,39 @@ def test_sign_in_works_on_a_full_disk_and_its_audit_events_are_written_once_it_i
     assert desk.users()[0].failed_sign_ins == 0
     # The unknown name's three failures reached the database's count: this is its fourth.
     assert desk.sign_in("nobody", "guess 4") == Refused(WRONG, timedelta(seconds=4))
+
+
+# the count's own tables -------------------------------------------------------------------------
+
+
+def test_a_database_without_its_salt_makes_one_and_counts_as_before(
+    clocked: tuple[DeskService, Clock],
+) -> None:
+    desk, _clock = clocked
+    desk.add_user("jsmith", Role.CALL_HANDLER, PASSWORD, by="admin")
+    with desk.engine.begin() as connection:
+        connection.execute(text("DELETE FROM sign_in_salt"))
+    outcomes = [desk.sign_in("jsmith", f"guess {n}") for n in range(3)]
+    assert outcomes[-1] == Refused(WRONG, timedelta(seconds=2))
+    with desk.engine.connect() as connection:
+        [salt] = connection.execute(text("SELECT salt FROM sign_in_salt")).scalars()
+        keys = connection.execute(text("SELECT name_key FROM sign_in_attempt")).scalars().all()
+    assert len(salt) == 64 and keys == [users.name_key(salt, "jsmith")]
+
+
+def test_migration_0013_goes_down_and_up_again(db_url: str) -> None:
+    from alembic import command
+
+    engine = make_engine(db_url)
+    upgrade_to_head(engine)
+    config = alembic_config(engine)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0012_deliberate_milestones")
+    assert current_revision(engine) == "0012_deliberate_milestones"
+    assert not {"sign_in_attempt", "sign_in_salt"} & set(inspect(engine).get_table_names())
+    upgrade(engine, "head")
+    with engine.connect() as connection:
+        salts = connection.execute(text("SELECT salt FROM sign_in_salt")).scalars().all()
+    assert current_revision(engine) == HEAD_REVISION and len(salts) == 1
+    engine.dispose()

@@ -17,9 +17,11 @@ from spr_desk.sign_in import (
     FREE_ATTEMPTS,
     IDLE_LOCK,
     LONGEST_WAIT,
+    AttemptsInMemory,
     idle_from_env,
     is_idle,
     still_waiting,
+    too_many,
     wait_after,
     wait_words,
 )
@@ -144,6 +146,34 @@ def test_the_wait_runs_from_the_last_failure() -> None:
 )
 def test_wait_words(seconds: float, words: str) -> None:
     assert wait_words(timedelta(seconds=seconds)) == words
+
+
+def test_the_answer_while_waiting_names_the_wait_and_nothing_else() -> None:
+    assert too_many(timedelta(seconds=2)) == "Too many failed sign-ins: try again in 2 s."
+
+
+def test_attempts_counted_in_memory_follow_the_same_rules_per_name() -> None:
+    counted = AttemptsInMemory()
+    taken = [counted.take("a", (0, None), T0) for _ in range(FREE_ATTEMPTS + 1)]
+    assert taken == [
+        (timedelta(0), 1),
+        (timedelta(0), 2),
+        (timedelta(0), 3),
+        (timedelta(seconds=2), 3),  # owed a wait: not counted
+    ]
+    assert counted.take("b", (0, None), T0) == (timedelta(0), 1)  # each name its own count
+    later = T0 + timedelta(seconds=2)
+    assert counted.take("a", (0, None), later) == (timedelta(0), 4)
+    counted.forgive("a")
+    assert counted.take("a", (0, None), later) == (timedelta(0), 1)
+
+
+def test_attempts_in_memory_start_from_the_count_the_database_holds() -> None:
+    counted = AttemptsInMemory()
+    assert counted.take("a", (5, T0), T0 + timedelta(seconds=1)) == (timedelta(seconds=7), 5)
+    assert counted.take("a", (5, T0), T0 + timedelta(seconds=8)) == (timedelta(0), 6)
+    # A lower stored count (another desk's success) does not undo what this one counted.
+    assert counted.take("a", (1, T0), T0 + timedelta(seconds=9)) == (timedelta(seconds=15), 6)
 
 
 # the idle lock ---------------------------------------------------------------------------------
