@@ -136,9 +136,9 @@ class AvailabilityScreen(Screen[None]):
             return
         self.app.call_from_thread(self._show, who)
 
-    def _failed(self, error: str) -> None:
+    def _failed(self, words: str) -> None:
         self.query_one("#availability-matrix", Static).update(
-            Text(f"Could not read the rota: {error} Press r to try again.")
+            Text(f"Could not read the rota: {words} Press r to try again.")
         )
 
     def _show(self, who: WhoIsOn) -> None:

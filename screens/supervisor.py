@@ -337,9 +337,9 @@ class SupervisorScreen(Screen[None]):
             return
         self.app.call_from_thread(self._show, review, held, flags)
 
-    def _failed(self, error: str) -> None:
+    def _failed(self, words: str) -> None:
         self.query_one("#supervisor-summary", Static).update(
-            Text(f"Could not read the figures: {error} Press r to try again.")
+            Text(f"Could not read the figures: {words} Press r to try again.")
         )
         self.notify("Could not read the figures.", severity="error", markup=False)
 

@@ -6,8 +6,9 @@ once in its words and loses nothing typed (issue 14, point 6).
 - disk full: `PRAGMA max_page_count` set to the file's size on each of the desk's connections;
 - read-only: the file opened `?mode=ro` (the tests run as root, where chmod 0400 stops nothing).
 
-The server unreachable (PostgreSQL stopped and started) is in test_stale_queue.py; a database
-too new or not a desk's is refused before any screen exists (tests/domain/test_faults.py).
+The server unreachable (PostgreSQL stopped and started) is in test_stale_queue.py. A database
+too new, or not a desk's, is refused before any screen exists: the desk exits saying so in its
+words (and tests/domain/test_faults.py words each `DeskFault`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -35,6 +37,8 @@ from screens.queue import QueueScreen
 from screens.reference_modal import ReferenceModal
 from screens.triage import BUSY_WORDS, TriageScreen
 from spr_desk.app import SprDeskApp
+from spr_desk.cli import open_desk
+from spr_desk.faults import DeskFault, FaultKind, fault_of
 
 SIZE = (120, 40)
 BUSY = "The database is busy (an import or another desk is writing)."
@@ -278,3 +282,54 @@ async def test_a_read_only_database_is_said_once_and_the_queue_still_reads(
     finally:
         engine.dispose()
     assert referrals(sqlite_desk) == []
+
+
+def foreign_file(sqlite_desk: DeskService, tmp_path: Path) -> str:
+    """Another program's SQLite file, given as the desk's database."""
+    path = tmp_path / "recipes.db"
+    with closing(sqlite3.connect(path)) as other:
+        other.execute("CREATE TABLE recipe (name TEXT, steps TEXT)")
+        other.commit()
+    return f"sqlite:///{path}"
+
+
+def newer_desk(sqlite_desk: DeskService, tmp_path: Path) -> str:
+    """A desk's database upgraded by a newer SPR Desk than this one."""
+    with closing(sqlite3.connect(str(sqlite_desk.engine.url.database))) as newer:
+        newer.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
+        newer.commit()
+    return str(sqlite_desk.engine.url)
+
+
+@pytest.mark.parametrize(
+    ("database", "kind"),
+    [(foreign_file, FaultKind.NOT_A_DESK_DATABASE), (newer_desk, FaultKind.SCHEMA_TOO_NEW)],
+)
+async def test_a_database_the_desk_refuses_is_said_in_its_words_as_the_desk_exits(
+    sqlite_desk: DeskService,
+    tmp_path: Path,
+    database: Callable[[DeskService, Path], str],
+    kind: FaultKind,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    url = database(sqlite_desk, tmp_path)
+    app = SprDeskApp(lambda: open_desk(url))
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.return_code is not None)
+    said = " ".join(capsys.readouterr().err.split())  # as the terminal shows it, unwrapped
+    assert app.return_code == 1
+    assert said == f"spr-desk: {fault_of(DeskFault(kind))}"
+
+
+def test_no_screen_shows_an_exceptions_class_name_or_its_raw_text() -> None:
+    """Every failure a screen shows goes through fault_of (or is the desk's own refusal, worded
+    by screens/fault_words.py); a class name may only go to the log."""
+    screens_folder = Path(screens.triage.__file__).parent
+    shown = []
+    for path in sorted(screens_folder.rglob("*.py")):
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            names_class = "type(error).__name__" in line and "log." not in line
+            raw_text = any(f"{{{raw}}}" in line for raw in ("error", "error.strerror or error"))
+            if names_class or raw_text:
+                shown.append(f"{path.name}:{number}: {line.strip()}")
+    assert shown == []
