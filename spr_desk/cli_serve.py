@@ -328,7 +328,7 @@ def desk_server(*, max_desks: int, allowed_origins: frozenset[str], **options: A
             peer = request.remote or "an unknown address"
             websocket = web.WebSocketResponse(heartbeat=15)
             if not websocket.can_prepare(request).ok:
-                log.info("refused GET /ws from %s: not a websocket (400)", peer)
+                log.info("refused %s /ws from %s: not a websocket (400)", request.method, peer)
                 return web.Response(
                     status=400,
                     text=f"This address is the desk's connection, not a page: open the desk at "
