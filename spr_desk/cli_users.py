@@ -107,6 +107,8 @@ def _change(open_desk: Callable[[], DeskService], args: argparse.Namespace) -> i
 NEEDS_A_TERMINAL = (
     "needs a terminal to type the password, or pipe it with --password-stdin; nothing was changed"
 )
+PASSWORD_LIMIT = 1024
+"""--password-stdin reads one line of at most this many characters (never a whole /dev/zero)."""
 
 
 def _read_password(from_stdin: bool) -> str | None:
@@ -114,10 +116,19 @@ def _read_password(from_stdin: bool) -> str | None:
 
     Raises:
         Refused: no terminal to type it at (getpass would read standard input with a warning,
-            or meet its end).
+            or meet its end), or standard input's line is not UTF-8 or too long.
     """
     if from_stdin:
-        return sys.stdin.readline().rstrip("\r\n")
+        try:
+            line = sys.stdin.readline(PASSWORD_LIMIT + 1).rstrip("\r\n")
+            line.encode("utf-8")  # under the C locale a bad byte arrives as a lone surrogate
+        except UnicodeError:
+            raise Refused("--password-stdin: not UTF-8 text; nothing was changed") from None
+        if len(line) > PASSWORD_LIMIT:
+            raise Refused(
+                f"--password-stdin: longer than {PASSWORD_LIMIT} characters; nothing was changed"
+            )
+        return line
     if not sys.stdin.isatty():
         raise Refused(NEEDS_A_TERMINAL)
     try:

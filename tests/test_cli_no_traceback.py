@@ -205,6 +205,18 @@ def _cases(files: Files) -> dict[str, Case]:
         "user-password-without-a-terminal": Case(
             ("user", "password", "jsmith", "--db", never), 2, "needs a terminal to type"
         ),
+        "user-add-endless-password-on-stdin": Case(
+            ("user", "add", "jsmith", "--role", "handler", "--password-stdin", "--db", never),
+            2,
+            "spr-desk: --password-stdin: longer than 1024 characters; nothing was changed",
+            stdin=b"x" * (2 * 1024 * 1024),
+        ),
+        "user-password-not-utf8-on-stdin": Case(
+            ("user", "password", "jsmith", "--password-stdin", "--db", never),
+            2,
+            "spr-desk: --password-stdin: not UTF-8 text",
+            stdin=b"caf\xe9 au lait 7\n",
+        ),
         "rota-utf16": Case(
             ("rota", "import", str(folder / "rota-utf16.csv"), "--db", never),
             2,
@@ -296,6 +308,8 @@ CASE_IDS = [
     "read-only-file-export",
     "user-add-without-a-terminal",
     "user-password-without-a-terminal",
+    "user-add-endless-password-on-stdin",
+    "user-password-not-utf8-on-stdin",
     "rota-utf16",
     "rota-windows-1252",
     "rota-too-large",
