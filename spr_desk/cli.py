@@ -14,7 +14,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from spr_desk import __version__, cli_backup, cli_serve, cli_users, cli_watch
 from spr_desk.cli_output import Refused, cannot_write, fail, named, printable, read_limited
@@ -55,8 +55,17 @@ def _add_db_option(parser: argparse.ArgumentParser, *, top: bool) -> None:
     )
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's usage errors quote what was typed ("unrecognized arguments: ..."): shown with
+    control characters escaped, like every other message. Sub-commands' parsers are this too."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {printable(message)}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="spr-desk", description=DESCRIPTION)
+    parser = _Parser(prog="spr-desk", description=DESCRIPTION)
     parser.add_argument("--version", action="version", version=f"spr-desk {__version__}")
     _add_db_option(parser, top=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -180,14 +189,12 @@ def open_desk(url: str | None, *, purpose: Purpose = "desk") -> DeskService:
 def run_demo(url: str | None, days: int) -> int:
     if not 1 <= days <= 3660:
         return fail("--days must be from 1 to 3660", 2)
-    from sqlmodel import Session
-
-    from db.demo import load_demo
+    from db.demo import load_demo_in_steps
     from db.engine import describe
 
     desk = open_desk(url)
-    with Session(desk.engine) as session, session.begin():
-        report = load_demo(session=session, days=days, now=desk.now(), rules=desk.rules)
+    # Short transactions, so desks on the same database are never held up for long by it.
+    report = load_demo_in_steps(engine=desk.engine, days=days, now=desk.now(), rules=desk.rules)
     where = describe(desk.engine)
     if report.already_present:
         sys.stdout.write(

@@ -411,3 +411,12 @@ def test_a_file_written_whole_appears_only_when_complete(tmp_path: Path) -> None
     with written_whole(target) as handle:
         handle.write("the new pack\n")
     assert target.read_text() == "the new pack\n" and mode_of(target) == 0o600
+
+
+def test_a_usage_error_shows_what_was_typed_escaped(capsys: pytest.CaptureFixture[str]) -> None:
+    for argv in (["recommend", "a.json", "\x1b[2J"], ["user", "list", "\x1b]0;owned\x07"]):
+        with pytest.raises(SystemExit) as exited:
+            main(argv)
+        assert exited.value.code == 2
+        err = capsys.readouterr().err
+        assert "unrecognized arguments: \\x1b" in err and "\x1b" not in err
