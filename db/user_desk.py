@@ -125,7 +125,8 @@ class UserDesk:
 
         The attempt is counted as a failure before the password is checked, in one short write
         that also reads the count (the row locked), so parallel guesses each see the ones before
-        them: once a wait is owed they are all refused unchecked. The check itself (scrypt, a
+        them: once a wait is owed they are all refused unchecked (one owed already is seen in
+        the read before, without the write). The check itself (scrypt, a
         tenth of a second) runs outside any transaction; a success forgives the count after.
         On a full disk the count is kept in this process instead, the password is still checked,
         and the audit event waits in memory until writes work again (`write_queued_sign_ins`).
@@ -133,18 +134,22 @@ class UserDesk:
         username = username.strip().lower()
         self.write_queued_sign_ins()
         now = self.now()
+        key = self._name_key(username)
         with self._read() as session:
             user = users.find_user(session=session, username=username)
-        key = self._name_key(username)
+            stored = users.attempts(session=session, key=key)
         fault: Fault | None = None
+        # A wait already owed is refused from the read alone: a burst of guesses at a waiting
+        # name then never queues for the write lock a desk recording a call needs.
+        wait = still_waiting(stored.failures, stored.last_failed_at, now)
+        failures = stored.failures
         try:
-            wait, failures = self._take_attempt(key, now)
+            if not wait:
+                wait, failures = self._take_attempt(key, now)
         except Exception as error:
             if fault_kind(error) is not FaultKind.DISK_FULL:
                 raise
-            fault = fault_of(error)
-            with self._read() as session:  # reads still work: the count starts from the stored
-                stored = users.attempts(session=session, key=key)
+            fault = fault_of(error)  # reads still work: the count in memory starts from them
             wait, failures = self._sign_ins().in_memory.take(
                 key, (stored.failures, stored.last_failed_at), now
             )
