@@ -126,8 +126,8 @@ class UserDesk:
         The attempt is counted as a failure before the password is checked, in one short write
         that also reads the count (the row locked), so parallel guesses each see the ones before
         them: once a wait is owed they are all refused unchecked (one owed already is seen in
-        the read before, without the write). The check itself (scrypt, a
-        tenth of a second) runs outside any transaction; a success forgives the count after.
+        the read before, without the write). The check itself (scrypt, a tenth of a second)
+        runs outside any transaction; a success forgives the count after.
         On a full disk the count is kept in this process instead, the password is still checked,
         and the audit event waits in memory until writes work again (`write_queued_sign_ins`).
         """
