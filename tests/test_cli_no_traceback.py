@@ -477,3 +477,32 @@ def test_a_command_that_only_reads_writes_no_reference_data(tmp_path: Path) -> N
     assert localities() == 0
     open_desk(url).engine.dispose()
     assert localities() > 0
+
+
+@pytest.mark.parametrize("command", [["user", "list"], ["handover"], ["db", "upgrade"]])
+def test_another_programs_database_is_refused_by_name_on_each_backend(
+    db_url: str, command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sqlalchemy import create_engine, inspect, text
+    from sqlalchemy.engine import make_url
+
+    engine = create_engine(db_url)
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE recipe (name VARCHAR(40), minutes INTEGER)"))
+    engine.dispose()
+    given, shown = db_url, db_url
+    url = make_url(db_url)
+    if url.get_backend_name() == "postgresql" and url.password is None:
+        # The test server trusts loopback, so a password is accepted: it must never be shown.
+        with_password = url.set(password="hunter2")
+        given = with_password.render_as_string(hide_password=False)
+        shown = with_password.render_as_string(hide_password=True)
+        assert "hunter2" not in shown
+    assert main([*command, "--db", given]) == 2
+    assert capsys.readouterr().err == (
+        f"spr-desk: {shown}: {WORDS_NOT_A_DESK} Check the --db path (or $SPR_DESK_DATABASE_URL).\n"
+    )
+    engine = create_engine(db_url)
+    with engine.connect() as connection:
+        assert inspect(connection).get_table_names() == ["recipe"], "nothing was added"
+    engine.dispose()
