@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections import Counter
 
 from sqlalchemy import func, select
 from sqlmodel import Session
-from tests_support import fill_demo
+from tests_support import crew_call, fill_demo
 
+from db.demo import DemoReport, load_demo_in_steps
 from db.desk import DeskService
 from db.models import Patient, Referral, Shift, StaffMember, Team
 from spr_desk.nhs_number import is_valid_nhs_number
@@ -74,3 +77,51 @@ def test_some_demo_referrals_breached_their_due_time(demo_desk: DeskService) -> 
     with Session(demo_desk.engine) as session:
         met = session.exec(select(Referral.response_met)).scalars().all()
     assert met.count(False) >= 1 and met.count(True) > met.count(False)
+
+
+def test_the_command_writes_the_demo_in_short_transactions_and_twice_adds_nothing(
+    desk: DeskService,
+) -> None:
+    first = load_demo_in_steps(engine=desk.engine, days=2, now=desk.now(), rules=desk.rules)
+    counts = _counts(desk)
+    again = load_demo_in_steps(engine=desk.engine, days=2, now=desk.now(), rules=desk.rules)
+
+    assert first.referrals_added == counts["Referral"] > 40  # about 35.6 a day
+    assert first.staff_added == counts["StaffMember"] and first.shifts_added == counts["Shift"]
+    assert first.writes > 2  # the rota and users, then the referrals in steps
+    # STEP_SECONDS a step, and one referral over: the bound leaves room for a loaded machine.
+    assert first.longest_write_seconds < 1.0
+    assert (again.referrals_added, again.staff_added, again.shifts_added) == (0, 0, 0)
+    assert again.already_present and again.writes == 1
+    assert _counts(desk) == counts
+
+
+def test_a_desk_records_calls_in_under_a_second_while_the_demo_is_written(
+    desk: DeskService,
+) -> None:
+    filling: list[DemoReport] = []
+    errors: list[BaseException] = []
+
+    def fill() -> None:
+        try:
+            # 4 days, about 140 referrals: in one transaction, 2 s and more of lock.
+            filling.append(
+                load_demo_in_steps(engine=desk.engine, days=4, now=desk.now(), rules=desk.rules)
+            )
+        except BaseException as error:  # noqa: BLE001 - the test reports it
+            errors.append(error)
+
+    demo = threading.Thread(target=fill)
+    calls: list[float] = []
+    demo.start()
+    try:
+        while demo.is_alive() and len(calls) < 200:
+            began = time.perf_counter()
+            desk.record_referral(crew_call(desk, given=f"Ada{len(calls)}"), by="handler")
+            calls.append(time.perf_counter() - began)
+            time.sleep(0.02)  # leave the demo the interpreter; a call still falls in each step
+    finally:
+        demo.join(timeout=120)
+
+    assert errors == [] and filling and filling[0].referrals_added > 100
+    assert calls and max(calls) < 1.0, f"slowest call {max(calls):.2f} s of {len(calls)}"
