@@ -2,9 +2,10 @@
 
 Every case runs the real entry point (`python -m spr_desk`) in a fresh interpreter, as a person
 or a script would, and must exit 2 with exactly one line on standard error that names the field,
-the file or the database; the few that succeed (user list, handover -o) must print nothing on
-standard error but their one line. The subprocesses run together in a pool, once per module, so
-the whole file costs a few seconds; each case is still its own test id.
+the file or the database. The few that succeed (user list, handover -o, a read-only export) print
+nothing on standard error but their one line; the two that meet a full disk exit 1 (the machine
+failed, not what was typed). The 30-odd subprocesses run four at a time, once per module (each
+database command takes about 1 s on a busy 2-core machine); each case is its own test id.
 """
 
 from __future__ import annotations
