@@ -2,11 +2,12 @@
 against in the same run (a bare Textual app, the raw SQL query, a raw INSERT and COMMIT), the
 ratio, and whether the goal is met. Prints figures; asserts nothing.
 
-Run: python -m bench [--cache DIR] [--quick] [--postgres URL]
+Run: python -m bench [--cache DIR] [--quick] [--postgres URL] [--only NAME ...]
 
 - `--cache DIR` keeps the databases built (a million referrals take a minute and a half) for the
   next run; without it they are built in a temporary folder and removed.
 - `--quick` a smoke run: small databases, few repetitions (figures not to be quoted).
+- `--only NAME` runs that benchmark only (repeat it for more), e.g. `--only rota`.
 - `--postgres URL` adds the 20 desks at once (`bench/desks.py`) on a scratch database created on
   that server for the run and dropped after (or on URL itself, if it must be empty, when the
   server will not create one); without it that row says it was skipped.
@@ -27,6 +28,8 @@ from pathlib import Path
 from bench.parts import PARTS, Settings, build, skipped_desks
 from bench.table import Figure, Part, render
 
+SELF_CONTAINED = {"rota"}
+"""Benchmarks that build their own databases: `--only` these skips building the shared ones."""
 PART_TIMEOUT = 600
 """Seconds one benchmark may take before it is stopped and its row says so."""
 
@@ -62,6 +65,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--quick", action="store_true", help="small databases: a smoke run")
     parser.add_argument("--postgres", metavar="URL", help="a PostgreSQL server for the 20 desks")
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=sorted(PARTS),
+        metavar="NAME",
+        help=f"run only this benchmark (repeat for more): {', '.join(PARTS)}",
+    )
     parser.add_argument("--part", choices=sorted(PARTS), help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -78,10 +88,13 @@ def main(argv: list[str] | None = None) -> int:
         folder.mkdir(parents=True, exist_ok=True)
         settings = Settings(folder.resolve(), args.quick, args.postgres)
         print(f"databases in {settings.folder}{' (quick)' if args.quick else ''}", flush=True)
-        build(settings)
+        names = [name for name in PARTS if name != "desks" or args.postgres]
+        if args.only:
+            names = [name for name in names if name in args.only]
+        if not args.only or set(args.only) - SELF_CONTAINED:
+            build(settings)
         figures: list[Figure] = []
         floors: dict[str, float] = {}
-        names = [name for name in PARTS if name != "desks" or args.postgres]
         for number, name in enumerate(names, start=1):
             began = time.perf_counter()
             print(f"[{number}/{len(names)}] {name}: {PARTS[name][1]} ...", flush=True)
@@ -89,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
             figures += part.figures
             floors.update(part.floors)
             print(f"      {time.perf_counter() - began:.0f} s", flush=True)
-        if not args.postgres:
+        if not args.postgres and (not args.only or "desks" in args.only):
             figures.append(skipped_desks())
             print("desks: skipped, no --postgres URL given", flush=True)
     print()

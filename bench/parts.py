@@ -24,6 +24,7 @@ from bench.goals import (
     GOAL_QUEUE_MS,
     GOAL_QUEUE_RATIO,
     GOAL_RECOMMEND_US,
+    GOAL_ROTA_LOCK_MS,
     GOAL_SAVE_P95_MS,
     GOAL_START_RATIO,
 )
@@ -335,6 +336,56 @@ def record(settings: Settings) -> Part:
     )
 
 
+LOCK_NOTE = (
+    "median of {runs}; the lock from BEGIN IMMEDIATE to COMMIT of the import's one write"
+    " transaction (RotaImported.write_seconds); 'again' imports the same file once more (every"
+    " shift replaced); the floor stores the same shifts with one raw sqlite3 executemany and"
+    " COMMIT on a fresh file, interleaved"
+)
+
+
+def rota_import(settings: Settings) -> Part:
+    """A rota import of 29,200 and 100,000 rows: total, write lock and rows/s, beside raw SQL."""
+    from bench.rota_import import PEOPLE, measure, median_ms
+
+    runs = settings.runs(3, 1)
+    part = Part()
+    for size in measure(runs, settings.quick):
+        floor_lock = median_ms(size.floor_write_s)
+        floor_total = floor_lock + median_ms(size.floor_read_s)
+        label = f"rota import, {size.rows:,} rows ({PEOPLE} people)"
+        for kind, timing in (("", size.first), (" again", size.again)):
+            total = median_ms(timing.total_s)
+            year = size.rows == 29_200
+            part.figures += [
+                Figure(
+                    f"{label}{kind}: write lock held",
+                    median_ms(timing.lock_s),
+                    "ms",
+                    goal=GOAL_ROTA_LOCK_MS if year else None,
+                    floor_name="raw executemany+COMMIT",
+                    floor_value=floor_lock,
+                    note="" if kind or not year else LOCK_NOTE.format(runs=runs),
+                ),
+                Figure(
+                    f"{label}{kind}: total",
+                    total,
+                    "ms",
+                    floor_name="csv.reader + raw write",
+                    floor_value=floor_total,
+                ),
+                Figure(
+                    f"{label}{kind}: rows/s",
+                    size.rows / total * 1e3,
+                    "rows/s",
+                    note=""
+                    if kind or not year
+                    else "linear in rows: about the same rows/s at both sizes",
+                ),
+            ]
+    return part
+
+
 def _ms_list(seconds: list[float]) -> str:
     return ", ".join(f"{at * 1e3:.0f}" for at in seconds) + " ms"
 
@@ -532,6 +583,7 @@ PARTS: dict[str, tuple[Callable[[Settings], Part], str]] = {
     "queue": (queue, "the queue's read, refresh and open beside raw SQL"),
     "handover": (handover, "building the handover pack beside raw SQL"),
     "record": (record, "recording a referral beside a raw INSERT and COMMIT"),
+    "rota": (rota_import, "a rota import of 29,200 and 100,000 rows: total, lock, rows/s"),
     "screens": (screens, "every screen on the big database; peak memory"),
     "desks": (desks, "20 desks at once on PostgreSQL"),
 }

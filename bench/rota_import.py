@@ -78,7 +78,8 @@ class SizeFigures:
 
 
 def fresh_desk(path: Path) -> DeskService:
-    path.unlink(missing_ok=True)
+    for stale in (path, path.with_name(f"{path.name}-wal"), path.with_name(f"{path.name}-shm")):
+        stale.unlink(missing_ok=True)
     engine = make_engine(f"sqlite:///{path}")
     upgrade_to_head(engine)
     desk = DeskService(engine)
@@ -153,32 +154,29 @@ def raw_read(text: str) -> float:
     return time.perf_counter() - started
 
 
-def measure_size(folder: Path, days: int, runs: int) -> SizeFigures:
-    text = rota_text(PEOPLE, days)
-    rows = PEOPLE * days
-    first, again = Timing([], []), Timing([], [])
-    floor_write: list[float] = []
-    floor_read: list[float] = []
-    shifts: list[tuple[str, object, object]] | None = None
-    for _ in range(runs):
-        desk = fresh_desk(folder / "desk.db")
-        for timing in (first, again):
-            total, lock = timed_import(desk, text)
-            timing.total_s.append(total)
-            timing.lock_s.append(lock)
-        if shifts is None:
-            shifts = floor_rows(desk, text)
-        desk.engine.dispose()
-        floor_write.append(raw_write(folder / "floor.db", shifts))
-        floor_read.append(raw_read(text))
-    return SizeFigures(rows, first, again, floor_write, floor_read)
+def measure_once(folder: Path, text: str, size: SizeFigures) -> None:
+    """One run at one size: two imports into a fresh file, then the floors."""
+    desk = fresh_desk(folder / "desk.db")
+    for timing in (size.first, size.again):
+        total, lock = timed_import(desk, text)
+        timing.total_s.append(total)
+        timing.lock_s.append(lock)
+    shifts = floor_rows(desk, text)
+    desk.engine.dispose()
+    size.floor_write_s.append(raw_write(folder / "floor.db", shifts))
+    size.floor_read_s.append(raw_read(text))
 
 
 def measure(runs: int, quick: bool = False) -> list[SizeFigures]:
+    """Every size in each run, by turns, so a busy moment on the machine falls on all alike."""
+    sizes = QUICK_SIZES if quick else SIZES
+    texts = [rota_text(PEOPLE, days) for days in sizes]
+    figures = [SizeFigures(PEOPLE * days, Timing([], []), Timing([], []), [], []) for days in sizes]
     with tempfile.TemporaryDirectory(prefix="spr-bench-rota-") as scratch:
-        return [
-            measure_size(Path(scratch), days, runs) for days in (QUICK_SIZES if quick else SIZES)
-        ]
+        for _ in range(runs):
+            for text, size in zip(texts, figures, strict=True):
+                measure_once(Path(scratch), text, size)
+    return figures
 
 
 def median_ms(seconds: list[float]) -> float:
