@@ -181,6 +181,17 @@ class SprDeskApp(CallDesk):
         self.notify(NO_SCREENSHOTS, severity="warning")
         return None
 
+    def save_screenshot(
+        self,
+        filename: str | None = None,
+        path: str | None = None,
+        time_format: str | None = None,
+    ) -> str:
+        """Refused too (Textual's $TEXTUAL_SCREENSHOT calls it); the tests' snapshots draw the
+        screen with `export_screenshot`, which writes nothing."""
+        self.notify(NO_SCREENSHOTS, severity="warning")
+        return ""
+
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, ACTIVITY) and not event.is_forwarded:
             self._last_activity = self.clock()

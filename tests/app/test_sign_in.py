@@ -306,6 +306,7 @@ async def test_the_palette_offers_no_screenshot_and_no_screenshot_can_be_saved(
         # Textual's action and its delivery, however reached, save nothing.
         await app.run_action("screenshot")
         assert app.deliver_screenshot() is None
+        assert app.save_screenshot(path=str(tmp_path)) == ""
         await settle(pilot)
         await pilot.pause(0.3)  # Textual's own command waited 0.1 s before saving
         assert notes(app)[-1] == NO_SCREENSHOTS
