@@ -18,7 +18,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -413,7 +413,7 @@ def test_an_export_that_fills_the_disk_leaves_the_old_file_and_no_partial_one(
 
 
 @pytest.fixture
-def small_disk(tmp_path: Path) -> Path:
+def small_disk(tmp_path: Path) -> Iterator[Path]:
     """A 64 KiB tmpfs, where the system allows mounting one (root on Linux)."""
     mount = tmp_path / "small"
     mount.mkdir()
