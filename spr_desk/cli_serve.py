@@ -284,6 +284,7 @@ def desk_server(*, max_desks: int, allowed_origins: frozenset[str], **options: A
     import asyncio
     import logging
 
+    import aiohttp
     from aiohttp import web
     from textual_serve.app_service import AppService
     from textual_serve.server import Server, to_int
@@ -295,6 +296,7 @@ def desk_server(*, max_desks: int, allowed_origins: frozenset[str], **options: A
         allowed_origins: frozenset[str] = frozenset()
         desks_in_use = 0
         """Desk processes running, or starting: changed only on the event loop's thread."""
+        open_websockets: set[web.WebSocketResponse]
 
         def initialize_logging(self) -> None:
             # One plain line per record: textual-serve's Rich log wraps a line over several,
@@ -307,6 +309,12 @@ def desk_server(*, max_desks: int, allowed_origins: frozenset[str], **options: A
             # aiohttp's line per request (each script and font) would bury the ones that
             # matter: desks started, ended and refused.
             logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+
+        async def on_shutdown(self, app: web.Application) -> None:
+            # Close the tabs' websockets, so each desk is told to quit now: aiohttp would
+            # otherwise wait for them (20 s and more) before stopping.
+            for websocket in list(self.open_websockets):
+                await websocket.close(code=aiohttp.WSCloseCode.GOING_AWAY)
 
         async def on_startup(self, app: web.Application) -> None:
             # textual-serve's own banner prints the command.
@@ -361,9 +369,13 @@ def desk_server(*, max_desks: int, allowed_origins: frozenset[str], **options: A
             """Write the sentence in the page's terminal and keep it there until the tab goes
             (closing would cover it with the page's "Session ended")."""
             await websocket.prepare(request)
-            await websocket.send_bytes(f"\r\n  {full_sentence(self.max_desks)}\r\n".encode())
-            async for _ignored in websocket:
-                pass
+            self.open_websockets.add(websocket)
+            try:
+                await websocket.send_bytes(f"\r\n  {full_sentence(self.max_desks)}\r\n".encode())
+                async for _ignored in websocket:
+                    pass
+            finally:
+                self.open_websockets.discard(websocket)
             return websocket
 
         async def _run_desk(
@@ -374,6 +386,7 @@ def desk_server(*, max_desks: int, allowed_origins: frozenset[str], **options: A
             app_service: AppService | None = None
             try:
                 await websocket.prepare(request)
+                self.open_websockets.add(websocket)
                 app_service = AppService(
                     self.command,
                     write_bytes=websocket.send_bytes,
@@ -392,6 +405,7 @@ def desk_server(*, max_desks: int, allowed_origins: frozenset[str], **options: A
             except Exception as error:  # noqa: BLE001 - one line in the log, never a traceback
                 log.warning("desk for %s failed: %s: %s", peer, type(error).__name__, error)
             finally:
+                self.open_websockets.discard(websocket)
                 if app_service is not None:
                     await self._stop_desk(app_service)
             return websocket
@@ -415,6 +429,7 @@ def desk_server(*, max_desks: int, allowed_origins: frozenset[str], **options: A
                     await process.wait()
 
     server = DeskServer(**options)
+    server.open_websockets = set()
     server.max_desks = max_desks
     server.allowed_origins = allowed_origins
     return server

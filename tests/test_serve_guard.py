@@ -325,6 +325,25 @@ async def test_thirty_connections_never_start_more_desks_than_the_pool(
     assert "Traceback" not in log
 
 
+async def test_sigterm_tells_the_open_desks_to_quit_and_the_server_stops_at_once(
+    serve: Callable[..., Served], sqlite_desk: str, http: aiohttp.ClientSession
+) -> None:
+    served = serve(sqlite_desk, "--max-desks", "1")
+    async with AsyncExitStack() as tabs:
+        for _ in range(2):  # one desk, and one tab told it is in use
+            websocket = await tabs.enter_async_context(
+                http.ws_connect(served.ws_url, headers={"Origin": served.url})
+            )
+            await first_bytes(websocket)
+        [desk] = served.desks()
+        served.process.send_signal(signal.SIGTERM)
+        # aiohttp alone waits 20 s and more for the open websockets before it stops.
+        served.process.wait(timeout=10)
+    assert served.process.returncode == 0
+    assert not Path(f"/proc/{desk}").exists()  # the server reaped it: it had ended
+    assert "desk ended for 127.0.0.1 (0 of 1 in use)" in served.log_text()
+
+
 async def test_a_plain_get_of_the_websocket_is_400_and_one_log_line(
     serve: Callable[..., Served], sqlite_desk: str, http: aiohttp.ClientSession
 ) -> None:
