@@ -17,6 +17,8 @@ from spr_desk.roles import Role
 FREE_ATTEMPTS = 3
 """Failed sign-ins in a row before each further attempt must wait."""
 LONGEST_WAIT = timedelta(minutes=5)
+LONGEST_WAIT_DOUBLINGS = 9
+"""2 ** 9 s is past `LONGEST_WAIT`: more doublings change nothing."""
 IDLE_LOCK = timedelta(minutes=10)
 IDLE_ENV = "SPR_DESK_IDLE_MINUTES"
 
@@ -65,7 +67,10 @@ def wait_after(failures: int) -> timedelta:
     `FREE_ATTEMPTS` failures in a row, then 2 s, 4 s, 8 s ... up to `LONGEST_WAIT`."""
     if failures < FREE_ATTEMPTS:
         return timedelta(0)
-    return min(timedelta(seconds=2 ** (failures - FREE_ATTEMPTS + 1)), LONGEST_WAIT)
+    # The power is capped before it is taken: after about 60 failures in a row (a name guessed
+    # at for hours) 2 ** n seconds no longer fits in a timedelta.
+    doublings = min(failures - FREE_ATTEMPTS + 1, LONGEST_WAIT_DOUBLINGS)
+    return min(timedelta(seconds=2**doublings), LONGEST_WAIT)
 
 
 def still_waiting(failures: int, last_failed_at: datetime | None, now: datetime) -> timedelta:

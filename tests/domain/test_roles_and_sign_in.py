@@ -132,6 +132,7 @@ def test_failed_sign_ins_wait_longer_and_longer_after_the_free_attempts() -> Non
     waits = [wait_after(n).total_seconds() for n in range(0, FREE_ATTEMPTS + 6)]
     assert waits == [0, 0, 0, 2, 4, 8, 16, 32, 64]
     assert wait_after(40) == LONGEST_WAIT
+    assert wait_after(10**6) == LONGEST_WAIT  # a name guessed at for days: no overflow
 
 
 def test_the_wait_runs_from_the_last_failure() -> None:
