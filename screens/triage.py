@@ -795,6 +795,7 @@ class TriageScreen(Screen[None]):
     def _emergency_answered(self, record: bool | None) -> None:
         if record:
             self.recording = True  # here, not in the worker: a second ctrl+s is refused at once
+            self.stop_recording = False
             self._record_redirect()
             return
         # Answered by mistake: take the yes back, so the call cannot go on with a red flag ticked.
@@ -858,7 +859,6 @@ class TriageScreen(Screen[None]):
         """
         worker = get_current_worker()
         pauses = iter(RECORD_PAUSES)
-        self.stop_recording = False
         told = False  # the handler hears of the busy database once, not per try
         try:
             while True:
@@ -876,11 +876,28 @@ class TriageScreen(Screen[None]):
                         told = True
                         self.app.call_from_thread(self._say_busy)
                     time.sleep(pause)
+                    if worker.is_cancelled or self.stop_recording:
+                        return  # left during the pause: no further try
                     continue
                 break
         finally:
             self.recording = False
+        if worker.is_cancelled or self.stop_recording:
+            # Left while its last try was under way, and that try took: say so, and never
+            # offer the call again as a draft.
+            self.app.call_from_thread(self._recorded_after_leaving, recorded)
+            return
         self.app.call_from_thread(self._recorded, recorded)
+
+    def _recorded_after_leaving(self, recorded: RecordedReferral) -> None:
+        offered = getattr(self.app, "my_drafts", {})
+        offered.pop(self.draft_key, None)
+        self.app.notify(
+            f"The call you left was recorded after all, as {recorded.reference}.",
+            severity="warning",
+            timeout=30,
+            markup=False,
+        )
 
     def _store_draft_for_recording(self) -> None:
         """The draft row must exist for the record to lock it: a call whose draft saves all
@@ -951,6 +968,7 @@ class TriageScreen(Screen[None]):
 
     def _start_record(self, call: Any) -> None:
         self.recording = True  # here, not in the worker: a second ctrl+s is refused at once
+        self.stop_recording = False
         self._record(call)
 
     @work(thread=True, exit_on_error=False, group="record")

@@ -197,6 +197,29 @@ async def test_a_second_record_while_one_is_trying_is_refused_not_doubled(
     assert len(referrals(desk)) == 1
 
 
+async def test_the_handler_may_edit_and_leave_while_a_busy_database_is_retried(
+    desk: DeskService,
+) -> None:
+    """Retrying holds nothing up: a word typed meanwhile is kept, and leaving the call (kept as
+    a draft) stops the tries, so nothing is recorded behind the handler's back."""
+    app = SprDeskApp(desk, user="desk1")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        triage = await start_call(pilot)
+        await take_call(pilot, ETHEL)
+        with lock_held(desk):
+            await confirm(pilot)
+            await until(pilot, lambda: notices(app, BUSY_WORDS) == 1)
+            await type_notes(pilot, triage, "Son has a key")
+            await pilot.press("escape")
+            await until(pilot, lambda: type(app.screen).__name__ == "LeaveCallModal")
+            await pilot.press("k")
+            await until(pilot, lambda: isinstance(app.screen, QueueScreen))
+            await until(pilot, lambda: not triage.recording)
+        assert notices(app, "NOT RECORDED") == 0 and notices(app, "recorded after all") == 0
+        assert app.my_drafts[triage.draft_key].form.notes.endswith("Son has a key")
+    assert referrals(desk) == []
+
+
 async def test_failing_draft_saves_show_one_banner_until_a_save_works_again(
     desk: DeskService,
 ) -> None:
