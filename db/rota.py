@@ -9,10 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import cast
 
-from sqlalchemy import Connection, Dialect, Executable, Table, bindparam, insert, update
+from sqlalchemy import (
+    Connection,
+    Dialect,
+    Executable,
+    Table,
+    bindparam,
+    insert,
+    type_coerce,
+    update,
+)
+from sqlalchemy.types import NullType
 from sqlmodel import Session, col, select
 
 from db.models import Shift, StaffMember, Team
@@ -181,7 +191,9 @@ def _stored_shifts(
     last start: the only ones a row can match."""
     starts = [starts_at for by_start in plan.shifts.values() for starts_at in by_start]
     found = connection.execute(
-        select(Shift.staff_id, Shift.starts_at, Shift.id)
+        # The start as the driver gives it, read into an instant below: SQLAlchemy's own
+        # reading of 29,200 SQLite times takes a quarter of a second, under the write lock.
+        select(Shift.staff_id, type_coerce(Shift.starts_at, NullType()), Shift.id)
         .join(StaffMember, col(StaffMember.id) == col(Shift.staff_id))
         .where(
             col(StaffMember.team_id).in_(team_ids),
@@ -189,7 +201,14 @@ def _stored_shifts(
             col(Shift.starts_at) <= max(starts),
         )
     )
-    return {(staff_id, starts_at): shift_id for staff_id, starts_at, shift_id in found}
+    return {(staff_id, _instant(starts_at)): shift_id for staff_id, starts_at, shift_id in found}
+
+
+def _instant(stored: str | datetime) -> datetime:
+    """A stored time as an aware UTC instant, as `UTCDateTime` reads it: SQLite gives its text
+    (UTC, no offset), PostgreSQL an aware datetime."""
+    moment = datetime.fromisoformat(stored) if isinstance(stored, str) else stored
+    return moment.replace(tzinfo=UTC) if moment.utcoffset() is None else moment.astimezone(UTC)
 
 
 _SHIFTS = cast(Table, Shift.__table__)  # type: ignore[attr-defined]
