@@ -324,9 +324,23 @@ def newer_desk(sqlite_desk: DeskService, tmp_path: Path) -> str:
     return str(sqlite_desk.engine.url)
 
 
+def unprotected_desk(sqlite_desk: DeskService, tmp_path: Path) -> str:
+    """A desk's database whose audit triggers were dropped (its audit trail editable)."""
+    with closing(sqlite3.connect(str(sqlite_desk.engine.url.database))) as tampered:
+        triggers = tampered.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        for (name,) in triggers.fetchall():
+            tampered.execute(f'DROP TRIGGER "{name}"')
+        tampered.commit()
+    return str(sqlite_desk.engine.url)
+
+
 @pytest.mark.parametrize(
     ("database", "kind"),
-    [(foreign_file, FaultKind.NOT_A_DESK_DATABASE), (newer_desk, FaultKind.SCHEMA_TOO_NEW)],
+    [
+        (foreign_file, FaultKind.NOT_A_DESK_DATABASE),
+        (newer_desk, FaultKind.SCHEMA_TOO_NEW),
+        (unprotected_desk, FaultKind.AUDIT_UNPROTECTED),
+    ],
 )
 async def test_a_database_the_desk_refuses_is_said_in_its_words_as_the_desk_exits(
     sqlite_desk: DeskService,
