@@ -341,7 +341,7 @@ def _run_command(args: argparse.Namespace, url: str | None) -> int:
     if args.command == "restore":
         return cli_backup.run_restore(url, args)
     if args.command == "serve":
-        return cli_serve.run_serve(url, args.host, args.port)
+        return cli_serve.serve_from_args(url, args)
     return run_app(url)
 
 
