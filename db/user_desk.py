@@ -163,6 +163,7 @@ class UserDesk:
         fault = self._record_outcome(
             functools.partial(
                 _write_outcome,
+                username=username,
                 user=user,
                 key=key,
                 signed_in=signed_in,
@@ -258,6 +259,7 @@ class _SignInsHeld:
 def _write_outcome(
     session: Session,
     *,
+    username: str,
     user: UserRow | None,
     key: str,
     signed_in: bool,
@@ -281,8 +283,8 @@ def _write_outcome(
         return
     if failures is None:
         failures = users.count_failure(session=session, key=key, at=at)
-    if user is not None:
-        users.copy_failures(session=session, username=user.username, key=key)
+    # For every name, a user or not (then no row changes): the same writes, the same time.
+    users.copy_failures(session=session, username=username, key=key)
     audit.add_event(
         session=session,
         at=at,
