@@ -22,7 +22,6 @@ from typing import Any
 
 import pytest
 from call_script import ETHEL, settle, start_call, take_call
-from conftest import opened_desk
 from sqlalchemy import create_engine, text
 from sqlmodel import Session, select
 from tests_support import crew_call
@@ -30,6 +29,8 @@ from textual.pilot import Pilot
 from textual.widgets import Static, TextArea
 
 from db.desk import DeskService
+from db.engine import make_engine
+from db.migrate import upgrade_to_head
 from db.models import Referral
 from screens.confirm_call_modal import ConfirmCallModal
 from screens.queue import QueueScreen
@@ -120,8 +121,14 @@ def server() -> Iterator[OwnServer]:
 
 @pytest.fixture
 def desk(server: OwnServer, now: datetime) -> Iterator[DeskService]:
-    with opened_desk(server.new_database("desk"), now) as service:
-        yield service
+    """A migrated desk on the server, built as `spr-desk` builds it (`conftest.opened_desk`,
+    not imported: `from conftest` finds whichever conftest was loaded last)."""
+    engine = make_engine(server.new_database("desk"))
+    upgrade_to_head(engine)
+    service = DeskService(engine, clock=lambda: now)
+    service.ensure_reference_data()
+    yield service
+    engine.dispose()
 
 
 async def within(
