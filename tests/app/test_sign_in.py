@@ -6,6 +6,7 @@ import contextlib
 import os
 import sqlite3
 import subprocess
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import closing
 from datetime import datetime, timedelta
@@ -367,3 +368,17 @@ async def test_sign_in_on_a_full_disk_says_so_once_and_signs_in(
         assert isinstance(app.screen, QueueScreen) and app.user == "jsmith"
         full = [n for n in notes(app) if n.startswith("The disk holding the database is full.")]
         assert len(full) == 1
+        assert "signed in" not in actions(full_disk_desk)
+
+        # Room again: the desk's next status read writes what the sign-in held back.
+        (Path(full_disk_desk.engine.url.database or "").parent / "filler").unlink()
+        app.check_status()
+        deadline = time.monotonic() + 30
+        while "signed in" not in actions(full_disk_desk) and time.monotonic() < deadline:
+            await pilot.pause(0.1)
+        assert actions(full_disk_desk)[-2:] == ["sign-in failed", "signed in"]
+
+
+def actions(desk: DeskService) -> list[str]:
+    rows, _ = desk.audit_events()
+    return [row.action for row in reversed(rows)]
