@@ -30,6 +30,8 @@ SIGNED_IN_ANYWAY = (
     "Signing in still works; what it records is written once there is room (call IT)."
 )
 NOTICE_SECONDS = 20
+TRY_AGAIN = "Type your password again; if it goes on, call IT."
+"""After a fault the password was not checked (the field is emptied): say what to do now."""
 NO_USERS = (
     "No one can sign in to this database yet. Add a person first, at a command line:\n"
     "  spr-desk user add NAME --role administrator"
@@ -81,7 +83,7 @@ class PasswordScreen(Screen[SignedIn]):
         try:
             outcome = self.desk.sign_in(username, password)
         except Exception as error:  # noqa: BLE001 - said on screen; the person can try again
-            outcome = f"The desk could not check that. {fault_of(error)}"
+            outcome = f"{fault_of(error).sentence} {TRY_AGAIN}"
         self.app.call_from_thread(self._checked, outcome)
 
     def _checked(self, outcome: SignedIn | Refused | str) -> None:

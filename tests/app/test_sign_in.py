@@ -20,6 +20,7 @@ from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
+import db.engine
 from db.desk import DeskService
 from screens.queue import QueueScreen
 from screens.rota import RotaScreen
@@ -270,6 +271,38 @@ async def test_supervisors_and_administrators_review_and_edit_the_rota(
         await settle(pilot)
         assert isinstance(app.screen, ShiftModal)
         assert not notes(app)
+
+
+async def test_a_fault_while_checking_is_said_in_words_not_by_its_class(
+    sqlite_desk: DeskService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add(sqlite_desk)
+    monkeypatch.setattr(db.engine, "BUSY_TIMEOUT_MS", 200)  # not the desk's 5 s, in a test
+    sqlite_desk.engine.dispose()
+    app = SprDeskApp(sqlite_desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "jsmith")
+        await pilot.press("enter")
+        await type_text(pilot, PASSWORD)
+        # Another program holds the write lock: the count cannot be taken.
+        with closing(sqlite3.connect(sqlite_desk.engine.url.database or "")) as other:
+            other.execute("BEGIN IMMEDIATE")
+            await pilot.press("enter")
+            deadline = time.monotonic() + 30
+            while message(app) in ("", "Checking...") and time.monotonic() < deadline:
+                await pilot.pause(0.05)
+            other.rollback()
+        assert message(app) == (
+            "The database is busy (an import or another desk is writing). "
+            "Type your password again; if it goes on, call IT."
+        )
+        assert isinstance(app.screen, SignInScreen)
+        await type_text(pilot, PASSWORD)
+        await pilot.press("enter")
+        await settle(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
 
 
 # the command palette ----------------------------------------------------------------------------
