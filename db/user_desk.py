@@ -1,7 +1,9 @@
 """The desk service's people: adding users and signing in (mixed into `DeskService`).
 
 The slow password check runs outside any transaction, so a sign-in never holds SQLite's write
-lock for the tenth of a second scrypt takes; only its outcome is written, with an audit event.
+lock for the tenth of a second scrypt takes: a short write before it counts the attempt (so that
+parallel guesses cannot race the count), a short write after it records the outcome with its
+audit event.
 """
 
 from __future__ import annotations
