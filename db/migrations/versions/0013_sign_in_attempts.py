@@ -34,8 +34,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sign_in_salt")),
     )
     op.bulk_insert(salt, [{"id": 1, "salt": secrets.token_hex(32)}])
-    # The counts so far carry over under the new key only once the desk computes it, so a user
-    # mid-wait starts afresh: the wait is at most five minutes, and this runs once.
+    # desk_user's counts are not carried over (their key needs the desk's hash of the name): a
+    # user part way through a wait when the database is upgraded starts again with the free
+    # attempts, once; the longest wait is five minutes.
 
 
 def downgrade() -> None:
