@@ -225,6 +225,7 @@ class DeskService(ReferralDesk, OversightDesk, WatchDesk, UserDesk):
         """
         recorded = self._record(
             draft_key,
+            by,
             lambda session: actions.record_referral(
                 session=session,
                 call=call,
@@ -244,6 +245,7 @@ class DeskService(ReferralDesk, OversightDesk, WatchDesk, UserDesk):
         `draft_key`, its draft is marked recorded in the same transaction."""
         recorded = self._record(
             draft_key,
+            by,
             lambda session: actions.record_redirect(
                 session=session, call=call, by=by, now=self.now(), rules=self.rules
             ),
@@ -252,10 +254,12 @@ class DeskService(ReferralDesk, OversightDesk, WatchDesk, UserDesk):
         return recorded
 
     def _record(
-        self, draft_key: str | None, record: Callable[[Session], RecordedReferral]
+        self, draft_key: str | None, by: str, record: Callable[[Session], RecordedReferral]
     ) -> RecordedReferral:
         """One transaction: lock the call's draft (refused if no longer open), store the
-        referral, mark the draft recorded as it."""
+        referral, mark the draft recorded as it. A call whose draft never reached the database
+        (every save failed) gets one here, already recorded, so a retry of the same call is
+        refused as a second record rather than stored twice."""
         with self._write() as session:
             draft = (
                 drafts.lock_for_recording(session=session, draft_key=draft_key)
@@ -265,6 +269,14 @@ class DeskService(ReferralDesk, OversightDesk, WatchDesk, UserDesk):
             recorded = record(session)
             if draft is not None:
                 drafts.mark_recorded(draft, recorded.reference)
+            elif draft_key is not None:
+                drafts.add_recorded(
+                    session=session,
+                    draft_key=draft_key,
+                    desk_user=by,
+                    reference=recorded.reference,
+                    now=self.now(),
+                )
         return recorded
 
     # the lifecycle --------------------------------------------------------------------------

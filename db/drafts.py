@@ -98,6 +98,23 @@ def lock_for_recording(*, session: Session, draft_key: str) -> CallDraft | None:
     raise DeskError(f"This call was already {found.state}; nothing new was recorded.")
 
 
+def add_recorded(
+    *, session: Session, draft_key: str, desk_user: str, reference: str, now: datetime
+) -> None:
+    """The draft row of a call recorded before any save of it landed: recorded already, so the
+    key cannot record the call a second time."""
+    session.add(
+        CallDraft(
+            draft_key=draft_key,
+            desk_user=desk_user,
+            started_at=now,
+            updated_at=now,
+            state="recorded",
+            payload={RECORDED_AS: reference},
+        )
+    )
+
+
 def mark_recorded(draft: CallDraft, reference: str) -> None:
     """In the transaction that stored the referral, so a crash can never leave the referral
     stored and its draft still offered (which would record the call twice)."""

@@ -244,6 +244,20 @@ def test_a_draft_is_marked_recorded_with_its_referral_and_never_recorded_twice(
     assert desk.save_draft("call-1", by="h", payload={"notes": "late"}, revision=9) is False
 
 
+def test_a_call_whose_draft_never_reached_the_database_is_still_recorded_only_once(
+    desk: DeskService,
+) -> None:
+    # Every draft save failed (the database busy or gone since the call began): the record
+    # itself leaves the key recorded, so the screen's retry cannot store the call twice.
+    reference = desk.record_referral(ethel_call(), by="h", draft_key="never-saved").reference
+    with pytest.raises(DeskError, match=f"already recorded as {reference}; nothing new"):
+        desk.record_referral(ethel_call(), by="h", draft_key="never-saved")
+    assert desk.open_drafts() == []
+    assert desk.save_draft("never-saved", by="h", payload={"notes": "late"}, revision=1) is False
+    with Session(desk.engine) as session:
+        assert session.exec(select(func.count()).select_from(Referral)).one()[0] == 1
+
+
 def test_a_draft_that_fails_to_record_stays_open_as_typed(desk: DeskService) -> None:
     desk.save_draft("call-2", by="h", payload={"notes": "as typed"}, revision=1)
     with pytest.raises(FieldError):
