@@ -285,7 +285,13 @@ class SprDeskApp(CallDesk):
             self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle),
             self.set_interval(STATUS_SECONDS, self.check_status),
         ]
-        drafts = desk.open_drafts(self.user) if drafts is None else drafts
+        if drafts is None:
+            try:
+                drafts = desk.open_drafts(self.user)
+            except Exception as error:  # noqa: BLE001 - the queue opens; the drafts stay stored
+                message = f"Your unfinished calls could not be read now: {fault_of(error)}"
+                self.notify(message, severity="error", timeout=30)
+                drafts = []
         # A person is offered their own unfinished calls (a supervisor may ask for everyone's).
         self.my_drafts = {
             row.draft_key: DraftOffer.of(row) for row in drafts if row.desk_user == self.user
