@@ -23,6 +23,16 @@ def printable(text: str) -> str:
     return _UNPRINTABLE.sub(_escaped, text)
 
 
+def printable_lines(text: str) -> str:
+    """`printable` for text of many lines (a pack on standard output): its line breaks and tabs
+    kept, every other control character escaped."""
+    return "\n".join(
+        "\t".join(printable(cell) for cell in line.removesuffix("\r").split("\t"))
+        + ("\r" if line.endswith("\r") else "")
+        for line in text.split("\n")
+    )
+
+
 def _escaped(match: re.Match[str]) -> str:
     code = ord(match.group())
     return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"

@@ -8,7 +8,15 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from spr_desk.cli_output import Refused, cannot_write, fail, named, printable, read_limited
+from spr_desk.cli_output import (
+    Refused,
+    cannot_write,
+    fail,
+    named,
+    printable,
+    printable_lines,
+    read_limited,
+)
 
 if TYPE_CHECKING:
     from db.desk import DeskService
@@ -81,7 +89,8 @@ def run_handover(
     pack = open_desk().preview_handover(when)
     text = pack_csv(pack) if form == "csv" else pack_markdown(pack) + "\n"
     if output is None or output == "-":
-        sys.stdout.write(text)
+        # A name received or typed with a terminal escape in it must not reach the terminal raw.
+        sys.stdout.write(printable_lines(text))
         return 0
     from spr_desk.private_files import written_whole
 

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -244,6 +245,26 @@ def test_handover_prints_the_pack_as_it_would_be_built_and_stores_nothing(
     with engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM handover")).scalar_one() == 0
     engine.dispose()
+
+
+def test_the_handover_on_standard_output_shows_a_received_escape_escaped(tmp_path: Path) -> None:
+    # A name that arrived with a terminal escape in it (a received referral, a pasted name) must
+    # not clear or recolour the terminal of whoever prints the pack.
+    url = f"sqlite:///{tmp_path / 'desk.db'}"
+    assert spr_desk("--db", url, "demo", "--days", "2").returncode == 0
+    with sqlite3.connect(tmp_path / "desk.db") as connection:
+        connection.execute("UPDATE patient SET family_name = 'EVIL' || char(27) || '[2J'")
+    for form in ("md", "csv"):
+        shown = spr_desk("--db", url, "handover", "--at", "2026-11-23T21:00", "--format", form)
+        assert shown.returncode == 0, shown.stderr
+        assert "\x1b" not in shown.stdout and "EVIL\\x1b[2J" in shown.stdout
+
+
+def test_printable_lines_keeps_line_breaks_and_tabs_and_escapes_the_rest() -> None:
+    from spr_desk.cli_output import printable_lines
+
+    text = "a\x1b[2J\tb\r\nc\u202ed\n"
+    assert printable_lines(text) == "a\\x1b[2J\tb\r\nc\\u202ed\n"
 
 
 def test_handover_refuses_a_bad_time_and_bad_desk_hours(tmp_path: Path) -> None:
