@@ -21,7 +21,7 @@ from textual.widgets import Footer, Input, Label, Static
 from screens.widgets.desk_header import DeskHeader
 from screens.widgets.form_input import FormInput
 from spr_desk.faults import fault_of
-from spr_desk.sign_in import Refused, SignedIn, wait_words
+from spr_desk.sign_in import WRONG, Refused, SignedIn, wait_words
 
 if TYPE_CHECKING:
     from db.desk import DeskService
@@ -104,7 +104,10 @@ class PasswordScreen(Screen[SignedIn]):
         if isinstance(outcome, str):
             self._say(outcome)
             return
-        later = f" The next try is heard after {wait_words(outcome.wait)}." if outcome.wait else ""
+        # A wrong password that starts a wait says so; a refusal for a wait already owed says it
+        # in its own words ("try again in 2 s").
+        wait_begins = outcome.wait and outcome.message == WRONG
+        later = f" The next try is heard after {wait_words(outcome.wait)}." if wait_begins else ""
         fault = f"\n{outcome.fault.sentence} {SIGNED_IN_ANYWAY}" if outcome.fault else ""
         self._say(f"{outcome.message}{later}{fault}")
 
