@@ -79,7 +79,7 @@ from bench.triage_keys import (
     settle,
     timed_key,
 )
-from db.demo import _load_rota
+from db.demo import _load_rota, plan_demo
 from db.desk import DeskService
 from db.engine import make_engine
 from db.models import Patient, Referral
@@ -406,14 +406,15 @@ async def drive(
                 reference = app.screen.reference
 
             await visit("enter", "referral", ReferralScreen, note_reference)
+            # The queue's own keys are function keys (issue 13: letters typed go to its search).
             await visit(
-                "s",
+                "f7",
                 "supervisor",
                 SupervisorScreen,
                 lambda: visit("a", "audit", AuditScreen),
             )
-            await visit("w", "who", AvailabilityScreen, lambda: visit("o", "rota", RotaScreen))
-            await visit("h", "handover", HandoverScreen)
+            await visit("f4", "who", AvailabilityScreen, lambda: visit("o", "rota", RotaScreen))
+            await visit("f6", "handover", HandoverScreen)
 
             # the call: the facts step's keys, then a known patient's NHS number typed
             call_figures = found["call"]
@@ -483,7 +484,7 @@ def reads(engine: Engine, desk: DeskService, context: dict[str, str], runs: int)
 def prepare(desk: DeskService) -> None:
     """What the screens need that the data builder does not write, and nothing left over."""
     with Session(desk.engine) as session:
-        _load_rota(session=session, days=1, now=desk.now())
+        _load_rota(session, plan_demo(days=1, now=desk.now(), rules=desk.rules))
         session.commit()
     if not desk.handover_packs(limit=1):
         desk.build_handover(by=BY)
