@@ -852,10 +852,10 @@ class TriageScreen(Screen[None]):
     def _record_with_retries(self, record: Callable[[], RecordedReferral]) -> None:
         """Record (in the worker), trying again by itself while the database is busy.
 
-        Once only: each try first stores the call's draft, then records in one transaction that
-        locks that draft row and marks it recorded (`DeskService._record`). A busy database
-        refuses the whole transaction (SQLite takes its lock at BEGIN), so a retry can never
-        record twice, and a try after one that did is refused with the reference it got.
+        Once only: each try records in one transaction that marks the call's draft key recorded
+        (`DeskService._record`, which makes the draft row when no save of it landed). A busy
+        database refuses the whole transaction (SQLite takes its lock at BEGIN), so a retry can
+        never record twice, and a try after one that did is refused with the reference it got.
         """
         worker = get_current_worker()
         pauses = iter(RECORD_PAUSES)
@@ -863,7 +863,6 @@ class TriageScreen(Screen[None]):
         try:
             while True:
                 try:
-                    self._store_draft_for_recording()
                     recorded = record()
                 except Exception as error:  # said on screen; the call stays
                     pause = next(pauses, None)
@@ -897,13 +896,6 @@ class TriageScreen(Screen[None]):
             severity="warning",
             timeout=30,
             markup=False,
-        )
-
-    def _store_draft_for_recording(self) -> None:
-        """The draft row must exist for the record to lock it: a call whose draft saves all
-        failed (the database busy or gone since it began) has none yet."""
-        self.desk.save_draft(
-            self.draft_key, by=self.by, payload=self.form.to_dict(), revision=self.revision
         )
 
     def _say_busy(self) -> None:
