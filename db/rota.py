@@ -92,19 +92,13 @@ def apply_rota(
     *,
     session: Session,
     rows: Sequence[RotaRow],
-    on_progress: Callable[[int], None] | None = None,
 ) -> RotaApplied:
     """Store checked rota rows (`plan_rota` then `store_rota`). Never commits.
-
-    `on_progress` is told the number of rows once they are stored.
 
     Raises:
         ValueError: a row names a team the desk does not hold (`parse_rota` refuses those first).
     """
-    applied = store_rota(session=session, plan=plan_rota(rows, session.get_bind().dialect))
-    if on_progress is not None:
-        on_progress(len(rows))
-    return applied
+    return store_rota(session=session, plan=plan_rota(rows, session.get_bind().dialect))
 
 
 def store_rota(*, session: Session, plan: RotaPlan) -> RotaApplied:

@@ -149,16 +149,12 @@ class WatchDesk:
         with self._read() as session:
             return shifts.shifts_between(session=session, start=start, end=end)
 
-    def import_rota(
-        self, text: str, *, by: str, on_progress: Callable[[int], None] | None = None
-    ) -> RotaImported:
+    def import_rota(self, text: str, *, by: str) -> RotaImported:
         """A rota CSV, all or nothing: any bad row and nothing changes (the errors say where).
 
         The file is read and checked, and its rows grouped, before the write transaction opens;
         the write is a few bulk statements and the audit event, so other desks wait for the lock
-        a fraction of a second (a year's rota for 80 people), never for the parse. `on_progress`
-        hears the number of rows stored, once they are committed: a screen's callback must not
-        run while the lock is held.
+        a fraction of a second (a year's rota for 80 people), never for the parse.
         """
         for _ in range(ROTA_ATTEMPTS):
             with self._read() as session:
@@ -176,8 +172,6 @@ class WatchDesk:
         else:
             raise DeskError("The desk's teams changed while the rota was stored: import it again.")
         log.info("rota imported: %d rows, write lock held %.0f ms", len(parsed.rows), held * 1e3)
-        if on_progress is not None:
-            on_progress(len(parsed.rows))
         return RotaImported(
             parsed,
             applied.staff_added,

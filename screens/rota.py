@@ -199,13 +199,9 @@ class RotaScreen(Screen[None]):
     @work(thread=True, exit_on_error=False, group="rota-write")
     def _import(self, text: str, done_words: str | None) -> None:
         by = acting_user(self)
-        bar = self.query_one("#rota-progress", ProgressBar)
         try:
-            result = self.desk.import_rota(
-                text,
-                by=by,
-                on_progress=lambda done: self.app.call_from_thread(bar.update, progress=done),
-            )
+            # The bar fills when the import returns: its rows are stored in one short write.
+            result = self.desk.import_rota(text, by=by)
         except Exception as error:  # noqa: BLE001 - said on screen; the transaction rolled back
             self.app.call_from_thread(self._say, f"Not imported: {failure_words(error)}", "error")
             return
