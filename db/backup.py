@@ -55,6 +55,7 @@ from sqlalchemy.engine import make_url
 
 from db.engine import BUSY_TIMEOUT_MS, make_engine, resolve_url
 from db.migrate import HEAD_REVISION, MIGRATIONS, upgrade, upgrade_to_head
+from spr_desk.private_files import sync_to_disk
 from spr_desk.uktime import as_local, utc_now
 
 STEP_PAGES = 1024
@@ -227,7 +228,7 @@ def backup_database(
                 )
                 _check_integrity(copy, f"the copy of {database}")
                 referrals = _count(copy, "referral")
-        _flush(part)
+        sync_to_disk(part)
         _move_into_place(part, target, replace=replace)
     return BackupReport(
         database=database,
@@ -810,14 +811,6 @@ def _set_aside(database: Path, now: datetime) -> Path:
     return kept
 
 
-def _flush(path: Path) -> None:
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
 def _move_into_place(part: Path, target: Path, *, replace: bool) -> None:
     """Rename atomically; without `replace`, never over a file that appeared meanwhile (a hard
     link fails if the name exists; where links are not supported, check then rename)."""
@@ -835,8 +828,4 @@ def _move_into_place(part: Path, target: Path, *, replace: bool) -> None:
         else:
             part.unlink()
     with suppress(OSError):  # the rename itself must survive a power cut too
-        folder = os.open(target.parent, os.O_RDONLY)
-        try:
-            os.fsync(folder)
-        finally:
-            os.close(folder)
+        sync_to_disk(target.parent)

@@ -44,12 +44,12 @@ def written_whole(path: str | Path) -> Iterator[TextIO]:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         raise
-    _sync_folder(target.parent)
+    sync_to_disk(target.parent)  # so the rename itself survives a power cut
 
 
-def _sync_folder(folder: Path) -> None:
-    """The rename itself survives a power cut once the folder is synced."""
-    descriptor = os.open(folder, os.O_RDONLY)
+def sync_to_disk(path: str | Path) -> None:
+    """fsync a file already closed, or a folder (so a rename in it survives a power cut)."""
+    descriptor = os.open(path, os.O_RDONLY)
     try:
         os.fsync(descriptor)
     finally:
