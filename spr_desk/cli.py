@@ -267,14 +267,9 @@ def _export_to_stdout(desk: DeskService, start: datetime, end: datetime) -> int:
     # UTF-8 and the csv module's own line endings, whatever the locale or platform.
     stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
     try:
+        # A reader gone (`| head`) or a full disk is main's to say (`_output_failed`).
         desk.export_referrals(start, end, stream)
         stream.flush()
-    except BrokenPipeError:
-        # The reader went away (`| head`): stop quietly, as a shell pipeline expects.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-        return 141
     finally:
         stream.detach()
     return 0
