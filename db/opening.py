@@ -60,6 +60,7 @@ def open_engine(
     `notes`, when given, receives a sentence for each thing the opening did to the database
     (migrated, audit triggers put back), for `spr-desk db upgrade` to say."""
     resolved = make_url(resolve_url(url))
+    found: _Found | None
     if resolved.get_backend_name() == "sqlite" and resolved.database not in (None, "", ":memory:"):
         path = Path(resolved.database).expanduser()
         found = _look_at_sqlite_file(path)
@@ -78,15 +79,19 @@ def open_engine(
             engine.dispose()
             raise
     try:
-        _bring_up_to_date(engine, purpose, notes if notes is not None else [])
+        revision = found.revision if found is not None else None
+        _bring_up_to_date(engine, purpose, revision, notes if notes is not None else [])
     except BaseException:
         engine.dispose()
         raise
     return engine
 
 
-def _bring_up_to_date(engine: Engine, purpose: Purpose, notes: list[str]) -> None:
-    if upgrade_to_head(engine):
+def _bring_up_to_date(
+    engine: Engine, purpose: Purpose, revision: str | None, notes: list[str]
+) -> None:
+    # The revision was read a moment ago: at head, a desk starting asks nothing more.
+    if revision != HEAD_REVISION and upgrade_to_head(engine):
         notes.append(f"Upgraded to schema {HEAD_REVISION}.")
     if purpose != "upgrade":
         return
