@@ -93,7 +93,7 @@ from screens.rota import DAYS_SHOWN, RotaScreen
 from screens.supervisor import SupervisorScreen
 from screens.triage import TriageScreen
 from screens.widgets.ticks import TickList
-from spr_desk.app import SprDeskApp
+from spr_desk.entrypoints.app import SprDeskApp
 from spr_desk.lifecycle import OPEN_STATUSES
 
 BY = "bench"

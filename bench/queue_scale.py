@@ -45,7 +45,7 @@ from db.migrate import HEAD_REVISION, upgrade_to_head
 from screens import queue as queue_screen_module
 from screens.queue import QueueLoaded, QueueScreen
 from screens.widgets.queue_board import WINDOW
-from spr_desk.app import SprDeskApp
+from spr_desk.entrypoints.app import SprDeskApp
 from spr_desk.queue_view import EVERYTHING
 
 SEED = 7

@@ -62,8 +62,8 @@ from screens.triage import TriageScreen
 from screens.triage_form import EXTRAS
 from screens.widgets.choice import Choice
 from screens.widgets.ticks import RedFlagList, TickList
-from spr_desk.app import SprDeskApp
 from spr_desk.call_form import REQUIRED
+from spr_desk.entrypoints.app import SprDeskApp
 from spr_desk.sample_calls import ETHEL as SAMPLE_ETHEL
 
 SIZE = (80, 24)

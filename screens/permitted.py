@@ -9,12 +9,13 @@ from textual.dom import DOMNode
 from spr_desk.roles import Permission
 
 if TYPE_CHECKING:
-    from spr_desk.app import SprDeskApp
+    from spr_desk.entrypoints.app import SprDeskApp
 
 
 def desk_app(node: DOMNode) -> SprDeskApp | None:
     """The desk's own app, or None when a widget runs in another (a test harness)."""
-    from spr_desk.app import SprDeskApp  # the app imports the screens: import it when asked
+    # the app imports the screens: import it when asked
+    from spr_desk.entrypoints.app import SprDeskApp
 
     return node.app if isinstance(node.app, SprDeskApp) else None
 

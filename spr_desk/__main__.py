@@ -1,5 +1,5 @@
 """Run the desk with `python -m spr_desk`."""
 
-from spr_desk.cli import main
+from spr_desk.entrypoints.cli import main
 
 raise SystemExit(main())

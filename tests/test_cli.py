@@ -16,7 +16,7 @@ from tests_support import mode_of
 
 from db.migrate import HEAD_REVISION
 from spr_desk import __version__
-from spr_desk.cli import main
+from spr_desk.entrypoints.cli import main
 from spr_desk.matrix import recommend
 from spr_desk.rules import default_rules
 from spr_desk.sample_calls import ETHEL_SCENARIO
@@ -261,7 +261,7 @@ def test_the_handover_on_standard_output_shows_a_received_escape_escaped(tmp_pat
 
 
 def test_printable_lines_keeps_line_breaks_and_tabs_and_escapes_the_rest() -> None:
-    from spr_desk.cli_output import printable_lines
+    from spr_desk.entrypoints.output import printable_lines
 
     text = "a\x1b[2J\tb\r\nc\u202ed\n"
     assert printable_lines(text) == "a\\x1b[2J\tb\r\nc\\u202ed\n"
@@ -399,7 +399,7 @@ def test_user_password_disable_and_enable_from_the_command_line(tmp_path: Path) 
 def test_every_message_shows_control_characters_escaped(
     text: str, shown: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from spr_desk.cli_output import fail, printable
+    from spr_desk.entrypoints.output import fail, printable
 
     assert printable(text) == shown
     assert fail(text, 2) == 2
@@ -407,7 +407,7 @@ def test_every_message_shows_control_characters_escaped(
 
 
 def test_input_is_read_up_to_its_limit_and_refused_past_it(tmp_path: Path) -> None:
-    from spr_desk.cli_output import Refused, read_limited
+    from spr_desk.entrypoints.output import Refused, read_limited
 
     path = tmp_path / "input"
     path.write_bytes(b"x" * 2048)

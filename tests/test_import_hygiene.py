@@ -10,8 +10,8 @@ import pytest
 
 import spr_desk
 
-WIRING = {"app", "cli", "__main__"}
-"""The two modules that wire the layers together may import anything."""
+WIRING = {"entrypoints", "__main__"}
+"""The front hall (`spr_desk.entrypoints`) wires the layers together and may import anything."""
 FORBIDDEN = ("textual", "sqlalchemy", "sqlmodel", "alembic", "db", "screens", "rich")
 DOMAIN_MODULES = sorted(
     module.name for module in pkgutil.iter_modules(spr_desk.__path__) if module.name not in WIRING

@@ -24,8 +24,8 @@ import aiohttp
 import pytest
 from sqlalchemy.engine import make_url
 
-from spr_desk.cli import build_parser
-from spr_desk.cli_serve import (
+from spr_desk.entrypoints.cli import build_parser
+from spr_desk.entrypoints.serve import (
     DEFAULT_MAX_DESKS,
     full_sentence,
     origin_allowed,
@@ -197,7 +197,7 @@ def serve(tmp_path: Path) -> Iterator[Callable[..., Served]]:
         if f"up to {pool} desks at once" not in served.log_text():
             pytest.fail(
                 f"the server did not take its options {args} (spr_desk/cli.py runs serve through "
-                f"cli_serve.serve_from_args):\n{served.log_text()}"
+                f"serve.serve_from_args):\n{served.log_text()}"
             )
         return served
 

@@ -46,7 +46,7 @@ from screens.widgets.choice import Choice
 from screens.widgets.desk_header import DeskHeader
 from screens.widgets.field import Field
 from screens.widgets.ticks import TickList
-from spr_desk.app import SprDeskApp
+from spr_desk.entrypoints.app import SprDeskApp
 from spr_desk.nhs_number import is_valid_nhs_number
 from spr_desk.roles import Role
 from spr_desk.sign_in import SignedIn

@@ -71,9 +71,9 @@ from db.desk import DeskService
 from db.drafts import RECORDED_AS
 from screens.resume_modal import ResumeDraftModal
 from screens.widgets.ticks import TickList
-from spr_desk.app import SprDeskApp
 from spr_desk.call_form import CallForm
-from spr_desk.cli import open_desk
+from spr_desk.entrypoints.app import SprDeskApp
+from spr_desk.entrypoints.cli import open_desk
 from spr_desk.nhs_number import check_digit, format_nhs_number, parse_nhs_number
 from spr_desk.sample_calls import ETHEL, REG
 

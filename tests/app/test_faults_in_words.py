@@ -36,8 +36,8 @@ from screens.confirm_call_modal import ConfirmCallModal
 from screens.queue import QueueScreen
 from screens.reference_modal import ReferenceModal
 from screens.triage import BUSY_WORDS, TriageScreen
-from spr_desk.app import SprDeskApp
-from spr_desk.cli import open_desk
+from spr_desk.entrypoints.app import SprDeskApp
+from spr_desk.entrypoints.cli import open_desk
 from spr_desk.faults import DeskFault, FaultKind, fault_of
 
 SIZE = (120, 40)

@@ -13,7 +13,7 @@ from textual.screen import Screen
 
 from db.desk import DeskService
 from screens.triage import TriageScreen
-from spr_desk.app import SprDeskApp
+from spr_desk.entrypoints.app import SprDeskApp
 from spr_desk.vocabulary import ReferrerRole
 
 

@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 
 from db.desk import DeskService
 from screens.help_screen import HelpScreen, own_bindings
-from spr_desk.app import SprDeskApp
+from spr_desk.entrypoints.app import SprDeskApp
 from spr_desk.help_text import DIALOG_HELP, HELP, keys_named
 
 Opener = Callable[[Pilot[Any]], Awaitable[None]]

@@ -35,8 +35,8 @@ from textual.widgets import Input
 
 from screens.resume_modal import ResumeDraftModal
 from screens.widgets.ticks import TickList
-from spr_desk.app import SprDeskApp
-from spr_desk.cli import open_desk
+from spr_desk.entrypoints.app import SprDeskApp
+from spr_desk.entrypoints.cli import open_desk
 
 TYPED = {
     "referrer_name": "Dr Amy Stone",

@@ -20,7 +20,7 @@ from db.desk import DeskService
 from screens.leave_call_modal import LeaveCallModal
 from screens.nhs_number_modal import NhsNumberModal
 from screens.referral import ReferralScreen
-from spr_desk.app import SprDeskApp
+from spr_desk.entrypoints.app import SprDeskApp
 from spr_desk.roles import Role
 from spr_desk.sign_in import SignedIn
 from spr_desk.vocabulary import Status

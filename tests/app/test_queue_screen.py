@@ -21,7 +21,7 @@ from screens.queue import STATUS_CHOICES, QueueScreen
 from screens.referral import ReferralScreen
 from screens.take_next_modal import TakeNextModal
 from screens.widgets.queue_board import WINDOW, QueueBoard
-from spr_desk.app import SprDeskApp
+from spr_desk.entrypoints.app import SprDeskApp
 from spr_desk.queue_view import REDIRECTED, STATE_SYMBOLS, STILL_MARK, TO_TRACE, QueueFilter
 from spr_desk.referral import NewReferral, PatientDetails, RedirectedCall, ReferrerDetails
 from spr_desk.sample_calls import crew_on_scene

@@ -16,8 +16,8 @@ from screens.milestone_modal import MilestoneModal
 from screens.note_modal import NoteModal
 from screens.referral import ReferralScreen
 from spr_desk.allocation import allocation_offers
-from spr_desk.app import SprDeskApp
 from spr_desk.call_form import CallForm, referral_from
+from spr_desk.entrypoints.app import SprDeskApp
 from spr_desk.sample_calls import ETHEL
 from spr_desk.uktime import as_local
 from spr_desk.vocabulary import Lead, Status

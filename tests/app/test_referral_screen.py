@@ -19,8 +19,8 @@ from screens.milestone_modal import MilestoneModal
 from screens.nhs_number_modal import NhsNumberModal
 from screens.queue import QueueScreen
 from screens.referral import ReferralScreen
-from spr_desk.app import SprDeskApp
 from spr_desk.call_form import EMERGENCY_WORDS, CallForm, referral_from
+from spr_desk.entrypoints.app import SprDeskApp
 from spr_desk.referral import PatientDetails, RedirectedCall, ReferrerDetails
 from spr_desk.sample_calls import ETHEL
 from spr_desk.uktime import as_local

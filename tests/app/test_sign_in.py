@@ -28,7 +28,7 @@ from screens.rota_modals import ShiftModal
 from screens.sign_in import NO_USERS, LockScreen, SignInScreen
 from screens.supervisor import SupervisorScreen
 from screens.triage import TriageScreen
-from spr_desk.app import NO_SCREENSHOTS, SIGN_OUT_WORDS, SprDeskApp
+from spr_desk.entrypoints.app import NO_SCREENSHOTS, SIGN_OUT_WORDS, SprDeskApp
 from spr_desk.roles import Role
 from spr_desk.sign_in import SignedIn
 

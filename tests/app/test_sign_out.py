@@ -19,8 +19,8 @@ from screens.resume_modal import ResumeDraftModal
 from screens.sign_in import LockScreen, SignInScreen
 from screens.sign_out_modal import SIGN_OUT_KEY, SignOutModal
 from screens.widgets.desk_header import DeskHeader
-from spr_desk.app import SIGN_OUT_WORDS, SprDeskApp
 from spr_desk.demo import DEMO_PASSWORD
+from spr_desk.entrypoints.app import SIGN_OUT_WORDS, SprDeskApp
 
 SIZE = (100, 30)
 

@@ -10,7 +10,7 @@ from call_script import settle
 from textual.pilot import Pilot
 
 from db.desk import DeskService
-from spr_desk.app import SprDeskApp
+from spr_desk.entrypoints.app import SprDeskApp
 
 queue_loaded = settle
 

@@ -37,7 +37,7 @@ from screens.queue import QueueScreen
 from screens.reference_modal import ReferenceModal
 from screens.triage import TriageScreen
 from screens.widgets.queue_board import QueueBoard
-from spr_desk.app import SprDeskApp
+from spr_desk.entrypoints.app import SprDeskApp
 
 PORT = 54331
 ROOT = Path(__file__).resolve().parents[2]

@@ -28,7 +28,7 @@ from screens.flag_modal import FlagModal
 from screens.referral import ReferralScreen
 from screens.sign_off_modal import SignOffModal
 from screens.supervisor import LISTED, SupervisorScreen, breach_rows, overrides_table
-from spr_desk.app import SprDeskApp
+from spr_desk.entrypoints.app import SprDeskApp
 from spr_desk.roles import Role
 from spr_desk.sign_in import SignedIn
 from spr_desk.supervision import Override

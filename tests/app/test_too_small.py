@@ -15,7 +15,7 @@ from screens.queue import QueueScreen
 from screens.sign_in import SignInScreen
 from screens.too_small import TooSmall, cover_of
 from screens.widgets.queue_board import QueueBoard
-from spr_desk.app import SprDeskApp
+from spr_desk.entrypoints.app import SprDeskApp
 
 BIG, SMALL = (80, 24), (60, 20)
 MESSAGE = "Make the window at least 80 x 24 (it is 60 x 20 now)"

@@ -32,7 +32,7 @@ from screens.resume_modal import ResumeDraftModal
 from screens.triage import BUSY_WORDS, TriageScreen
 from screens.widgets.choice import Choice
 from screens.widgets.matrix_grid import MatrixGrid
-from spr_desk.app import SprDeskApp
+from spr_desk.entrypoints.app import SprDeskApp
 from spr_desk.vocabulary import Lead, Response
 
 SIZE = (120, 40)

@@ -13,7 +13,7 @@ from call_script import ETHEL, choose, fill, settle, tick, type_into
 from textual.pilot import Pilot
 
 from db.desk import DeskService
-from spr_desk.app import SprDeskApp
+from spr_desk.entrypoints.app import SprDeskApp
 
 SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 

@@ -23,7 +23,7 @@ from screens.handover_modals import AcknowledgeModal, SbarModal
 from screens.rota import RotaScreen
 from screens.rota_modals import ImportReportModal, ShiftModal
 from screens.widgets.desk_header import PENDING, DeskHeader
-from spr_desk.app import SprDeskApp
+from spr_desk.entrypoints.app import SprDeskApp
 from spr_desk.handover import live_time_left, needs_action
 from spr_desk.roles import Role
 from spr_desk.sign_in import SignedIn

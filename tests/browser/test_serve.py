@@ -28,8 +28,8 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
 
-from spr_desk.cli import main
-from spr_desk.cli_serve import is_loopback, local_page, public_url, serve_command
+from spr_desk.entrypoints.cli import main
+from spr_desk.entrypoints.serve import is_loopback, local_page, public_url, serve_command
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")

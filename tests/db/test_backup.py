@@ -23,7 +23,7 @@ from db.backup import BackupError, backup_database, restore_database
 from db.desk import DeskService
 from db.engine import make_engine
 from db.migrate import HEAD_REVISION, current_revision, upgrade
-from spr_desk.cli import main
+from spr_desk.entrypoints.cli import main
 
 OLD_REVISION = "0001_initial"
 

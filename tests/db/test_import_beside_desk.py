@@ -3,8 +3,8 @@
 file records call after call, each in under a second. Before, the import parsed inside its
 write transaction and held the lock 13.8 s: every call then failed after the 5 s busy wait.
 
-The import runs the real command (`spr_desk.cli.main`) in a child process with its log on
-stderr, so its "write lock held" line, stamped with the time it was written (just after the
+The import runs the real command (`spr_desk.entrypoints.cli.main`) in a child process with its
+log on stderr, so its "write lock held" line, stamped with the time it was written (just after the
 commit), places the lock on the same clock as the calls: at least one call must have been under
 way while the import held it, or the test proved nothing.
 """
@@ -34,7 +34,7 @@ IMPORT_DEADLINE_S = 120
 
 CHILD = (
     "import logging, sys\n"
-    "from spr_desk.cli import main\n"
+    "from spr_desk.entrypoints.cli import main\n"
     "logging.basicConfig(level=logging.INFO, format='%(created).6f %(name)s %(message)s',"
     " stream=sys.stderr)\n"
     "sys.exit(main(sys.argv[1:]))\n"

@@ -23,7 +23,7 @@ from sqlalchemy.exc import DBAPIError
 from db.engine import make_engine
 from db.migrate import AUDIT_TRIGGERS_REVISION, HEAD_REVISION, audit_trigger_names, upgrade
 from db.opening import open_engine
-from spr_desk.cli import main, open_desk
+from spr_desk.entrypoints.cli import main, open_desk
 from spr_desk.faults import DeskFault, FaultKind
 
 PURPOSES = ["desk", "read", "upgrade"]
@@ -430,7 +430,7 @@ async def test_the_desk_app_refuses_to_start_and_says_why_in_one_line(
 ) -> None:
     """The desk opens its database as `spr-desk` does (`open_desk`, behind the first frame):
     with the audit trail unprotected, or on another program's file, it ends in one line."""
-    from spr_desk.app import SprDeskApp
+    from spr_desk.entrypoints.app import SprDeskApp
 
     path = foreign
     if damage == "audit triggers dropped":

@@ -22,7 +22,7 @@ from tests_support import fill_demo
 from db.backup import BackupError, backup_database, restore_database
 from db.engine import make_engine
 from db.migrate import AUDIT_TRIGGERS_REVISION, HEAD_REVISION, upgrade
-from spr_desk.cli import main
+from spr_desk.entrypoints.cli import main
 from spr_desk.roles import Role
 
 RAPID_TO_NORMAL = """

@@ -64,7 +64,7 @@ class SprDeskApp(CallDesk):
     """SPR Desk. Takes the desk service (engine, clock, rules), or a way to open one."""
 
     TITLE = "SPR Desk"
-    CSS_PATH = "../screens/base.tcss"
+    CSS_PATH = "../../screens/base.tcss"
     BINDINGS = [
         Binding(
             "ctrl+n",

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from spr_desk.cli_output import Refused, fail, printable
+from spr_desk.entrypoints.output import Refused, fail, printable
 from spr_desk.roles import ROLE_LABELS, Role, parse_role
 
 if TYPE_CHECKING:

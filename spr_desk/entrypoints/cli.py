@@ -16,8 +16,9 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NoReturn
 
-from spr_desk import __version__, cli_backup, cli_serve, cli_users, cli_watch
-from spr_desk.cli_output import Refused, cannot_write, fail, named, printable, read_limited
+from spr_desk import __version__
+from spr_desk.entrypoints import backup, serve, users, watch
+from spr_desk.entrypoints.output import Refused, cannot_write, fail, named, printable, read_limited
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -140,10 +141,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_db_option(referrals, top=False)
     _add_db_option(exporting, top=False)
-    cli_watch.add_commands(commands, lambda sub: _add_db_option(sub, top=False))
-    cli_users.add_commands(commands, lambda sub: _add_db_option(sub, top=False))
-    cli_serve.add_command(commands, lambda sub: _add_db_option(sub, top=False))
-    cli_backup.add_commands(commands, lambda sub: _add_db_option(sub, top=False))
+    watch.add_commands(commands, lambda sub: _add_db_option(sub, top=False))
+    users.add_commands(commands, lambda sub: _add_db_option(sub, top=False))
+    serve.add_command(commands, lambda sub: _add_db_option(sub, top=False))
+    backup.add_commands(commands, lambda sub: _add_db_option(sub, top=False))
     return parser
 
 
@@ -290,7 +291,7 @@ def _log_to_file() -> None:
 
 def run_app(url: str | None) -> int:
     _log_to_file()
-    from spr_desk.app import SprDeskApp
+    from spr_desk.entrypoints.app import SprDeskApp
     from spr_desk.sign_in import idle_from_env
 
     idle = idle_from_env(os.environ)  # a bad SPR_DESK_IDLE_MINUTES stops here, in one line
@@ -324,19 +325,19 @@ def _run_command(args: argparse.Namespace, url: str | None) -> int:
     if args.command == "export":
         return run_export(url, args.first, args.last, args.output)
     if args.command == "handover":
-        return cli_watch.run_handover(
+        return watch.run_handover(
             lambda: open_desk(url, purpose="read"), args.at, args.format, args.output
         )
     if args.command == "rota":
-        return cli_watch.run_rota_import(lambda: open_desk(url), args.file)
+        return watch.run_rota_import(lambda: open_desk(url), args.file)
     if args.command == "user":
-        return cli_users.run_user(lambda purpose="desk": open_desk(url, purpose=purpose), args)
+        return users.run_user(lambda purpose="desk": open_desk(url, purpose=purpose), args)
     if args.command == "backup":
-        return cli_backup.run_backup(url, args)
+        return backup.run_backup(url, args)
     if args.command == "restore":
-        return cli_backup.run_restore(url, args)
+        return backup.run_restore(url, args)
     if args.command == "serve":
-        return cli_serve.serve_from_args(url, args)
+        return serve.serve_from_args(url, args)
     return run_app(url)
 
 

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from spr_desk.cli_output import (
+from spr_desk.entrypoints.output import (
     Refused,
     cannot_write,
     fail,

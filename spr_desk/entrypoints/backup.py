@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from spr_desk.cli_output import fail
+from spr_desk.entrypoints.output import fail
 
 if TYPE_CHECKING:
     from db.backup import RestoredUser
