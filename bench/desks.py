@@ -37,11 +37,11 @@ from sqlalchemy.exc import DBAPIError
 
 from bench.goals import GOAL_SAVE_P95_MS
 from bench.stats import p95
-from db.actions import DeskError
 from db.desk import DeskService
 from db.engine import make_engine
 from db.migrate import upgrade_to_head
 from db.models import AuditEvent, Referral
+from spr_desk.desk_api import DeskError
 from spr_desk.lifecycle import TransitionError
 from spr_desk.nhs_number import check_digit
 from spr_desk.sample_calls import crew_on_scene

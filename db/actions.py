@@ -4,7 +4,6 @@ event. The desk service wraps one per user action; the demo loader runs many in 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -12,30 +11,18 @@ from sqlmodel import Session, select
 
 from db import audit, referrals, seed
 from db.models import Patient, Referral, StaffMember, Team
+from spr_desk.desk_api import DeskError, RecordedReferral
 from spr_desk.due import due_at, is_breached
 from spr_desk.facts import check_facts
 from spr_desk.lifecycle import change_lead as check_lead_change
 from spr_desk.lifecycle import transition
-from spr_desk.matrix import Availability, Recommendation, emergency_advice, recommend
+from spr_desk.matrix import Availability, emergency_advice, recommend
 from spr_desk.nhs_number import NhsNumberError, parse_nhs_number
 from spr_desk.queue_view import queue_band
 from spr_desk.referral import Decision, NewReferral, RedirectedCall, decide, initial_status
 from spr_desk.rules import Rules
 from spr_desk.uktime import as_local
 from spr_desk.vocabulary import CloseOutcome, Lead, NhsNumberStatus, Status, label
-
-
-class DeskError(ValueError):
-    """An action the desk refused; the message is for the handler."""
-
-
-@dataclass(frozen=True, slots=True)
-class RecordedReferral:
-    reference: str
-    status: Status
-    due_at: datetime | None
-    recommendation: Recommendation
-    decision: Decision
 
 
 def record_referral(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -10,16 +9,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from db.models import AuditEvent, Referral
-
-
-@dataclass(frozen=True, slots=True)
-class AuditEntry:
-    at: datetime
-    actor: str
-    action: str
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
-    detail: str
+from spr_desk.desk_api import COUNT_CAP, AuditEntry, AuditEventDetail, AuditRow
 
 
 def add_event(
@@ -59,23 +49,6 @@ def events_for_referral(*, session: Session, referral_id: int) -> list[AuditEntr
     return [
         AuditEntry(row.at, row.actor, row.action, row.before, row.after, row.detail) for row in rows
     ]
-
-
-@dataclass(frozen=True, slots=True)
-class AuditRow:
-    """One event as the supervisor's audit viewer lists it."""
-
-    event_id: int
-    at: datetime
-    actor: str
-    action: str
-    subject: str
-    """The referral's reference, or what else the event is about (a handover pack, the rota)."""
-    detail: str
-
-
-COUNT_CAP = 10_000
-"""Beyond this many matching events the viewer says "more than 10,000"."""
 
 
 def find_events(
@@ -127,22 +100,6 @@ def find_events(
         for event_id, at, actor_, action, entity, entity_id, referral, detail in rows
     ]
     return found, matching
-
-
-@dataclass(frozen=True, slots=True)
-class AuditEventDetail:
-    """The whole of one event, as the audit viewer's dialog shows it."""
-
-    event_id: int
-    at: datetime
-    actor: str
-    action: str
-    subject: str
-    entity: str
-    entity_id: str
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
-    detail: str
 
 
 def event_detail(*, session: Session, event_id: int) -> AuditEventDetail | None:

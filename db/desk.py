@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import IO, Any
 
@@ -15,17 +14,26 @@ from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, select
 
 from db import actions, audit, drafts, export, referrals, seed, supervision
-from db.actions import DeskError, RecordedReferral
-from db.audit import AuditEntry, AuditRow
-from db.drafts import DraftRow
 from db.models import Locality, Patient, Referral, Referrer, StaffMember, Team
-from db.notes import NoteRow, notes_for
+from db.notes import notes_for
 from db.oversight_desk import OversightDesk
 from db.referral_desk import ReferralDesk
-from db.referrals import NextUp, PatientHistory, QueuePage, QueueRow
-from db.supervision import FlagRow
 from db.user_desk import UserDesk
 from db.watch_desk import WatchDesk
+from spr_desk.desk_api import (
+    AuditEntry,
+    AuditRow,
+    DeskError,
+    DraftRow,
+    FlagRow,
+    NextUp,
+    PatientHistory,
+    QueuePage,
+    QueueRow,
+    RecordedReferral,
+    ReferralDetail,
+    ReferralSummary,
+)
 from spr_desk.desk_hours import DeskHours
 from spr_desk.facts import FieldError
 from spr_desk.matrix import ALL_AVAILABLE, Availability
@@ -40,7 +48,6 @@ from spr_desk.queue_view import (
 )
 from spr_desk.referral import (
     NewReferral,
-    PatientDetails,
     RedirectedCall,
     ReferrerDetails,
     holder_name,
@@ -59,71 +66,6 @@ Clock = Callable[[], datetime]
 CLAIM_LAPSES = timedelta(minutes=CLAIM_MINUTES)
 """A claim to allocate a referral that long old no longer holds it (the desk may have gone): the
 queue's own rule (`spr_desk.queue_view.claim_holder`), as a time."""
-
-
-@dataclass(frozen=True, slots=True)
-class ReferralSummary:
-    reference: str
-    status: Status
-    received_at: datetime
-    due_at: datetime | None
-    response: str | None
-    lead: str | None
-    rec_outcome: str
-    rec_response: str | None
-    rec_lead: str | None
-    override_reason: str
-    responded_at: datetime | None
-    response_met: bool | None
-    close_outcome: str | None
-    gp_updated: bool
-    status_reason: str
-    allocated_team: str | None
-    version: int
-    allocated_at: datetime | None = None
-    responded_by: str | None = None
-    service_started_at: datetime | None = None
-    closed_at: datetime | None = None
-    override_signed_by: str | None = None
-    override_signed_at: datetime | None = None
-    override_sign_comment: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ReferralDetail:
-    """Everything about one referral, for the referral view."""
-
-    summary: ReferralSummary
-    pathway: str | None
-    setting: str | None
-    locality: str | None
-    taken_by: str
-    facts: dict[str, Any]
-    reasons: list[str]
-    notes: str
-    patient: PatientDetails | None
-    referrer: ReferrerDetails | None
-    history: list[AuditEntry]
-    rec_fallback_from: str | None = None
-    """The lead the matrix could not mobilise, when it moved to the next."""
-    bed_needed: bool = False
-    home_from_hospital: bool = False
-    community_bed_request: bool = False
-    records_reviewed: tuple[str, ...] = ()
-    notes_added: tuple[NoteRow, ...] = ()
-    """Notes and follow-up calls added since it was recorded, oldest first."""
-    """Keys of `spr_desk.call_form.RECORDS_REVIEWED`."""
-    nhs_number_status: str | None = None
-    """`NhsNumberStatus` code; None on referrals recorded before it was asked."""
-    nhs_unavailable_reason: str | None = None
-    """`NhsNumberUnavailable`: why the call gave no NHS number."""
-    to_trace: bool = False
-    """The patient has no NHS number yet (`spr_desk.queue_view.is_to_trace`)."""
-    caller_answers: tuple[tuple[str, str], ...] = ()
-    """(question key, answer) of what only this kind of caller was asked."""
-    red_flags: tuple[str, ...] = ()
-    advice: str = ""
-    """For a redirected call, the words said to the caller."""
 
 
 class DeskService(ReferralDesk, OversightDesk, WatchDesk, UserDesk):

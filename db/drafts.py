@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
 
-from db.actions import DeskError
 from db.models import CallDraft
-
-
-@dataclass(frozen=True, slots=True)
-class DraftRow:
-    draft_key: str
-    desk_user: str
-    started_at: datetime
-    updated_at: datetime
-    revision: int
-    payload: dict[str, Any]
+from spr_desk.desk_api import DeskError, DraftRow
 
 
 def save_draft(

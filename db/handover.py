@@ -8,7 +8,7 @@ the pack, as they stand now. Never commits.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import delete, insert
@@ -28,6 +28,7 @@ from db.models import (
     StaffMember,
     Team,
 )
+from spr_desk.desk_api import PackRow
 from spr_desk.desk_hours import Direction
 from spr_desk.handover import OpenReferral, Pack, PackItem, PackNote, Sbar
 from spr_desk.queue_view import is_to_trace
@@ -268,19 +269,6 @@ def closed_without_gp_update(*, session: Session, since: datetime) -> list[str]:
             .order_by(col(Referral.closed_at), col(Referral.id))
         ).all()
     )
-
-
-@dataclass(frozen=True, slots=True)
-class PackRow:
-    """One stored pack, as the list of packs shows it."""
-
-    handover_id: int
-    direction: Direction
-    boundary_at: datetime
-    built_at: datetime
-    built_by: str
-    acknowledged_by: str | None
-    acknowledged_at: datetime | None
 
 
 def _pack_row(stored: Handover) -> PackRow:

@@ -5,25 +5,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session, col, select
 
 from db.models import ReferralNote
+from spr_desk.desk_api import NoteRow
 from spr_desk.vocabulary import NoteKind
-
-
-@dataclass(frozen=True, slots=True)
-class NoteRow:
-    """One note or follow-up call as read back: who added it, when, and what was said."""
-
-    referral_id: int
-    at: datetime
-    by: str
-    kind: NoteKind
-    caller: str
-    text: str
 
 
 def add_note(

@@ -10,14 +10,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session
 
 from db import audit, referrals, supervision, users
-from db.actions import DeskError
-from db.audit import AuditEventDetail
+from spr_desk.desk_api import AuditEventDetail, DeskError, SignedOff
 from spr_desk.roles import ROLE_LABELS, Permission, allows
 from spr_desk.rules import Rules
 from spr_desk.supervision import HeldOverride, held_overrides
@@ -25,14 +23,6 @@ from spr_desk.uktime import short_local
 from spr_desk.urgency_ratchet import is_downward
 
 log = logging.getLogger("spr_desk.desk")
-
-
-@dataclass(frozen=True, slots=True)
-class SignedOff:
-    reference: str
-    signed_by: str
-    signed_at: datetime
-    comment: str
 
 
 class OversightDesk:

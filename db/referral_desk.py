@@ -15,8 +15,9 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from db import actions, audit, notes, referrals
-from db.actions import MILESTONE_WORDS, DeskError
+from db.actions import MILESTONE_WORDS
 from db.models import AuditEvent, Referral
+from spr_desk.desk_api import DeskError
 from spr_desk.milestones import Recorded, why_no_undo
 from spr_desk.rules import Rules
 from spr_desk.vocabulary import NoteKind, Status

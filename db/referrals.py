@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -24,7 +23,14 @@ from db.models import (
     Referral,
     Referrer,
 )
-from spr_desk.lifecycle import OPEN_STATUSES
+from spr_desk.desk_api import (
+    EarlierReferral,
+    NextUp,
+    PatientHistory,
+    QueueCounts,
+    QueuePage,
+    QueueRow,
+)
 from spr_desk.queue_view import (
     EVERYTHING,
     FINISHED,
@@ -38,29 +44,6 @@ from spr_desk.reference import format_reference
 from spr_desk.referral import PatientDetails, ReferrerDetails, patient_name
 from spr_desk.validation import format_phone, plain_text
 from spr_desk.vocabulary import ReferrerRole, Status
-
-
-@dataclass(frozen=True, slots=True)
-class QueueRow:
-    """One line of the queue: only what the board shows, read straight from SQL."""
-
-    reference: str
-    due_at: datetime | None
-    status: str
-    response: str | None
-    lead: str | None
-    patient_name: str
-    locality: str
-    pathway: str
-    nhs_number: str = ""
-    received_at: datetime | None = None
-    caller: str = ""
-    """Who called, as typed: the name, else the organisation, else the call-back number."""
-    red_flags: tuple[str, ...] = ()
-    updated_at: datetime | None = None
-    """When anyone last acted on it (the no-movement clock)."""
-    claimed_by: str | None = None
-    claimed_at: datetime | None = None
 
 
 def next_reference(*, session: Session, year: int) -> str:
@@ -187,28 +170,6 @@ _BEYOND_QUEUE_COLUMNS = (
     Referral.facts,
 )
 """What the board also shows of a referral beyond the queue: when, who called, the red flags."""
-
-
-@dataclass(frozen=True, slots=True)
-class QueueCounts:
-    """How many open referrals match the filter, how many of those await their first response
-    and how many of those have breached; and how many are open in all."""
-
-    matching: int
-    awaiting: int
-    breached: int
-    open: int
-
-
-@dataclass(frozen=True, slots=True)
-class QueuePage:
-    """A window of the queue: `rows` are positions `offset` to `offset + len(rows) - 1`,
-    counted at `now`."""
-
-    offset: int
-    rows: list[QueueRow]
-    counts: QueueCounts
-    now: datetime
 
 
 def _narrowed(query: Select[Any], wanted: QueueFilter, *, shown: bool) -> Select[Any]:
@@ -471,27 +432,6 @@ def queue_page(
     return QueuePage(offset, rows, queue_counts(session=session, wanted=wanted, now=now), now)
 
 
-@dataclass(frozen=True, slots=True)
-class EarlierReferral:
-    reference: str
-    received_at: datetime
-    status: str
-    response: str | None
-    lead: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class PatientHistory:
-    """What the desk already knows of a patient, found by NHS number."""
-
-    details: PatientDetails
-    referrals: list[EarlierReferral]
-
-    @property
-    def open_referrals(self) -> list[EarlierReferral]:
-        return [r for r in self.referrals if r.status in {s.value for s in OPEN_STATUSES}]
-
-
 def patient_history(*, session: Session, nhs_number: str) -> PatientHistory | None:
     """Only a real number finds a patient: the patients without one are never one person."""
     if not nhs_number:
@@ -558,18 +498,6 @@ def next_to_allocate(*, session: Session, claims_after: datetime) -> Referral | 
         .limit(1)
         .with_for_update(skip_locked=True)
     ).first()
-
-
-@dataclass(frozen=True, slots=True)
-class NextUp:
-    """What taking the next referral would claim, shown before it is claimed."""
-
-    reference: str
-    response: str | None
-    lead: str | None
-    due_at: datetime | None
-    patient_name: str
-    locality: str
 
 
 def peek_next_to_allocate(*, session: Session, claims_after: datetime) -> NextUp | None:

@@ -5,7 +5,6 @@ Never commits.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func
@@ -13,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from db.models import Locality, Referral, Shift, StaffMember, Team
 from spr_desk.availability import RotaShift
+from spr_desk.desk_api import ShiftRow
 from spr_desk.reference_data import COUNTYWIDE
 from spr_desk.vocabulary import StaffRole
 
@@ -68,18 +68,6 @@ def rota_shifts(*, session: Session, start: datetime, end: datetime) -> list[Rot
             )
         )
     return shifts
-
-
-@dataclass(frozen=True, slots=True)
-class ShiftRow:
-    """One shift as the rota screen lists it."""
-
-    shift_id: int
-    team: str
-    name: str
-    role: str
-    starts_at: datetime
-    ends_at: datetime
 
 
 def shifts_between(*, session: Session, start: datetime, end: datetime) -> list[ShiftRow]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import text, union_all
@@ -10,17 +9,10 @@ from sqlmodel import Session, col, select
 
 from db import audit
 from db.models import UNSIGNED_OVERRIDE_WHERE, AuditEvent, Locality, Referral, ReviewFlag
+from spr_desk.desk_api import FlagRow
 from spr_desk.supervision import HeldOverrideRow, SupervisionRow, review_window
 
 FLAGGED_FOR_REVIEW = "flagged_for_review"
-
-
-@dataclass(frozen=True, slots=True)
-class FlagRow:
-    reference: str
-    flagged_by: str
-    flagged_at: datetime
-    comment: str
 
 
 def review_rows(*, session: Session, now: datetime, days: int = 7) -> list[SupervisionRow]:

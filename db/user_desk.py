@@ -19,16 +19,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from db import audit, users
-from db.actions import DeskError
-from db.users import UserRow
+from spr_desk.desk_api import DeskError, UserRow
 from spr_desk.faults import Fault, FaultKind, fault_kind, fault_of
 from spr_desk.passwords import dummy_hash, hash_password, password_problem, verify_password
 from spr_desk.roles import Role
 from spr_desk.sign_in import (
     WRONG,
     AttemptsInMemory,
-    Refused,
     SignedIn,
+    SignInRefused,
     still_waiting,
     too_many,
     username_problem,
@@ -121,7 +120,7 @@ class UserDesk:
         with self._read() as session:
             return users.count_users(session=session) > 0
 
-    def sign_in(self, username: str, password: str) -> SignedIn | Refused:
+    def sign_in(self, username: str, password: str) -> SignedIn | SignInRefused:
         """Check a password. Failures in a row under the typed name, known or not, are counted
         and slow the next attempt: the same answer, waits included, for a name no one has.
 
@@ -157,7 +156,7 @@ class UserDesk:
             )
         if wait:
             # Not checked and not counted: the wait is what slows guessing down.
-            return Refused(too_many(wait), wait, fault)
+            return SignInRefused(too_many(wait), wait, fault)
         matches = verify_password(password, user.password_hash if user else dummy_hash())
         signed_in = user is not None and user.active and matches
         if signed_in:
@@ -175,7 +174,7 @@ class UserDesk:
             fault,
         )
         if user is None or not signed_in:
-            return Refused(WRONG, wait_after(failures), fault)
+            return SignInRefused(WRONG, wait_after(failures), fault)
         return SignedIn(username, user.display_name, user.role, fault)
 
     def _take_attempt(self, key: str, now: datetime) -> tuple[timedelta, int]:

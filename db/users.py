@@ -12,19 +12,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, func, select
 
 from db.models import DeskUser, SignInAttempt, SignInSalt
+from spr_desk.desk_api import UserRow
 from spr_desk.roles import Role
-
-
-@dataclass(frozen=True, slots=True)
-class UserRow:
-    username: str
-    display_name: str
-    role: Role
-    active: bool
-    failed_sign_ins: int
-    last_failed_at: datetime | None
-    last_signed_in_at: datetime | None
-    password_hash: str | None
 
 
 def _row(user: DeskUser) -> UserRow:

@@ -10,7 +10,7 @@ import logging
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
@@ -18,16 +18,23 @@ from sqlmodel import Session
 
 from db import audit, handover, referrals, shifts, users
 from db import rota as rota_repository
-from db.actions import DeskError
-from db.handover import PackRow
 from db.models import Handover, Shift
-from db.shifts import ShiftRow
 from spr_desk.availability import (
     AvailabilityBoard,
     RotaShift,
     availability_board,
     on_now,
     starting_within,
+)
+from spr_desk.desk_api import (
+    DeskError,
+    DeskStatus,
+    PackRow,
+    ReadMark,
+    RotaImported,
+    ShiftRow,
+    StoredPack,
+    WhoIsOn,
 )
 from spr_desk.desk_hours import (
     HANDOVER_WINDOW,
@@ -40,7 +47,7 @@ from spr_desk.desk_hours import (
     next_boundary,
 )
 from spr_desk.handover import Pack, Sbar, build_pack, new_since
-from spr_desk.rota_csv import RotaParse, parse_rota
+from spr_desk.rota_csv import parse_rota
 from spr_desk.rules import Rules
 from spr_desk.uktime import short_local
 from spr_desk.vocabulary import Response
@@ -49,62 +56,9 @@ from spr_desk.who_receives import receive_refusal
 log = logging.getLogger("spr_desk.desk")
 
 
-@dataclass(frozen=True, slots=True)
-class WhoIsOn:
-    """The availability board: the matrix by locality, who is on now, who starts soon."""
-
-    board: AvailabilityBoard
-    on_now: list[RotaShift]
-    starting: list[RotaShift]
-
-
-@dataclass(frozen=True, slots=True)
-class DeskStatus:
-    """What every screen's header says: who holds the desk, and any pack not acknowledged."""
-
-    now: datetime
-    watch_words: str
-    pending: PackRow | None
-
-
 GP_OWED_WINDOW = timedelta(hours=24)
 """Referrals closed this long before a pack's boundary (or since) without the GP told are
 named in its needs-action summary: the two watches before the one it hands over to."""
-
-
-@dataclass(frozen=True, slots=True)
-class StoredPack:
-    handover_id: int
-    pack: Pack
-    new_since: list[str]
-    """Open referrals recorded after the pack was built (not in it)."""
-    watch_ends: datetime | None = None
-    """The end of the watch the pack hands over to (the boundary after its own)."""
-    gp_update_owed: tuple[str, ...] = ()
-    """References closed in `GP_OWED_WINDOW` before the boundary (or since), GP not told."""
-
-
-@dataclass(frozen=True, slots=True)
-class ReadMark:
-    """One item of a pack ticked as read (`read_by` None: the tick was taken off)."""
-
-    handover_id: int
-    reference: str
-    read_by: str | None
-    read_at: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class RotaImported:
-    """What an import did, or why it did nothing (`errors` not empty)."""
-
-    parsed: RotaParse
-    staff_added: int = 0
-    staff_updated: int = 0
-    shifts_added: int = 0
-    shifts_replaced: int = 0
-    write_seconds: float = 0.0
-    """How long the import held the write transaction: from its BEGIN to its COMMIT."""
 
 
 ROTA_ATTEMPTS = 3

@@ -7,7 +7,6 @@ Read-only: nothing on this screen can change an event (and the database refuses 
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -22,12 +21,9 @@ from screens.fault_words import failure_words
 from screens.widgets.desk_header import DeskHeader
 from screens.widgets.fitted_columns import Column, fit_columns, needed
 from screens.widgets.form_input import FormInput
+from spr_desk.desk_api import COUNT_CAP, AuditRow, Desk
 from spr_desk.uktime import short_local, uk_days
 from spr_desk.validation import InputError, parse_day
-
-if TYPE_CHECKING:
-    from db.audit import AuditRow
-    from db.desk import DeskService
 
 SHOWN = 500
 """Events listed at most; the summary says how many match."""
@@ -51,7 +47,7 @@ class AuditScreen(Screen[None]):
         Binding("escape", "back", "Back"),
     ]
 
-    def __init__(self, desk: DeskService) -> None:
+    def __init__(self, desk: Desk) -> None:
         super().__init__()
         self.desk = desk
         self.rows: list[AuditRow] = []
@@ -110,7 +106,6 @@ class AuditScreen(Screen[None]):
     def _show(self, rows: list[AuditRow], matching: int) -> None:
         self.rows, self.matching = rows, matching
         self._fill()
-        from db.audit import COUNT_CAP  # loaded by now: the desk read the events
 
         how_many = f"more than {COUNT_CAP:,}" if matching > COUNT_CAP else str(matching)
         shown = f"the newest {len(rows)} of " if matching > len(rows) else ""

@@ -3,8 +3,6 @@ their load, and who starts within a day. `o` opens the rota to edit or import.""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.cells import cell_len
 from rich.console import Group
 from rich.table import Table
@@ -21,13 +19,10 @@ from screens.widgets.desk_footer import DeskFooter
 from screens.widgets.desk_header import DeskHeader
 from screens.widgets.tables import report_table
 from spr_desk.availability import AvailabilityBoard, RotaShift
+from spr_desk.desk_api import Desk, WhoIsOn
 from spr_desk.reference_data import COUNTYWIDE, LOCALITIES
 from spr_desk.uktime import as_local
 from spr_desk.vocabulary import Lead, Response, label
-
-if TYPE_CHECKING:
-    from db.desk import DeskService
-    from db.watch_desk import WhoIsOn
 
 NO_STYLE = "bold reverse #d55e00"  # Okabe-Ito vermilion; the letter N says it without colour
 LEAD_LETTERS = {Lead.NURSE: "N", Lead.THERAPIST: "T", Lead.SOCIAL_CARE: "S"}
@@ -107,7 +102,7 @@ class AvailabilityScreen(Screen[None]):
         Binding("escape", "back", "Back"),
     ]
 
-    def __init__(self, desk: DeskService) -> None:
+    def __init__(self, desk: Desk) -> None:
         super().__init__()
         self.desk = desk
         self.who: WhoIsOn | None = None

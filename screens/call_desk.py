@@ -28,12 +28,11 @@ from textual.reactive import reactive
 from screens.key_order import KeyOrder
 from screens.messages import CallFinished, CallRecorded
 from spr_desk.call_form import CallForm
+from spr_desk.desk_api import Desk, DraftRow
 from spr_desk.roles import Permission, allows
 from spr_desk.sign_in import SignedIn
 
 if TYPE_CHECKING:
-    from db.desk import DeskService
-    from db.drafts import DraftRow
     from screens.triage import TriageScreen
 
 QUEUE = "queue"
@@ -85,7 +84,7 @@ class CallDesk(App[None]):
         ),
     ]
 
-    desk: DeskService | None
+    desk: Desk | None
     signed_in: SignedIn | None
     user: str
     _keys: KeyOrder

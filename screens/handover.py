@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from rich.console import Group
 from rich.text import Text
@@ -30,6 +29,7 @@ from screens.handover_modals import AcknowledgeModal, SbarModal
 from screens.permitted import acting_user, desk_app
 from screens.widgets.desk_footer import DeskFooter
 from screens.widgets.desk_header import DeskHeader
+from spr_desk.desk_api import Desk, PackRow, ReadMark, StoredPack
 from spr_desk.desk_hours import DIRECTION_WORDS
 from spr_desk.handover import (
     NeedsAction,
@@ -48,11 +48,6 @@ from spr_desk.handover import (
 )
 from spr_desk.uktime import as_local, short_local
 from spr_desk.who_receives import receive_refusal
-
-if TYPE_CHECKING:
-    from db.desk import DeskService
-    from db.handover import PackRow
-    from db.watch_desk import ReadMark, StoredPack
 
 STATE_STYLES = {"BREACHED": "bold reverse #d55e00", "DUE SOON": "bold #e69f00"}
 NEW_SHOWN = 6
@@ -215,7 +210,7 @@ class HandoverScreen(Screen[None]):
         Binding("escape", "back", "Back"),
     ]
 
-    def __init__(self, desk: DeskService, handover_id: int | None = None) -> None:
+    def __init__(self, desk: Desk, handover_id: int | None = None) -> None:
         super().__init__()
         self.desk = desk
         self.handover_id = handover_id

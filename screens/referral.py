@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rich.table import Table
 from rich.text import Text
@@ -26,10 +26,12 @@ from screens.widgets.desk_header import DeskHeader
 from spr_desk.allocation import allocation_offers
 from spr_desk.call_form import RECORDS_REVIEWED
 from spr_desk.caller_questions import caller_questions
+from spr_desk.desk_api import Desk, ReferralDetail, ReferralSummary, WhoIsOn
 from spr_desk.due import format_time_left, time_left
 from spr_desk.fact_names import fact_name
 from spr_desk.lifecycle import LEAD_CHANGE_STATUSES, TransitionError, can_transition, transition
 from spr_desk.nhs_number import format_nhs_number
+from spr_desk.refusal import Refused
 from spr_desk.roles import Permission
 from spr_desk.uktime import short_local
 from spr_desk.urgency_ratchet import is_downward
@@ -51,10 +53,6 @@ from spr_desk.vocabulary import (
     no_nhs_number_words,
     word_for,
 )
-
-if TYPE_CHECKING:
-    from db.desk import DeskService, ReferralDetail, ReferralSummary
-    from db.watch_desk import WhoIsOn
 
 
 class ReferralScreen(Screen[None]):
@@ -81,7 +79,7 @@ class ReferralScreen(Screen[None]):
         Binding("x", "cancel", "Cancel", show=False),
     ]
 
-    def __init__(self, desk: DeskService, reference: str, *, by: str) -> None:
+    def __init__(self, desk: Desk, reference: str, *, by: str) -> None:
         super().__init__()
         self.desk = desk
         self.reference = reference
@@ -287,7 +285,7 @@ class ReferralScreen(Screen[None]):
     def _undo(self) -> None:
         try:
             undone = self.desk.undo_milestone(self.reference, by=self.by)
-        except ValueError as refused:
+        except Refused as refused:
             self.app.call_from_thread(
                 self.notify, str(refused), severity="error", markup=False, timeout=10
             )
@@ -342,7 +340,7 @@ class ReferralScreen(Screen[None]):
         """Add it; when the desk refuses, ask again with what was typed and why not."""
         try:
             self.desk.add_nhs_number(self.reference, number, by=self.by, expected_version=version)
-        except ValueError as refused:
+        except Refused as refused:
             self.app.call_from_thread(self._ask_number, number, str(refused))
         except Exception as error:  # noqa: BLE001 - a failed save is said, never fatal
             self.app.call_from_thread(
@@ -372,7 +370,7 @@ class ReferralScreen(Screen[None]):
     def _run(self, action: Callable[[], object]) -> None:
         try:
             action()
-        except ValueError as refused:  # the lifecycle or the desk said no: say why
+        except Refused as refused:  # the lifecycle or the desk said no: say why
             self.app.call_from_thread(
                 self.notify, str(refused), severity="error", markup=False, timeout=10
             )

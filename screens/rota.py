@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -21,14 +20,10 @@ from screens.rota_modals import ImportModal, ImportReportModal, ShiftModal
 from screens.widgets.desk_footer import DeskFooter
 from screens.widgets.desk_header import DeskHeader
 from screens.widgets.tables import Fit, fitted_widths
+from spr_desk.desk_api import Desk, RotaImported, ShiftRow
 from spr_desk.roles import Permission
 from spr_desk.uktime import as_local
 from spr_desk.vocabulary import StaffRole, word_for
-
-if TYPE_CHECKING:
-    from db.desk import DeskService
-    from db.shifts import ShiftRow
-    from db.watch_desk import RotaImported
 
 DAYS_SHOWN = 7
 MAX_FILE_BYTES = 5_000_000
@@ -78,7 +73,7 @@ class RotaScreen(Screen[None]):
         Binding("escape", "back", "Back"),
     ]
 
-    def __init__(self, desk: DeskService) -> None:
+    def __init__(self, desk: Desk) -> None:
         super().__init__()
         self.desk = desk
         self.rows: list[ShiftRow] = []

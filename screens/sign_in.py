@@ -8,7 +8,6 @@ nothing of the call or the queue beneath shows; what was beneath is kept as it w
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
@@ -20,11 +19,9 @@ from textual.widgets import Footer, Input, Label, Static
 
 from screens.widgets.desk_header import DeskHeader
 from screens.widgets.form_input import FormInput
+from spr_desk.desk_api import Desk
 from spr_desk.faults import fault_of
-from spr_desk.sign_in import WRONG, Refused, SignedIn, wait_words
-
-if TYPE_CHECKING:
-    from db.desk import DeskService
+from spr_desk.sign_in import WRONG, SignedIn, SignInRefused, wait_words
 
 SIGNED_IN_ANYWAY = (
     "Signing in still works; what it records is written once there is room (call IT)."
@@ -55,7 +52,7 @@ class PasswordScreen(Screen[SignedIn]):
     # which shows what is typed (Input.Submitted moves the focus only later).
     BINDINGS = [Binding("enter", "enter", "Sign in", show=False, priority=True)]
 
-    def __init__(self, desk: DeskService) -> None:
+    def __init__(self, desk: Desk) -> None:
         super().__init__()
         self.desk = desk
         self._checking = False
@@ -79,14 +76,14 @@ class PasswordScreen(Screen[SignedIn]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="sign-in")
     def _check(self, username: str, password: str) -> None:
-        outcome: SignedIn | Refused | str
+        outcome: SignedIn | SignInRefused | str
         try:
             outcome = self.desk.sign_in(username, password)
         except Exception as error:  # noqa: BLE001 - said on screen; the person can try again
             outcome = f"{fault_of(error).sentence} {TRY_AGAIN}"
         self.app.call_from_thread(self._checked, outcome)
 
-    def _checked(self, outcome: SignedIn | Refused | str) -> None:
+    def _checked(self, outcome: SignedIn | SignInRefused | str) -> None:
         self._checking = False
         if isinstance(outcome, SignedIn):
             if outcome.fault is not None:  # signed in all the same: said once, over the desk
@@ -171,7 +168,7 @@ class SignedOutScreen(Screen[None]):
 class LockScreen(PasswordScreen):
     """Covers the desk after it has been idle; the same person's password opens it again."""
 
-    def __init__(self, desk: DeskService, who: SignedIn, idle: timedelta) -> None:
+    def __init__(self, desk: Desk, who: SignedIn, idle: timedelta) -> None:
         super().__init__(desk)
         self.who = who
         self.idle = idle

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rich.table import Table
 from rich.text import Text
@@ -26,16 +26,12 @@ from screens.sign_off_modal import SignOffModal
 from screens.widgets.desk_header import DeskHeader
 from screens.widgets.fitted_columns import Column, fit_columns, needed
 from screens.widgets.tables import report_table
+from spr_desk.desk_api import Desk, DeskError, FlagRow
 from spr_desk.due import format_time_left
 from spr_desk.roles import Permission
 from spr_desk.supervision import HeldOverride, Review, hour_chart, percent
 from spr_desk.uktime import as_local, short_local, uk_days
 from spr_desk.vocabulary import Lead, Response, cell_words, label, word_for
-
-if TYPE_CHECKING:
-    # Types only: importing the database layer here would put SQLAlchemy before the first frame.
-    from db.desk import DeskService
-    from db.supervision import FlagRow
 
 CHART_WIDTH = 40
 """Characters of one hour-chart line: `08 ` + bar + count."""
@@ -292,7 +288,7 @@ class SupervisorScreen(Screen[None]):
         Binding("escape", "back", "Back"),
     ]
 
-    def __init__(self, desk: DeskService) -> None:
+    def __init__(self, desk: Desk) -> None:
         super().__init__()
         self.desk = desk
         self.review: Review | None = None
@@ -468,7 +464,6 @@ class SupervisorScreen(Screen[None]):
     def _run_action(self, action: Callable[[], object], *, failed: str, done: str) -> None:
         """Run one desk action (in the caller's worker), say how it went, and read the view
         again when it took: a refusal in the desk's words, any other failure by its kind."""
-        from db.actions import DeskError
 
         try:
             action()

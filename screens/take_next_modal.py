@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -13,11 +12,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from screens.widgets.queue_board import due_words
+from spr_desk.desk_api import NextUp
 from spr_desk.due import format_time_left, time_left
 from spr_desk.vocabulary import cell_words
-
-if TYPE_CHECKING:
-    from db.referrals import NextUp
 
 
 class TakeNextModal(ModalScreen[bool]):

@@ -13,7 +13,7 @@ import time
 import uuid
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from rich.text import Text
 from textual import events, on, work
@@ -66,6 +66,7 @@ from spr_desk.call_form import (
     with_age,
 )
 from spr_desk.caller_questions import caller_questions
+from spr_desk.desk_api import Desk, DeskError, PatientHistory, RecordedReferral
 from spr_desk.due import due_at
 from spr_desk.fact_names import fact_name
 from spr_desk.faults import Fault, FaultKind, fault_kind, fault_of
@@ -83,9 +84,6 @@ RECORD_PAUSES = (1.0, 2.0, 4.0)
 lock past its 5 s busy timeout): four tries, about 27 s in all, before the handler is asked."""
 BUSY_WORDS = "The database is busy (an import is running): your call is kept, retrying."
 
-if TYPE_CHECKING:
-    from db.desk import DeskService, RecordedReferral
-    from db.referrals import PatientHistory
 
 SECTION_KEYS: dict[str, tuple[str | None, str]] = {
     "f2": ("heading-caller", "referrer_name"),
@@ -207,7 +205,7 @@ class TriageScreen(Screen[None]):
     ]
 
     def __init__(
-        self, desk: DeskService, *, by: str, draft: tuple[str, CallForm, int] | None = None
+        self, desk: Desk, *, by: str, draft: tuple[str, CallForm, int] | None = None
     ) -> None:
         """`draft`: a call resumed, as (its key, its form, the revision stored). Without one the
         screen is a new call, which may be built ahead of time: it starts at `begin`."""
@@ -853,7 +851,7 @@ class TriageScreen(Screen[None]):
         """Record (in the worker), trying again by itself while the database is busy.
 
         Once only: each try records in one transaction that marks the call's draft key recorded
-        (`DeskService._record`, which makes the draft row when no save of it landed). A busy
+        (`Desk._record`, which makes the draft row when no save of it landed). A busy
         database refuses the whole transaction (SQLite takes its lock at BEGIN), so a retry can
         never record twice, and a try after one that did is refused with the reference it got.
         """
@@ -972,7 +970,6 @@ class TriageScreen(Screen[None]):
         )
 
     def _save_failed(self, error: Exception) -> None:
-        from db.actions import DeskError  # loaded by now: the desk raised it
 
         if isinstance(error, DeskError):  # the desk's own words, for the handler
             self.notify(str(error), severity="warning", timeout=30, markup=False)

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from spr_desk.refusal import Refused
 from spr_desk.vocabulary import Need, Pathway, RedFlag, Setting, Urgency
 
 E = TypeVar("E", bound=StrEnum)
 
 
-class FieldError(ValueError):
+class FieldError(Refused):
     """Input that is wrong at one named field; `str()` is the one line a handler or CLI shows."""
 
     def __init__(self, field: str, message: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from spr_desk.refusal import Refused
 from spr_desk.vocabulary import Lead, Status, label
 
 TRANSITIONS: dict[Status, frozenset[Status]] = {
@@ -38,7 +39,7 @@ _WHY_NOT: dict[Status, str] = {
 }
 
 
-class TransitionError(ValueError):
+class TransitionError(Refused):
     """A move the lifecycle does not allow; the message says which and why."""
 
     def __init__(self, current: Status, target: Status, why: str) -> None:
@@ -66,7 +67,7 @@ def transition(current: Status, target: Status, *, reason: str | None = None) ->
     return target
 
 
-class LeadChangeError(ValueError):
+class LeadChangeError(Refused):
     """A lead change that cannot be made; the message says why."""
 
 

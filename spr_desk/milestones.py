@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from spr_desk.refusal import Refused
 from spr_desk.uktime import LONDON, as_local, as_utc
 
 UNDO_WINDOW = timedelta(minutes=5)
@@ -19,7 +20,7 @@ _TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
 _DATE_TIME = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s+(\d{1,2}):(\d{2})\s*$")
 
 
-class GivenTimeError(ValueError):
+class GivenTimeError(Refused):
     """A given time that cannot be taken; the message says why, for the field."""
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 
+from spr_desk.refusal import Refused
+
 _SEPARATORS = re.compile(r"[\s-]+")
 
 
-class NhsNumberError(ValueError):
+class NhsNumberError(Refused):
     """An NHS number that cannot be right; the message says why, in the handler's words."""
 
 

@@ -9,29 +9,34 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
 
 from spr_desk.due import DueState, due_state
 from spr_desk.lifecycle import AWAITING_RESPONSE, OPEN_STATUSES
+from spr_desk.refusal import Refused
 from spr_desk.vocabulary import Status
 
 
-class QueueLine(Protocol):
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    """One line of the queue: only what the board shows, read straight from SQL."""
+
     reference: str
     due_at: datetime | None
     status: str
     response: str | None
     lead: str | None
     patient_name: str
-    nhs_number: str
     locality: str
     pathway: str
-    received_at: datetime | None
-    caller: str
-    red_flags: tuple[str, ...]
-    updated_at: datetime | None
-    claimed_by: str | None
-    claimed_at: datetime | None
+    nhs_number: str = ""
+    received_at: datetime | None = None
+    caller: str = ""
+    """Who called, as typed: the name, else the organisation, else the call-back number."""
+    red_flags: tuple[str, ...] = ()
+    updated_at: datetime | None = None
+    """When anyone last acted on it (the no-movement clock)."""
+    claimed_by: str | None = None
+    claimed_at: datetime | None = None
 
 
 REDIRECTED = Status.REDIRECTED.value
@@ -104,7 +109,7 @@ def search_digits(text: str) -> str:
     return digits if len(digits) >= 3 else ""
 
 
-def state_of(row: QueueLine, now: datetime) -> DueState | None:
+def state_of(row: QueueRow, now: datetime) -> DueState | None:
     """The countdown's state, for referrals still waiting for their first response."""
     if row.due_at is None or Status(row.status) not in AWAITING_RESPONSE:
         return None
@@ -151,7 +156,7 @@ def lookup_of(text: str) -> Lookup | None:
     return Lookup(family_prefixes=tuple(cases))
 
 
-class ClaimRefused(ValueError):
+class ClaimRefused(Refused):
     """A claim to allocate that cannot be taken or handed back (another desk took it, it is no
     longer waiting, it is not yours); the message is for the handler."""
 
@@ -221,7 +226,7 @@ STATE_SYMBOLS: dict[str, str] = {
 NO_COLOR and on a monochrome screen: distinct shapes, not shades."""
 
 
-def row_state(row: QueueLine, now: datetime) -> str:
+def row_state(row: QueueRow, now: datetime) -> str:
     """The state the board's State column names: the countdown's (`DueState`) while a first
     response is awaited, else the status itself (allocated, responded, closed...)."""
     state = state_of(row, now)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from spr_desk.refusal import Refused
+
 # ASCII digits only: `\d` would also take Arabic-Indic or full-width digits.
 _PATTERN = re.compile(r"^SPR-([0-9]{4})-([0-9]{6})$")
 
@@ -20,11 +22,11 @@ def parse_reference(text: str) -> tuple[int, int]:
     """The year and number of a reference, forgiving case and surrounding spaces.
 
     Raises:
-        ValueError: when the text is not of the form SPR-YYYY-NNNNNN.
+        Refused: when the text is not of the form SPR-YYYY-NNNNNN.
     """
     cleaned = text.strip()
     # Checked before upper(): "ſ".upper() is "S", so "ſpr-..." would otherwise pass.
     match = _PATTERN.match(cleaned.upper()) if cleaned.isascii() else None
     if match is None or int(match.group(1)) == 0 or int(match.group(2)) == 0:
-        raise ValueError("A reference looks like SPR-2026-000123.")
+        raise Refused("A reference looks like SPR-2026-000123.")
     return int(match.group(1)), int(match.group(2))

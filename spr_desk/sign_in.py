@@ -39,7 +39,7 @@ class SignedIn:
 
 
 @dataclass(frozen=True, slots=True)
-class Refused:
+class SignInRefused:
     """A sign-in that did not succeed: `wait` is how long before the next attempt is heard."""
 
     message: str

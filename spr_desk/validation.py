@@ -9,10 +9,12 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from spr_desk.refusal import Refused
+
 MAX_AGE_YEARS = 130
 
 
-class InputError(ValueError):
+class InputError(Refused):
     """Typed input that cannot be right; the message is for the handler."""
 
 

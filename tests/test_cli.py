@@ -407,14 +407,14 @@ def test_every_message_shows_control_characters_escaped(
 
 
 def test_input_is_read_up_to_its_limit_and_refused_past_it(tmp_path: Path) -> None:
-    from spr_desk.entrypoints.output import Refused, read_limited
+    from spr_desk.entrypoints.output import CommandRefused, read_limited
 
     path = tmp_path / "input"
     path.write_bytes(b"x" * 2048)
     assert read_limited(str(path), 2048) == b"x" * 2048
-    with pytest.raises(Refused, match=r"input: larger than 1024 bytes; nothing was read"):
+    with pytest.raises(CommandRefused, match=r"input: larger than 1024 bytes; nothing was read"):
         read_limited(str(path), 1024)
-    with pytest.raises(Refused, match=r"cannot read .*nowhere: No such file or directory"):
+    with pytest.raises(CommandRefused, match=r"cannot read .*nowhere: No such file or directory"):
         read_limited(str(tmp_path / "nowhere"), 1024)
 
 

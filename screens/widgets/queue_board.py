@@ -31,7 +31,7 @@ from spr_desk.nhs_number import format_nhs_number
 from spr_desk.queue_view import (
     STATE_SYMBOLS,
     STILL_MARK,
-    QueueLine,
+    QueueRow,
     claim_holder,
     format_still,
     no_movement,
@@ -121,7 +121,7 @@ STILL_STYLE = Style(bold=True, underline=True)
 
 
 def row_cells(
-    row: QueueLine, now: datetime, thresholds: Mapping[str, int] | None = None
+    row: QueueRow, now: datetime, thresholds: Mapping[str, int] | None = None
 ) -> dict[str, tuple[str, Style]]:
     """One row's cells by column key, as plain strings (never markup) with their styles. Each
     state has a symbol beside its word (`STATE_SYMBOLS`) and over its threshold the no-movement
@@ -161,7 +161,7 @@ def row_cells(
     }
 
 
-def redirect_cells(row: QueueLine, now: datetime) -> dict[str, tuple[str, Style]]:
+def redirect_cells(row: QueueRow, now: datetime) -> dict[str, tuple[str, Style]]:
     """A redirected call's cells: when, the patient and the caller as far as they were typed,
     and the red flags that sent them to 999 / A&E."""
     patient = row.patient_name or (format_nhs_number(row.nhs_number) if row.nhs_number else "")
@@ -234,7 +234,7 @@ class QueueBoard(ScrollView, can_focus=True):
         self.total = 0
         self.first = 0
         """The position of `rows[0]` in the whole queue."""
-        self.rows: list[QueueLine] = []
+        self.rows: list[QueueRow] = []
         self.now: datetime | None = None
         self._wanted: int | None = None
         self.redirects = False
@@ -259,7 +259,7 @@ class QueueBoard(ScrollView, can_focus=True):
     def show(
         self,
         first: int,
-        rows: list[QueueLine],
+        rows: list[QueueRow],
         total: int,
         now: datetime,
         keep: str | None,
@@ -290,13 +290,13 @@ class QueueBoard(ScrollView, can_focus=True):
         """Where a window covering the view starts (the cursor is kept in view)."""
         return max(0, self.scroll_offset.y - LEAD_IN)
 
-    def row_at(self, index: int) -> QueueLine | None:
+    def row_at(self, index: int) -> QueueRow | None:
         if self.first <= index < self.first + len(self.rows):
             return self.rows[index - self.first]
         return None
 
     @property
-    def current(self) -> QueueLine | None:
+    def current(self) -> QueueRow | None:
         return self.row_at(self.cursor) if self.total else None
 
     def render_line(self, y: int) -> Strip:

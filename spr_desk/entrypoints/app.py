@@ -36,9 +36,8 @@ from spr_desk.uktime import utc_now
 
 if TYPE_CHECKING:
     from db.desk import DeskService
-    from db.drafts import DraftRow
-    from db.watch_desk import DeskStatus
     from screens.triage import TriageScreen
+    from spr_desk.desk_api import DeskStatus, DraftRow
 
 STATUS_SECONDS = 10
 """How often the desk's status (who holds it, a handover pending) is read for the headers."""

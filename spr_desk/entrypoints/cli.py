@@ -18,7 +18,14 @@ from typing import TYPE_CHECKING, NoReturn
 
 from spr_desk import __version__
 from spr_desk.entrypoints import backup, serve, users, watch
-from spr_desk.entrypoints.output import Refused, cannot_write, fail, named, printable, read_limited
+from spr_desk.entrypoints.output import (
+    CommandRefused,
+    cannot_write,
+    fail,
+    named,
+    printable,
+    read_limited,
+)
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -309,7 +316,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code
     except KeyboardInterrupt:
         return 130
-    except Refused as refusal:
+    except CommandRefused as refusal:
         return fail(str(refusal), 2)
     except Exception as error:  # noqa: BLE001 - one clear line, never a traceback with patient data
         return _failed(error, url)

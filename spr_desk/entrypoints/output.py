@@ -13,7 +13,7 @@ from pathlib import Path
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
-class Refused(Exception):
+class CommandRefused(Exception):
     """A command refuses what it was given; `main()` prints the message in one line, exit 2."""
 
 
@@ -48,7 +48,7 @@ def read_limited(path: str, limit: int) -> bytes:
     such as /dev/zero or a huge file cannot fill the memory.
 
     Raises:
-        Refused: the file cannot be read, or is larger than `limit`.
+        CommandRefused: the file cannot be read, or is larger than `limit`.
     """
     try:
         if path == "-":
@@ -57,9 +57,9 @@ def read_limited(path: str, limit: int) -> bytes:
             with Path(path).open("rb") as handle:
                 data = handle.read(limit + 1)
     except OSError as error:
-        raise Refused(f"cannot read {named(path)}: {error.strerror or error}") from None
+        raise CommandRefused(f"cannot read {named(path)}: {error.strerror or error}") from None
     if len(data) > limit:
-        raise Refused(f"{named(path)}: larger than {_size(limit)}; nothing was read")
+        raise CommandRefused(f"{named(path)}: larger than {_size(limit)}; nothing was read")
     return data
 
 

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from spr_desk.entrypoints.output import Refused, fail, printable
+from spr_desk.entrypoints.output import CommandRefused, fail, printable
 from spr_desk.roles import ROLE_LABELS, Role, parse_role
 
 if TYPE_CHECKING:
@@ -85,7 +85,7 @@ def run_user(open_desk: Callable[..., DeskService], args: argparse.Namespace) ->
 
 
 def _change(open_desk: Callable[[], DeskService], args: argparse.Namespace) -> int:
-    from db.actions import DeskError
+    from spr_desk.desk_api import DeskError
 
     by = getpass.getuser()
     try:
@@ -115,7 +115,7 @@ def _read_password(from_stdin: bool) -> str | None:
     """The password typed twice without echo, or the first line of standard input.
 
     Raises:
-        Refused: no terminal to type it at (getpass would read standard input with a warning,
+        CommandRefused: no terminal to type it at (getpass would read standard input with a warning,
             or meet its end), or standard input's line is not UTF-8 or too long.
     """
     if from_stdin:
@@ -123,19 +123,19 @@ def _read_password(from_stdin: bool) -> str | None:
             line = sys.stdin.readline(PASSWORD_LIMIT + 1).rstrip("\r\n")
             line.encode("utf-8")  # under the C locale a bad byte arrives as a lone surrogate
         except UnicodeError:
-            raise Refused("--password-stdin: not UTF-8 text; nothing was changed") from None
+            raise CommandRefused("--password-stdin: not UTF-8 text; nothing was changed") from None
         if len(line) > PASSWORD_LIMIT:
-            raise Refused(
+            raise CommandRefused(
                 f"--password-stdin: longer than {PASSWORD_LIMIT} characters; nothing was changed"
             )
         return line
     if not sys.stdin.isatty():
-        raise Refused(NEEDS_A_TERMINAL)
+        raise CommandRefused(NEEDS_A_TERMINAL)
     try:
         first = getpass.getpass("Password: ")
         again = getpass.getpass("Same password again: ")
     except EOFError:
-        raise Refused(NEEDS_A_TERMINAL) from None
+        raise CommandRefused(NEEDS_A_TERMINAL) from None
     if again != first:
         sys.stderr.write("spr-desk: the two passwords differ; nothing was added\n")
         return None
@@ -149,7 +149,7 @@ def _add(
     display_name: str,
     from_stdin: bool,
 ) -> int:
-    from db.actions import DeskError
+    from spr_desk.desk_api import DeskError
     from spr_desk.passwords import password_problem
     from spr_desk.sign_in import username_problem
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from spr_desk.entrypoints.output import (
-    Refused,
+    CommandRefused,
     cannot_write,
     fail,
     named,
@@ -124,14 +124,16 @@ def rota_text(path: str, data: bytes) -> str:
     is Windows-1252 and its "Unicode text" UTF-16, where CSV UTF-8 is wanted.
 
     Raises:
-        Refused: the file is not UTF-8.
+        CommandRefused: the file is not UTF-8.
     """
     # ASCII in UTF-16 is valid UTF-8 with a NUL after each letter, so NULs are looked for first.
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
-        raise Refused(f"{named(path)} is not UTF-8 (it looks like UTF-16): save it as CSV UTF-8")
+        raise CommandRefused(
+            f"{named(path)} is not UTF-8 (it looks like UTF-16): save it as CSV UTF-8"
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise Refused(
+        raise CommandRefused(
             f"{named(path)} is not UTF-8 (it looks like Windows-1252): save it as CSV UTF-8"
         ) from None

@@ -9,8 +9,8 @@ import pytest
 from call_script import settle
 
 from db.desk import DeskService
-from db.watch_desk import DeskStatus
 from screens.widgets.desk_header import DeskHeader
+from spr_desk.desk_api import DeskStatus
 from spr_desk.entrypoints.app import SprDeskApp
 from spr_desk.roles import Role
 from spr_desk.sign_in import SignedIn

@@ -18,7 +18,6 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, ProgressBar, Static
 from textual.widgets.data_table import RowKey
 
-from db.actions import DeskError
 from db.desk import DeskService
 from db.models import Referral
 from screens.audit import AuditScreen
@@ -28,6 +27,7 @@ from screens.flag_modal import FlagModal
 from screens.referral import ReferralScreen
 from screens.sign_off_modal import SignOffModal
 from screens.supervisor import LISTED, SupervisorScreen, breach_rows, overrides_table
+from spr_desk.desk_api import DeskError
 from spr_desk.entrypoints.app import SprDeskApp
 from spr_desk.roles import Role
 from spr_desk.sign_in import SignedIn

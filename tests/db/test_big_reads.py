@@ -13,10 +13,10 @@ from sqlalchemy import event, insert
 from sqlmodel import Session
 from tests_support import crew_call
 
-from db.audit import COUNT_CAP
 from db.desk import DeskService
 from db.models import AuditEvent
 from db.supervision import review_rows
+from spr_desk.desk_api import COUNT_CAP
 from spr_desk.vocabulary import Status
 
 

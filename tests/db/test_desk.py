@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from db.desk import DeskError, DeskService
+from db.desk import DeskService
 from db.models import AuditEvent, Patient, Referral, Referrer
+from spr_desk.desk_api import DeskError
 from spr_desk.facts import FieldError, parse_facts
 from spr_desk.lifecycle import LeadChangeError, TransitionError
 from spr_desk.referral import (

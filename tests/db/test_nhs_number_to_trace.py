@@ -11,8 +11,9 @@ from sqlalchemy import event, func, select
 from sqlmodel import Session
 from tests_support import crew_call
 
-from db.desk import DeskError, DeskService
+from db.desk import DeskService
 from db.models import AuditEvent, Patient, Referral, Referrer
+from spr_desk.desk_api import DeskError
 from spr_desk.queue_view import REDIRECTED, TO_TRACE, QueueFilter
 from spr_desk.referral import NewReferral, PatientDetails, RedirectedCall, ReferrerDetails
 from spr_desk.vocabulary import (

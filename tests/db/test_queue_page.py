@@ -11,7 +11,7 @@ from tests_support import crew_call
 
 from db.desk import DeskService
 from db.models import Referral
-from db.referrals import QueueRow
+from spr_desk.desk_api import QueueRow
 from spr_desk.due import DueState
 from spr_desk.queue_view import EVERYTHING, ClaimRefused, QueueFilter, queue_band, state_of
 from spr_desk.referral import NewReferral

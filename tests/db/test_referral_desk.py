@@ -7,9 +7,10 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
-from db.desk import DeskError, DeskService
+from db.desk import DeskService
 from db.models import AuditEvent, Referral
 from db.notes import notes_for
+from spr_desk.desk_api import DeskError
 from spr_desk.vocabulary import CloseOutcome, NoteKind, Status
 from tests.db.test_desk import RECEIVED, ethel_call
 

@@ -12,9 +12,9 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 from tests_support import at_once, crew_call
 
-from db.actions import DeskError
 from db.desk import CLAIM_LAPSES, DeskService
 from db.models import AuditEvent, Patient, Referrer
+from spr_desk.desk_api import DeskError
 from spr_desk.vocabulary import Status
 
 

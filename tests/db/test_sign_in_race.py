@@ -15,7 +15,7 @@ import db.user_desk
 from db.desk import DeskService
 from db.engine import make_engine
 from spr_desk.roles import Role
-from spr_desk.sign_in import FREE_ATTEMPTS, WRONG, Refused, too_many
+from spr_desk.sign_in import FREE_ATTEMPTS, WRONG, SignInRefused, too_many
 
 PASSWORD = "amber lantern 7"
 GUESSES = 20
@@ -49,14 +49,14 @@ def desks(db_url: str, now: datetime) -> Iterator[list[DeskService]]:
                 engine.dispose()
 
 
-def guess_at_once(desks: list[DeskService], username: str) -> list[Refused]:
+def guess_at_once(desks: list[DeskService], username: str) -> list[SignInRefused]:
     """Every desk guesses a wrong password at the same moment (a barrier lets them go)."""
     start = threading.Barrier(len(desks))
 
-    def guess(desk: DeskService) -> Refused:
+    def guess(desk: DeskService) -> SignInRefused:
         start.wait(timeout=30)
         outcome = desk.sign_in(username, "not the password")
-        assert isinstance(outcome, Refused)
+        assert isinstance(outcome, SignInRefused)
         return outcome
 
     with ThreadPoolExecutor(max_workers=len(desks)) as pool:
@@ -80,7 +80,7 @@ def test_parallel_guesses_against_a_waiting_name_are_all_refused_unchecked(
     outcomes = guess_at_once(guessers, username)
 
     wait = timedelta(seconds=2)  # the frozen clock never lets it pass
-    assert outcomes == [Refused(too_many(wait), wait)] * GUESSES
+    assert outcomes == [SignInRefused(too_many(wait), wait)] * GUESSES
     assert spy.calls == 0
     assert len(failed_events(first)) == FREE_ATTEMPTS
 
@@ -96,11 +96,11 @@ def test_parallel_guesses_against_a_fresh_name_check_only_the_free_attempts(
     wait = timedelta(seconds=2)
     checked = [o for o in outcomes if o.message == WRONG]
     assert sorted(checked, key=lambda o: o.wait) == [
-        Refused(WRONG),
-        Refused(WRONG),
-        Refused(WRONG, wait),
+        SignInRefused(WRONG),
+        SignInRefused(WRONG),
+        SignInRefused(WRONG, wait),
     ]
-    assert [o for o in outcomes if o not in checked] == [Refused(too_many(wait), wait)] * (
+    assert [o for o in outcomes if o not in checked] == [SignInRefused(too_many(wait), wait)] * (
         GUESSES - FREE_ATTEMPTS
     )
     assert spy.calls == FREE_ATTEMPTS

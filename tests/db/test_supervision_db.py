@@ -10,9 +10,9 @@ from ratchet_support import DOWN_REASON, add_people, record_downward, record_upw
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from db.actions import DeskError
 from db.desk import DeskService
 from db.models import AuditEvent, Referral, ReviewFlag
+from spr_desk.desk_api import DeskError
 from spr_desk.lifecycle import AWAITING_RESPONSE, OPEN_STATUSES
 from spr_desk.supervision import review_window
 from spr_desk.uktime import as_local, uk_days

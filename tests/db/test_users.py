@@ -17,14 +17,14 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import OperationalError
 
 from db import users
-from db.actions import DeskError
 from db.desk import DeskService
 from db.engine import make_engine
 from db.migrate import HEAD_REVISION, alembic_config, current_revision, upgrade, upgrade_to_head
 from db.user_desk import UNKNOWN_USER
+from spr_desk.desk_api import DeskError
 from spr_desk.faults import FaultKind
 from spr_desk.roles import Role
-from spr_desk.sign_in import WRONG, Refused, SignedIn, too_many
+from spr_desk.sign_in import WRONG, SignedIn, SignInRefused, too_many
 
 PASSWORD = "amber lantern 7"
 
@@ -100,20 +100,24 @@ def test_failures_are_counted_and_each_after_the_third_must_wait(
     desk, clock = clocked
     desk.add_user("jsmith", Role.CALL_HANDLER, PASSWORD, by="admin")
     outcomes = [desk.sign_in("jsmith", f"guess {n}") for n in range(3)]
-    assert outcomes == [Refused(WRONG), Refused(WRONG), Refused(WRONG, timedelta(seconds=2))]
+    assert outcomes == [
+        SignInRefused(WRONG),
+        SignInRefused(WRONG),
+        SignInRefused(WRONG, timedelta(seconds=2)),
+    ]
     assert desk.users()[0].failed_sign_ins == 3
 
     # Within the wait even the right password is not heard, and the attempt is not counted.
     clock.move(seconds=1)
     early = desk.sign_in("jsmith", PASSWORD)
-    assert isinstance(early, Refused) and early.wait == timedelta(seconds=1)
+    assert isinstance(early, SignInRefused) and early.wait == timedelta(seconds=1)
     assert "Too many failed sign-ins: try again in 1 s" in early.message
     assert desk.users()[0].failed_sign_ins == 3
 
     clock.move(seconds=1)
-    assert desk.sign_in("jsmith", "guess 4") == Refused(WRONG, timedelta(seconds=4))
+    assert desk.sign_in("jsmith", "guess 4") == SignInRefused(WRONG, timedelta(seconds=4))
     clock.move(seconds=3)
-    assert isinstance(desk.sign_in("jsmith", PASSWORD), Refused)  # 1 s still to wait
+    assert isinstance(desk.sign_in("jsmith", PASSWORD), SignInRefused)  # 1 s still to wait
     clock.move(seconds=1)
     assert isinstance(desk.sign_in("jsmith", PASSWORD), SignedIn)
     assert desk.users()[0].failed_sign_ins == 0  # a success starts the count again
@@ -127,7 +131,7 @@ def test_an_unknown_name_is_refused_like_a_wrong_password_and_not_recorded(
 ) -> None:
     desk.add_user("jsmith", Role.CALL_HANDLER, PASSWORD, by="admin")
     typed = "Mrs Ethel Brown 943 476 5919"
-    assert desk.sign_in(typed, PASSWORD) == Refused(WRONG)
+    assert desk.sign_in(typed, PASSWORD) == SignInRefused(WRONG)
     [event] = [e for e in events(desk) if e[1] == "sign-in failed"]
     assert event == (UNKNOWN_USER, "sign-in failed", "user", "")
     # Its count is kept under a keyed hash: nothing of what was typed is stored.
@@ -145,10 +149,12 @@ def test_an_unknown_name_is_refused_like_a_wrong_password_and_not_recorded(
     assert not any(part in stored for part in typed_parts)
 
 
-def attempts_in_a_row(desk: DeskService, clock: Clock, username: str) -> list[Refused | SignedIn]:
+def attempts_in_a_row(
+    desk: DeskService, clock: Clock, username: str
+) -> list[SignInRefused | SignedIn]:
     """Wrong passwords, some within the wait and some after it, then the right one too soon and
     too late; the clock moved the same way for each name."""
-    outcomes: list[Refused | SignedIn] = []
+    outcomes: list[SignInRefused | SignedIn] = []
     for seconds in (0, 0, 0, 1, 1, 0, 5, 0):
         clock.move(seconds=seconds)
         outcomes.append(desk.sign_in(username, "amber lantern 8"))
@@ -168,7 +174,7 @@ def test_a_known_an_unknown_and_a_disabled_name_get_word_for_word_the_same_answe
     unknown = attempts_in_a_row(desk, clock, "nobody")
     disabled = attempts_in_a_row(desk, clock, "kdisabled")  # its right password: still wrong
     assert known == unknown == disabled
-    assert {type(o) for o in known} == {Refused}
+    assert {type(o) for o in known} == {SignInRefused}
     waits = [(o.message.split(":")[0], round(o.wait.total_seconds())) for o in known]
     assert waits == [
         ("Wrong user name or password.", 0),
@@ -201,7 +207,7 @@ def test_a_new_password_replaces_the_old_and_forgives_the_failures(
         desk.set_password("jsmith", "short", by="admin")
     desk.set_password("jsmith", "violet harbour 9", by="admin")
     assert desk.users()[0].failed_sign_ins == 0
-    assert desk.sign_in("jsmith", PASSWORD) == Refused(WRONG)
+    assert desk.sign_in("jsmith", PASSWORD) == SignInRefused(WRONG)
     assert isinstance(desk.sign_in("jsmith", "violet harbour 9"), SignedIn)
     with pytest.raises(DeskError, match="no user called nobody"):
         desk.set_password("nobody", "violet harbour 9", by="admin")
@@ -211,7 +217,7 @@ def test_a_new_password_replaces_the_old_and_forgives_the_failures(
 def test_a_disabled_user_cannot_sign_in_until_enabled(desk: DeskService) -> None:
     desk.add_user("jsmith", Role.CALL_HANDLER, PASSWORD, by="admin")
     desk.set_active("jsmith", False, by="admin")
-    assert desk.sign_in("jsmith", PASSWORD) == Refused(WRONG)
+    assert desk.sign_in("jsmith", PASSWORD) == SignInRefused(WRONG)
     assert desk.users()[0].active is False
     desk.set_active("jsmith", True, by="admin")
     assert isinstance(desk.sign_in("jsmith", PASSWORD), SignedIn)
@@ -282,7 +288,7 @@ def test_sign_in_works_on_a_full_disk_and_its_audit_events_are_written_once_it_i
     before = events(desk)
 
     wrong = desk.sign_in("jsmith", "amber lantern 8")
-    assert wrong == Refused(WRONG, fault=wrong.fault)
+    assert wrong == SignInRefused(WRONG, fault=wrong.fault)
     assert wrong.fault is not None and wrong.fault.kind is FaultKind.DISK_FULL
     assert str(wrong.fault).startswith("The disk holding the database is full.")
     right = desk.sign_in("jsmith", PASSWORD)
@@ -319,7 +325,7 @@ def test_sign_in_works_on_a_full_disk_and_its_audit_events_are_written_once_it_i
     ]
     assert desk.users()[0].failed_sign_ins == 0
     # The unknown name's three failures reached the database's count: this is its fourth.
-    assert desk.sign_in("nobody", "guess 4") == Refused(WRONG, timedelta(seconds=4))
+    assert desk.sign_in("nobody", "guess 4") == SignInRefused(WRONG, timedelta(seconds=4))
 
 
 # the count's own tables -------------------------------------------------------------------------
@@ -333,7 +339,7 @@ def test_a_database_without_its_salt_makes_one_and_counts_as_before(
     with desk.engine.begin() as connection:
         connection.execute(text("DELETE FROM sign_in_salt"))
     outcomes = [desk.sign_in("jsmith", f"guess {n}") for n in range(3)]
-    assert outcomes[-1] == Refused(WRONG, timedelta(seconds=2))
+    assert outcomes[-1] == SignInRefused(WRONG, timedelta(seconds=2))
     with desk.engine.connect() as connection:
         [salt] = connection.execute(text("SELECT salt FROM sign_in_salt")).scalars()
         keys = connection.execute(text("SELECT name_key FROM sign_in_attempt")).scalars().all()

@@ -10,9 +10,9 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 from tests_support import at_once, crew_call
 
-from db.actions import DeskError
 from db.desk import DeskService
 from db.models import AuditEvent, Handover, HandoverItem, Referral, ReferralNote, StaffMember
+from spr_desk.desk_api import DeskError
 from spr_desk.desk_hours import Direction
 from spr_desk.handover import Sbar, needs_action
 from spr_desk.roles import Role
