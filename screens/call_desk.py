@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -25,10 +24,11 @@ from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
 
+from screens.draft_offer import DraftOffer
 from screens.key_order import KeyOrder
 from screens.messages import CallFinished, CallRecorded
 from spr_desk.call_form import CallForm
-from spr_desk.desk_api import Desk, DraftRow
+from spr_desk.desk_api import Desk
 from spr_desk.roles import Permission, allows
 from spr_desk.sign_in import SignedIn
 
@@ -38,27 +38,6 @@ if TYPE_CHECKING:
 QUEUE = "queue"
 MOST_CALLS = 3
 """Calls open at once, on screen and on hold: more is a queue, not a desk."""
-
-
-@dataclass(frozen=True, slots=True)
-class DraftOffer:
-    """An unfinished call, as the drafts list offers it."""
-
-    draft_key: str
-    desk_user: str
-    updated_at: datetime
-    form: CallForm
-    revision: int
-
-    @classmethod
-    def of(cls, row: DraftRow) -> DraftOffer:
-        return cls(
-            row.draft_key,
-            row.desk_user,
-            row.updated_at,
-            CallForm.from_dict(row.payload),
-            row.revision,
-        )
 
 
 def held_words(forms: list[tuple[CallForm, datetime]], now: datetime | None) -> str:

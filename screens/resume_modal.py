@@ -8,7 +8,8 @@ and is its first key, so nothing typed is lost.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import Protocol, runtime_checkable
 
 from rich.text import Text
 from textual import events
@@ -20,13 +21,28 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from screens.draft_offer import DraftOffer
 from spr_desk.uktime import short_local
-
-if TYPE_CHECKING:
-    from screens.call_desk import CallDesk, DraftOffer
 
 NEW = "new-call"
 KEYS = "enter  resume   ctrl+n  new call   ctrl+d  discard   esc  back"
+
+
+@runtime_checkable
+class DraftHost(Protocol):
+    """What the list asks of the app's calls (`screens.call_desk.CallDesk`, which shows this
+    list: naming it here would tie the two modules in a circle)."""
+
+    @property
+    def user(self) -> str: ...
+
+    def resume_draft(self, offer: DraftOffer) -> None: ...
+
+    def start_new_call(self, first_key: events.Key | None = None) -> None: ...
+
+    def discard_draft(self, draft_key: str) -> None: ...
+
+    def everyones_drafts(self, then: Callable[[list[DraftOffer]], None]) -> object: ...
 
 
 class ResumeDraftModal(ModalScreen[None]):
@@ -54,10 +70,8 @@ class ResumeDraftModal(ModalScreen[None]):
         self._discarding: str | None = None
 
     @property
-    def calls(self) -> CallDesk:
-        from screens.call_desk import CallDesk
-
-        assert isinstance(self.app, CallDesk)
+    def calls(self) -> DraftHost:
+        assert isinstance(self.app, DraftHost)
         return self.app
 
     def compose(self) -> ComposeResult:
