@@ -125,7 +125,7 @@ def _audit_migration() -> dict[str, object]:
         )
     ]
     found: dict[str, object] = {}
-    exec(compile(ast.Module(constants, type_ignores=[]), str(path), "exec"), found)  # noqa: S102
+    exec(compile(ast.Module(constants, type_ignores=[]), str(path), "exec"), found)
     return found
 
 

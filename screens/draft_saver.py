@@ -75,7 +75,7 @@ class DraftSaver:
                 self._busy = True
             try:
                 self._save(revision, payload)
-            except Exception as error:  # said to the handler; tried again by itself
+            except Exception as error:  # noqa: BLE001 - said to the handler; tried again by itself
                 log.warning("a draft save failed: %s", type(error).__name__)
                 retry = (revision, payload)
                 self._failing = True

@@ -862,7 +862,7 @@ class TriageScreen(Screen[None]):
             while True:
                 try:
                     recorded = record()
-                except Exception as error:  # said on screen; the call stays
+                except Exception as error:  # noqa: BLE001 - said on screen; the call stays
                     pause = next(pauses, None)
                     gone = worker.is_cancelled or self.stop_recording
                     if pause is None or gone or fault_kind(error) is not FaultKind.BUSY:

@@ -413,7 +413,7 @@ def desk_server(*, max_desks: int, allowed_origins: frozenset[str], **options: A
         async def _stop_desk(self, app_service: AppService) -> None:
             """Ask the desk to quit and wait until its process has ended (its place in the pool
             is free only then); kill it if it has not within STOP_SECONDS."""
-            process = app_service._process  # noqa: SLF001 - textual-serve keeps no other handle
+            process = app_service._process  # private: textual-serve keeps no other handle
 
             async def quit_and_end() -> None:
                 await app_service.stop()
