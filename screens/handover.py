@@ -446,9 +446,12 @@ class HandoverScreen(Screen[None]):
                 mark.reference, "read", Text(READ_MARK if mark.read_at else UNREAD_MARK)
             )
         self.query_one("#handover-summary", Static).update(pack_summary(stored, self.desk.now()))
-        if mark.read_at is not None and self.current is not None:
-            if self.current.reference == mark.reference:  # on to the next, as a reader goes
-                table.move_cursor(row=table.cursor_row + 1)
+        if (
+            mark.read_at is not None
+            and self.current is not None
+            and self.current.reference == mark.reference
+        ):
+            table.move_cursor(row=table.cursor_row + 1)  # on to the next, as a reader goes
         self._show_item()
 
     def action_acknowledge(self) -> None:

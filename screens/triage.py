@@ -909,9 +909,13 @@ class TriageScreen(Screen[None]):
         today = as_local(self.desk.now()).date()
         errors = missing_for_record(self.form, today)
         chosen = self._chosen()
-        if chosen is not None and self.recommendation is not None:
-            if chosen != self.recommendation.cell and not self.form.override_reason.strip():
-                errors["override_reason"] = "A different cell needs a reason."
+        if (
+            chosen is not None
+            and self.recommendation is not None
+            and chosen != self.recommendation.cell
+            and not self.form.override_reason.strip()
+        ):
+            errors["override_reason"] = "A different cell needs a reason."
         if errors:
             self._show_problems(errors)
             for name, message in errors.items():

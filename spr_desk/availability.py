@@ -98,9 +98,12 @@ def availability_for(
         window = timedelta(hours=due_hours[response])
         for shift in covering:
             lead = shift.lead
-            if lead is not None and (response, lead) not in available:
-                if can_respond(shift, at, window):
-                    available.add((response, lead))
+            if (
+                lead is not None
+                and (response, lead) not in available
+                and can_respond(shift, at, window)
+            ):
+                available.add((response, lead))
     every = {(response, lead) for response in Response for lead in Lead}
     return Availability(frozenset(every - available))
 

@@ -159,9 +159,9 @@ class CallForm:
                 setattr(form, spec.name, [str(item) for item in value])
             elif isinstance(default, dict) and isinstance(value, dict):
                 setattr(form, spec.name, {str(k): str(v) for k, v in value.items()})
-            elif isinstance(default, bool) and isinstance(value, bool):
-                setattr(form, spec.name, value)
-            elif isinstance(default, str) and isinstance(value, str):
+            elif (isinstance(default, bool) and isinstance(value, bool)) or (
+                isinstance(default, str) and isinstance(value, str)
+            ):
                 setattr(form, spec.name, value)
         return form
 

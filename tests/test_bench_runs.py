@@ -111,7 +111,7 @@ def test_a_part_runs_in_its_own_process_and_hands_back_its_figures(tmp_path: Pat
     for figure in part.figures:
         assert figure.value is not None and figure.value > 0
         assert figure.floor_name == "raw INSERT+COMMIT"
-        assert figure.floor_value is not None and 0 < figure.floor_value
+        assert figure.floor_value is not None and figure.floor_value > 0
 
 
 def test_a_figure_held_to_a_bound_and_to_its_floor_meets_its_goal_only_with_both() -> None:

@@ -145,9 +145,8 @@ class SprDeskApp(CallDesk):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # The app's own keys reach past any screen: none may open the desk while it is locked.
-        if action in ("call", "queue", "take_back"):
-            if self.signed_in is None or self.locked:
-                return False
+        if action in ("call", "queue", "take_back") and (self.signed_in is None or self.locked):
+            return False
         if action == "sign_out":  # a locked desk too: the next person may sign its user out
             return self.signed_in is not None and not self._leaving
         return super().check_action(action, parameters)

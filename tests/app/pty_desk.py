@@ -12,6 +12,7 @@ the keys answering it are written once its words are on the screen (`leave_disca
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
@@ -168,10 +169,8 @@ class Terminal:
     def kill(self) -> None:
         """SIGKILL to the whole process group: no chance to clean up or save."""
         if self.process.poll() is None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         self.process.wait(timeout=10)
 
     def close(self) -> None:

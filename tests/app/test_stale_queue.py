@@ -9,6 +9,7 @@ recorded once the server is back.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import shutil
@@ -111,10 +112,8 @@ def server() -> Iterator[OwnServer]:
             try:
                 yield own
             finally:
-                try:
+                with contextlib.suppress(subprocess.CalledProcessError):  # already stopped
                     own.close()
-                except subprocess.CalledProcessError:
-                    pass  # already stopped
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 

@@ -158,11 +158,14 @@ def test_an_unknown_team_raises_and_the_rolled_back_transaction_stores_nothing(
         band="",
     )
 
-    with pytest.raises(ValueError, match="ACHT Nowhere"):
-        with Session(desk.engine) as session, session.begin():
-            # The first call's rows are flushed; the caller's rollback must take them away too.
-            assert apply_rota(session=session, rows=good).shifts_added == 3
-            apply_rota(session=session, rows=[*good, stray])
+    with (
+        pytest.raises(ValueError, match="ACHT Nowhere"),
+        Session(desk.engine) as session,
+        session.begin(),
+    ):
+        # The first call's rows are flushed; the caller's rollback must take them away too.
+        assert apply_rota(session=session, rows=good).shifts_added == 3
+        apply_rota(session=session, rows=[*good, stray])
 
     assert stored_staff(desk) == {}
     assert stored_shifts(desk) == []

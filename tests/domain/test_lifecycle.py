@@ -84,13 +84,13 @@ def test_moves_other_than_cancel_and_redirect_need_no_reason():
 
 
 def test_open_referrals_are_the_ones_between_recorded_and_in_service():
-    assert OPEN_STATUSES == {
+    assert {
         Status.RECORDED,
         Status.ALLOCATED,
         Status.RESPONDED,
         Status.IN_SERVICE,
-    }
-    assert AWAITING_RESPONSE == {Status.RECORDED, Status.ALLOCATED}
+    } == OPEN_STATUSES
+    assert {Status.RECORDED, Status.ALLOCATED} == AWAITING_RESPONSE
 
 
 def test_the_lead_changes_in_service_as_a_recorded_event():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from datetime import date
 
@@ -231,28 +232,22 @@ DATE_CHARACTERS = st.text(alphabet="0123456789/-. ", max_size=12)
 @EXAMPLES
 @given(st.one_of(st.text(), POSTCODE_CHARACTERS))
 def test_a_postcode_is_either_returned_or_refused_with_an_input_error(text):
-    try:
+    with contextlib.suppress(InputError):
         parse_postcode(text)
-    except InputError:
-        pass
 
 
 @EXAMPLES
 @given(st.one_of(st.text(), PHONE_CHARACTERS))
 def test_a_phone_number_is_either_returned_or_refused_with_an_input_error(text):
-    try:
+    with contextlib.suppress(InputError):
         parse_phone(text)
-    except InputError:
-        pass
 
 
 @EXAMPLES
 @given(st.one_of(st.text(), DATE_CHARACTERS), st.dates())
 def test_a_date_of_birth_is_either_returned_or_refused_with_an_input_error(text, today):
-    try:
+    with contextlib.suppress(InputError):
         parse_date_of_birth(text, today)
-    except InputError:
-        pass
 
 
 @EXAMPLES
