@@ -193,12 +193,12 @@ READS: dict[str, Callable[[DeskService, dict[str, str]], Any]] = {
         desk.team_names(),
         desk.who_is_on(),
     ),
-    "supervisor": lambda desk, ctx: (desk.review(), desk.review_flags()),
-    "audit": lambda desk, ctx: desk.audit_events(limit=SHOWN),
-    "who": lambda desk, ctx: desk.who_is_on(),
-    "rota": lambda desk, ctx: (_rota(desk), desk.team_names()),
-    "handover": lambda desk, ctx: _handover(desk),
-    "call": lambda desk, ctx: (desk.availability_board(), desk.known_referrers()),
+    "supervisor": lambda desk, _ctx: (desk.review(), desk.review_flags()),
+    "audit": lambda desk, _ctx: desk.audit_events(limit=SHOWN),
+    "who": lambda desk, _ctx: desk.who_is_on(),
+    "rota": lambda desk, _ctx: (_rota(desk), desk.team_names()),
+    "handover": lambda desk, _ctx: _handover(desk),
+    "call": lambda desk, _ctx: (desk.availability_board(), desk.known_referrers()),
     "lookup": lambda desk, ctx: desk.patient_history(ctx["nhs_number"]),
 }
 """What each screen's worker reads as it opens (in step with the screens' `_load`/`_read`)."""

@@ -121,7 +121,7 @@ class ReferralScreen(Screen[None]):
         self.query_one("#referral-history", Static).update(_history_table(detail))
         self.refresh_bindings()
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:  # noqa: ARG002 - Textual's signature
         if action == "add_nhs_number":
             patient = self.detail.patient if self.detail else None
             return patient is not None and not patient.nhs_number

@@ -720,7 +720,7 @@ class TriageScreen(Screen[None]):
 
     # keys -------------------------------------------------------------------------------------
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:  # noqa: ARG002 - Textual's signature
         if action == "enter":
             # Enter is the screen's only in one-line text fields; lists and notes have their own.
             return isinstance(self.focused, Input)

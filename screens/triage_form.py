@@ -220,7 +220,7 @@ def call_sections() -> Iterator[Widget]:
     )
 
 
-def nhs_number_words(form: CallForm, call: NewReferral) -> str:
+def nhs_number_words(call: NewReferral) -> str:
     """The NHS number as read back: the number, or why there is none and that it is to trace."""
     if call.patient.nhs_number:
         return format_nhs_number(call.patient.nhs_number)
@@ -244,7 +244,7 @@ def readback(
         (fact_name("referrer_phone"), format_phone(referrer.phone)),
         *((asked[key].label, asked[key].words(answer)) for key, answer in call.caller_answers),
         ("Patient", patient.display_name),
-        (fact_name("nhs_number"), nhs_number_words(form, call)),
+        (fact_name("nhs_number"), nhs_number_words(call)),
     ]
     if patient.nhs_number:
         lines.append((fact_name("nhs_number_status"), checked))

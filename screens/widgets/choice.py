@@ -261,5 +261,5 @@ class Choice(Widget, can_focus=True):
             lines.append(line)
         return _one_line_each(*lines)
 
-    def get_content_height(self, container: object, viewport: object, width: int) -> int:
+    def get_content_height(self, container: object, viewport: object, width: int) -> int:  # noqa: ARG002 - Textual's signature
         return 1 + (len(self._options) if self.expanded else 0)

@@ -13,7 +13,6 @@ some 5 ms a field on the call's form, twice a Tab, which alone took a Tab past o
 from __future__ import annotations
 
 from rich.text import Text
-from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widget import Widget
@@ -69,10 +68,10 @@ class Field(Vertical):
             yield Static("", classes="field-hint", id=f"{self._control.id}-hint")
         yield Static("", classes="field-error", id=f"{self._control.id}-error")
 
-    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+    def on_descendant_focus(self) -> None:
         self._show_focus()
 
-    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+    def on_descendant_blur(self) -> None:
         self._show_focus()
 
     def _theme_changed(self, _theme: object) -> None:

@@ -195,7 +195,7 @@ class MatrixGrid(Widget, can_focus=True):
         """Whether the choice is the recommendation (or no choice was made, which accepts it)."""
         return self.recommended is not None and self.chosen in (None, self.recommended)
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:  # noqa: ARG002 - Textual's signature
         if action == "agree" and self.recommended is None:
             return None  # shown greyed out: there is no recommendation to agree with
         return True

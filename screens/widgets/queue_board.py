@@ -333,7 +333,7 @@ class QueueBoard(ScrollView, can_focus=True):
             self._wanted = start
             self.post_message(self.WindowWanted(start))
 
-    def watch_cursor(self, old: int, new: int) -> None:
+    def watch_cursor(self, new: int) -> None:
         # Rows visible: below the headings, above a horizontal scroll bar (80 columns have one).
         visible = max(1, self.scrollable_size.height - 1)
         top = self.scroll_offset.y

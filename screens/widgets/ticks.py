@@ -218,7 +218,7 @@ class TickList(Widget, can_focus=True):
         result.overflow = "ellipsis"
         return result
 
-    def get_content_height(self, container: object, viewport: object, width: int) -> int:
+    def get_content_height(self, container: object, viewport: object, width: int) -> int:  # noqa: ARG002 - Textual's signature
         return len(self._lines)
 
 

@@ -165,25 +165,25 @@ class SprDeskApp(CallDesk):
                 self.action_sign_out,
             )
 
-    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:  # noqa: ARG002 - Textual's signature
         """Textual's screenshot action (no key is bound to it, but markup or a future binding
         could run it): refused, so the screen is never written to a file."""
         self.notify(NO_SCREENSHOTS, severity="warning")
 
     def deliver_screenshot(
         self,
-        filename: str | None = None,
-        path: str | None = None,
-        time_format: str | None = None,
+        filename: str | None = None,  # noqa: ARG002 - Textual's signature
+        path: str | None = None,  # noqa: ARG002 - Textual's signature
+        time_format: str | None = None,  # noqa: ARG002 - Textual's signature
     ) -> str | None:
         self.notify(NO_SCREENSHOTS, severity="warning")
         return None
 
     def save_screenshot(
         self,
-        filename: str | None = None,
-        path: str | None = None,
-        time_format: str | None = None,
+        filename: str | None = None,  # noqa: ARG002 - Textual's signature
+        path: str | None = None,  # noqa: ARG002 - Textual's signature
+        time_format: str | None = None,  # noqa: ARG002 - Textual's signature
     ) -> str:
         """Refused too (Textual's $TEXTUAL_SCREENSHOT calls it); the tests' snapshots draw the
         screen with `export_screenshot`, which writes nothing."""

@@ -310,13 +310,13 @@ def desk_server(*, max_desks: int, allowed_origins: frozenset[str], **options: A
             # matter: desks started, ended and refused.
             logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
 
-        async def on_shutdown(self, app: web.Application) -> None:
+        async def on_shutdown(self, app: web.Application) -> None:  # noqa: ARG002 - aiohttp's signature
             # Close the tabs' websockets, so each desk is told to quit now: aiohttp would
             # otherwise wait for them (20 s and more) before stopping.
             for websocket in list(self.open_websockets):
                 await websocket.close(code=aiohttp.WSCloseCode.GOING_AWAY)
 
-        async def on_startup(self, app: web.Application) -> None:
+        async def on_startup(self, app: web.Application) -> None:  # noqa: ARG002 - aiohttp's signature
             # textual-serve's own banner prints the command.
             sys.stdout.write(
                 f"Serving SPR Desk on {self.public_url}, up to {self.max_desks} desks at once "

@@ -280,7 +280,7 @@ def full_disk_desk(
 
 
 def test_sign_in_works_on_a_full_disk_and_its_audit_events_are_written_once_it_is_freed(
-    full_disk_desk: tuple[DeskService, Clock, Path], monkeypatch: pytest.MonkeyPatch
+    full_disk_desk: tuple[DeskService, Clock, Path],
 ) -> None:
     desk, clock, filler = full_disk_desk
     with pytest.raises(OperationalError, match="full"):  # the disk is truly full

@@ -166,7 +166,7 @@ def test_the_systems_errno_names_the_fault(number: int, kind: FaultKind) -> None
     assert fault_kind(OSError(number, os.strerror(number))) is kind
 
 
-def test_a_real_full_disk_write_is_a_full_disk(tmp_path: Path) -> None:
+def test_a_real_full_disk_write_is_a_full_disk() -> None:
     full = Path("/dev/full")
     if not full.exists():
         pytest.skip("no /dev/full here")

@@ -87,7 +87,7 @@ def test_each_need_alone_is_led_by_the_lead_of_its_group(need, lead, make_facts,
     assert recommendation.fallback_from is None
 
 
-def test_the_groups_lead_as_the_design_says(rules):
+def test_the_groups_lead_as_the_design_says():
     assert dict(NEED_TO_LEAD)[Need.DEHYDRATION] is Lead.NURSE
     assert dict(NEED_TO_LEAD)[Need.FALL_NO_INJURY] is Lead.THERAPIST
     assert dict(NEED_TO_LEAD)[Need.CARER_BREAKDOWN] is Lead.SOCIAL_CARE
