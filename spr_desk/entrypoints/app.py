@@ -24,7 +24,8 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from screens import too_small
-from screens.call_desk import QUEUE, CallDesk, DraftOffer
+from screens.call_desk import QUEUE, CallDesk
+from screens.draft_offer import DraftOffer
 from screens.key_order import KeyOrder, along_the_way
 from screens.opening import OpeningScreen
 from screens.queue import QueueScreen
