@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, select
 
-from db import actions, audit, drafts, export, referrals, seed, supervision
+from db import actions, audit, drafts, export, queue, referrals, seed, supervision
 from db.models import Locality, Patient, Referral, Referrer, StaffMember, Team
 from db.notes import notes_for
 from db.oversight_desk import OversightDesk
@@ -123,12 +123,12 @@ class DeskService(ReferralDesk, OversightDesk, WatchDesk, UserDesk):
     def open_queue(self, wanted: QueueFilter = EVERYTHING) -> list[QueueRow]:
         """Every open referral matching `wanted`, in queue order (for handover and export)."""
         with self._read() as session:
-            return referrals.queue_rows(session=session, wanted=wanted)
+            return queue.queue_rows(session=session, wanted=wanted)
 
     def queue_page(self, wanted: QueueFilter, offset: int, limit: int) -> QueuePage:
         """One window of the queue and its counts, read together in one transaction."""
         with self._read() as session:
-            return referrals.queue_page(
+            return queue.queue_page(
                 session=session, wanted=wanted, offset=offset, limit=limit, now=self.now()
             )
 
@@ -137,16 +137,16 @@ class DeskService(ReferralDesk, OversightDesk, WatchDesk, UserDesk):
     def patient_history(self, nhs_number: str) -> PatientHistory | None:
         """The patient on record for an NHS number, with every earlier referral."""
         with self._read() as session:
-            return referrals.patient_history(session=session, nhs_number=nhs_number)
+            return queue.patient_history(session=session, nhs_number=nhs_number)
 
     def known_referrers(self) -> list[ReferrerDetails]:
         with self._read() as session:
-            return referrals.known_referrers(session=session)
+            return queue.known_referrers(session=session)
 
     def change_marker(self) -> int:
         """A number that rises when any desk changes anything (for the board's auto-refresh)."""
         with self._read() as session:
-            return referrals.change_marker(session=session)
+            return queue.change_marker(session=session)
 
     # recording a call -----------------------------------------------------------------------
 
@@ -324,7 +324,7 @@ class DeskService(ReferralDesk, OversightDesk, WatchDesk, UserDesk):
         """What `claim` would be asked to take next: the most urgent referral waiting to be
         allocated that nobody holds. Claims nothing; shown to the handler first."""
         with self._read() as session:
-            return referrals.peek_next_to_allocate(
+            return queue.peek_next_to_allocate(
                 session=session, claims_after=self.now() - CLAIM_LAPSES
             )
 

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from db import audit, handover, referrals, shifts, users
+from db import audit, handover, queue, shifts, users
 from db import rota as rota_repository
 from db.models import Handover, Shift
 from spr_desk.availability import (
@@ -229,7 +229,7 @@ class WatchDesk:
             pack = handover.load_pack(session=session, handover_id=handover_id)
             if pack is None:
                 raise DeskError(f"No handover pack {handover_id}.")
-            open_now = referrals.open_references(session=session)
+            open_now = queue.open_references(session=session)
             owed = handover.closed_without_gp_update(
                 session=session, since=pack.boundary_at - GP_OWED_WINDOW
             )

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from spr_desk.entrypoints.output import fail
+from spr_desk.entrypoints.registry import register
 
 if TYPE_CHECKING:
     from db.backup import RestoredUser
@@ -49,6 +50,7 @@ def add_commands(
     backup.add_argument("file", metavar="FILE", help="the backup file to write")
     backup.add_argument("--force", action="store_true", help="replace FILE if it exists")
     add_db(backup)
+    register(backup, run_backup)
 
     restore = commands.add_parser(
         "restore",
@@ -62,6 +64,7 @@ def add_commands(
         help="restore even though the current database holds newer work, or cannot be read",
     )
     add_db(restore)
+    register(restore, run_restore)
 
 
 def run_backup(url: str | None, args: argparse.Namespace) -> int:

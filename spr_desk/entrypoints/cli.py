@@ -26,6 +26,7 @@ from spr_desk.entrypoints.output import (
     printable,
     read_limited,
 )
+from spr_desk.entrypoints.registry import register, run_of
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -76,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="spr-desk", description=DESCRIPTION)
     parser.add_argument("--version", action="version", version=f"spr-desk {__version__}")
     _add_db_option(parser, top=True)
+    register(parser, lambda url, args: run_app(url))  # no command: the desk itself
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     recommend = commands.add_parser(
@@ -89,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     recommend.add_argument("file", metavar="FILE", help="the scenario file ('-' reads stdin)")
     _add_db_option(recommend, top=False)
+    register(recommend, lambda url, args: run_recommend(args.file))
 
     database = commands.add_parser(
         "db", help="database maintenance", description="Database maintenance."
@@ -100,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Apply every migration the database lacks. Never drops data.",
     )
     _add_db_option(upgrade, top=False)
+    register(upgrade, lambda url, args: run_upgrade(url))
     _add_db_option(database, top=False)
 
     demo = commands.add_parser(
@@ -115,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--days", type=int, default=7, metavar="N", help="days of referrals (default 7)"
     )
     _add_db_option(demo, top=False)
+    register(demo, lambda url, args: run_demo(url, args.days))
 
     exporting = commands.add_parser(
         "export", help="export data as CSV", description="Export data as CSV."
@@ -147,9 +152,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="write to FILE, created owner-only (mode 0600) (default: standard output)",
     )
     _add_db_option(referrals, top=False)
+    register(referrals, lambda url, args: run_export(url, args.first, args.last, args.output))
     _add_db_option(exporting, top=False)
-    watch.add_commands(commands, lambda sub: _add_db_option(sub, top=False))
-    users.add_commands(commands, lambda sub: _add_db_option(sub, top=False))
+    watch.add_commands(commands, lambda sub: _add_db_option(sub, top=False), open_desk)
+    users.add_commands(commands, lambda sub: _add_db_option(sub, top=False), open_desk)
     serve.add_command(commands, lambda sub: _add_db_option(sub, top=False))
     backup.add_commands(commands, lambda sub: _add_db_option(sub, top=False))
     return parser
@@ -311,7 +317,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     url: str | None = args.db
     try:
-        code = _run_command(args, url)
+        code = run_of(args)(url, args)
         sys.stdout.flush()  # here, not at exit, so a full disk or a closed pipe is one line too
         return code
     except KeyboardInterrupt:
@@ -320,32 +326,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return fail(str(refusal), 2)
     except Exception as error:  # noqa: BLE001 - one clear line, never a traceback with patient data
         return _failed(error, url)
-
-
-def _run_command(args: argparse.Namespace, url: str | None) -> int:
-    if args.command == "recommend":
-        return run_recommend(args.file)
-    if args.command == "db":
-        return run_upgrade(url)
-    if args.command == "demo":
-        return run_demo(url, args.days)
-    if args.command == "export":
-        return run_export(url, args.first, args.last, args.output)
-    if args.command == "handover":
-        return watch.run_handover(
-            lambda: open_desk(url, purpose="read"), args.at, args.format, args.output
-        )
-    if args.command == "rota":
-        return watch.run_rota_import(lambda: open_desk(url), args.file)
-    if args.command == "user":
-        return users.run_user(lambda purpose="desk": open_desk(url, purpose=purpose), args)
-    if args.command == "backup":
-        return backup.run_backup(url, args)
-    if args.command == "restore":
-        return backup.run_restore(url, args)
-    if args.command == "serve":
-        return serve.serve_from_args(url, args)
-    return run_app(url)
 
 
 def _failed(error: Exception, url: str | None) -> int:

@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from spr_desk.entrypoints.registry import register
+
 if TYPE_CHECKING:
     from textual_serve.server import Server
 
@@ -73,6 +75,7 @@ def add_command(
         ),
     )
     add_db(serve)
+    register(serve, serve_from_args)
 
 
 def desk_count(text: str) -> int:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from spr_desk.entrypoints.output import CommandRefused, fail, printable
+from spr_desk.entrypoints.registry import OpenDesk, register
 from spr_desk.roles import ROLE_LABELS, Role, parse_role
 
 if TYPE_CHECKING:
@@ -28,8 +29,11 @@ ADD_DESCRIPTION = (
 
 
 def add_commands(
-    commands: argparse._SubParsersAction, add_db: Callable[[argparse.ArgumentParser], None]
+    commands: argparse._SubParsersAction,
+    add_db: Callable[[argparse.ArgumentParser], None],
+    open_desk: OpenDesk,
 ) -> None:
+    # Each action opens the database (and makes it, if new) only once what was typed is checked.
     user = commands.add_parser("user", help="people who sign in", description="Desk users.")
     actions = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
     add = actions.add_parser("add", help="add a user", description=ADD_DESCRIPTION)
@@ -42,10 +46,17 @@ def add_commands(
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
     add_db(add)
+    register(
+        add,
+        lambda url, args: _add(
+            lambda: open_desk(url), args.name, args.role, args.display_name, args.password_stdin
+        ),
+    )
     listing = actions.add_parser(
         "list", help="list users", description="Each user's role and last sign-in."
     )
     add_db(listing)
+    register(listing, lambda url, args: _list(open_desk(url, purpose="read")))
     password = actions.add_parser(
         "password",
         help="set a user's password",
@@ -57,6 +68,7 @@ def add_commands(
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
     add_db(password)
+    register(password, lambda url, args: _change(lambda: open_desk(url), args))
     for verb, what in (("disable", "can no longer sign in"), ("enable", "can sign in again")):
         switch = actions.add_parser(
             verb,
@@ -65,6 +77,7 @@ def add_commands(
         )
         switch.add_argument("name", metavar="NAME")
         add_db(switch)
+        register(switch, lambda url, args: _change(lambda: open_desk(url), args))
     add_db(user)
 
 
@@ -73,15 +86,6 @@ def _role(text: str) -> Role:
         return parse_role(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
-
-
-def run_user(open_desk: Callable[..., DeskService], args: argparse.Namespace) -> int:
-    """The database is opened (and made, if new) only once what was typed has been checked."""
-    if args.user_command == "list":
-        return _list(open_desk("read"))
-    if args.user_command == "add":
-        return _add(open_desk, args.name, args.role, args.display_name, args.password_stdin)
-    return _change(open_desk, args)
 
 
 def _change(open_desk: Callable[[], DeskService], args: argparse.Namespace) -> int:

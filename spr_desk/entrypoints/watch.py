@@ -17,6 +17,7 @@ from spr_desk.entrypoints.output import (
     printable_lines,
     read_limited,
 )
+from spr_desk.entrypoints.registry import OpenDesk, register
 
 if TYPE_CHECKING:
     from db.desk import DeskService
@@ -40,7 +41,9 @@ before it is read whole."""
 
 
 def add_commands(
-    commands: argparse._SubParsersAction, add_db: Callable[[argparse.ArgumentParser], None]
+    commands: argparse._SubParsersAction,
+    add_db: Callable[[argparse.ArgumentParser], None],
+    open_desk: OpenDesk,
 ) -> None:
     handover = commands.add_parser(
         "handover",
@@ -59,6 +62,12 @@ def add_commands(
         help="write to FILE, owner-only (mode 0600) (default: standard output)",
     )
     add_db(handover)
+    register(
+        handover,
+        lambda url, args: run_handover(
+            lambda: open_desk(url, purpose="read"), args.at, args.format, args.output
+        ),
+    )
 
     rota = commands.add_parser("rota", help="the rota", description="The rota.")
     rota_commands = rota.add_subparsers(dest="rota_command", metavar="ACTION", required=True)
@@ -67,6 +76,7 @@ def add_commands(
     )
     importing.add_argument("file", metavar="FILE", help="the rota CSV ('-' reads stdin)")
     add_db(importing)
+    register(importing, lambda url, args: run_rota_import(lambda: open_desk(url), args.file))
     add_db(rota)
 
 
