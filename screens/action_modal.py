@@ -30,12 +30,6 @@ class ActionModal(ModalScreen[ActionAnswer | None]):
     in a dialog about cancelling, trial problem 27), never "cancel"."""
 
     CSS_PATH = "modals.tcss"
-    DEFAULT_CSS = """
-    ActionModal { align: center middle; }
-    ActionModal OptionList { height: auto; max-height: 12; }
-    ActionModal #action-reason { margin-top: 1; }
-    ActionModal #action-error { color: $text-error; }
-    """
     BINDINGS = [
         Binding("ctrl+s", "confirm", "Confirm", priority=True),
         Binding("escape", "back", "Back"),

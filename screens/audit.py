@@ -40,12 +40,7 @@ FILTERS = (
 
 
 class AuditScreen(Screen[None]):
-    DEFAULT_CSS = """
-    AuditScreen #audit-filters { height: 1; }
-    AuditScreen #audit-filters Input { width: 1fr; margin-right: 1; }
-    AuditScreen #audit-summary { height: auto; padding: 0 1; }
-    AuditScreen DataTable { height: 1fr; }
-    """
+    CSS_PATH = "audit.tcss"
     BINDINGS = [
         Binding("slash", "filter", "Filter", tooltip="Filter by person, referral or days"),
         Binding("escape", "back", "Back"),

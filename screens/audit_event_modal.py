@@ -51,10 +51,6 @@ class AuditEventModal(ModalScreen[None]):
     """Read-only; escape or enter closes it, the arrows and page keys scroll a long event."""
 
     CSS_PATH = "modals.tcss"
-    DEFAULT_CSS = """
-    AuditEventModal { align: center middle; }
-    AuditEventModal #audit-event-body { height: auto; max-height: 16; }
-    """
     BINDINGS = [
         Binding("escape", "close", "Close"),
         Binding("enter", "close", "Close", show=False),

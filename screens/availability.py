@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from screens.fault_words import failure_words
+from screens.palette import BREACHED
 from screens.widgets.desk_footer import DeskFooter
 from screens.widgets.desk_header import DeskHeader
 from screens.widgets.tables import report_table
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from db.desk import DeskService
     from db.watch_desk import WhoIsOn
 
-NO_STYLE = "bold reverse #d55e00"  # Okabe-Ito vermilion; the letter N says it without colour
+NO_STYLE = f"bold reverse {BREACHED}"  # the letter N says it without colour
 LEAD_LETTERS = {Lead.NURSE: "N", Lead.THERAPIST: "T", Lead.SOCIAL_CARE: "S"}
 
 
@@ -97,10 +98,7 @@ def people_table(title: str, shifts: list[RotaShift], *, starting: bool) -> Tabl
 class AvailabilityScreen(Screen[None]):
     """The availability board, read in a worker; `r` reads it again."""
 
-    DEFAULT_CSS = """
-    AvailabilityScreen #availability-body { padding: 0 1; }
-    AvailabilityScreen .section { height: auto; margin-bottom: 1; }
-    """
+    CSS_PATH = "availability.tcss"
     BINDINGS = [
         Binding("o", "rota", "Rota", tooltip="The rota: shifts, add, delete, import a CSV"),
         Binding("r", "refresh", "Refresh", tooltip="Read the rota again now"),

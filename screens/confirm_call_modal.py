@@ -18,12 +18,6 @@ class ConfirmCallModal(Deliberate, ModalScreen[bool]):
     keys stay on the last line, however long the read-back."""
 
     CSS_PATH = "modals.tcss"
-    DEFAULT_CSS = """
-    ConfirmCallModal { align: center middle; }
-    ConfirmCallModal .dialog { height: auto; max-height: 100%; }
-    ConfirmCallModal #confirm-facts { height: auto; }
-    ConfirmCallModal #confirm-warning { color: $text-warning; text-style: bold; margin-bottom: 1; }
-    """
     BINDINGS = [
         Binding("enter", "record", "Record", priority=True),
         Binding("ctrl+s", "record", "Record", show=False, priority=True),

@@ -18,11 +18,6 @@ class EmergencyModal(Deliberate, ModalScreen[bool]):
     """Dismisses True to record the call as redirected, False to go back to the call."""
 
     CSS_PATH = "modals.tcss"
-    DEFAULT_CSS = """
-    EmergencyModal { align: center middle; }
-    EmergencyModal .dialog { border: thick $error; }
-    EmergencyModal #emergency-say { text-style: bold; margin: 1 0; }
-    """
     BINDINGS = [
         Binding("enter", "record", "Record as redirected", priority=True),
         Binding("escape", "back", "Back to the call"),

@@ -30,10 +30,6 @@ class ExportModal(ModalScreen[ExportRange | None]):
     the second and confirms there; `ctrl+s` confirms from either."""
 
     CSS_PATH = "modals.tcss"
-    DEFAULT_CSS = """
-    ExportModal { align: center middle; }
-    ExportModal .export-error { color: $text-error; height: auto; }
-    """
     BINDINGS = [
         Binding("ctrl+s", "confirm", "Export", priority=True),
         Binding("escape", "cancel", "Cancel"),

@@ -38,10 +38,6 @@ class FlagModal(ModalScreen[FlagAnswer | None]):
     the reference moves to the comment, enter in the comment confirms."""
 
     CSS_PATH = "modals.tcss"
-    DEFAULT_CSS = """
-    FlagModal { align: center middle; }
-    FlagModal .flag-error { color: $text-error; height: auto; }
-    """
     BINDINGS = [
         Binding("ctrl+s", "confirm", "Confirm", priority=True),
         Binding("escape", "cancel", "Cancel"),

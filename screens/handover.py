@@ -27,6 +27,7 @@ from screens.action_modal import ActionAnswer, ActionModal
 from screens.exports import export_path, open_private
 from screens.fault_words import failure_words
 from screens.handover_modals import AcknowledgeModal, SbarModal
+from screens.palette import BREACHED, DUE_SOON
 from screens.permitted import acting_user, desk_app
 from screens.widgets.desk_footer import DeskFooter
 from screens.widgets.desk_header import DeskHeader
@@ -54,7 +55,7 @@ if TYPE_CHECKING:
     from db.handover import PackRow
     from db.watch_desk import ReadMark, StoredPack
 
-STATE_STYLES = {"BREACHED": "bold reverse #d55e00", "DUE SOON": "bold #e69f00"}
+STATE_STYLES = {"BREACHED": f"bold reverse {BREACHED}", "DUE SOON": f"bold {DUE_SOON}"}
 NEW_SHOWN = 6
 """New-since-handover references named on the summary line; the rest are counted."""
 
@@ -190,14 +191,7 @@ ROWS_AT_ONCE = 200
 
 
 class HandoverScreen(Screen[None]):
-    DEFAULT_CSS = """
-    HandoverScreen #handover-summary { height: auto; padding: 0 1; }
-    HandoverScreen DataTable { height: 1fr; min-height: 4; }
-    HandoverScreen #handover-item {
-        height: auto; max-height: 9; padding: 0 1; border-top: solid $primary;
-    }
-    HandoverScreen.-short #handover-item { max-height: 5; }
-    """
+    CSS_PATH = "handover.tcss"
     SHORT = 30
     """Rows below which the detail under the list gives the list more room."""
     BINDINGS = [

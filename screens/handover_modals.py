@@ -24,15 +24,6 @@ class SbarModal(ModalScreen[Sbar | None]):
     """Dismisses with the edited note (ctrl+s), or None on escape (nothing is changed)."""
 
     CSS_PATH = "modals.tcss"
-    # At 80x24 the four notes, their headings and the keys fit (trial problem 36: the keys had
-    # scrolled out of sight); shorter still, the notes scroll and the title and keys stay put.
-    DEFAULT_CSS = """
-    SbarModal { align: center middle; }
-    SbarModal .dialog { width: 90; padding: 0 1; }
-    SbarModal .dialog-title { dock: top; margin-bottom: 0; }
-    SbarModal .dialog-keys { dock: bottom; margin-top: 0; }
-    SbarModal TextArea { height: 3; }
-    """
     BINDINGS = [
         Binding("ctrl+s", "confirm", "Save", priority=True),
         Binding("escape", "cancel", "Cancel"),
@@ -67,7 +58,6 @@ class AcknowledgeModal(Deliberate, ModalScreen[bool]):
     No name is typed: the desk records the user signed in (trial problem 21)."""
 
     CSS_PATH = "modals.tcss"
-    DEFAULT_CSS = "AcknowledgeModal { align: center middle; }"
     BINDINGS = [
         Binding("ctrl+s", "answer(True)", "Acknowledge", priority=True),
         Binding("escape", "answer(False)", "Cancel"),

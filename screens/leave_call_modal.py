@@ -18,7 +18,6 @@ class LeaveCallModal(Deliberate, ModalScreen[str]):
     letter pressed on purpose, and discarding asks once more."""
 
     CSS_PATH = "modals.tcss"
-    DEFAULT_CSS = "LeaveCallModal { align: center middle; }"
     BINDINGS = [
         Binding("k", "choose('keep')", "Keep as draft"),
         Binding("d", "discard", "Discard"),

@@ -54,14 +54,6 @@ class MilestoneModal(ModalScreen[MilestoneAnswer | None]):
     """Dismisses with the answer on ctrl+s once every field is right, or None on escape."""
 
     CSS_PATH = "modals.tcss"
-    DEFAULT_CSS = """
-    MilestoneModal { align: center middle; }
-    /* 24 rows: the border, the title and the keys line, and the fields in what is left. */
-    MilestoneModal #milestone-body { height: auto; max-height: 19; }
-    MilestoneModal OptionList { height: auto; max-height: 6; }
-    MilestoneModal .field-label { margin-top: 1; }
-    MilestoneModal .field-error { color: $text-error; display: none; }
-    """
     BINDINGS = [
         Binding("ctrl+s", "confirm", "Record", priority=True),
         Binding("escape", "back", "Back"),

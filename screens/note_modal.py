@@ -27,12 +27,6 @@ class NoteAnswer:
 
 class NoteModal(ModalScreen[NoteAnswer | None]):
     CSS_PATH = "modals.tcss"
-    DEFAULT_CSS = """
-    NoteModal { align: center middle; }
-    NoteModal OptionList { height: auto; }
-    NoteModal .field-label { margin-top: 1; }
-    NoteModal #note-error { color: $text-error; }
-    """
     BINDINGS = [
         Binding("ctrl+s", "confirm", "Add", priority=True),
         Binding("escape", "back", "Back"),

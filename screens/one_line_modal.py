@@ -19,10 +19,6 @@ class OneLineModal(ModalScreen[str | None]):
     """Subclasses set the words; `field_id` names the input, `error_id` its message."""
 
     CSS_PATH = "modals.tcss"
-    DEFAULT_CSS = """
-    OneLineModal { align: center middle; }
-    OneLineModal .one-line-error { color: $text-error; height: auto; }
-    """
     BINDINGS = [
         Binding("ctrl+s", "confirm", "OK", priority=True),
         Binding("escape", "cancel", "Cancel"),

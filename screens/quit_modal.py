@@ -15,7 +15,6 @@ class QuitModal(Deliberate, ModalScreen[bool]):
     """Dismisses True to quit; enter and esc stay."""
 
     CSS_PATH = "modals.tcss"
-    DEFAULT_CSS = "QuitModal { align: center middle; }"
     BINDINGS = [
         Binding("q", "answer(True)", "Quit"),
         Binding("escape", "answer(False)", "Stay"),

@@ -12,10 +12,6 @@ from textual.widgets import Digits, Static
 
 class ReferenceModal(ModalScreen[None]):
     CSS_PATH = "modals.tcss"
-    DEFAULT_CSS = """
-    ReferenceModal { align: center middle; }
-    ReferenceModal #reference-digits { width: auto; margin: 1 0; }
-    """
     BINDINGS = [
         Binding("enter", "close", "Done", priority=True),
         Binding("escape", "close", "Done"),

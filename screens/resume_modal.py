@@ -33,10 +33,6 @@ class ResumeDraftModal(ModalScreen[None]):
     """The drafts in `offers`, newest first; `new_call` adds "Start a new call" (at ctrl+n)."""
 
     CSS_PATH = "modals.tcss"
-    DEFAULT_CSS = """
-    ResumeDraftModal { align: center middle; }
-    ResumeDraftModal OptionList { height: auto; max-height: 10; }
-    """
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("ctrl+d", "discard", "Discard", tooltip="Discard the call highlighted (asks)"),

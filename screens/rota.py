@@ -65,12 +65,7 @@ def column_fits(lines: list[tuple[str, ...]]) -> list[Fit]:
 
 
 class RotaScreen(Screen[None]):
-    DEFAULT_CSS = """
-    RotaScreen #rota-summary { height: auto; padding: 0 1; }
-    RotaScreen #rota-progress { display: none; padding: 0 1; }
-    RotaScreen #rota-progress.-shown { display: block; }
-    RotaScreen DataTable { height: 1fr; }
-    """
+    CSS_PATH = "rota.tcss"
     BINDINGS = [
         Binding("a", "add", "Add shift", tooltip="Add one shift (and the person if new)"),
         Binding("d", "delete", "Delete shift", tooltip="Delete the shift under the cursor"),

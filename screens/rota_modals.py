@@ -38,13 +38,6 @@ class ShiftModal(ModalScreen[str | None]):
     shown under its field and what was typed stays."""
 
     CSS_PATH = "modals.tcss"
-    DEFAULT_CSS = """
-    ShiftModal { align: center middle; }
-    ShiftModal .shift-error { color: $text-error; height: auto; }
-    ShiftModal .shift-row { height: auto; }
-    ShiftModal .shift-label { width: 10; }
-    ShiftModal .shift-row Select, ShiftModal .shift-row Input { width: 1fr; }
-    """
     BINDINGS = [
         Binding("ctrl+s", "confirm", "Add", priority=True),
         Binding("escape", "cancel", "Cancel"),
@@ -155,10 +148,6 @@ class ImportReportModal(ModalScreen[None]):
     """Why an import changed nothing: every bad row, by line and column."""
 
     CSS_PATH = "modals.tcss"
-    DEFAULT_CSS = """
-    ImportReportModal { align: center middle; }
-    ImportReportModal #report-errors { height: auto; max-height: 14; }
-    """
     BINDINGS = [
         Binding("escape", "close", "Close"),
         Binding("enter", "close", "Close", show=False),

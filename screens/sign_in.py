@@ -41,14 +41,7 @@ NO_USERS = (
 class PasswordScreen(Screen[SignedIn]):
     """What signing in and unlocking share: a password checked by the desk, a message."""
 
-    CSS_PATH = "modals.tcss"
-    DEFAULT_CSS = """
-    PasswordScreen { align: center middle; }
-    PasswordScreen .dialog { width: 64; }
-    PasswordScreen Input { margin-bottom: 1; }
-    PasswordScreen #sign-in-message { color: $text-error; height: auto; }
-    PasswordScreen #lock-words { margin-bottom: 1; }
-    """
+    CSS_PATH = ["modals.tcss", "sign_in.tcss"]
 
     # A priority binding moves the focus before the next key is read: keys typed in one burst
     # ("name, enter, password, enter") must never put the password in the user-name field,

@@ -48,11 +48,6 @@ class SignOffModal(ModalScreen[str | None]):
     comment is refused at the field."""
 
     CSS_PATH = "modals.tcss"
-    DEFAULT_CSS = """
-    SignOffModal { align: center middle; }
-    SignOffModal #sign-off-override { height: auto; max-height: 8; }
-    SignOffModal .sign-off-error { color: $text-error; height: auto; }
-    """
     BINDINGS = [
         Binding("ctrl+s", "confirm", "Sign off", priority=True),
         Binding("escape", "cancel", "Cancel"),

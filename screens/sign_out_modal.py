@@ -32,7 +32,6 @@ class SignOutModal(Deliberate, ModalScreen[bool]):
     purpose)."""
 
     CSS_PATH = "modals.tcss"
-    DEFAULT_CSS = "SignOutModal { align: center middle; }"
     BINDINGS = [
         Binding("s", "answer(True)", "Sign out"),
         Binding("escape", "answer(False)", "Stay"),

@@ -21,6 +21,7 @@ from screens.export_modal import ExportModal, ExportRange
 from screens.exports import export_path, open_private
 from screens.fault_words import failure_words
 from screens.flag_modal import FlagAnswer, FlagModal
+from screens.palette import BREACHED
 from screens.permitted import acting_user, permitted
 from screens.sign_off_modal import SignOffModal
 from screens.widgets.desk_header import DeskHeader
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
 
 CHART_WIDTH = 40
 """Characters of one hour-chart line: `08 ` + bar + count."""
-BREACH_STYLE = "bold #d55e00"  # Okabe-Ito vermilion, with the word BREACHED beside it
+BREACH_STYLE = f"bold {BREACHED}"  # with the word BREACHED beside it
 LISTED = 50
 """Breaches and overrides listed on screen (those awaiting a response first); the summary
 counts them all and the export holds every one. Hundreds of rows read as nothing on a screen,

@@ -25,9 +25,6 @@ class TakeNextModal(ModalScreen[bool]):
     ctrl+s claims it, escape claims nothing."""
 
     CSS_PATH = "modals.tcss"
-    DEFAULT_CSS = """
-    TakeNextModal { align: center middle; }
-    """
     BINDINGS = [
         Binding("ctrl+s", "confirm", "Claim", priority=True),
         Binding("escape", "cancel", "Cancel"),

@@ -27,6 +27,7 @@ from screens import too_small
 from screens.call_desk import QUEUE, CallDesk, DraftOffer
 from screens.key_order import KeyOrder, along_the_way
 from screens.opening import OpeningScreen
+from screens.palette import THEME_VARIABLES
 from screens.queue import QueueScreen
 from screens.sign_out_modal import SIGN_OUT_KEY
 from spr_desk.faults import FaultKind, fault_of
@@ -92,6 +93,10 @@ class SprDeskApp(CallDesk):
             priority=True,
         ),
     ]
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        """The desk's palette (`screens/palette.py`) as `$breached` and `$due-soon`."""
+        return {**super().get_theme_variable_defaults(), **THEME_VARIABLES}
 
     desk_status: reactive[DeskStatus | None] = reactive(None)
     """Read every `STATUS_SECONDS`; every screen's header watches it."""

@@ -25,6 +25,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
+from screens.palette import BREACHED, DUE_SOON
 from spr_desk.due import STATE_WORDS, DueState, format_time_left, time_left
 from spr_desk.lifecycle import OPEN_STATUSES
 from spr_desk.nhs_number import format_nhs_number
@@ -100,8 +101,8 @@ LEAD_IN = 50
 """Rows kept above the view when a new window is read, so moving back up needs no read."""
 STATE_STYLES: dict[DueState, Style] = {
     DueState.DUE: Style(),
-    DueState.DUE_SOON: Style(bold=True, color="#e69f00"),  # Okabe-Ito orange
-    DueState.BREACHED: Style(bold=True, reverse=True, color="#d55e00"),  # Okabe-Ito vermilion
+    DueState.DUE_SOON: Style(bold=True, color=DUE_SOON),
+    DueState.BREACHED: Style(bold=True, reverse=True, color=BREACHED),
 }
 
 
