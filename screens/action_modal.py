@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
@@ -30,9 +31,9 @@ class ActionModal(ModalScreen[ActionAnswer | None]):
     in a dialog about cancelling, trial problem 27), never "cancel"."""
 
     CSS_PATH = "modals.tcss"
-    BINDINGS = [
-        Binding("ctrl+s", "confirm", "Confirm", priority=True),
-        Binding("escape", "back", "Back"),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "confirm", "Confirm", priority=True, id="action-modal.confirm"),
+        Binding("escape", "back", "Back", id="action-modal.back"),
     ]
 
     def __init__(

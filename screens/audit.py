@@ -7,12 +7,12 @@ Read-only: nothing on this screen can change an event (and the database refuses 
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
@@ -41,9 +41,15 @@ FILTERS = (
 
 class AuditScreen(Screen[None]):
     CSS_PATH = "audit.tcss"
-    BINDINGS = [
-        Binding("slash", "filter", "Filter", tooltip="Filter by person, referral or days"),
-        Binding("escape", "back", "Back"),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "slash",
+            "filter",
+            "Filter",
+            tooltip="Filter by person, referral or days",
+            id="audit.filter",
+        ),
+        Binding("escape", "back", "Back", id="audit.back"),
     ]
 
     def __init__(self, desk: DeskService) -> None:

@@ -3,7 +3,7 @@ their load, and who starts within a day. `o` opens the rota to edit or import.""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
 from rich.console import Group
@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
@@ -99,10 +99,18 @@ class AvailabilityScreen(Screen[None]):
     """The availability board, read in a worker; `r` reads it again."""
 
     CSS_PATH = "availability.tcss"
-    BINDINGS = [
-        Binding("o", "rota", "Rota", tooltip="The rota: shifts, add, delete, import a CSV"),
-        Binding("r", "refresh", "Refresh", tooltip="Read the rota again now"),
-        Binding("escape", "back", "Back"),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "o",
+            "rota",
+            "Rota",
+            tooltip="The rota: shifts, add, delete, import a CSV",
+            id="availability.rota",
+        ),
+        Binding(
+            "r", "refresh", "Refresh", tooltip="Read the rota again now", id="availability.refresh"
+        ),
+        Binding("escape", "back", "Back", id="availability.back"),
     ]
 
     def __init__(self, desk: DeskService) -> None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
@@ -30,9 +31,9 @@ class ExportModal(ModalScreen[ExportRange | None]):
     the second and confirms there; `ctrl+s` confirms from either."""
 
     CSS_PATH = "modals.tcss"
-    BINDINGS = [
-        Binding("ctrl+s", "confirm", "Export", priority=True),
-        Binding("escape", "cancel", "Cancel"),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "confirm", "Export", priority=True, id="export-modal.confirm"),
+        Binding("escape", "cancel", "Cancel", id="export-modal.cancel"),
     ]
 
     def __init__(self, first: date, last: date) -> None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
@@ -38,9 +39,9 @@ class FlagModal(ModalScreen[FlagAnswer | None]):
     the reference moves to the comment, enter in the comment confirms."""
 
     CSS_PATH = "modals.tcss"
-    BINDINGS = [
-        Binding("ctrl+s", "confirm", "Confirm", priority=True),
-        Binding("escape", "cancel", "Cancel"),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "confirm", "Confirm", priority=True, id="flag-modal.confirm"),
+        Binding("escape", "cancel", "Cancel", id="flag-modal.cancel"),
     ]
 
     def __init__(self, reference: str = "") -> None:

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import Group
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
@@ -194,19 +194,44 @@ class HandoverScreen(Screen[None]):
     CSS_PATH = "handover.tcss"
     SHORT = 30
     """Rows below which the detail under the list gives the list more room."""
-    BINDINGS = [
-        Binding("b", "build", "Build now", tooltip="Build the pack for the coming boundary now"),
-        Binding("e", "edit", "Edit SBAR", tooltip="Edit the SBAR note under the cursor (or enter)"),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "b",
+            "build",
+            "Build now",
+            tooltip="Build the pack for the coming boundary now",
+            id="handover.build",
+        ),
+        Binding(
+            "e",
+            "edit",
+            "Edit SBAR",
+            tooltip="Edit the SBAR note under the cursor (or enter)",
+            id="handover.edit",
+        ),
         Binding(
             "space",
             "read",
             "Read",
             tooltip="Tick the referral under the cursor as read (again: take the tick off)",
+            id="handover.read",
         ),
-        Binding("k", "acknowledge", "Acknowledge", tooltip="Take the handover, as yourself"),
-        Binding("p", "packs", "Packs", tooltip="Open an earlier pack"),
-        Binding("x", "export", "Export", tooltip="Write the pack as Markdown and CSV"),
-        Binding("escape", "back", "Back"),
+        Binding(
+            "k",
+            "acknowledge",
+            "Acknowledge",
+            tooltip="Take the handover, as yourself",
+            id="handover.acknowledge",
+        ),
+        Binding("p", "packs", "Packs", tooltip="Open an earlier pack", id="handover.packs"),
+        Binding(
+            "x",
+            "export",
+            "Export",
+            tooltip="Write the pack as Markdown and CSV",
+            id="handover.export",
+        ),
+        Binding("escape", "back", "Back", id="handover.back"),
     ]
 
     def __init__(self, desk: DeskService, handover_id: int | None = None) -> None:

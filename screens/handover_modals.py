@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
@@ -24,9 +26,9 @@ class SbarModal(ModalScreen[Sbar | None]):
     """Dismisses with the edited note (ctrl+s), or None on escape (nothing is changed)."""
 
     CSS_PATH = "modals.tcss"
-    BINDINGS = [
-        Binding("ctrl+s", "confirm", "Save", priority=True),
-        Binding("escape", "cancel", "Cancel"),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "confirm", "Save", priority=True, id="sbar-modal.confirm"),
+        Binding("escape", "cancel", "Cancel", id="sbar-modal.cancel"),
     ]
 
     def __init__(self, reference: str, sbar: Sbar) -> None:
@@ -58,9 +60,15 @@ class AcknowledgeModal(Deliberate, ModalScreen[bool]):
     No name is typed: the desk records the user signed in (trial problem 21)."""
 
     CSS_PATH = "modals.tcss"
-    BINDINGS = [
-        Binding("ctrl+s", "answer(True)", "Acknowledge", priority=True),
-        Binding("escape", "answer(False)", "Cancel"),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "ctrl+s",
+            "answer(True)",
+            "Acknowledge",
+            priority=True,
+            id="acknowledge-modal.acknowledge",
+        ),
+        Binding("escape", "answer(False)", "Cancel", id="acknowledge-modal.cancel"),
     ]
 
     def __init__(self, title: str, shown_as: str, username: str, items: int, unread: int) -> None:

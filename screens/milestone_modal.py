@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
@@ -54,9 +55,9 @@ class MilestoneModal(ModalScreen[MilestoneAnswer | None]):
     """Dismisses with the answer on ctrl+s once every field is right, or None on escape."""
 
     CSS_PATH = "modals.tcss"
-    BINDINGS = [
-        Binding("ctrl+s", "confirm", "Record", priority=True),
-        Binding("escape", "back", "Back"),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "confirm", "Record", priority=True, id="milestone-modal.confirm"),
+        Binding("escape", "back", "Back", id="milestone-modal.back"),
     ]
 
     def __init__(

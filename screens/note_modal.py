@@ -4,11 +4,12 @@ referral at any status. ctrl+s adds it; enter moves to the next field."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
@@ -27,9 +28,9 @@ class NoteAnswer:
 
 class NoteModal(ModalScreen[NoteAnswer | None]):
     CSS_PATH = "modals.tcss"
-    BINDINGS = [
-        Binding("ctrl+s", "confirm", "Add", priority=True),
-        Binding("escape", "back", "Back"),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "confirm", "Add", priority=True, id="note-modal.confirm"),
+        Binding("escape", "back", "Back", id="note-modal.back"),
     ]
 
     def __init__(self, reference: str) -> None:

@@ -4,10 +4,12 @@ at the field and keeps what was typed; escape gives None."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
@@ -19,9 +21,9 @@ class OneLineModal(ModalScreen[str | None]):
     """Subclasses set the words; `field_id` names the input, `error_id` its message."""
 
     CSS_PATH = "modals.tcss"
-    BINDINGS = [
-        Binding("ctrl+s", "confirm", "OK", priority=True),
-        Binding("escape", "cancel", "Cancel"),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "confirm", "OK", priority=True, id="one-line-modal.confirm"),
+        Binding("escape", "cancel", "Cancel", id="one-line-modal.cancel"),
     ]
     field_id = "one-line"
     error_id = "one-line-error"

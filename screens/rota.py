@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, ProgressBar, Static
 
@@ -66,11 +66,25 @@ def column_fits(lines: list[tuple[str, ...]]) -> list[Fit]:
 
 class RotaScreen(Screen[None]):
     CSS_PATH = "rota.tcss"
-    BINDINGS = [
-        Binding("a", "add", "Add shift", tooltip="Add one shift (and the person if new)"),
-        Binding("d", "delete", "Delete shift", tooltip="Delete the shift under the cursor"),
-        Binding("i", "import_file", "Import CSV", tooltip="Import a rota file, all or nothing"),
-        Binding("escape", "back", "Back"),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "a", "add", "Add shift", tooltip="Add one shift (and the person if new)", id="rota.add"
+        ),
+        Binding(
+            "d",
+            "delete",
+            "Delete shift",
+            tooltip="Delete the shift under the cursor",
+            id="rota.delete",
+        ),
+        Binding(
+            "i",
+            "import_file",
+            "Import CSV",
+            tooltip="Import a rota file, all or nothing",
+            id="rota.import-file",
+        ),
+        Binding("escape", "back", "Back", id="rota.back"),
     ]
 
     def __init__(self, desk: DeskService) -> None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
@@ -38,9 +39,9 @@ class ShiftModal(ModalScreen[str | None]):
     shown under its field and what was typed stays."""
 
     CSS_PATH = "modals.tcss"
-    BINDINGS = [
-        Binding("ctrl+s", "confirm", "Add", priority=True),
-        Binding("escape", "cancel", "Cancel"),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "confirm", "Add", priority=True, id="shift-modal.confirm"),
+        Binding("escape", "cancel", "Cancel", id="shift-modal.cancel"),
     ]
 
     def __init__(self, teams: list[str], today: date) -> None:
@@ -127,9 +128,9 @@ class ShiftModal(ModalScreen[str | None]):
 class ImportModal(OneLineModal):
     """Dismisses with the path typed, or None on escape."""
 
-    BINDINGS = [
-        Binding("ctrl+s", "confirm", "Import", priority=True),
-        Binding("escape", "cancel", "Cancel"),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "confirm", "Import", priority=True, id="import-modal.confirm"),
+        Binding("escape", "cancel", "Cancel", id="import-modal.cancel"),
     ]
     field_id, error_id = "import-path", "import-error"
     keys = "enter  import     esc  cancel"
@@ -148,9 +149,9 @@ class ImportReportModal(ModalScreen[None]):
     """Why an import changed nothing: every bad row, by line and column."""
 
     CSS_PATH = "modals.tcss"
-    BINDINGS = [
-        Binding("escape", "close", "Close"),
-        Binding("enter", "close", "Close", show=False),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close", id="import-report-modal.close"),
+        Binding("enter", "close", "Close", show=False, id="import-report-modal.close-enter"),
     ]
 
     def __init__(self, errors: list[RowError]) -> None:

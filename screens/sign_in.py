@@ -8,12 +8,12 @@ nothing of the call or the queue beneath shows; what was beneath is kept as it w
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
@@ -46,7 +46,9 @@ class PasswordScreen(Screen[SignedIn]):
     # A priority binding moves the focus before the next key is read: keys typed in one burst
     # ("name, enter, password, enter") must never put the password in the user-name field,
     # which shows what is typed (Input.Submitted moves the focus only later).
-    BINDINGS = [Binding("enter", "enter", "Sign in", show=False, priority=True)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "enter", "Sign in", show=False, priority=True, id="sign-in.enter")
+    ]
 
     def __init__(self, desk: DeskService) -> None:
         super().__init__()

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
@@ -48,9 +49,9 @@ class SignOffModal(ModalScreen[str | None]):
     comment is refused at the field."""
 
     CSS_PATH = "modals.tcss"
-    BINDINGS = [
-        Binding("ctrl+s", "confirm", "Sign off", priority=True),
-        Binding("escape", "cancel", "Cancel"),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "confirm", "Sign off", priority=True, id="sign-off-modal.confirm"),
+        Binding("escape", "cancel", "Cancel", id="sign-off-modal.cancel"),
     ]
 
     def __init__(self, held: HeldOverride, now: datetime) -> None:

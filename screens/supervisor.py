@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, ProgressBar, Static
@@ -275,22 +275,55 @@ class SupervisorScreen(Screen[None]):
     its referral; `s` signs off the held override under the cursor; `f` flags a referral."""
 
     CSS_PATH = "supervisor.tcss"
-    BINDINGS = [
-        Binding("enter", "open", "Open", tooltip="Open the referral under the cursor"),
-        Binding("s", "sign_off", "Sign off", tooltip="Sign off the held override under the cursor"),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "enter",
+            "open",
+            "Open",
+            tooltip="Open the referral under the cursor",
+            id="supervisor.open",
+        ),
+        Binding(
+            "s",
+            "sign_off",
+            "Sign off",
+            tooltip="Sign off the held override under the cursor",
+            id="supervisor.sign-off",
+        ),
         # Named in the summary's last line rather than the footer, which at 80 columns holds
         # the desk's own keys as well.
-        Binding("f", "flag", "Flag", tooltip="Flag a referral for review", show=False),
+        Binding(
+            "f",
+            "flag",
+            "Flag",
+            tooltip="Flag a referral for review",
+            show=False,
+            id="supervisor.flag",
+        ),
         Binding(
             "e",
             "export",
             "Export",
             tooltip="Write the referrals of chosen days to CSV",
             show=False,
+            id="supervisor.export",
         ),
-        Binding("r", "refresh", "Refresh", tooltip="Read the figures again now", show=False),
-        Binding("a", "audit", "Audit", tooltip="Every change: by person, referral, days"),
-        Binding("escape", "back", "Back"),
+        Binding(
+            "r",
+            "refresh",
+            "Refresh",
+            tooltip="Read the figures again now",
+            show=False,
+            id="supervisor.refresh",
+        ),
+        Binding(
+            "a",
+            "audit",
+            "Audit",
+            tooltip="Every change: by person, referral, days",
+            id="supervisor.audit",
+        ),
+        Binding("escape", "back", "Back", id="supervisor.back"),
     ]
 
     def __init__(self, desk: DeskService) -> None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -25,9 +25,9 @@ class TakeNextModal(ModalScreen[bool]):
     ctrl+s claims it, escape claims nothing."""
 
     CSS_PATH = "modals.tcss"
-    BINDINGS = [
-        Binding("ctrl+s", "confirm", "Claim", priority=True),
-        Binding("escape", "cancel", "Cancel"),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "confirm", "Claim", priority=True, id="take-next-modal.confirm"),
+        Binding("escape", "cancel", "Cancel", id="take-next-modal.cancel"),
     ]
 
     def __init__(self, next_up: NextUp, now: datetime) -> None:

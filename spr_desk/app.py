@@ -13,12 +13,12 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, work
 from textual._dispatch_key import dispatch_key
 from textual.app import SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
@@ -66,13 +66,14 @@ class SprDeskApp(CallDesk):
 
     TITLE = "SPR Desk"
     CSS_PATH = "../screens/base.tcss"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "ctrl+n",
             "call",
             "New call",
             tooltip="A new call (a call on screen goes on hold; F8 takes it back)",
             priority=True,
+            id="app.call",
         ),
         Binding(
             "ctrl+o",
@@ -80,8 +81,16 @@ class SprDeskApp(CallDesk):
             "Queue",
             tooltip="The queue; a call in progress stays open",
             priority=True,
+            id="app.queue",
         ),
-        Binding("f1", "help", "Help", tooltip="This screen's keys and what it asks", priority=True),
+        Binding(
+            "f1",
+            "help",
+            "Help",
+            tooltip="This screen's keys and what it asks",
+            priority=True,
+            id="app.help",
+        ),
         # Not in the footer (every screen's is full at 80 columns): F1 and the command palette
         # name it.
         Binding(
@@ -91,6 +100,7 @@ class SprDeskApp(CallDesk):
             tooltip=f"{SIGN_OUT_WORDS}: a call open is kept as your draft (asks first)",
             show=False,
             priority=True,
+            id="app.sign-out",
         ),
     ]
 

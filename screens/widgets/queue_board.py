@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -204,15 +205,22 @@ class QueueBoard(ScrollView, can_focus=True):
     }
     """
     COMPONENT_CLASSES = {"queue-board--cursor", "queue-board--heading"}
-    BINDINGS = [
-        Binding("up", "move(-1)", "Up", show=False),
-        Binding("down", "move(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home", "jump(0)", "First", show=False),
-        Binding("end", "jump(-1)", "Last", show=False),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "move(-1)", "Up", show=False, id="queue-board.row-up"),
+        Binding("down", "move(1)", "Down", show=False, id="queue-board.row-down"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="queue-board.page-up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="queue-board.page-down"),
+        Binding("home", "jump(0)", "First", show=False, id="queue-board.first"),
+        Binding("end", "jump(-1)", "Last", show=False, id="queue-board.last"),
         # Not in the footer: it has room only for the keys nobody would guess.
-        Binding("enter", "open", "Open", tooltip="Open the referral under the cursor", show=False),
+        Binding(
+            "enter",
+            "open",
+            "Open",
+            tooltip="Open the referral under the cursor",
+            show=False,
+            id="queue-board.open",
+        ),
     ]
 
     cursor: reactive[int] = reactive(0)
