@@ -10,10 +10,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from screens.desk_modal import DeskModal
 from screens.widgets.form_input import FormInput
 from screens.widgets.ticks import TickBox
 
@@ -25,14 +25,12 @@ class ActionAnswer:
     ticked: bool
 
 
-class ActionModal(ModalScreen[ActionAnswer | None]):
+class ActionModal(DeskModal[ActionAnswer | None]):
     """Dismisses with the answer, or None on escape. Only `ctrl+s` confirms: enter moves to the
     next field (trial problem 14). The escape key is named for what it does here (`esc keep it`
     in a dialog about cancelling, trial problem 27), never "cancel"."""
 
-    CSS_PATH = "modals.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "confirm", "Confirm", priority=True, id="action-modal.confirm"),
         Binding("escape", "back", "Back", id="action-modal.back"),
     ]
 

@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
 from screens.deliberate import Deliberate
+from screens.desk_modal import DeskModal
 from spr_desk.handover import Sbar
 
 SBAR_PARTS = (
@@ -22,13 +23,11 @@ SBAR_PARTS = (
 )
 
 
-class SbarModal(ModalScreen[Sbar | None]):
+class SbarModal(DeskModal[Sbar | None]):
     """Dismisses with the edited note (ctrl+s), or None on escape (nothing is changed)."""
 
-    CSS_PATH = "modals.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "confirm", "Save", priority=True, id="sbar-modal.confirm"),
-        Binding("escape", "cancel", "Cancel", id="sbar-modal.cancel"),
     ]
 
     def __init__(self, reference: str, sbar: Sbar) -> None:
@@ -50,9 +49,6 @@ class SbarModal(ModalScreen[Sbar | None]):
     def action_confirm(self) -> None:
         texts = {name: self.query_one(f"#sbar-{name}", TextArea).text for name, _ in SBAR_PARTS}
         self.dismiss(Sbar(**texts))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class AcknowledgeModal(Deliberate, ModalScreen[bool]):

@@ -16,10 +16,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from screens.desk_modal import DeskModal
 from screens.widgets.form_input import FormInput
 from screens.widgets.ticks import TickBox
 from spr_desk.milestones import GivenTimeError, given_time_text, parse_given_time
@@ -51,14 +51,14 @@ class MilestoneAsk:
     """The due time: a note is needed when the time given is after it (why it was late)."""
 
 
-class MilestoneModal(ModalScreen[MilestoneAnswer | None]):
+class MilestoneModal(DeskModal[MilestoneAnswer | None]):
     """Dismisses with the answer on ctrl+s once every field is right, or None on escape."""
 
-    CSS_PATH = "modals.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "confirm", "Record", priority=True, id="milestone-modal.confirm"),
         Binding("escape", "back", "Back", id="milestone-modal.back"),
     ]
+    ENTER_MOVES_ON = True
 
     def __init__(
         self, ask: MilestoneAsk, *, clock: Callable[[], datetime], received_at: datetime
@@ -121,11 +121,6 @@ class MilestoneModal(ModalScreen[MilestoneAnswer | None]):
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         # Enter on a choice moves on; it never records the milestone (trial problem 14).
-        event.stop()
-        self.focus_next()
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.focus_next()
 

@@ -16,7 +16,6 @@ class NhsNumberModal(OneLineModal):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "confirm", "Add", priority=True, id="nhs-number-modal.confirm"),
-        Binding("escape", "cancel", "Cancel", id="nhs-number-modal.cancel"),
     ]
     field_id, error_id = "nhs-number", "nhs-number-error"
     keys = "enter  add     esc  cancel"

@@ -10,9 +10,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from screens.desk_modal import DeskModal
 from screens.widgets.form_input import FormInput
 from spr_desk.due import format_time_left
 from spr_desk.supervision import HeldOverride
@@ -44,14 +44,12 @@ def override_text(held: HeldOverride, now: datetime) -> Text:
     )
 
 
-class SignOffModal(ModalScreen[str | None]):
+class SignOffModal(DeskModal[str | None]):
     """Dismisses with the comment, or None on escape. `ctrl+s` or enter confirms; an empty
     comment is refused at the field."""
 
-    CSS_PATH = "modals.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "confirm", "Sign off", priority=True, id="sign-off-modal.confirm"),
-        Binding("escape", "cancel", "Cancel", id="sign-off-modal.cancel"),
     ]
 
     def __init__(self, held: HeldOverride, now: datetime) -> None:
@@ -90,6 +88,3 @@ class SignOffModal(ModalScreen[str | None]):
             self.query_one("#sign-off-comment", Input).focus()
             return
         self.dismiss(comment)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
