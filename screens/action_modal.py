@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from screens.desk_modal import DeskModal
 from screens.widgets.form_input import FormInput
 from screens.widgets.ticks import TickBox
 
@@ -24,21 +25,13 @@ class ActionAnswer:
     ticked: bool
 
 
-class ActionModal(ModalScreen[ActionAnswer | None]):
+class ActionModal(DeskModal[ActionAnswer | None]):
     """Dismisses with the answer, or None on escape. Only `ctrl+s` confirms: enter moves to the
     next field (trial problem 14). The escape key is named for what it does here (`esc keep it`
     in a dialog about cancelling, trial problem 27), never "cancel"."""
 
-    CSS_PATH = "modals.tcss"
-    DEFAULT_CSS = """
-    ActionModal { align: center middle; }
-    ActionModal OptionList { height: auto; max-height: 12; }
-    ActionModal #action-reason { margin-top: 1; }
-    ActionModal #action-error { color: $text-error; }
-    """
-    BINDINGS = [
-        Binding("ctrl+s", "confirm", "Confirm", priority=True),
-        Binding("escape", "back", "Back"),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="action-modal.back"),
     ]
 
     def __init__(

@@ -7,11 +7,12 @@ Read-only: nothing on this screen can change an event (and the database refuses 
 from __future__ import annotations
 
 from datetime import date
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
@@ -36,15 +37,16 @@ FILTERS = (
 
 
 class AuditScreen(Screen[None]):
-    DEFAULT_CSS = """
-    AuditScreen #audit-filters { height: 1; }
-    AuditScreen #audit-filters Input { width: 1fr; margin-right: 1; }
-    AuditScreen #audit-summary { height: auto; padding: 0 1; }
-    AuditScreen DataTable { height: 1fr; }
-    """
-    BINDINGS = [
-        Binding("slash", "filter", "Filter", tooltip="Filter by person, referral or days"),
-        Binding("escape", "back", "Back"),
+    CSS_PATH = "audit.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "slash",
+            "filter",
+            "Filter",
+            tooltip="Filter by person, referral or days",
+            id="audit.filter",
+        ),
+        Binding("escape", "back", "Back", id="audit.back"),
     ]
 
     def __init__(self, desk: Desk) -> None:

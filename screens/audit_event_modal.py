@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -49,13 +49,9 @@ class AuditEventModal(ModalScreen[None]):
     """Read-only; escape or enter closes it, the arrows and page keys scroll a long event."""
 
     CSS_PATH = "modals.tcss"
-    DEFAULT_CSS = """
-    AuditEventModal { align: center middle; }
-    AuditEventModal #audit-event-body { height: auto; max-height: 16; }
-    """
-    BINDINGS = [
-        Binding("escape", "close", "Close"),
-        Binding("enter", "close", "Close", show=False),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close", id="audit-event-modal.close"),
+        Binding("enter", "close", "Close", show=False, id="audit-event-modal.close-enter"),
     ]
 
     def __init__(self, event: AuditEventDetail) -> None:

@@ -3,18 +3,21 @@ their load, and who starts within a day. `o` opens the rota to edit or import.""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.cells import cell_len
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
 from screens.fault_words import failure_words
+from screens.palette import BREACHED
 from screens.widgets.desk_footer import DeskFooter
 from screens.widgets.desk_header import DeskHeader
 from screens.widgets.tables import report_table
@@ -24,7 +27,7 @@ from spr_desk.reference_data import COUNTYWIDE, LOCALITIES
 from spr_desk.uktime import as_local
 from spr_desk.vocabulary import Lead, Response, label
 
-NO_STYLE = "bold reverse #d55e00"  # Okabe-Ito vermilion; the letter N says it without colour
+NO_STYLE = f"bold reverse {BREACHED}"  # the letter N says it without colour
 LEAD_LETTERS = {Lead.NURSE: "N", Lead.THERAPIST: "T", Lead.SOCIAL_CARE: "S"}
 
 
@@ -92,14 +95,19 @@ def people_table(title: str, shifts: list[RotaShift], *, starting: bool) -> Tabl
 class AvailabilityScreen(Screen[None]):
     """The availability board, read in a worker; `r` reads it again."""
 
-    DEFAULT_CSS = """
-    AvailabilityScreen #availability-body { padding: 0 1; }
-    AvailabilityScreen .section { height: auto; margin-bottom: 1; }
-    """
-    BINDINGS = [
-        Binding("o", "rota", "Rota", tooltip="The rota: shifts, add, delete, import a CSV"),
-        Binding("r", "refresh", "Refresh", tooltip="Read the rota again now"),
-        Binding("escape", "back", "Back"),
+    CSS_PATH = "availability.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "o",
+            "rota",
+            "Rota",
+            tooltip="The rota: shifts, add, delete, import a CSV",
+            id="availability.rota",
+        ),
+        Binding(
+            "r", "refresh", "Refresh", tooltip="Read the rota again now", id="availability.refresh"
+        ),
+        Binding("escape", "back", "Back", id="availability.back"),
     ]
 
     def __init__(self, desk: Desk) -> None:

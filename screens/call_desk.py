@@ -17,11 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
 from textual.app import App
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 
 from screens.draft_offer import DraftOffer
@@ -57,9 +57,14 @@ def held_words(forms: list[tuple[CallForm, datetime]], now: datetime | None) -> 
 class CallDesk(App[None]):
     """The calls of `SprDeskApp` (which supplies the desk and who is signed in)."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
-            "f8", "take_back", "Held call", tooltip="Take back the call on hold", priority=True
+            "f8",
+            "take_back",
+            "Held call",
+            tooltip="Take back the call on hold",
+            priority=True,
+            id="app.take-back",
         ),
     ]
 

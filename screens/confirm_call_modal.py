@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -18,16 +20,17 @@ class ConfirmCallModal(Deliberate, ModalScreen[bool]):
     keys stay on the last line, however long the read-back."""
 
     CSS_PATH = "modals.tcss"
-    DEFAULT_CSS = """
-    ConfirmCallModal { align: center middle; }
-    ConfirmCallModal .dialog { height: auto; max-height: 100%; }
-    ConfirmCallModal #confirm-facts { height: auto; }
-    ConfirmCallModal #confirm-warning { color: $text-warning; text-style: bold; margin-bottom: 1; }
-    """
-    BINDINGS = [
-        Binding("enter", "record", "Record", priority=True),
-        Binding("ctrl+s", "record", "Record", show=False, priority=True),
-        Binding("escape", "back", "Back to the call"),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "record", "Record", priority=True, id="confirm-call-modal.record"),
+        Binding(
+            "ctrl+s",
+            "record",
+            "Record",
+            show=False,
+            priority=True,
+            id="confirm-call-modal.record-ctrl-s",
+        ),
+        Binding("escape", "back", "Back to the call", id="confirm-call-modal.back"),
     ]
 
     def __init__(self, lines: list[tuple[str, str]], warning: str | None = None) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -18,14 +20,11 @@ class EmergencyModal(Deliberate, ModalScreen[bool]):
     """Dismisses True to record the call as redirected, False to go back to the call."""
 
     CSS_PATH = "modals.tcss"
-    DEFAULT_CSS = """
-    EmergencyModal { align: center middle; }
-    EmergencyModal .dialog { border: thick $error; }
-    EmergencyModal #emergency-say { text-style: bold; margin: 1 0; }
-    """
-    BINDINGS = [
-        Binding("enter", "record", "Record as redirected", priority=True),
-        Binding("escape", "back", "Back to the call"),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "enter", "record", "Record as redirected", priority=True, id="emergency-modal.record"
+        ),
+        Binding("escape", "back", "Back to the call", id="emergency-modal.back"),
     ]
 
     def __init__(self, red_flags: list[RedFlag]) -> None:

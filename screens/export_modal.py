@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from screens.desk_modal import DeskModal
 from screens.widgets.form_input import FormInput
 from spr_desk.validation import InputError, parse_day
 
@@ -25,18 +26,12 @@ class ExportRange:
     last: date
 
 
-class ExportModal(ModalScreen[ExportRange | None]):
+class ExportModal(DeskModal[ExportRange | None]):
     """Dismisses with the days chosen, or None on escape. Enter moves from the first date to
     the second and confirms there; `ctrl+s` confirms from either."""
 
-    CSS_PATH = "modals.tcss"
-    DEFAULT_CSS = """
-    ExportModal { align: center middle; }
-    ExportModal .export-error { color: $text-error; height: auto; }
-    """
-    BINDINGS = [
-        Binding("ctrl+s", "confirm", "Export", priority=True),
-        Binding("escape", "cancel", "Cancel"),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "confirm", "Export", priority=True, id="export-modal.confirm"),
     ]
 
     def __init__(self, first: date, last: date) -> None:
@@ -85,6 +80,3 @@ class ExportModal(ModalScreen[ExportRange | None]):
 
     def _say(self, name: str, message: str) -> None:
         self.query_one(f"#export-{name}-error", Static).update(Text(message))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

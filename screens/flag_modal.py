@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from screens.desk_modal import DeskModal
 from screens.widgets.form_input import FormInput
 from spr_desk.reference import parse_reference
 
@@ -33,19 +32,9 @@ class FlagAnswer:
     comment: str
 
 
-class FlagModal(ModalScreen[FlagAnswer | None]):
+class FlagModal(DeskModal[FlagAnswer | None]):
     """Dismisses with the reference and comment, or None on escape. `ctrl+s` confirms; enter in
     the reference moves to the comment, enter in the comment confirms."""
-
-    CSS_PATH = "modals.tcss"
-    DEFAULT_CSS = """
-    FlagModal { align: center middle; }
-    FlagModal .flag-error { color: $text-error; height: auto; }
-    """
-    BINDINGS = [
-        Binding("ctrl+s", "confirm", "Confirm", priority=True),
-        Binding("escape", "cancel", "Cancel"),
-    ]
 
     def __init__(self, reference: str = "") -> None:
         super().__init__()
@@ -100,6 +89,3 @@ class FlagModal(ModalScreen[FlagAnswer | None]):
 
     def _say(self, where: str, message: str) -> None:
         self.query_one(where, Static).update(Text(message))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

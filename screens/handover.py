@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import ClassVar
 
 from rich.console import Group
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
@@ -26,6 +27,7 @@ from screens.action_modal import ActionAnswer, ActionModal
 from screens.exports import export_path, open_private
 from screens.fault_words import failure_words
 from screens.handover_modals import AcknowledgeModal, SbarModal
+from screens.palette import BREACHED, DUE_SOON
 from screens.permitted import acting_user, desk_app
 from screens.widgets.desk_footer import DeskFooter
 from screens.widgets.desk_header import DeskHeader
@@ -49,7 +51,7 @@ from spr_desk.handover import (
 from spr_desk.uktime import as_local, short_local
 from spr_desk.who_receives import receive_refusal
 
-STATE_STYLES = {"BREACHED": "bold reverse #d55e00", "DUE SOON": "bold #e69f00"}
+STATE_STYLES = {"BREACHED": f"bold reverse {BREACHED}", "DUE SOON": f"bold {DUE_SOON}"}
 NEW_SHOWN = 6
 """New-since-handover references named on the summary line; the rest are counted."""
 
@@ -185,29 +187,47 @@ ROWS_AT_ONCE = 200
 
 
 class HandoverScreen(Screen[None]):
-    DEFAULT_CSS = """
-    HandoverScreen #handover-summary { height: auto; padding: 0 1; }
-    HandoverScreen DataTable { height: 1fr; min-height: 4; }
-    HandoverScreen #handover-item {
-        height: auto; max-height: 9; padding: 0 1; border-top: solid $primary;
-    }
-    HandoverScreen.-short #handover-item { max-height: 5; }
-    """
+    CSS_PATH = "handover.tcss"
     SHORT = 30
     """Rows below which the detail under the list gives the list more room."""
-    BINDINGS = [
-        Binding("b", "build", "Build now", tooltip="Build the pack for the coming boundary now"),
-        Binding("e", "edit", "Edit SBAR", tooltip="Edit the SBAR note under the cursor (or enter)"),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "b",
+            "build",
+            "Build now",
+            tooltip="Build the pack for the coming boundary now",
+            id="handover.build",
+        ),
+        Binding(
+            "e",
+            "edit",
+            "Edit SBAR",
+            tooltip="Edit the SBAR note under the cursor (or enter)",
+            id="handover.edit",
+        ),
         Binding(
             "space",
             "read",
             "Read",
             tooltip="Tick the referral under the cursor as read (again: take the tick off)",
+            id="handover.read",
         ),
-        Binding("k", "acknowledge", "Acknowledge", tooltip="Take the handover, as yourself"),
-        Binding("p", "packs", "Packs", tooltip="Open an earlier pack"),
-        Binding("x", "export", "Export", tooltip="Write the pack as Markdown and CSV"),
-        Binding("escape", "back", "Back"),
+        Binding(
+            "k",
+            "acknowledge",
+            "Acknowledge",
+            tooltip="Take the handover, as yourself",
+            id="handover.acknowledge",
+        ),
+        Binding("p", "packs", "Packs", tooltip="Open an earlier pack", id="handover.packs"),
+        Binding(
+            "x",
+            "export",
+            "Export",
+            tooltip="Write the pack as Markdown and CSV",
+            id="handover.export",
+        ),
+        Binding("escape", "back", "Back", id="handover.back"),
     ]
 
     def __init__(self, desk: Desk, handover_id: int | None = None) -> None:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
 from screens.deliberate import Deliberate
+from screens.desk_modal import DeskModal
 from spr_desk.handover import Sbar
 
 SBAR_PARTS = (
@@ -20,22 +23,11 @@ SBAR_PARTS = (
 )
 
 
-class SbarModal(ModalScreen[Sbar | None]):
+class SbarModal(DeskModal[Sbar | None]):
     """Dismisses with the edited note (ctrl+s), or None on escape (nothing is changed)."""
 
-    CSS_PATH = "modals.tcss"
-    # At 80x24 the four notes, their headings and the keys fit (trial problem 36: the keys had
-    # scrolled out of sight); shorter still, the notes scroll and the title and keys stay put.
-    DEFAULT_CSS = """
-    SbarModal { align: center middle; }
-    SbarModal .dialog { width: 90; padding: 0 1; }
-    SbarModal .dialog-title { dock: top; margin-bottom: 0; }
-    SbarModal .dialog-keys { dock: bottom; margin-top: 0; }
-    SbarModal TextArea { height: 3; }
-    """
-    BINDINGS = [
-        Binding("ctrl+s", "confirm", "Save", priority=True),
-        Binding("escape", "cancel", "Cancel"),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "confirm", "Save", priority=True, id="sbar-modal.confirm"),
     ]
 
     def __init__(self, reference: str, sbar: Sbar) -> None:
@@ -58,19 +50,21 @@ class SbarModal(ModalScreen[Sbar | None]):
         texts = {name: self.query_one(f"#sbar-{name}", TextArea).text for name, _ in SBAR_PARTS}
         self.dismiss(Sbar(**texts))
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
 
 class AcknowledgeModal(Deliberate, ModalScreen[bool]):
     """The person signed in takes the pack as themselves: ctrl+s dismisses True, esc False.
     No name is typed: the desk records the user signed in (trial problem 21)."""
 
     CSS_PATH = "modals.tcss"
-    DEFAULT_CSS = "AcknowledgeModal { align: center middle; }"
-    BINDINGS = [
-        Binding("ctrl+s", "answer(True)", "Acknowledge", priority=True),
-        Binding("escape", "answer(False)", "Cancel"),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "ctrl+s",
+            "answer(True)",
+            "Acknowledge",
+            priority=True,
+            id="acknowledge-modal.acknowledge",
+        ),
+        Binding("escape", "answer(False)", "Cancel", id="acknowledge-modal.cancel"),
     ]
 
     def __init__(self, title: str, shown_as: str, username: str, items: int, unread: int) -> None:

@@ -8,12 +8,13 @@ help cannot go out of date.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import ClassVar
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingsMap
+from textual.binding import Binding, BindingsMap, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
@@ -62,8 +63,8 @@ class HelpScreen(ModalScreen[None]):
     """Help for `screen`: its words, then its keys and the keys that work everywhere."""
 
     CSS_PATH = ["modals.tcss", "help.tcss"]
-    BINDINGS = [
-        Binding("escape", "close", "Close", tooltip="Close the help (F1 too)"),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close", tooltip="Close the help (F1 too)", id="help.close"),
     ]
 
     def __init__(self, screen: Screen[object]) -> None:

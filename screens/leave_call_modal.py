@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -18,12 +20,18 @@ class LeaveCallModal(Deliberate, ModalScreen[str]):
     letter pressed on purpose, and discarding asks once more."""
 
     CSS_PATH = "modals.tcss"
-    DEFAULT_CSS = "LeaveCallModal { align: center middle; }"
-    BINDINGS = [
-        Binding("k", "choose('keep')", "Keep as draft"),
-        Binding("d", "discard", "Discard"),
-        Binding("escape", "choose('stay')", "Stay"),
-        Binding("enter", "choose('stay')", "Stay", show=False, priority=True),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("k", "choose('keep')", "Keep as draft", id="leave-call-modal.keep"),
+        Binding("d", "discard", "Discard", id="leave-call-modal.discard"),
+        Binding("escape", "choose('stay')", "Stay", id="leave-call-modal.stay"),
+        Binding(
+            "enter",
+            "choose('stay')",
+            "Stay",
+            show=False,
+            priority=True,
+            id="leave-call-modal.stay-enter",
+        ),
     ]
 
     def __init__(self) -> None:

@@ -9,16 +9,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from screens.desk_modal import DeskModal
 from screens.widgets.form_input import FormInput
 from screens.widgets.ticks import TickBox
 from spr_desk.milestones import GivenTimeError, given_time_text, parse_given_time
@@ -50,22 +51,14 @@ class MilestoneAsk:
     """The due time: a note is needed when the time given is after it (why it was late)."""
 
 
-class MilestoneModal(ModalScreen[MilestoneAnswer | None]):
+class MilestoneModal(DeskModal[MilestoneAnswer | None]):
     """Dismisses with the answer on ctrl+s once every field is right, or None on escape."""
 
-    CSS_PATH = "modals.tcss"
-    DEFAULT_CSS = """
-    MilestoneModal { align: center middle; }
-    /* 24 rows: the border, the title and the keys line, and the fields in what is left. */
-    MilestoneModal #milestone-body { height: auto; max-height: 19; }
-    MilestoneModal OptionList { height: auto; max-height: 6; }
-    MilestoneModal .field-label { margin-top: 1; }
-    MilestoneModal .field-error { color: $text-error; display: none; }
-    """
-    BINDINGS = [
-        Binding("ctrl+s", "confirm", "Record", priority=True),
-        Binding("escape", "back", "Back"),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "confirm", "Record", priority=True, id="milestone-modal.confirm"),
+        Binding("escape", "back", "Back", id="milestone-modal.back"),
     ]
+    ENTER_MOVES_ON = True
 
     def __init__(
         self, ask: MilestoneAsk, *, clock: Callable[[], datetime], received_at: datetime
@@ -128,11 +121,6 @@ class MilestoneModal(ModalScreen[MilestoneAnswer | None]):
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         # Enter on a choice moves on; it never records the milestone (trial problem 14).
-        event.stop()
-        self.focus_next()
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.focus_next()
 

@@ -3,7 +3,9 @@ confirmed, and what was typed stays when it is wrong (or when the desk refuses i
 
 from __future__ import annotations
 
-from textual.binding import Binding
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
 
 from screens.one_line_modal import OneLineModal
 from spr_desk.nhs_number import NhsNumberError, parse_nhs_number
@@ -12,9 +14,8 @@ from spr_desk.nhs_number import NhsNumberError, parse_nhs_number
 class NhsNumberModal(OneLineModal):
     """Dismisses with the number as typed (it passed the check digit), or None on escape."""
 
-    BINDINGS = [
-        Binding("ctrl+s", "confirm", "Add", priority=True),
-        Binding("escape", "cancel", "Cancel"),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "confirm", "Add", priority=True, id="nhs-number-modal.confirm"),
     ]
     field_id, error_id = "nhs-number", "nhs-number-error"
     keys = "enter  add     esc  cancel"

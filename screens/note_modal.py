@@ -4,16 +4,17 @@ referral at any status. ctrl+s adds it; enter moves to the next field."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from screens.desk_modal import DeskModal
 from screens.widgets.form_input import FormInput
 from spr_desk.vocabulary import NoteKind
 
@@ -25,18 +26,12 @@ class NoteAnswer:
     text: str
 
 
-class NoteModal(ModalScreen[NoteAnswer | None]):
-    CSS_PATH = "modals.tcss"
-    DEFAULT_CSS = """
-    NoteModal { align: center middle; }
-    NoteModal OptionList { height: auto; }
-    NoteModal .field-label { margin-top: 1; }
-    NoteModal #note-error { color: $text-error; }
-    """
-    BINDINGS = [
-        Binding("ctrl+s", "confirm", "Add", priority=True),
-        Binding("escape", "back", "Back"),
+class NoteModal(DeskModal[NoteAnswer | None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "confirm", "Add", priority=True, id="note-modal.confirm"),
+        Binding("escape", "back", "Back", id="note-modal.back"),
     ]
+    ENTER_MOVES_ON = True
 
     def __init__(self, reference: str) -> None:
         super().__init__()
@@ -63,8 +58,7 @@ class NoteModal(ModalScreen[NoteAnswer | None]):
         kinds.focus()
 
     @on(OptionList.OptionSelected)
-    @on(Input.Submitted)
-    def _next(self, event: OptionList.OptionSelected | Input.Submitted) -> None:
+    def _next(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.focus_next()
 

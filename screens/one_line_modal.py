@@ -4,28 +4,24 @@ at the field and keeps what was typed; escape gives None."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from screens.desk_modal import DeskModal
 from screens.widgets.form_input import FormInput
 
 
-class OneLineModal(ModalScreen[str | None]):
+class OneLineModal(DeskModal[str | None]):
     """Subclasses set the words; `field_id` names the input, `error_id` its message."""
 
-    CSS_PATH = "modals.tcss"
-    DEFAULT_CSS = """
-    OneLineModal { align: center middle; }
-    OneLineModal .one-line-error { color: $text-error; height: auto; }
-    """
-    BINDINGS = [
-        Binding("ctrl+s", "confirm", "OK", priority=True),
-        Binding("escape", "cancel", "Cancel"),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "confirm", "OK", priority=True, id="one-line-modal.confirm"),
     ]
     field_id = "one-line"
     error_id = "one-line-error"
@@ -69,6 +65,3 @@ class OneLineModal(ModalScreen[str | None]):
             self.say(problem)
             return
         self.dismiss(text)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -10,12 +10,7 @@ from screens.widgets.desk_header import DeskHeader
 
 
 class OpeningScreen(Screen[None]):
-    DEFAULT_CSS = """
-    OpeningScreen #opening-message {
-        padding: 1 2;
-        color: $text-muted;
-    }
-    """
+    CSS_PATH = "opening.tcss"
 
     def compose(self) -> ComposeResult:
         yield DeskHeader()

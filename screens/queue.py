@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
@@ -116,28 +117,60 @@ class QueueScreen(Screen[None]):
     # Function keys only: a letter typed on the board goes to the search (a name is never a
     # command), so no action may sit on a key that can be typed in a name. F1 (help) and F8
     # (the call on hold) are the app's.
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "f2",
             "take_next",
             "Take next",
             tooltip="Show the most urgent referral waiting to be allocated, then claim it (asks)",
+            id="queue.take-next",
         ),
-        Binding("f3", "hand_back", "Hand back", tooltip="Hand back your claim on this referral"),
-        Binding("f4", "who_is_on", "Who is on", tooltip="Availability: the matrix, staff on shift"),
-        Binding("f6", "handover", "Handover", tooltip="The handover pack for the next watch"),
+        Binding(
+            "f3",
+            "hand_back",
+            "Hand back",
+            tooltip="Hand back your claim on this referral",
+            id="queue.hand-back",
+        ),
+        Binding(
+            "f4",
+            "who_is_on",
+            "Who is on",
+            tooltip="Availability: the matrix, staff on shift",
+            id="queue.who-is-on",
+        ),
+        Binding(
+            "f6",
+            "handover",
+            "Handover",
+            tooltip="The handover pack for the next watch",
+            id="queue.handover",
+        ),
         # Off the footer (its help says it): at 80 columns the footer holds the handler's keys
         # and the app's (new call, queue, help) whole, and no more.
         Binding(
-            "f7", "supervisor", "Supervisor", tooltip="Today's and this week's figures", show=False
+            "f7",
+            "supervisor",
+            "Supervisor",
+            tooltip="Today's and this week's figures",
+            show=False,
+            id="queue.supervisor",
         ),
-        Binding("f5", "refresh_queue", "Refresh", tooltip="Read the queue again now", show=False),
+        Binding(
+            "f5",
+            "refresh_queue",
+            "Refresh",
+            tooltip="Read the queue again now",
+            show=False,
+            id="queue.refresh-queue",
+        ),
         Binding(
             "slash",
             "search",
             "Search",
             tooltip="Search by reference, NHS number or name",
             show=False,
+            id="queue.search",
         ),
     ]
 

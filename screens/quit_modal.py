@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -15,11 +17,12 @@ class QuitModal(Deliberate, ModalScreen[bool]):
     """Dismisses True to quit; enter and esc stay."""
 
     CSS_PATH = "modals.tcss"
-    DEFAULT_CSS = "QuitModal { align: center middle; }"
-    BINDINGS = [
-        Binding("q", "answer(True)", "Quit"),
-        Binding("escape", "answer(False)", "Stay"),
-        Binding("enter", "answer(False)", "Stay", show=False, priority=True),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "answer(True)", "Quit", id="quit-modal.quit"),
+        Binding("escape", "answer(False)", "Stay", id="quit-modal.stay"),
+        Binding(
+            "enter", "answer(False)", "Stay", show=False, priority=True, id="quit-modal.stay-enter"
+        ),
     ]
 
     def __init__(self, calls: int) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Digits, Static
@@ -12,13 +14,9 @@ from textual.widgets import Digits, Static
 
 class ReferenceModal(ModalScreen[None]):
     CSS_PATH = "modals.tcss"
-    DEFAULT_CSS = """
-    ReferenceModal { align: center middle; }
-    ReferenceModal #reference-digits { width: auto; margin: 1 0; }
-    """
-    BINDINGS = [
-        Binding("enter", "close", "Done", priority=True),
-        Binding("escape", "close", "Done"),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "close", "Done", priority=True, id="reference-modal.close"),
+        Binding("escape", "close", "Done", id="reference-modal.close-escape"),
     ]
 
     def __init__(self, reference: str, outcome: str) -> None:

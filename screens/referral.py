@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -59,24 +59,35 @@ class ReferralScreen(Screen[None]):
     CSS_PATH = "referral.tcss"
     # The footer keeps to what fits at 80 columns (trial problem 32); every action's key is on
     # the keys line under the header, for the actions this status allows.
-    BINDINGS = [
-        Binding("escape", "back", "Back"),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="referral.back"),
         Binding(
-            "u", "undo", "Undo", tooltip="Take back the milestone you recorded in the last 5 min"
+            "u",
+            "undo",
+            "Undo",
+            tooltip="Take back the milestone you recorded in the last 5 min",
+            id="referral.undo",
         ),
         Binding(
             "n",
             "add_nhs_number",
             "NHS number",
             tooltip="Add the NHS number the call could not give (traced, or from the record)",
+            id="referral.add-nhs-number",
         ),
-        Binding("f", "add_note", "Note / call", tooltip="A note or a follow-up call, any status"),
-        Binding("a", "allocate", "Allocate", show=False),
-        Binding("r", "respond", "Responded", show=False),
-        Binding("s", "start_service", "In service", show=False),
-        Binding("l", "change_lead", "Lead", show=False),
-        Binding("c", "close", "Close", show=False),
-        Binding("x", "cancel", "Cancel", show=False),
+        Binding(
+            "f",
+            "add_note",
+            "Note / call",
+            tooltip="A note or a follow-up call, any status",
+            id="referral.add-note",
+        ),
+        Binding("a", "allocate", "Allocate", show=False, id="referral.allocate"),
+        Binding("r", "respond", "Responded", show=False, id="referral.respond"),
+        Binding("s", "start_service", "In service", show=False, id="referral.start-service"),
+        Binding("l", "change_lead", "Lead", show=False, id="referral.change-lead"),
+        Binding("c", "close", "Close", show=False, id="referral.close"),
+        Binding("x", "cancel", "Cancel", show=False, id="referral.cancel"),
     ]
 
     def __init__(self, desk: Desk, reference: str, *, by: str) -> None:

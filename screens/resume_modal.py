@@ -9,13 +9,13 @@ and is its first key, so nothing typed is lost.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol, runtime_checkable
+from typing import ClassVar, Protocol, runtime_checkable
 
 from rich.text import Text
 from textual import events
 from textual._time import get_time
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
@@ -49,14 +49,22 @@ class ResumeDraftModal(ModalScreen[None]):
     """The drafts in `offers`, newest first; `new_call` adds "Start a new call" (at ctrl+n)."""
 
     CSS_PATH = "modals.tcss"
-    DEFAULT_CSS = """
-    ResumeDraftModal { align: center middle; }
-    ResumeDraftModal OptionList { height: auto; max-height: 10; }
-    """
-    BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("ctrl+d", "discard", "Discard", tooltip="Discard the call highlighted (asks)"),
-        Binding("ctrl+a", "everyone", "Everyone's", tooltip="Every desk user's drafts"),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="resume-draft-modal.back"),
+        Binding(
+            "ctrl+d",
+            "discard",
+            "Discard",
+            tooltip="Discard the call highlighted (asks)",
+            id="resume-draft-modal.discard",
+        ),
+        Binding(
+            "ctrl+a",
+            "everyone",
+            "Everyone's",
+            tooltip="Every desk user's drafts",
+            id="resume-draft-modal.everyone",
+        ),
     ]
 
     def __init__(

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, ProgressBar, Static
 
@@ -60,17 +61,26 @@ def column_fits(lines: list[tuple[str, ...]]) -> list[Fit]:
 
 
 class RotaScreen(Screen[None]):
-    DEFAULT_CSS = """
-    RotaScreen #rota-summary { height: auto; padding: 0 1; }
-    RotaScreen #rota-progress { display: none; padding: 0 1; }
-    RotaScreen #rota-progress.-shown { display: block; }
-    RotaScreen DataTable { height: 1fr; }
-    """
-    BINDINGS = [
-        Binding("a", "add", "Add shift", tooltip="Add one shift (and the person if new)"),
-        Binding("d", "delete", "Delete shift", tooltip="Delete the shift under the cursor"),
-        Binding("i", "import_file", "Import CSV", tooltip="Import a rota file, all or nothing"),
-        Binding("escape", "back", "Back"),
+    CSS_PATH = "rota.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "a", "add", "Add shift", tooltip="Add one shift (and the person if new)", id="rota.add"
+        ),
+        Binding(
+            "d",
+            "delete",
+            "Delete shift",
+            tooltip="Delete the shift under the cursor",
+            id="rota.delete",
+        ),
+        Binding(
+            "i",
+            "import_file",
+            "Import CSV",
+            tooltip="Import a rota file, all or nothing",
+            id="rota.import-file",
+        ),
+        Binding("escape", "back", "Back", id="rota.back"),
     ]
 
     def __init__(self, desk: Desk) -> None:

@@ -5,16 +5,17 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
+from typing import ClassVar
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Input, Select, Static
 
+from screens.desk_modal import DeskModal
 from screens.one_line_modal import OneLineModal
 from screens.widgets.form_input import FormInput
 from spr_desk.rota_csv import ROTA_COLUMNS, RowError, parse_rota
@@ -33,22 +34,14 @@ def one_row_csv(values: dict[str, str]) -> str:
     return out.getvalue()
 
 
-class ShiftModal(ModalScreen[str | None]):
+class ShiftModal(DeskModal[str | None]):
     """Dismisses with a one-row rota CSV that parses cleanly, or None on escape. Each problem is
     shown under its field and what was typed stays."""
 
-    CSS_PATH = "modals.tcss"
-    DEFAULT_CSS = """
-    ShiftModal { align: center middle; }
-    ShiftModal .shift-error { color: $text-error; height: auto; }
-    ShiftModal .shift-row { height: auto; }
-    ShiftModal .shift-label { width: 10; }
-    ShiftModal .shift-row Select, ShiftModal .shift-row Input { width: 1fr; }
-    """
-    BINDINGS = [
-        Binding("ctrl+s", "confirm", "Add", priority=True),
-        Binding("escape", "cancel", "Cancel"),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "confirm", "Add", priority=True, id="shift-modal.confirm"),
     ]
+    ENTER_MOVES_ON = True
 
     def __init__(self, teams: list[str], today: date) -> None:
         super().__init__()
@@ -97,10 +90,6 @@ class ShiftModal(ModalScreen[str | None]):
     def on_mount(self) -> None:
         self.query_one("#shift-team", Select).focus()
 
-    @on(Input.Submitted)
-    def _submitted(self) -> None:
-        self.focus_next()
-
     def values(self) -> dict[str, str]:
         found: dict[str, str] = {}
         for name in SHIFT_FIELDS:
@@ -127,16 +116,12 @@ class ShiftModal(ModalScreen[str | None]):
     def _say(self, name: str, message: str) -> None:
         self.query_one(f"#shift-{name}-error", Static).update(Text(message))
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
 
 class ImportModal(OneLineModal):
     """Dismisses with the path typed, or None on escape."""
 
-    BINDINGS = [
-        Binding("ctrl+s", "confirm", "Import", priority=True),
-        Binding("escape", "cancel", "Cancel"),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "confirm", "Import", priority=True, id="import-modal.confirm"),
     ]
     field_id, error_id = "import-path", "import-error"
     keys = "enter  import     esc  cancel"
@@ -155,13 +140,9 @@ class ImportReportModal(ModalScreen[None]):
     """Why an import changed nothing: every bad row, by line and column."""
 
     CSS_PATH = "modals.tcss"
-    DEFAULT_CSS = """
-    ImportReportModal { align: center middle; }
-    ImportReportModal #report-errors { height: auto; max-height: 14; }
-    """
-    BINDINGS = [
-        Binding("escape", "close", "Close"),
-        Binding("enter", "close", "Close", show=False),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close", id="import-report-modal.close"),
+        Binding("enter", "close", "Close", show=False, id="import-report-modal.close-enter"),
     ]
 
     def __init__(self, errors: list[RowError]) -> None:

@@ -8,11 +8,12 @@ nothing of the call or the queue beneath shows; what was beneath is kept as it w
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import ClassVar
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
@@ -38,19 +39,14 @@ NO_USERS = (
 class PasswordScreen(Screen[SignedIn]):
     """What signing in and unlocking share: a password checked by the desk, a message."""
 
-    CSS_PATH = "modals.tcss"
-    DEFAULT_CSS = """
-    PasswordScreen { align: center middle; }
-    PasswordScreen .dialog { width: 64; }
-    PasswordScreen Input { margin-bottom: 1; }
-    PasswordScreen #sign-in-message { color: $text-error; height: auto; }
-    PasswordScreen #lock-words { margin-bottom: 1; }
-    """
+    CSS_PATH = ["modals.tcss", "sign_in.tcss"]
 
     # A priority binding moves the focus before the next key is read: keys typed in one burst
     # ("name, enter, password, enter") must never put the password in the user-name field,
     # which shows what is typed (Input.Submitted moves the focus only later).
-    BINDINGS = [Binding("enter", "enter", "Sign in", show=False, priority=True)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "enter", "Sign in", show=False, priority=True, id="sign-in.enter")
+    ]
 
     def __init__(self, desk: Desk) -> None:
         super().__init__()

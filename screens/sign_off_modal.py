@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from screens.desk_modal import DeskModal
 from screens.widgets.form_input import FormInput
 from spr_desk.due import format_time_left
 from spr_desk.supervision import HeldOverride
@@ -43,19 +44,12 @@ def override_text(held: HeldOverride, now: datetime) -> Text:
     )
 
 
-class SignOffModal(ModalScreen[str | None]):
+class SignOffModal(DeskModal[str | None]):
     """Dismisses with the comment, or None on escape. `ctrl+s` or enter confirms; an empty
     comment is refused at the field."""
 
-    CSS_PATH = "modals.tcss"
-    DEFAULT_CSS = """
-    SignOffModal { align: center middle; }
-    SignOffModal #sign-off-override { height: auto; max-height: 8; }
-    SignOffModal .sign-off-error { color: $text-error; height: auto; }
-    """
-    BINDINGS = [
-        Binding("ctrl+s", "confirm", "Sign off", priority=True),
-        Binding("escape", "cancel", "Cancel"),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "confirm", "Sign off", priority=True, id="sign-off-modal.confirm"),
     ]
 
     def __init__(self, held: HeldOverride, now: datetime) -> None:
@@ -94,6 +88,3 @@ class SignOffModal(ModalScreen[str | None]):
             self.query_one("#sign-off-comment", Input).focus()
             return
         self.dismiss(comment)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -32,11 +34,17 @@ class SignOutModal(Deliberate, ModalScreen[bool]):
     purpose)."""
 
     CSS_PATH = "modals.tcss"
-    DEFAULT_CSS = "SignOutModal { align: center middle; }"
-    BINDINGS = [
-        Binding("s", "answer(True)", "Sign out"),
-        Binding("escape", "answer(False)", "Stay"),
-        Binding("enter", "answer(False)", "Stay", show=False, priority=True),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "answer(True)", "Sign out", id="sign-out-modal.sign-out"),
+        Binding("escape", "answer(False)", "Stay", id="sign-out-modal.stay"),
+        Binding(
+            "enter",
+            "answer(False)",
+            "Stay",
+            show=False,
+            priority=True,
+            id="sign-out-modal.stay-enter",
+        ),
     ]
 
     def __init__(self, shown_as: str, calls: int) -> None:

@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, ProgressBar, Static
@@ -21,6 +21,7 @@ from screens.export_modal import ExportModal, ExportRange
 from screens.exports import export_path, open_private
 from screens.fault_words import failure_words
 from screens.flag_modal import FlagAnswer, FlagModal
+from screens.palette import BREACHED
 from screens.permitted import acting_user, permitted
 from screens.sign_off_modal import SignOffModal
 from screens.widgets.desk_header import DeskHeader
@@ -35,7 +36,7 @@ from spr_desk.vocabulary import Lead, Response, cell_words, label, word_for
 
 CHART_WIDTH = 40
 """Characters of one hour-chart line: `08 ` + bar + count."""
-BREACH_STYLE = "bold #d55e00"  # Okabe-Ito vermilion, with the word BREACHED beside it
+BREACH_STYLE = f"bold {BREACHED}"  # with the word BREACHED beside it
 LISTED = 50
 """Breaches and overrides listed on screen (those awaiting a response first); the summary
 counts them all and the export holds every one. Hundreds of rows read as nothing on a screen,
@@ -270,22 +271,55 @@ class SupervisorScreen(Screen[None]):
     its referral; `s` signs off the held override under the cursor; `f` flags a referral."""
 
     CSS_PATH = "supervisor.tcss"
-    BINDINGS = [
-        Binding("enter", "open", "Open", tooltip="Open the referral under the cursor"),
-        Binding("s", "sign_off", "Sign off", tooltip="Sign off the held override under the cursor"),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "enter",
+            "open",
+            "Open",
+            tooltip="Open the referral under the cursor",
+            id="supervisor.open",
+        ),
+        Binding(
+            "s",
+            "sign_off",
+            "Sign off",
+            tooltip="Sign off the held override under the cursor",
+            id="supervisor.sign-off",
+        ),
         # Named in the summary's last line rather than the footer, which at 80 columns holds
         # the desk's own keys as well.
-        Binding("f", "flag", "Flag", tooltip="Flag a referral for review", show=False),
+        Binding(
+            "f",
+            "flag",
+            "Flag",
+            tooltip="Flag a referral for review",
+            show=False,
+            id="supervisor.flag",
+        ),
         Binding(
             "e",
             "export",
             "Export",
             tooltip="Write the referrals of chosen days to CSV",
             show=False,
+            id="supervisor.export",
         ),
-        Binding("r", "refresh", "Refresh", tooltip="Read the figures again now", show=False),
-        Binding("a", "audit", "Audit", tooltip="Every change: by person, referral, days"),
-        Binding("escape", "back", "Back"),
+        Binding(
+            "r",
+            "refresh",
+            "Refresh",
+            tooltip="Read the figures again now",
+            show=False,
+            id="supervisor.refresh",
+        ),
+        Binding(
+            "a",
+            "audit",
+            "Audit",
+            tooltip="Every change: by person, referral, days",
+            id="supervisor.audit",
+        ),
+        Binding("escape", "back", "Back", id="supervisor.back"),
     ]
 
     def __init__(self, desk: Desk) -> None:

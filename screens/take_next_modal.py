@@ -3,31 +3,27 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from screens.desk_modal import DeskModal
 from screens.widgets.queue_board import due_words
 from spr_desk.desk_api import NextUp
 from spr_desk.due import format_time_left, time_left
 from spr_desk.vocabulary import cell_words
 
 
-class TakeNextModal(ModalScreen[bool]):
+class TakeNextModal(DeskModal[bool]):
     """Reference, cell, due and time left, patient and locality of the referral it would take:
     ctrl+s claims it, escape claims nothing."""
 
-    CSS_PATH = "modals.tcss"
-    DEFAULT_CSS = """
-    TakeNextModal { align: center middle; }
-    """
-    BINDINGS = [
-        Binding("ctrl+s", "confirm", "Claim", priority=True),
-        Binding("escape", "cancel", "Cancel"),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "confirm", "Claim", priority=True, id="take-next-modal.confirm"),
     ]
 
     def __init__(self, next_up: NextUp, now: datetime) -> None:

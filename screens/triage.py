@@ -13,12 +13,12 @@ import time
 import uuid
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.geometry import Size
 from textual.reactive import Reactive, reactive
@@ -181,13 +181,55 @@ class TriageScreen(Screen[None]):
     # its focus repaints itself (its :focus and :focus-within styles, its own focus handlers),
     # so the rest of a 300-widget form is not drawn again on each Tab.
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
-    BINDINGS = [
-        Binding("f2", "jump('f2')", "Caller", show=False, tooltip="Who is calling"),
-        Binding("f3", "jump('f3')", "Patient", show=False, tooltip="The patient"),
-        Binding("f4", "jump('f4')", "Facts", show=False, tooltip="Pathway, setting, needs"),
-        Binding("f5", "jump('f5')", "Decide", show=False, tooltip="The matrix: agree or choose"),
-        Binding("f6", "jump('f6')", "Flags", show=False, tooltip="The red-flag questions"),
-        Binding("f7", "jump('f7')", "Notes", show=False, tooltip="What else the caller said"),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "f2",
+            "jump('f2')",
+            "Caller",
+            show=False,
+            tooltip="Who is calling",
+            id="triage.jump-caller",
+        ),
+        Binding(
+            "f3",
+            "jump('f3')",
+            "Patient",
+            show=False,
+            tooltip="The patient",
+            id="triage.jump-patient",
+        ),
+        Binding(
+            "f4",
+            "jump('f4')",
+            "Facts",
+            show=False,
+            tooltip="Pathway, setting, needs",
+            id="triage.jump-facts",
+        ),
+        Binding(
+            "f5",
+            "jump('f5')",
+            "Decide",
+            show=False,
+            tooltip="The matrix: agree or choose",
+            id="triage.jump-decide",
+        ),
+        Binding(
+            "f6",
+            "jump('f6')",
+            "Flags",
+            show=False,
+            tooltip="The red-flag questions",
+            id="triage.jump-flags",
+        ),
+        Binding(
+            "f7",
+            "jump('f7')",
+            "Notes",
+            show=False,
+            tooltip="What else the caller said",
+            id="triage.jump-notes",
+        ),
         Binding(
             "enter",
             "enter",
@@ -195,13 +237,32 @@ class TriageScreen(Screen[None]):
             show=False,
             priority=True,
             tooltip="Next field; after a known caller or NHS number, fill from the record",
+            id="triage.enter",
         ),
         # Tab at once, as the app reads the key: not after the key has gone down to the field
         # and bubbled back up through the form (1 ms of every Tab).
-        Binding("tab", "next_field", "Next field", show=False, priority=True),
-        Binding("shift+tab", "previous_field", "Previous field", show=False, priority=True),
-        Binding("ctrl+s", "review", "Record", tooltip="Read back, then record", priority=True),
-        Binding("escape", "leave", "Leave", tooltip="Leave the call (asks first)"),
+        Binding(
+            "tab", "next_field", "Next field", show=False, priority=True, id="triage.next-field"
+        ),
+        Binding(
+            "shift+tab",
+            "previous_field",
+            "Previous field",
+            show=False,
+            priority=True,
+            id="triage.previous-field",
+        ),
+        Binding(
+            "ctrl+s",
+            "review",
+            "Record",
+            tooltip="Read back, then record",
+            priority=True,
+            id="triage.review",
+        ),
+        Binding(
+            "escape", "leave", "Leave", tooltip="Leave the call (asks first)", id="triage.leave"
+        ),
     ]
 
     def __init__(

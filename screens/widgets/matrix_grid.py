@@ -7,6 +7,8 @@ reactives ("attributes down") and hears `MatrixGrid.CellChosen` ("messages up").
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -101,7 +103,7 @@ class MatrixGrid(Widget, can_focus=True):
         "matrix-grid--key",
     }
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "up",
             "cursor_up",

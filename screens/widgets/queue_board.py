@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -25,6 +26,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
+from screens.palette import BREACHED, DUE_SOON
 from spr_desk.due import STATE_WORDS, DueState, format_time_left, time_left
 from spr_desk.lifecycle import OPEN_STATUSES
 from spr_desk.nhs_number import format_nhs_number
@@ -100,8 +102,8 @@ LEAD_IN = 50
 """Rows kept above the view when a new window is read, so moving back up needs no read."""
 STATE_STYLES: dict[DueState, Style] = {
     DueState.DUE: Style(),
-    DueState.DUE_SOON: Style(bold=True, color="#e69f00"),  # Okabe-Ito orange
-    DueState.BREACHED: Style(bold=True, reverse=True, color="#d55e00"),  # Okabe-Ito vermilion
+    DueState.DUE_SOON: Style(bold=True, color=DUE_SOON),
+    DueState.BREACHED: Style(bold=True, reverse=True, color=BREACHED),
 }
 
 
@@ -203,15 +205,22 @@ class QueueBoard(ScrollView, can_focus=True):
     }
     """
     COMPONENT_CLASSES = {"queue-board--cursor", "queue-board--heading"}
-    BINDINGS = [
-        Binding("up", "move(-1)", "Up", show=False),
-        Binding("down", "move(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home", "jump(0)", "First", show=False),
-        Binding("end", "jump(-1)", "Last", show=False),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "move(-1)", "Up", show=False, id="queue-board.row-up"),
+        Binding("down", "move(1)", "Down", show=False, id="queue-board.row-down"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="queue-board.page-up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="queue-board.page-down"),
+        Binding("home", "jump(0)", "First", show=False, id="queue-board.first"),
+        Binding("end", "jump(-1)", "Last", show=False, id="queue-board.last"),
         # Not in the footer: it has room only for the keys nobody would guess.
-        Binding("enter", "open", "Open", tooltip="Open the referral under the cursor", show=False),
+        Binding(
+            "enter",
+            "open",
+            "Open",
+            tooltip="Open the referral under the cursor",
+            show=False,
+            id="queue-board.open",
+        ),
     ]
 
     cursor: reactive[int] = reactive(0)

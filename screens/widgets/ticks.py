@@ -6,9 +6,11 @@ monochrome or colour-blind setup, or a text capture of the screen, could not tel
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual import events
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
 from textual.widget import Widget
@@ -51,8 +53,8 @@ class TickList(Widget, can_focus=True):
     }
     """
     COMPONENT_CLASSES = {"ticks--heading", "ticks--highlight", "ticks--not-applicable"}
-    BINDINGS = [
-        Binding("enter", "move_on", "Next field", show=False),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "move_on", "Next field", show=False, id="tick-list.move-on"),
     ]
     FIND_BY_LETTERS = True
     """Whether letters jump to the line they start (off where a letter means something else)."""
@@ -227,12 +229,13 @@ class RedFlagList(TickList):
     seven were asked and none applies (one key, as the call's first answer mostly is)."""
 
     FIND_BY_LETTERS = False
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "n",
             "screen.none_applies",
             "None applies",
             show=False,  # the field's label says so, beside the questions
             tooltip="Asked all seven: none applies",
+            id="red-flag-list.none-applies",
         ),
     ]

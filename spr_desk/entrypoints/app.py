@@ -13,12 +13,12 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, work
 from textual._dispatch_key import dispatch_key
 from textual.app import SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
@@ -28,6 +28,7 @@ from screens.call_desk import QUEUE, CallDesk
 from screens.draft_offer import DraftOffer
 from screens.key_order import KeyOrder, along_the_way
 from screens.opening import OpeningScreen
+from screens.palette import THEME_VARIABLES
 from screens.queue import QueueScreen
 from screens.sign_out_modal import SIGN_OUT_KEY
 from spr_desk.faults import FaultKind, fault_of
@@ -65,13 +66,14 @@ class SprDeskApp(CallDesk):
 
     TITLE = "SPR Desk"
     CSS_PATH = "../../screens/base.tcss"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "ctrl+n",
             "call",
             "New call",
             tooltip="A new call (a call on screen goes on hold; F8 takes it back)",
             priority=True,
+            id="app.call",
         ),
         Binding(
             "ctrl+o",
@@ -79,8 +81,16 @@ class SprDeskApp(CallDesk):
             "Queue",
             tooltip="The queue; a call in progress stays open",
             priority=True,
+            id="app.queue",
         ),
-        Binding("f1", "help", "Help", tooltip="This screen's keys and what it asks", priority=True),
+        Binding(
+            "f1",
+            "help",
+            "Help",
+            tooltip="This screen's keys and what it asks",
+            priority=True,
+            id="app.help",
+        ),
         # Not in the footer (every screen's is full at 80 columns): F1 and the command palette
         # name it.
         Binding(
@@ -90,8 +100,13 @@ class SprDeskApp(CallDesk):
             tooltip=f"{SIGN_OUT_WORDS}: a call open is kept as your draft (asks first)",
             show=False,
             priority=True,
+            id="app.sign-out",
         ),
     ]
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        """The desk's palette (`screens/palette.py`) as `$breached` and `$due-soon`."""
+        return {**super().get_theme_variable_defaults(), **THEME_VARIABLES}
 
     desk_status: reactive[DeskStatus | None] = reactive(None)
     """Read every `STATUS_SECONDS`; every screen's header watches it."""

@@ -77,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="spr-desk", description=DESCRIPTION)
     parser.add_argument("--version", action="version", version=f"spr-desk {__version__}")
     _add_db_option(parser, top=True)
-    register(parser, lambda url, args: run_app(url))  # no command: the desk itself
+    register(parser, lambda url, _args: run_app(url))  # no command: the desk itself
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     recommend = commands.add_parser(
@@ -91,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     recommend.add_argument("file", metavar="FILE", help="the scenario file ('-' reads stdin)")
     _add_db_option(recommend, top=False)
-    register(recommend, lambda url, args: run_recommend(args.file))
+    register(recommend, lambda _url, args: run_recommend(args.file))
 
     database = commands.add_parser(
         "db", help="database maintenance", description="Database maintenance."
@@ -103,7 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Apply every migration the database lacks. Never drops data.",
     )
     _add_db_option(upgrade, top=False)
-    register(upgrade, lambda url, args: run_upgrade(url))
+    register(upgrade, lambda url, _args: run_upgrade(url))
     _add_db_option(database, top=False)
 
     demo = commands.add_parser(

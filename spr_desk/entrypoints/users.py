@@ -56,7 +56,7 @@ def add_commands(
         "list", help="list users", description="Each user's role and last sign-in."
     )
     add_db(listing)
-    register(listing, lambda url, args: _list(open_desk(url, purpose="read")))
+    register(listing, lambda url, _args: _list(open_desk(url, purpose="read")))
     password = actions.add_parser(
         "password",
         help="set a user's password",

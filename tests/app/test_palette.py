@@ -1,0 +1,23 @@
+"""The desk's palette is defined once: CSS variables and Rich styles hold the same colours."""
+
+from __future__ import annotations
+
+from rich.style import Style
+
+from screens.availability import NO_STYLE
+from screens.palette import BREACHED, DUE_SOON
+from screens.widgets.queue_board import STATE_STYLES
+from spr_desk.due import DueState
+from spr_desk.entrypoints.app import SprDeskApp
+
+
+def test_the_palette_is_a_theme_variable_for_css() -> None:
+    variables = SprDeskApp(lambda: None).get_css_variables()  # type: ignore[arg-type, return-value]
+    assert variables["breached"] == BREACHED
+    assert variables["due-soon"] == DUE_SOON
+
+
+def test_tables_colour_their_states_from_the_palette() -> None:
+    assert STATE_STYLES[DueState.BREACHED].color == Style(color=BREACHED).color
+    assert STATE_STYLES[DueState.DUE_SOON].color == Style(color=DUE_SOON).color
+    assert Style.parse(NO_STYLE).color == Style(color=BREACHED).color
