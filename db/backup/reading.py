@@ -69,7 +69,8 @@ def _revision(connection: sqlite3.Connection) -> str | None:
 def _count(connection: sqlite3.Connection, table: str) -> int:
     if not _has_table(connection, table):
         return 0
-    return connection.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+    count: int = connection.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+    return count
 
 
 def _parse_time(text: object) -> datetime | None:

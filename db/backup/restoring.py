@@ -9,6 +9,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import cast
 
 from db.backup.desk_file import shown, sqlite_file
 from db.backup.errors import BackupError
@@ -270,7 +271,8 @@ def _copy_into_live(copy: sqlite3.Connection, database: Path) -> None:
     try:
         raw = engine.raw_connection()
         try:
-            live = raw.driver_connection
+            # The SQLite engine's driver connection is sqlite3's (typed Any | None by SQLAlchemy).
+            live = cast(sqlite3.Connection, raw.driver_connection)
             copy.backup(live, pages=-1)
             # Fold the log into the file, so the restored database is whole on its own.
             live.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()

@@ -40,7 +40,9 @@ def _clauses(sql: str | None) -> tuple[str, ...]:
     copied table's constraints in no fixed order, so only the set of clauses is its schema."""
     text = _even(sql)
     inside = text[text.find("(") + 1 : text.rfind(")")]
-    clauses, depth, current = [], 0, []
+    clauses: list[str] = []
+    depth = 0
+    current: list[str] = []
     for character in inside:
         if character == "," and depth == 0:
             clauses.append("".join(current).strip())
@@ -59,14 +61,14 @@ def schema_of(connection: sqlite3.Connection) -> Schema:
         "OR type = 'index'"
     ).fetchall()
     tables = {name: _clauses(sql) for kind, name, _, sql in rows if kind == "table"}
-    columns = {
+    columns: dict[str, dict[str, tuple[object, ...]]] = {
         table: {
             row[1]: (str(row[2]).upper(), bool(row[3]), row[4], row[5])
             for row in connection.execute(f'PRAGMA table_info("{table}")')
         }
         for table in tables
     }
-    foreign_keys = {
+    foreign_keys: dict[str, frozenset[tuple[object, ...]]] = {
         table: frozenset(
             (row[2], row[3], row[4], row[5], row[6])
             for row in connection.execute(f'PRAGMA foreign_key_list("{table}")')
