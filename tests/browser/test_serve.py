@@ -73,6 +73,8 @@ for (let row = 0; row < terminal.rows; row++) {
 return {rows, cursor: buffer.baseY + buffer.cursorY - buffer.viewportY};
 """
 """The rows the terminal shows, and the row of its cursor (Textual puts it in the focused input)."""
+slow = pytest.mark.slow
+"""A real server and a real browser, seconds a test: `-m "not slow"` leaves them out."""
 
 
 @dataclass(frozen=True)
@@ -288,6 +290,7 @@ def sign_in(driver: WebDriver, password: str, tmp_path: Path) -> None:
     type_keys(driver, Keys.ENTER)
 
 
+@slow
 def test_a_browser_signs_in_and_sees_the_queue(
     browser: WebDriver, served: str, tmp_path: Path
 ) -> None:
@@ -303,6 +306,7 @@ def test_a_browser_signs_in_and_sees_the_queue(
     )
 
 
+@slow
 def test_a_wrong_password_keeps_the_browser_on_the_sign_in_screen(
     browser: WebDriver, served: str, tmp_path: Path
 ) -> None:
@@ -313,6 +317,7 @@ def test_a_wrong_password_keeps_the_browser_on_the_sign_in_screen(
     assert "SPR Desk · Queue" not in screen
 
 
+@slow
 @pytest.mark.parametrize("serve_options", [("--max-desks", "1")])
 def test_a_second_tab_past_the_pool_is_told_every_desk_is_in_use(
     browser: WebDriver, served: str, tmp_path: Path
