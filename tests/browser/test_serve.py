@@ -11,11 +11,12 @@ import os
 import shlex
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import suppress
+from contextlib import closing, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -150,14 +151,26 @@ def _spr_desk(url: str, *args: str, stdin: str = "") -> None:
         pytest.fail(f"spr-desk {' '.join(args)} exited {done.returncode}: {done.stderr}")
 
 
-@pytest.fixture
-def desk_url(tmp_path: Path) -> str:
-    """A SQLite desk with a day of demo referrals and one call handler, made as a desk makes it."""
-    url = f"sqlite:///{tmp_path / 'desk.db'}"
+@pytest.fixture(scope="module")
+def made_desk(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite desk with a day of demo referrals and one call handler, made as a desk makes it:
+    once for the module (two runs of `spr-desk`, seconds on a busy runner), copied per test."""
+    database = tmp_path_factory.mktemp("made-desk") / "desk.db"
+    url = f"sqlite:///{database}"
     _spr_desk(url, "demo", "--days", "1")
     add_user = ("user", "add", USER, "--role", "call_handler", "--password-stdin")
     _spr_desk(url, *add_user, stdin=PASSWORD + "\n")
-    return url
+    return database
+
+
+@pytest.fixture
+def desk_url(made_desk: Path, tmp_path: Path) -> str:
+    """A copy of the made desk of the test's own, owner-only as the desk makes its files."""
+    copy = tmp_path / "desk.db"
+    os.close(os.open(copy, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    with closing(sqlite3.connect(made_desk)) as source, closing(sqlite3.connect(copy)) as target:
+        source.backup(target)
+    return f"sqlite:///{copy}"
 
 
 def _free_port() -> int:
