@@ -6,10 +6,11 @@ from __future__ import annotations
 import os
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -34,6 +35,28 @@ def no_user_database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
+
+
+@pytest.fixture(autouse=True)
+def steady_cursors(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a snapshot test, every input and text area keeps its cursor shown: a blinking one is
+    hidden half the time, so a picture would depend on the moment it was taken. (The desk's own
+    fields never blink; Textual's `TextArea` does, and a stray `Input` would.) Other tests keep
+    Textual's blinking, so a test of the desk's steady cursor still tries the desk's own code."""
+    if "snap_compare" not in request.fixturenames:
+        return
+    from textual.widgets import Input, TextArea
+
+    for widget in (Input, TextArea):
+        monkeypatch.setattr(widget, "__init__", _without_blink(widget.__init__))
+
+
+def _without_blink(init: Callable[..., None]) -> Callable[..., None]:
+    def steady(self: Any, *args: Any, **kwargs: Any) -> None:
+        init(self, *args, **kwargs)
+        self.cursor_blink = False
+
+    return steady
 
 
 @pytest.fixture

@@ -11,11 +11,12 @@ import os
 import shlex
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import suppress
+from contextlib import closing, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,6 +74,8 @@ for (let row = 0; row < terminal.rows; row++) {
 return {rows, cursor: buffer.baseY + buffer.cursorY - buffer.viewportY};
 """
 """The rows the terminal shows, and the row of its cursor (Textual puts it in the focused input)."""
+slow = pytest.mark.slow
+"""A real server and a real browser, seconds a test: `-m "not slow"` leaves them out."""
 
 
 @dataclass(frozen=True)
@@ -148,14 +151,26 @@ def _spr_desk(url: str, *args: str, stdin: str = "") -> None:
         pytest.fail(f"spr-desk {' '.join(args)} exited {done.returncode}: {done.stderr}")
 
 
-@pytest.fixture
-def desk_url(tmp_path: Path) -> str:
-    """A SQLite desk with a day of demo referrals and one call handler, made as a desk makes it."""
-    url = f"sqlite:///{tmp_path / 'desk.db'}"
+@pytest.fixture(scope="module")
+def made_desk(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite desk with a day of demo referrals and one call handler, made as a desk makes it:
+    once for the module (two runs of `spr-desk`, seconds on a busy runner), copied per test."""
+    database = tmp_path_factory.mktemp("made-desk") / "desk.db"
+    url = f"sqlite:///{database}"
     _spr_desk(url, "demo", "--days", "1")
     add_user = ("user", "add", USER, "--role", "call_handler", "--password-stdin")
     _spr_desk(url, *add_user, stdin=PASSWORD + "\n")
-    return url
+    return database
+
+
+@pytest.fixture
+def desk_url(made_desk: Path, tmp_path: Path) -> str:
+    """A copy of the made desk of the test's own, owner-only as the desk makes its files."""
+    copy = tmp_path / "desk.db"
+    os.close(os.open(copy, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    with closing(sqlite3.connect(made_desk)) as source, closing(sqlite3.connect(copy)) as target:
+        source.backup(target)
+    return f"sqlite:///{copy}"
 
 
 def _free_port() -> int:
@@ -288,6 +303,7 @@ def sign_in(driver: WebDriver, password: str, tmp_path: Path) -> None:
     type_keys(driver, Keys.ENTER)
 
 
+@slow
 def test_a_browser_signs_in_and_sees_the_queue(
     browser: WebDriver, served: str, tmp_path: Path
 ) -> None:
@@ -303,6 +319,7 @@ def test_a_browser_signs_in_and_sees_the_queue(
     )
 
 
+@slow
 def test_a_wrong_password_keeps_the_browser_on_the_sign_in_screen(
     browser: WebDriver, served: str, tmp_path: Path
 ) -> None:
@@ -313,6 +330,7 @@ def test_a_wrong_password_keeps_the_browser_on_the_sign_in_screen(
     assert "SPR Desk · Queue" not in screen
 
 
+@slow
 @pytest.mark.parametrize("serve_options", [("--max-desks", "1")])
 def test_a_second_tab_past_the_pool_is_told_every_desk_is_in_use(
     browser: WebDriver, served: str, tmp_path: Path
