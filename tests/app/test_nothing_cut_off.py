@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from call_script import ETHEL, fill, settle, type_into
 from cut_off import cut_off
+from tests_support import context_of
 from textual.pilot import Pilot
 from textual.screen import ModalScreen, Screen
 
@@ -100,7 +101,7 @@ def referral_at(*statuses: Status) -> Step:
         for row in desk.open_queue():
             if row.status not in statuses:
                 continue
-            pilot.app.push_screen(ReferralScreen(desk, row.reference, by="desk1"))
+            pilot.app.push_screen(ReferralScreen(context_of(pilot.app, "desk1"), row.reference))
             await settled(pilot)
             return
         pytest.fail(f"no demo referral at {statuses}")

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from call_script import settle
+from tests_support import context_of
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
@@ -36,7 +37,7 @@ async def open_view(
     pilot: Pilot[Any], desk: DeskService, reference: str, by: str
 ) -> ReferralScreen:
     await settle(pilot)
-    screen = ReferralScreen(desk, reference, by=by)
+    screen = ReferralScreen(context_of(pilot.app, by), reference)
     await pilot.app.push_screen(screen)
     await settle(pilot)
     return screen

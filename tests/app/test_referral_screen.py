@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from call_script import settle
 from sqlmodel import Session, select
+from tests_support import context_of
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
@@ -140,7 +141,7 @@ async def test_responding_to_a_closed_referral_is_refused_with_a_message(
     app = SprDeskApp(sqlite_desk, user="desk1")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
-        screen = ReferralScreen(sqlite_desk, reference, by="h")
+        screen = ReferralScreen(context_of(app, "h"), reference)
         await app.push_screen(screen)
         await settle(pilot)
         await pilot.press("r")
@@ -218,7 +219,7 @@ async def test_a_referral_is_allocated_to_a_named_professional_on_shift(
     app = SprDeskApp(sqlite_demo_desk, user="nurse1")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await app.push_screen(ReferralScreen(sqlite_demo_desk, reference, by="nurse1"))
+        await app.push_screen(ReferralScreen(context_of(app, "nurse1"), reference))
         await settle(pilot)
         await pilot.press("a")
         await settle(pilot)
@@ -293,7 +294,7 @@ async def test_the_view_shows_every_fact_the_call_gave_in_the_handlers_words(
     app = SprDeskApp(sqlite_desk, user="desk1")
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
-        await app.push_screen(ReferralScreen(sqlite_desk, reference, by="desk1"))
+        await app.push_screen(ReferralScreen(context_of(app, "desk1"), reference))
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ReferralScreen)
@@ -356,7 +357,7 @@ async def test_a_redirected_call_shows_its_flags_the_words_said_and_what_was_typ
     app = SprDeskApp(sqlite_desk, user="desk1")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await app.push_screen(ReferralScreen(sqlite_desk, reference, by="desk1"))
+        await app.push_screen(ReferralScreen(context_of(app, "desk1"), reference))
         await settle(pilot)
         assert isinstance(app.screen, ReferralScreen)
         facts = facts_shown(app.screen)
@@ -390,7 +391,7 @@ async def test_the_nhs_number_is_added_from_the_view_and_a_wrong_one_keeps_what_
     app = SprDeskApp(sqlite_desk, user="tracer1")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        screen = ReferralScreen(sqlite_desk, reference, by="tracer1")
+        screen = ReferralScreen(context_of(app, "tracer1"), reference)
         await app.push_screen(screen)
         await settle(pilot)
         assert screen.check_action("add_nhs_number", ()) is True
@@ -422,7 +423,7 @@ async def test_a_number_the_desk_refuses_opens_the_dialog_again_with_what_was_ty
     app = SprDeskApp(sqlite_desk, user="tracer1")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        screen = ReferralScreen(sqlite_desk, reference, by="tracer1")
+        screen = ReferralScreen(context_of(app, "tracer1"), reference)
         await app.push_screen(screen)
         await settle(pilot)
         # Another desk allocates it while this one has it open: this version is stale.

@@ -14,6 +14,7 @@ from call_script import settle
 from ratchet_support import DOWN_REASON, add_people, record_downward, record_upward
 from rich.console import Console
 from sqlmodel import Session, col, select
+from tests_support import context_of
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, ProgressBar, Static
 from textual.widgets.data_table import RowKey
@@ -39,7 +40,7 @@ SIZE = (120, 40)
 
 async def open_supervisor(pilot: Pilot[Any], desk: DeskService) -> SupervisorScreen:
     await settle(pilot)
-    screen = SupervisorScreen(desk)
+    screen = SupervisorScreen(context_of(pilot.app))
     await pilot.app.push_screen(screen)
     await settle(pilot)
     return screen
