@@ -94,6 +94,7 @@ from screens.supervisor import SupervisorScreen
 from screens.triage import TriageScreen
 from screens.widgets.ticks import TickList
 from spr_desk.entrypoints.app import SprDeskApp
+from spr_desk.entrypoints.bootstrap import build_app
 from spr_desk.lifecycle import OPEN_STATUSES
 
 BY = "bench"
@@ -372,7 +373,7 @@ async def drive(
     desk: DeskService, keys: int, known_nhs: str
 ) -> tuple[dict[str, ScreenFigures], str]:
     """Every screen, opened and keyed; and the reference of the referral opened."""
-    app = SprDeskApp(desk, user=BY, idle_lock=timedelta(days=1))
+    app = build_app(desk, user=BY, idle_lock=timedelta(days=1))
     stamps = Stamps()
     found = {key: ScreenFigures(name) for key, name in SCREENS.items()}
     found["lookup"] = ScreenFigures("patient look-up (call)")

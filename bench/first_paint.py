@@ -21,7 +21,7 @@ def say(word: str) -> None:
 
 async def run_spr_desk(url: str) -> None:
     from spr_desk.entrypoints.app import SprDeskApp
-    from spr_desk.entrypoints.cli import open_desk
+    from spr_desk.entrypoints.bootstrap import open_desk
 
     class Marked(SprDeskApp):
         # Textual calls every class's on_mount in the MRO: this one only adds the mark.

@@ -45,7 +45,7 @@ from db.migrate import HEAD_REVISION, upgrade_to_head
 from screens import queue as queue_screen_module
 from screens.queue import QueueLoaded, QueueScreen
 from screens.widgets.queue_board import WINDOW
-from spr_desk.entrypoints.app import SprDeskApp
+from spr_desk.entrypoints.bootstrap import build_app
 from spr_desk.queue_view import EVERYTHING
 
 SEED = 7
@@ -129,7 +129,7 @@ async def first_frame_after(frames: Frames, screen: TimedQueue, reads: int) -> f
 
 async def paint_times(desk: DeskService, runs: int) -> tuple[float, float]:
     """Median seconds to the first painted frame: (open a queue screen, refresh it)."""
-    app = SprDeskApp(desk, user="bench")
+    app = build_app(desk, user="bench")
     opened: list[float] = []
     refreshed: list[float] = []
     async with app.run_test(size=SIZE) as pilot:

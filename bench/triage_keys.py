@@ -63,7 +63,7 @@ from screens.triage_form import EXTRAS
 from screens.widgets.choice import Choice
 from screens.widgets.ticks import RedFlagList, TickList
 from spr_desk.call_form import REQUIRED
-from spr_desk.entrypoints.app import SprDeskApp
+from spr_desk.entrypoints.bootstrap import build_app
 from spr_desk.sample_calls import ETHEL as SAMPLE_ETHEL
 
 SIZE = (80, 24)
@@ -239,7 +239,7 @@ async def bench_repaint(
     results: dict[str, list[Timing]] = {}
     missed: Counter[str] = Counter()
     with fresh_desk() as desk:
-        app = SprDeskApp(desk, user="bench")
+        app = build_app(desk, user="bench")
         async with app.run_test(size=SIZE) as pilot:
             screen = await start_call(pilot)
             open_facts(screen)
@@ -460,7 +460,7 @@ async def do(keys: Keys, widget: Widget, action: str, value: Any, *, last: bool)
 async def count_ethel() -> tuple[Keys, str, bool]:
     """Keys from ctrl+n to the reference on screen; the reference; whether the queue has it."""
     with fresh_desk() as desk:
-        app = SprDeskApp(desk, user="bench")
+        app = build_app(desk, user="bench")
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             keys = Keys(pilot)

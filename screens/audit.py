@@ -18,11 +18,12 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from screens.audit_event_modal import AuditEventModal
+from screens.context import DeskContext
 from screens.fault_words import failure_words
 from screens.widgets.desk_header import DeskHeader
 from screens.widgets.fitted_columns import Column, fit_columns, needed
 from screens.widgets.form_input import FormInput
-from spr_desk.desk_api import COUNT_CAP, AuditRow, Desk
+from spr_desk.desk_api import COUNT_CAP, AuditRow
 from spr_desk.uktime import short_local, uk_days
 from spr_desk.validation import InputError, parse_day
 
@@ -49,9 +50,10 @@ class AuditScreen(Screen[None]):
         Binding("escape", "back", "Back", id="audit.back"),
     ]
 
-    def __init__(self, desk: Desk) -> None:
+    def __init__(self, ctx: DeskContext) -> None:
         super().__init__()
-        self.desk = desk
+        self.ctx = ctx
+        self.desk = ctx.desk
         self.rows: list[AuditRow] = []
         self.matching = 0
 

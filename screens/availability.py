@@ -16,13 +16,14 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
+from screens.context import DeskContext
 from screens.fault_words import failure_words
 from screens.palette import BREACHED
 from screens.widgets.desk_footer import DeskFooter
 from screens.widgets.desk_header import DeskHeader
 from screens.widgets.tables import report_table
 from spr_desk.availability import AvailabilityBoard, RotaShift
-from spr_desk.desk_api import Desk, WhoIsOn
+from spr_desk.desk_api import WhoIsOn
 from spr_desk.reference_data import COUNTYWIDE, LOCALITIES
 from spr_desk.uktime import as_local
 from spr_desk.vocabulary import Lead, Response, label
@@ -110,9 +111,10 @@ class AvailabilityScreen(Screen[None]):
         Binding("escape", "back", "Back", id="availability.back"),
     ]
 
-    def __init__(self, desk: Desk) -> None:
+    def __init__(self, ctx: DeskContext) -> None:
         super().__init__()
-        self.desk = desk
+        self.ctx = ctx
+        self.desk = ctx.desk
         self.who: WhoIsOn | None = None
 
     def compose(self) -> ComposeResult:
@@ -158,7 +160,7 @@ class AvailabilityScreen(Screen[None]):
     def action_rota(self) -> None:
         from screens.rota import RotaScreen
 
-        self.app.push_screen(RotaScreen(self.desk), lambda _: self.action_refresh())
+        self.app.push_screen(RotaScreen(self.ctx), lambda _: self.action_refresh())
 
     def action_back(self) -> None:
         self.dismiss(None)

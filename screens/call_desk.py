@@ -24,6 +24,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 
+from screens.context import DeskContext
 from screens.draft_offer import DraftOffer
 from screens.key_order import KeyOrder
 from screens.messages import CallFinished, CallRecorded
@@ -85,6 +86,11 @@ class CallDesk(App[None]):
         self.my_drafts: dict[str, DraftOffer] = {}
         """The signed-in person's unfinished calls not open now, offered at ctrl+n."""
 
+    def context(self) -> DeskContext:
+        """The signed-in person's desk, handed to each screen opened for them (`SprDeskApp`
+        builds it)."""
+        raise NotImplementedError
+
     # what the headers say -----------------------------------------------------------------
 
     def held_call_words(self, now: datetime | None) -> str:
@@ -111,7 +117,7 @@ class CallDesk(App[None]):
             return
         from screens.triage import TriageScreen  # the call's widgets load when first needed
 
-        mode, screen = self._new_mode(TriageScreen(self.desk, by=self.user))
+        mode, screen = self._new_mode(TriageScreen(self.context()))
         self._next_call = (mode, screen)
         # Mounted, styled and laid out now, at the app's size, so showing it costs a frame.
         self._init_mode(mode)
@@ -191,7 +197,7 @@ class CallDesk(App[None]):
         self._hold_current()
         self.my_drafts.pop(offer.draft_key, None)
         draft = (offer.draft_key, offer.form, offer.revision)
-        mode, screen = self._new_mode(TriageScreen(self.desk, by=self.user, draft=draft))
+        mode, screen = self._new_mode(TriageScreen(self.context(), draft=draft))
         self._calls[mode] = screen
         self.switch_mode(mode)
 
@@ -268,7 +274,7 @@ class CallDesk(App[None]):
                 self.my_drafts[message.draft_key] = DraftOffer(
                     message.draft_key,
                     self.user,
-                    self.desk.now() if self.desk else screen.received_at,
+                    screen.ctx.clock(),
                     message.kept,
                     screen.revision,
                 )

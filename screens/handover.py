@@ -24,14 +24,14 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from screens.action_modal import ActionAnswer, ActionModal
+from screens.context import DeskContext, DeskHost
 from screens.exports import export_path, open_private
 from screens.fault_words import failure_words
 from screens.handover_modals import AcknowledgeModal, SbarModal
 from screens.palette import BREACHED, DUE_SOON
-from screens.permitted import acting_user, desk_app
 from screens.widgets.desk_footer import DeskFooter
 from screens.widgets.desk_header import DeskHeader
-from spr_desk.desk_api import Desk, PackRow, ReadMark, StoredPack
+from spr_desk.desk_api import PackRow, ReadMark, StoredPack
 from spr_desk.desk_hours import DIRECTION_WORDS
 from spr_desk.handover import (
     NeedsAction,
@@ -230,9 +230,10 @@ class HandoverScreen(Screen[None]):
         Binding("escape", "back", "Back", id="handover.back"),
     ]
 
-    def __init__(self, desk: Desk, handover_id: int | None = None) -> None:
+    def __init__(self, ctx: DeskContext, handover_id: int | None = None) -> None:
         super().__init__()
-        self.desk = desk
+        self.ctx = ctx
+        self.desk = ctx.desk
         self.handover_id = handover_id
         self.stored: StoredPack | None = None
         self.exported: list[str] = []
@@ -289,7 +290,7 @@ class HandoverScreen(Screen[None]):
             )
             self.query_one("#handover-item", Static).update("")
             return
-        now = self.desk.now()
+        now = self.ctx.clock()
         self.columns = fitted(stored.pack.items, self._room(), now)
         for column in self.columns:
             table.add_column(column.label, key=column.key)
@@ -326,7 +327,7 @@ class HandoverScreen(Screen[None]):
         stored = self.stored
         if stored is None or not self.columns:
             return
-        if fitted(stored.pack.items, self._room(), self.desk.now()) != self.columns:
+        if fitted(stored.pack.items, self._room(), self.ctx.clock()) != self.columns:
             self._show(stored)
 
     def tick(self) -> None:
@@ -334,7 +335,7 @@ class HandoverScreen(Screen[None]):
         stored = self.stored
         if stored is None:
             return
-        now = self.desk.now()
+        now = self.ctx.clock()
         self.query_one("#handover-summary", Static).update(pack_summary(stored, now))
         table = self.query_one(DataTable)
         shown = {column.key for column in self.columns}
@@ -363,7 +364,7 @@ class HandoverScreen(Screen[None]):
     def _show_item(self) -> None:
         item = self.current
         self.query_one("#handover-item", Static).update(
-            item_detail(item, self.desk.now()) if item else ""
+            item_detail(item, self.ctx.clock()) if item else ""
         )
 
     # actions ----------------------------------------------------------------------------------
@@ -373,7 +374,7 @@ class HandoverScreen(Screen[None]):
 
     @work(thread=True, exit_on_error=False, group="handover-write")
     def _build(self) -> None:
-        by = acting_user(self)
+        by = self.ctx.by
         try:
             handover_id = self.desk.build_handover(by=by)
         except Exception as error:  # noqa: BLE001 - said on screen
@@ -384,8 +385,8 @@ class HandoverScreen(Screen[None]):
 
     def _after_change(self, handover_id: int) -> None:
         self._load(handover_id)
-        app = desk_app(self)
-        if app is not None:  # the header's banner follows the pack
+        app = self.app
+        if isinstance(app, DeskHost):  # the header's banner follows the pack
             app.call_from_thread(app.check_status)
 
     def action_edit(self) -> None:
@@ -402,7 +403,7 @@ class HandoverScreen(Screen[None]):
 
     @work(thread=True, exit_on_error=False, group="handover-write")
     def _save_sbar(self, handover_id: int, reference: str, sbar: Sbar) -> None:
-        by = acting_user(self)
+        by = self.ctx.by
         try:
             self.desk.edit_sbar(handover_id, reference, sbar, by=by)
         except Exception as error:  # noqa: BLE001 - said on screen; the modal's text is gone
@@ -421,10 +422,7 @@ class HandoverScreen(Screen[None]):
     def _refused(self, pack: Pack) -> str | None:
         """Why the person signed in may not take (or tick) this pack; None when they may. The
         desk refuses too, with the role it holds: this only says so before a dialog opens."""
-        app = desk_app(self)
-        who = app.signed_in if app is not None else None
-        if who is None:
-            return "Nobody is signed in."
+        who = self.ctx.user
         return receive_refusal(
             pack.direction, username=who.username, role=who.role, built_by=pack.built_by
         )
@@ -437,7 +435,7 @@ class HandoverScreen(Screen[None]):
         if refused is not None:
             self._say(f"Not ticked: {refused}", "warning")
             return
-        user = acting_user(self)
+        user = self.ctx.by
         if item.read_at is not None and item.read_by != user:
             self._say(f"{item.reference} was read already, by {item.read_by}.", "warning")
             return
@@ -445,7 +443,7 @@ class HandoverScreen(Screen[None]):
 
     @work(thread=True, exit_on_error=False, group="handover-write")
     def _mark_read(self, handover_id: int, reference: str, read: bool) -> None:
-        by = acting_user(self)
+        by = self.ctx.by
         try:
             mark = self.desk.mark_item_read(handover_id, reference, by=by, read=read)
         except Exception as error:  # noqa: BLE001 - said on screen
@@ -465,7 +463,7 @@ class HandoverScreen(Screen[None]):
             table.update_cell(
                 mark.reference, "read", Text(READ_MARK if mark.read_at else UNREAD_MARK)
             )
-        self.query_one("#handover-summary", Static).update(pack_summary(stored, self.desk.now()))
+        self.query_one("#handover-summary", Static).update(pack_summary(stored, self.ctx.clock()))
         if (
             mark.read_at is not None
             and self.current is not None
@@ -487,9 +485,7 @@ class HandoverScreen(Screen[None]):
         if refused is not None:
             self._say(f"Not acknowledged: {refused}", "warning")
             return
-        app = desk_app(self)
-        assert app is not None and app.signed_in is not None  # _refused said so otherwise
-        handover_id, who = stored.handover_id, app.signed_in
+        handover_id, who = stored.handover_id, self.ctx.user
 
         def answered(take: bool | None) -> None:
             if take:
@@ -502,7 +498,7 @@ class HandoverScreen(Screen[None]):
 
     @work(thread=True, exit_on_error=False, group="handover-write")
     def _acknowledge(self, handover_id: int) -> None:
-        by = acting_user(self)
+        by = self.ctx.by
         try:
             self.desk.acknowledge_handover(handover_id, by=by)
         except Exception as error:  # noqa: BLE001 - said on screen

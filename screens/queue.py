@@ -21,13 +21,13 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Select, Static
 
+from screens.context import DeskContext, permitted
 from screens.fault_words import failure_words
-from screens.permitted import acting_user, permitted
 from screens.take_next_modal import TakeNextModal
 from screens.widgets.desk_header import DeskHeader
 from screens.widgets.form_input import FormInput
 from screens.widgets.queue_board import WINDOW, QueueBoard
-from spr_desk.desk_api import Desk, QueuePage
+from spr_desk.desk_api import QueuePage
 from spr_desk.faults import Fault, FaultKind, fault_of
 from spr_desk.lifecycle import OPEN_STATUSES
 from spr_desk.queue_view import FINISHED, REDIRECTED, TO_TRACE, ClaimRefused, QueueFilter
@@ -174,9 +174,10 @@ class QueueScreen(Screen[None]):
         ),
     ]
 
-    def __init__(self, desk: Desk) -> None:
+    def __init__(self, ctx: DeskContext) -> None:
         super().__init__()
-        self.desk = desk
+        self.ctx = ctx
+        self.desk = ctx.desk
         self.marker = -1
         self.reads = 0
         self.shown: Read | None = None
@@ -214,7 +215,7 @@ class QueueScreen(Screen[None]):
         # Typed on the board, a name goes on after what the search holds (not over it).
         search.select_on_focus = False
         board.type_to = search
-        board.thresholds = self.desk.rules.no_movement_minutes
+        board.thresholds = self.ctx.rules.no_movement_minutes
         board.focus()
         self.action_refresh_queue()
         self.set_interval(COUNTDOWN_SECONDS, self._tick)
@@ -365,9 +366,8 @@ class QueueScreen(Screen[None]):
             # The rows on the board are the old filter's: open the new one's first row.
             self.open_first = True
             return
-        by = acting_user(self)
         self.app.push_screen(
-            ReferralScreen(self.desk, event.reference, by=by), lambda _: self.action_refresh_queue()
+            ReferralScreen(self.ctx, event.reference), lambda _: self.action_refresh_queue()
         )
 
     def action_search(self) -> None:
@@ -376,19 +376,19 @@ class QueueScreen(Screen[None]):
     def action_supervisor(self) -> None:
         from screens.supervisor import SupervisorScreen
 
-        if not permitted(self, Permission.REVIEW):
+        if not permitted(self, self.ctx, Permission.REVIEW):
             return
-        self.app.push_screen(SupervisorScreen(self.desk))
+        self.app.push_screen(SupervisorScreen(self.ctx))
 
     def action_who_is_on(self) -> None:
         from screens.availability import AvailabilityScreen
 
-        self.app.push_screen(AvailabilityScreen(self.desk))
+        self.app.push_screen(AvailabilityScreen(self.ctx))
 
     def action_handover(self) -> None:
         from screens.handover import HandoverScreen
 
-        self.app.push_screen(HandoverScreen(self.desk), lambda _: self.action_refresh_queue())
+        self.app.push_screen(HandoverScreen(self.ctx), lambda _: self.action_refresh_queue())
 
     # taking work ------------------------------------------------------------------------------
 
@@ -398,7 +398,7 @@ class QueueScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="queue-claim")
     def _peek(self) -> None:
         try:
-            next_up, now = self.desk.peek_next(), self.desk.now()
+            next_up, now = self.desk.peek_next(), self.ctx.clock()
         except Exception as error:  # noqa: BLE001 - said on screen
             self.app.call_from_thread(
                 self.notify, f"Could not look: {failure_words(error)}", severity="error"
@@ -419,7 +419,7 @@ class QueueScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="queue-claim")
     def _claim(self, reference: str) -> None:
         try:
-            self.desk.claim(reference, by=acting_user(self))
+            self.desk.claim(reference, by=self.ctx.by)
         except ClaimRefused as refused:
             self.app.call_from_thread(
                 self.notify, str(refused), title="Not claimed", severity="warning", markup=False
@@ -442,7 +442,7 @@ class QueueScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="queue-claim")
     def _hand_back(self, reference: str) -> None:
         try:
-            self.desk.release_claim(reference, by=acting_user(self))
+            self.desk.release_claim(reference, by=self.ctx.by)
         except ClaimRefused as refused:
             self.app.call_from_thread(self.notify, str(refused), severity="warning", markup=False)
             return

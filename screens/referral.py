@@ -17,16 +17,16 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from screens.action_modal import ActionAnswer, ActionModal
+from screens.context import DeskContext, permitted
 from screens.fault_words import failure_words
 from screens.milestone_modal import MilestoneAnswer, MilestoneAsk, MilestoneModal
 from screens.nhs_number_modal import NhsNumberModal
 from screens.note_modal import NoteAnswer, NoteModal
-from screens.permitted import permitted
 from screens.widgets.desk_header import DeskHeader
 from spr_desk.allocation import allocation_offers
 from spr_desk.call_form import RECORDS_REVIEWED
 from spr_desk.caller_questions import caller_questions
-from spr_desk.desk_api import Desk, ReferralDetail, ReferralSummary, WhoIsOn
+from spr_desk.desk_api import ReferralDetail, ReferralSummary, WhoIsOn
 from spr_desk.due import format_time_left, time_left
 from spr_desk.fact_names import fact_name
 from spr_desk.lifecycle import LEAD_CHANGE_STATUSES, TransitionError, can_transition, transition
@@ -90,11 +90,11 @@ class ReferralScreen(Screen[None]):
         Binding("x", "cancel", "Cancel", show=False, id="referral.cancel"),
     ]
 
-    def __init__(self, desk: Desk, reference: str, *, by: str) -> None:
+    def __init__(self, ctx: DeskContext, reference: str) -> None:
         super().__init__()
-        self.desk = desk
+        self.ctx = ctx
+        self.desk = ctx.desk
         self.reference = reference
-        self.by = by
         self.detail: ReferralDetail | None = None
         self.teams: list[str] = []
         self.who: WhoIsOn | None = None
@@ -119,13 +119,13 @@ class ReferralScreen(Screen[None]):
             # Read here, not on the key press that needs them.
             self.teams = self.desk.team_names()
             self.who = self.desk.who_is_on()
-        refused = self.desk.undo_refused(self.reference, by=self.by)
+        refused = self.desk.undo_refused(self.reference, by=self.ctx.by)
         self.app.call_from_thread(self._show, detail, refused)
 
     def _show(self, detail: ReferralDetail, undo_refused: str | None = None) -> None:
         self.detail = detail
         self.undo_refused = undo_refused
-        now = self.desk.now()
+        now = self.ctx.clock()
         self.query_one(DeskHeader).now = now
         self.query_one("#referral-keys", Static).update(Text(keys_line(detail, undo_refused)))
         self.query_one("#referral-main", Static).update(_main_table(detail, now))
@@ -156,7 +156,7 @@ class ReferralScreen(Screen[None]):
     def _milestone(self, ask: MilestoneAsk, then: Callable[[MilestoneAnswer], None]) -> None:
         assert self.detail is not None
         modal = MilestoneModal(
-            ask, clock=self.desk.now, received_at=self.detail.summary.received_at
+            ask, clock=self.ctx.clock, received_at=self.detail.summary.received_at
         )
         self.app.push_screen(modal, lambda answer: then(answer) if answer else None)
 
@@ -249,7 +249,9 @@ class ReferralScreen(Screen[None]):
         assert answer.choice is not None
         lead = Lead(answer.choice)
         self._run(
-            lambda: self.desk.change_lead(self.reference, lead, reason=answer.reason, by=self.by)
+            lambda: self.desk.change_lead(
+                self.reference, lead, reason=answer.reason, by=self.ctx.by
+            )
         )
 
     def action_close(self) -> None:
@@ -295,7 +297,7 @@ class ReferralScreen(Screen[None]):
     @work(thread=True, exit_on_error=False, group="referral-action")
     def _undo(self) -> None:
         try:
-            undone = self.desk.undo_milestone(self.reference, by=self.by)
+            undone = self.desk.undo_milestone(self.reference, by=self.ctx.by)
         except Refused as refused:
             self.app.call_from_thread(
                 self.notify, str(refused), severity="error", markup=False, timeout=10
@@ -316,14 +318,14 @@ class ReferralScreen(Screen[None]):
                 kind=answer.kind,
                 text=answer.text,
                 caller=answer.caller,
-                by=self.by,
+                by=self.ctx.by,
             )
         )
 
     def action_add_nhs_number(self) -> None:
         # Anyone who works the queue, on any referral with a patient: a finished one needs
         # its number for the record too (and a redirected call's, to link it to the person).
-        if self.detail is None or not permitted(self, Permission.TAKE_CALLS):
+        if self.detail is None or not permitted(self, self.ctx, Permission.TAKE_CALLS):
             return
         patient = self.detail.patient
         if patient is None:
@@ -350,7 +352,9 @@ class ReferralScreen(Screen[None]):
     def _add_number(self, number: str, version: int | None) -> None:
         """Add it; when the desk refuses, ask again with what was typed and why not."""
         try:
-            self.desk.add_nhs_number(self.reference, number, by=self.by, expected_version=version)
+            self.desk.add_nhs_number(
+                self.reference, number, by=self.ctx.by, expected_version=version
+            )
         except Refused as refused:
             self.app.call_from_thread(self._ask_number, number, str(refused))
         except Exception as error:  # noqa: BLE001 - a failed save is said, never fatal
@@ -373,7 +377,7 @@ class ReferralScreen(Screen[None]):
         version = self.detail.summary.version if self.detail else None
         self._run(
             lambda: self.desk.move(
-                self.reference, target, by=self.by, expected_version=version, **details
+                self.reference, target, by=self.ctx.by, expected_version=version, **details
             )
         )
 

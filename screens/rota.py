@@ -15,13 +15,13 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, ProgressBar, Static
 
+from screens.context import DeskContext, permitted
 from screens.fault_words import failure_words
-from screens.permitted import acting_user, permitted
 from screens.rota_modals import ImportModal, ImportReportModal, ShiftModal
 from screens.widgets.desk_footer import DeskFooter
 from screens.widgets.desk_header import DeskHeader
 from screens.widgets.tables import Fit, fitted_widths
-from spr_desk.desk_api import Desk, RotaImported, ShiftRow
+from spr_desk.desk_api import RotaImported, ShiftRow
 from spr_desk.roles import Permission
 from spr_desk.uktime import as_local
 from spr_desk.vocabulary import StaffRole, word_for
@@ -83,9 +83,10 @@ class RotaScreen(Screen[None]):
         Binding("escape", "back", "Back", id="rota.back"),
     ]
 
-    def __init__(self, desk: Desk) -> None:
+    def __init__(self, ctx: DeskContext) -> None:
         super().__init__()
-        self.desk = desk
+        self.ctx = ctx
+        self.desk = ctx.desk
         self.rows: list[ShiftRow] = []
         self.teams: list[str] = []
         self.last_import: RotaImported | None = None
@@ -108,7 +109,7 @@ class RotaScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="rota")
     def _load(self) -> None:
-        now = self.desk.now()
+        now = self.ctx.clock()
         rows = self.desk.shifts_between(now - timedelta(hours=12), now + timedelta(days=DAYS_SHOWN))
         teams = self.teams or self.desk.team_names()
         self.app.call_from_thread(self._show, rows, teams)
@@ -144,9 +145,9 @@ class RotaScreen(Screen[None]):
     # adding and deleting ----------------------------------------------------------------------
 
     def action_add(self) -> None:
-        if not permitted(self, Permission.EDIT_ROTA):
+        if not permitted(self, self.ctx, Permission.EDIT_ROTA):
             return
-        today = as_local(self.desk.now()).date()
+        today = as_local(self.ctx.clock()).date()
         self.app.push_screen(ShiftModal(self.teams, today), self._add_answered)
 
     def _add_answered(self, text: str | None) -> None:
@@ -154,7 +155,7 @@ class RotaScreen(Screen[None]):
             self._import_text(text, "Shift added.")
 
     def action_delete(self) -> None:
-        if not permitted(self, Permission.EDIT_ROTA):
+        if not permitted(self, self.ctx, Permission.EDIT_ROTA):
             return
         table = self.query_one(DataTable)
         if not self.rows or table.cursor_row >= len(self.rows):
@@ -163,7 +164,7 @@ class RotaScreen(Screen[None]):
 
     @work(thread=True, exit_on_error=False, group="rota-write")
     def _delete(self, shift_id: int) -> None:
-        by = acting_user(self)
+        by = self.ctx.by
         try:
             self.desk.delete_shift(shift_id, by=by)
         except Exception as error:  # noqa: BLE001 - said on screen, nothing else changes
@@ -175,7 +176,7 @@ class RotaScreen(Screen[None]):
     # importing --------------------------------------------------------------------------------
 
     def action_import_file(self) -> None:
-        if not permitted(self, Permission.EDIT_ROTA):
+        if not permitted(self, self.ctx, Permission.EDIT_ROTA):
             return
         self.app.push_screen(ImportModal(), self._file_chosen)
 
@@ -203,7 +204,7 @@ class RotaScreen(Screen[None]):
 
     @work(thread=True, exit_on_error=False, group="rota-write")
     def _import(self, text: str, done_words: str | None) -> None:
-        by = acting_user(self)
+        by = self.ctx.by
         try:
             # The bar fills when the import returns: its rows are stored in one short write.
             result = self.desk.import_rota(text, by=by)

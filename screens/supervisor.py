@@ -17,17 +17,17 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, ProgressBar, Static
 
+from screens.context import DeskContext, permitted
 from screens.export_modal import ExportModal, ExportRange
 from screens.exports import export_path, open_private
 from screens.fault_words import failure_words
 from screens.flag_modal import FlagAnswer, FlagModal
 from screens.palette import BREACHED
-from screens.permitted import acting_user, permitted
 from screens.sign_off_modal import SignOffModal
 from screens.widgets.desk_header import DeskHeader
 from screens.widgets.fitted_columns import Column, fit_columns, needed
 from screens.widgets.tables import report_table
-from spr_desk.desk_api import Desk, DeskError, FlagRow
+from spr_desk.desk_api import DeskError, FlagRow
 from spr_desk.due import format_time_left
 from spr_desk.roles import Permission
 from spr_desk.supervision import HeldOverride, Review, hour_chart, percent
@@ -322,9 +322,10 @@ class SupervisorScreen(Screen[None]):
         Binding("escape", "back", "Back", id="supervisor.back"),
     ]
 
-    def __init__(self, desk: Desk) -> None:
+    def __init__(self, ctx: DeskContext) -> None:
         super().__init__()
-        self.desk = desk
+        self.ctx = ctx
+        self.desk = ctx.desk
         self.review: Review | None = None
         self.last_export: tuple[Path, int] | None = None
         self.flags: list[FlagRow] = []
@@ -462,12 +463,12 @@ class SupervisorScreen(Screen[None]):
         from screens.referral import ReferralScreen
 
         self.app.push_screen(
-            ReferralScreen(self.desk, reference, by=acting_user(self)),
+            ReferralScreen(self.ctx, reference),
             lambda _: self._load(),
         )
 
     def action_sign_off(self) -> None:
-        if not permitted(self, Permission.REVIEW):
+        if not permitted(self, self.ctx, Permission.REVIEW):
             return
         table = self.query_one("#supervisor-held", DataTable)
         if not self.held:
@@ -482,13 +483,13 @@ class SupervisorScreen(Screen[None]):
         if held is None:
             return
         self.app.push_screen(
-            SignOffModal(held, self.desk.now()),
+            SignOffModal(held, self.ctx.clock()),
             lambda comment: self._sign_off(held.reference, comment) if comment else None,
         )
 
     @work(thread=True, exit_on_error=False, group="supervisor-sign-off")
     def _sign_off(self, reference: str, comment: str) -> None:
-        by = acting_user(self)
+        by = self.ctx.by
         self._run_action(
             lambda: self.desk.sign_off_override(reference, comment, by=by),
             failed="Could not sign it off",
@@ -521,7 +522,7 @@ class SupervisorScreen(Screen[None]):
 
     def action_export(self) -> None:
         """Ask which days (the last seven offered), then write them to CSV with progress."""
-        last = as_local(self.desk.now()).date()
+        last = as_local(self.ctx.clock()).date()
         first = last - timedelta(days=EXPORT_DAYS - 1)
         self.app.push_screen(ExportModal(first, last), self._export_chosen)
 
@@ -570,7 +571,7 @@ class SupervisorScreen(Screen[None]):
 
     @work(thread=True, exit_on_error=False, group="supervisor-flag")
     def _flag(self, answer: FlagAnswer) -> None:
-        by = acting_user(self)
+        by = self.ctx.by
         self._run_action(
             lambda: self.desk.flag_for_review(answer.reference, answer.comment, by),
             failed="Could not flag the referral",
@@ -580,7 +581,7 @@ class SupervisorScreen(Screen[None]):
     def action_audit(self) -> None:
         from screens.audit import AuditScreen
 
-        self.app.push_screen(AuditScreen(self.desk))
+        self.app.push_screen(AuditScreen(self.ctx))
 
     def action_back(self) -> None:
         self.dismiss(None)

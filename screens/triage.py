@@ -29,6 +29,7 @@ from textual.widgets import Input, Static, TextArea
 from textual.worker import get_current_worker
 
 from screens.confirm_call_modal import ConfirmCallModal
+from screens.context import DeskContext
 from screens.draft_saver import DraftSaver
 from screens.emergency_modal import EmergencyModal
 from screens.focus_order import focus_chain_as_composed
@@ -66,7 +67,7 @@ from spr_desk.call_form import (
     with_age,
 )
 from spr_desk.caller_questions import caller_questions
-from spr_desk.desk_api import Desk, DeskError, PatientHistory, RecordedReferral
+from spr_desk.desk_api import DeskError, PatientHistory, RecordedReferral
 from spr_desk.due import due_at
 from spr_desk.fact_names import fact_name
 from spr_desk.faults import Fault, FaultKind, fault_kind, fault_of
@@ -265,14 +266,13 @@ class TriageScreen(Screen[None]):
         ),
     ]
 
-    def __init__(
-        self, desk: Desk, *, by: str, draft: tuple[str, CallForm, int] | None = None
-    ) -> None:
+    def __init__(self, ctx: DeskContext, *, draft: tuple[str, CallForm, int] | None = None) -> None:
         """`draft`: a call resumed, as (its key, its form, the revision stored). Without one the
         screen is a new call, which may be built ahead of time: it starts at `begin`."""
         super().__init__()
-        self.desk = desk
-        self.by = by
+        self.ctx = ctx
+        self.desk = ctx.desk
+        self.by = ctx.by
         if draft is None:
             self.draft_key = uuid.uuid4().hex
             self.form = CallForm()
@@ -283,7 +283,7 @@ class TriageScreen(Screen[None]):
             self.draft_key, self.form, self.revision = draft
         # Read once, in a worker when the call starts (`_load_board`): recomputing the matrix on
         # a key must not query, and neither must ctrl+n. Until it arrives nothing is ruled out.
-        self.board = AvailabilityBoard.unknown(desk.now())
+        self.board = AvailabilityBoard.unknown(ctx.clock())
         self.history: PatientHistory | None = None
         self.recommendation: Recommendation | None = None
         self.problems: dict[str, str] | None = None
@@ -310,7 +310,7 @@ class TriageScreen(Screen[None]):
         yield Static("", id="drafts-failing")
         with Horizontal(id="call-body"):
             with VerticalScroll(id="call-form", can_focus=False):
-                yield from call_sections()
+                yield from call_sections(self.ctx.rules)
             yield RecommendationPanel(id="panel")
         yield DeskFooter()
 
@@ -320,7 +320,7 @@ class TriageScreen(Screen[None]):
 
     @property
     def received_at(self) -> datetime:
-        return datetime.fromisoformat(self.form.started_at) if self.started else self.desk.now()
+        return datetime.fromisoformat(self.form.started_at) if self.started else self.ctx.clock()
 
     def _w(self, name: str, kind: type[W] = Widget) -> W:  # type: ignore[assignment]
         """The control (or heading, or line) with this id: looked up once, not on every key
@@ -350,7 +350,7 @@ class TriageScreen(Screen[None]):
         """The call starts (ctrl+n): its received time now; its clock and what it reads from
         the desk as soon as it is on screen (a call not built ahead may still be mounting)."""
         if not self.started:
-            self.form.started_at = (now or self.desk.now()).isoformat()
+            self.form.started_at = (now or self.ctx.clock()).isoformat()
         if self.is_mounted:
             self._run()
 
@@ -382,7 +382,7 @@ class TriageScreen(Screen[None]):
         super()._screen_resized(size)
 
     def _tick(self) -> None:
-        now = self.desk.now()
+        now = self.ctx.clock()
         self._w("header", DeskHeader).now = now
         timer = self._w("call-timer", CallTimer)
         timer.started = self.received_at
@@ -497,7 +497,7 @@ class TriageScreen(Screen[None]):
         names, self._pending = self._pending, set()
         if not self.is_mounted:
             return
-        today = as_local(self.desk.now()).date()
+        today = as_local(self.ctx.clock()).date()
         errors = typed_errors(self.form, today)
         for name in names:
             self._show_error(name, errors.get(self._error_key(name)))
@@ -541,7 +541,7 @@ class TriageScreen(Screen[None]):
             field.show_hint(text)
 
     def _show_age(self) -> None:
-        today = as_local(self.desk.now()).date()
+        today = as_local(self.ctx.clock()).date()
         try:
             age = age_on(parse_date_of_birth(self.form.date_of_birth, today), today)
         except InputError:
@@ -583,7 +583,9 @@ class TriageScreen(Screen[None]):
             assert isinstance(field, Field)
             field.display = (field.control.id or "").removeprefix(ASK_PREFIX) in asked
         self._w("call-timer", CallTimer).waiting = variant.timer or ""
-        self._w("urgency", TickList).set_lines(*urgency_lines(variant.urgency_first))
+        self._w("urgency", TickList).set_lines(
+            *urgency_lines(self.ctx.rules, variant.urgency_first)
+        )
 
     def _update_primary_need_options(self) -> None:
         choice = self._w("primary_need", Choice)
@@ -610,10 +612,10 @@ class TriageScreen(Screen[None]):
 
     def _refresh_recommendation(self) -> None:
         facts = facts_so_far(self.form)
-        today = as_local(self.desk.now()).date()
+        today = as_local(self.ctx.clock()).date()
         self.recommendation = (
             emergency_advice(
-                frozenset(RedFlag(f) for f in self.form.red_flags), False, self.desk.rules
+                frozenset(RedFlag(f) for f in self.form.red_flags), False, self.ctx.rules
             )
             if self.form.is_emergency
             else None
@@ -622,7 +624,7 @@ class TriageScreen(Screen[None]):
                 with_age(facts, self.form, today),
                 self.availability,
                 self.received_at,
-                self.desk.rules,
+                self.ctx.rules,
             )
         )
         self._show_panel()
@@ -646,7 +648,7 @@ class TriageScreen(Screen[None]):
         """The due time of the cell chosen, else of the recommendation (the rules' arithmetic)."""
         chosen = self._chosen()
         if chosen is not None:
-            return due_at(self.received_at, chosen[0], self.desk.rules.due_hours)
+            return due_at(self.received_at, chosen[0], self.ctx.rules.due_hours)
         return self.recommendation.due_at if self.recommendation else None
 
     @on(MatrixGrid.CellChosen)
@@ -903,7 +905,7 @@ class TriageScreen(Screen[None]):
 
     @work(thread=True, exit_on_error=False, group="record")
     def _record_redirect(self) -> None:
-        call = redirected_from(self.form, self.received_at, as_local(self.desk.now()).date())
+        call = redirected_from(self.form, self.received_at, as_local(self.ctx.clock()).date())
         self._record_with_retries(
             lambda: self.desk.record_redirect(call, by=self.by, draft_key=self.draft_key)
         )
@@ -967,7 +969,7 @@ class TriageScreen(Screen[None]):
         if self.form.is_emergency:
             self._ask_emergency()
             return
-        today = as_local(self.desk.now()).date()
+        today = as_local(self.ctx.clock()).date()
         errors = missing_for_record(self.form, today)
         chosen = self._chosen()
         if (

@@ -24,7 +24,7 @@ from spr_desk.matrix import Recommendation
 from spr_desk.nhs_number import format_nhs_number
 from spr_desk.reference_data import COUNTYWIDE, LOCALITIES
 from spr_desk.referral import NewReferral
-from spr_desk.rules import default_rules
+from spr_desk.rules import Rules
 from spr_desk.uktime import short_local
 from spr_desk.validation import format_phone
 from spr_desk.vocabulary import (
@@ -110,9 +110,8 @@ def _field(name: str, control: Widget, *, hint: bool = False) -> Field:
     return Field(fact_name(name), control, hint=hint)
 
 
-def need_lines() -> list[tuple[str, str] | str]:
+def need_lines(rules: Rules) -> list[tuple[str, str] | str]:
     """The needs, under their group's heading, in the rules' order."""
-    rules = default_rules()
     lines: list[tuple[str, str] | str] = []
     for group in NeedGroup:
         lines.append(label(group).capitalize())
@@ -120,10 +119,9 @@ def need_lines() -> list[tuple[str, str] | str]:
     return lines
 
 
-def urgency_lines(first: tuple[Urgency, ...] = ()) -> list[tuple[str, str] | str]:
+def urgency_lines(rules: Rules, first: tuple[Urgency, ...] = ()) -> list[tuple[str, str] | str]:
     """The urgency factors under "within hours" and "within a day"; `first` leads its group
     (a crew on scene is asked that first)."""
-    rules = default_rules()
     lines: list[tuple[str, str] | str] = []
     for heading, factors in (
         ("Within hours", rules.rapid_factors),
@@ -147,8 +145,9 @@ def question_control(question: Question) -> Widget:
     )
 
 
-def call_sections() -> Iterator[Widget]:
-    """Every section's widgets. Control ids are the `CallForm` field names."""
+def call_sections(rules: Rules) -> Iterator[Widget]:
+    """Every section's widgets, the needs and urgency factors as `rules` group them. Control
+    ids are the `CallForm` field names."""
     yield _heading("1 Red flags: ask these first (F6)", "heading-flags")
     yield Field(
         "Ask each: space = yes, n = none",
@@ -196,8 +195,8 @@ def call_sections() -> Iterator[Widget]:
     yield _heading("4 Facts (F4)", "heading-facts")
     yield _field("pathway", Choice([(label(p), p.value) for p in Pathway], id="pathway"))
     yield _field("setting", Choice([(label(s), s.value) for s in Setting], id="setting"))
-    yield _field("needs", TickList(*need_lines(), id="needs"))
-    yield _field("urgency", TickList(*urgency_lines(), id="urgency"))
+    yield _field("needs", TickList(*need_lines(rules), id="needs"))
+    yield _field("urgency", TickList(*urgency_lines(rules), id="urgency"))
     yield Field(
         "Primary need (optional: what leads)",
         Choice([], prompt="not named: tick needs first", id="primary_need"),

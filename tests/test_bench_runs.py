@@ -139,15 +139,16 @@ def test_a_figure_held_to_a_bound_and_to_its_floor_meets_its_goal_only_with_both
 def test_the_keys_planned_for_a_choice_or_a_tick_list_find_what_the_widget_finds() -> None:
     from bench.triage_keys import choice_letters, tick_keys
     from screens.triage_form import need_lines, urgency_lines
+    from spr_desk.rules import default_rules
 
     roles = [("ward team", "ward_team"), ("GP or practice nurse", "gp"), ("GP out-of-hours", "oh")]
     assert choice_letters(roles, "gp") == "g"  # the first line a "g" finds from the top
     assert choice_letters(roles, "oh") == "h"  # "o" finds "or" first; "hours" is a word of it
-    needs = need_lines()
+    needs = need_lines(default_rules())
     first = next(i for i, line in enumerate(needs) if not isinstance(line, str))
     assert tick_keys(needs, first, "dehydration") == (["d"], "letters")
     assert tick_keys(needs, first, "wound_care") == (["down"], "arrows")  # one arrow, not "w"
-    urgency = urgency_lines()
+    urgency = urgency_lines(default_rules())
     top = next(i for i, line in enumerate(urgency) if not isinstance(line, str))
     # "a" from the next line on finds "alone and unable...", but so does one arrow: arrows
     assert tick_keys(urgency, top, "unsafe_alone_tonight") == (["down"], "arrows")

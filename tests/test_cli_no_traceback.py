@@ -28,7 +28,8 @@ from pathlib import Path
 import pytest
 from tests_support import fill_demo, mode_of
 
-from spr_desk.entrypoints.cli import main, open_desk
+from spr_desk.entrypoints.bootstrap import open_desk
+from spr_desk.entrypoints.cli import main
 from spr_desk.roles import Role
 from spr_desk.sample_calls import ETHEL_SCENARIO
 from spr_desk.uktime import LONDON

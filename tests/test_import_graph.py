@@ -13,12 +13,8 @@ from collections import deque
 from collections.abc import Iterable
 
 import grimp
-import pytest
 
 PACKAGES = ("spr_desk", "db", "screens")
-KNOWN_CIRCLE_MODULE = "screens.permitted"
-"""The one circle known today: screens -> screens.permitted -> spr_desk.entrypoints.app ->
-screens. Branch h-context removes permitted.py (screens get a DeskContext instead)."""
 
 
 def project_graph() -> grimp.ImportGraph:
@@ -118,21 +114,8 @@ def circles_report(graph: grimp.ImportGraph) -> list[str]:
     return report
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the known circle through screens/permitted.py; h-context removes it: after that "
-    "merge this passes, strict xfail fails, and the lead deletes this mark",
-)
 def test_the_project_has_no_import_circles() -> None:
     report = circles_report(project_graph())
-    assert not report, "import circles:\n" + "\n".join(report)
-
-
-def test_no_import_circle_but_the_known_one() -> None:
-    """Holds today: with permitted.py out of the graph, nothing else goes round."""
-    graph = project_graph()
-    graph.remove_module(KNOWN_CIRCLE_MODULE)
-    report = circles_report(graph)
     assert not report, "import circles:\n" + "\n".join(report)
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from db.desk import DeskService
+    from screens.context import DeskContext
     from spr_desk.referral import NewReferral
 
 
@@ -100,3 +101,15 @@ def machine(loaded: bool) -> Iterator[None]:
         stop.set()
         for burner in burners:
             burner.join(10)
+
+
+def context_of(app: object, by: str | None = None) -> DeskContext:
+    """What the desk's app hands a screen it opens, for a test that opens one itself; with
+    `by`, actions are recorded under that name (the role stays the one signed in)."""
+    from dataclasses import replace
+
+    from spr_desk.entrypoints.app import SprDeskApp
+
+    assert isinstance(app, SprDeskApp)
+    ctx = app.context()
+    return ctx if by is None else replace(ctx, user=replace(ctx.user, username=by))

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from screens.permitted import desk_app
+from screens.context import DeskHost
 from spr_desk.desk_api import DeskStatus
 from spr_desk.uktime import as_local
 
@@ -38,8 +38,8 @@ class DeskHeader(Static):
     status: reactive[DeskStatus | None] = reactive(None)
 
     def on_mount(self) -> None:
-        app = desk_app(self)
-        if app is not None:
+        app = self.app
+        if isinstance(app, DeskHost):
             self.watch(app, "desk_status", self._status_changed)
             self.watch(app, "held_changes", lambda _count: self.refresh())
 
@@ -52,7 +52,7 @@ class DeskHeader(Static):
         left = Text.assemble(("SPR Desk", "bold"), " · ", self.title)
         clock = as_local(self.now) if self.now else None
         parts: list[Text] = []
-        app = desk_app(self)
+        app = self.app if isinstance(self.app, DeskHost) else None
         held = app.held_call_words(self.now) if app is not None else ""
         if held:  # first and in reverse: a caller is waiting on the line
             parts.append(Text(f" {held} · F8 ", style="bold reverse"))

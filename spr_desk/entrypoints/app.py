@@ -25,6 +25,7 @@ from textual.timer import Timer
 
 from screens import too_small
 from screens.call_desk import QUEUE, CallDesk
+from screens.context import DeskContext
 from screens.draft_offer import DraftOffer
 from screens.key_order import KeyOrder, along_the_way
 from screens.opening import OpeningScreen
@@ -32,14 +33,13 @@ from screens.palette import THEME_VARIABLES
 from screens.queue import QueueScreen
 from screens.sign_out_modal import SIGN_OUT_KEY
 from spr_desk.faults import FaultKind, fault_of
-from spr_desk.roles import Permission, Role, allows, refusal
+from spr_desk.roles import Role
 from spr_desk.sign_in import IDLE_LOCK, SignedIn, is_idle
 from spr_desk.uktime import utc_now
 
 if TYPE_CHECKING:
-    from db.desk import DeskService
     from screens.triage import TriageScreen
-    from spr_desk.desk_api import DeskStatus, DraftRow
+    from spr_desk.desk_api import Desk, DeskStatus, DraftRow
 
 STATUS_SECONDS = 10
 """How often the desk's status (who holds it, a handover pending) is read for the headers."""
@@ -62,7 +62,8 @@ NO_SCREENSHOTS = "The desk does not save pictures of its screen: they would hold
 
 
 class SprDeskApp(CallDesk):
-    """SPR Desk. Takes the desk service (engine, clock, rules), or a way to open one."""
+    """SPR Desk. Takes the desk (engine, clock, rules), or a way to open one; built by
+    `spr_desk.entrypoints.bootstrap.build_app`, where the desk service is checked to be one."""
 
     TITLE = "SPR Desk"
     CSS_PATH = "../../screens/base.tcss"
@@ -113,7 +114,7 @@ class SprDeskApp(CallDesk):
 
     def __init__(
         self,
-        desk: DeskService | Callable[[], DeskService],
+        desk: Desk | Callable[[], Desk],
         *,
         user: str | SignedIn | None = None,
         clock: Callable[[], datetime] = utc_now,
@@ -125,8 +126,8 @@ class SprDeskApp(CallDesk):
         # No smooth scrolling: a keyboard-first desk shows where a key took it in the next
         # frame, not after a glide (and nothing moves that a handler did not move).
         self.animation_level = "none"
-        self._open_desk: Callable[[], DeskService] | None = desk if callable(desk) else None
-        self.desk: DeskService | None = None if callable(desk) else desk
+        self._open_desk: Callable[[], Desk] | None = desk if callable(desk) else None
+        self.desk: Desk | None = None if callable(desk) else desk
         if isinstance(user, str):
             user = SignedIn(user, "", Role.ADMINISTRATOR)
         self.signed_in: SignedIn | None = user
@@ -149,15 +150,11 @@ class SprDeskApp(CallDesk):
         """Who every action is recorded under."""
         return self.signed_in.username if self.signed_in else ""
 
-    def may(self, permission: Permission) -> bool:
-        """Whether the person signed in may; if not, the desk says so and who may."""
-        if self.signed_in is not None and allows(self.signed_in.role, permission):
-            return True
-        if self.signed_in is not None:
-            self.notify(
-                refusal(self.signed_in.role, permission), title="Not allowed", severity="warning"
-            )
-        return False
+    def context(self) -> DeskContext:
+        """The signed-in person's desk, with the desk's own clock and rules: each screen the
+        app opens is handed one (built afresh, so the next person to sign in gets theirs)."""
+        assert self.desk is not None and self.signed_in is not None
+        return DeskContext(self.desk, self.signed_in, self.desk.now, self.desk.rules)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # The app's own keys reach past any screen: none may open the desk while it is locked.
@@ -267,7 +264,7 @@ class SprDeskApp(CallDesk):
             return
         self.call_from_thread(self._start, desk, drafts)
 
-    def _start(self, desk: DeskService, drafts: list[DraftRow] | None = None) -> None:
+    def _start(self, desk: Desk, drafts: list[DraftRow] | None = None) -> None:
         # Everything loaded so far lives as long as the desk: keep it out of the collector's
         # full sweeps, which otherwise stall a key press now and then (bench/triage_keys.py).
         gc.freeze()
@@ -279,9 +276,7 @@ class SprDeskApp(CallDesk):
         else:
             self._open_queue(desk, drafts)
 
-    def _signed_in(
-        self, desk: DeskService, who: SignedIn | None, drafts: list[DraftRow] | None
-    ) -> None:
+    def _signed_in(self, desk: Desk, who: SignedIn | None, drafts: list[DraftRow] | None) -> None:
         if who is not None and self._leaving:
             self._after_leaving = lambda: self._signed_in(desk, who, drafts)
             return
@@ -291,8 +286,9 @@ class SprDeskApp(CallDesk):
             self.refresh_bindings()
             self._open_queue(desk, drafts)
 
-    def _open_queue(self, desk: DeskService, drafts: list[DraftRow] | None) -> None:
-        self.add_mode(QUEUE, lambda: QueueScreen(desk))
+    def _open_queue(self, desk: Desk, drafts: list[DraftRow] | None) -> None:
+        ctx = self.context()
+        self.add_mode(QUEUE, lambda: QueueScreen(ctx))
         self.switch_mode(QUEUE)
         self.check_status()
         self._desk_timers = [
@@ -411,7 +407,7 @@ class SprDeskApp(CallDesk):
 
     @work(thread=True, exit_on_error=False, group="sign-out")
     def _keep_calls(
-        self, desk: DeskService, who: SignedIn, calls: list[TriageScreen], modes: list[str]
+        self, desk: Desk, who: SignedIn, calls: list[TriageScreen], modes: list[str]
     ) -> None:
         flushed = [call.flush_draft() for call in calls]  # every call's, even after one failed
         try:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from spr_desk import __version__
 from spr_desk.entrypoints import backup, serve, users, watch
+from spr_desk.entrypoints.bootstrap import build_app, open_desk
 from spr_desk.entrypoints.output import (
     CommandRefused,
     cannot_write,
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from db.desk import DeskService
-    from db.opening import Purpose
 
 DESCRIPTION = (
     "SPR Desk: the Single Point of Referral triage desk for rapid response and reablement. "
@@ -184,22 +184,6 @@ def run_recommend(path: str) -> int:
     return 0
 
 
-def open_desk(url: str | None, *, purpose: Purpose = "desk") -> DeskService:
-    """Engine, checks, migrations, reference data: everything a desk needs before it opens.
-    A command that only reads (purpose "read") writes nothing, not even the reference data, so
-    it works on a read-only file."""
-    from db.desk import DeskService
-    from db.opening import open_engine
-    from spr_desk.desk_hours import hours_from_env
-
-    hours = hours_from_env(os.environ)  # a bad SPR_DESK_DAY_STARTS stops here, in one line
-    engine = open_engine(url, purpose=purpose)
-    desk = DeskService(engine, hours=hours)
-    if purpose != "read":
-        desk.ensure_reference_data()
-    return desk
-
-
 def run_demo(url: str | None, days: int) -> int:
     if not 1 <= days <= 3660:
         return fail("--days must be from 1 to 3660", 2)
@@ -304,11 +288,10 @@ def _log_to_file() -> None:
 
 def run_app(url: str | None) -> int:
     _log_to_file()
-    from spr_desk.entrypoints.app import SprDeskApp
     from spr_desk.sign_in import idle_from_env
 
     idle = idle_from_env(os.environ)  # a bad SPR_DESK_IDLE_MINUTES stops here, in one line
-    app = SprDeskApp(lambda: open_desk(url), idle_lock=idle)
+    app = build_app(lambda: open_desk(url), idle_lock=idle)
     app.run()
     return app.return_code or 0
 

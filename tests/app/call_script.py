@@ -13,6 +13,7 @@ from screens.triage import TriageScreen
 from screens.triage_form import EXTRAS, urgency_lines
 from screens.widgets.choice import Choice
 from screens.widgets.ticks import TickList
+from spr_desk.rules import default_rules
 from spr_desk.sample_calls import ETHEL, REG  # noqa: F401 - the scripts the tests take
 
 
@@ -165,7 +166,9 @@ def call_keys(call_screen: TriageScreen, call: dict[str, Any]) -> list[str]:
     keys += tick_keys(options("needs"), call["needs"]) + ["tab"]
     # The urgency list's order follows the caller (a crew's first), as the form will show it.
     first = caller_questions().for_role(call["referrer_role"]).urgency_first
-    urgency = [line[1] for line in urgency_lines(first) if not isinstance(line, str)]
+    urgency = [
+        line[1] for line in urgency_lines(default_rules(), first) if not isinstance(line, str)
+    ]
     keys += tick_keys(urgency, call["urgency"]) + ["tab"]
     keys += ["tab"]  # past the primary need
     keys += tick_keys(options("extras"), [name for name in EXTRAS if call.get(name)]) + ["tab"]

@@ -47,6 +47,7 @@ from screens.widgets.desk_header import DeskHeader
 from screens.widgets.field import Field
 from screens.widgets.ticks import TickList
 from spr_desk.entrypoints.app import SprDeskApp
+from spr_desk.entrypoints.bootstrap import build_app
 from spr_desk.nhs_number import is_valid_nhs_number
 from spr_desk.roles import Role
 from spr_desk.sign_in import SignedIn
@@ -96,7 +97,7 @@ def draft_of(desk: DeskService, user: str) -> dict[str, Any]:
 async def test_keys_sent_with_ctrl_n_in_the_same_tick_all_reach_the_call_in_order(
     sqlite_desk: DeskService, built: bool
 ) -> None:
-    app = SprDeskApp(sqlite_desk, user="handler1")
+    app = build_app(sqlite_desk, user="handler1")
     async with app.run_test(size=SIZE) as pilot:
         if built:
             await ready(pilot)
@@ -141,7 +142,7 @@ async def test_a_burst_of_the_patients_details_with_tabs_puts_each_value_in_its_
 ) -> None:
     """ctrl+n and the patient's details as one burst, Tabs between the fields and no pause;
     then 19 bursts more into the same call: every field holds exactly its value each time."""
-    app = SprDeskApp(sqlite_desk, user="handler1")
+    app = build_app(sqlite_desk, user="handler1")
     with machine(loaded):
         async with app.run_test(size=SIZE) as pilot:
             await ready(pilot)
@@ -180,7 +181,7 @@ async def test_the_patients_details_typed_key_by_key_land_in_their_fields(
 ) -> None:
     """Type-ahead at a steady pace, 20, 50 and 100 ms between keys, 20 runs each, on an idle
     and a loaded machine: every field holds exactly its own value each time."""
-    app = SprDeskApp(sqlite_desk, user="handler1")
+    app = build_app(sqlite_desk, user="handler1")
     with machine(loaded):
         async with app.run_test(size=SIZE) as pilot:
             await ready(pilot)
@@ -200,7 +201,7 @@ async def test_a_key_pressed_before_the_read_back_appeared_does_not_record(
 ) -> None:
     """ctrl+s and enter in one burst: the enter was pressed before the read-back was on
     screen, so nothing is recorded until the handler presses enter on it."""
-    app = SprDeskApp(sqlite_desk, user="handler1")
+    app = build_app(sqlite_desk, user="handler1")
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("ctrl+n")
@@ -222,7 +223,7 @@ async def test_a_key_pressed_before_the_read_back_appeared_does_not_record(
 async def test_a_call_kept_as_a_draft_is_offered_at_the_next_ctrl_n_and_resumes_whole(
     sqlite_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(sqlite_desk, user="handler1")
+    app = build_app(sqlite_desk, user="handler1")
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("ctrl+n")
@@ -256,7 +257,7 @@ async def test_a_call_kept_as_a_draft_is_offered_at_the_next_ctrl_n_and_resumes_
 async def test_a_draft_is_discarded_from_the_list_only_when_asked_twice(
     sqlite_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(sqlite_desk, user="handler1")
+    app = build_app(sqlite_desk, user="handler1")
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("ctrl+n")
@@ -289,7 +290,7 @@ async def test_drafts_are_offered_to_the_person_who_left_them_and_to_a_superviso
         "handlers-draft", by="handler1", payload={"given_name": "Doris"}, revision=1
     )
     supervisor = SignedIn("sup1", "Supervisor", Role.SUPERVISOR)
-    app = SprDeskApp(sqlite_desk, user=supervisor)
+    app = build_app(sqlite_desk, user=supervisor)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         assert not isinstance(app.screen, ResumeDraftModal)  # not offered at sign-in
@@ -330,7 +331,7 @@ async def test_letters_typed_into_the_drafts_list_start_the_new_call_with_them(
 ) -> None:
     """A handler with a draft presses ctrl+n and types the caller's name at once: the list of
     drafts takes none of it, the new call gets all of it."""
-    app = SprDeskApp(sqlite_desk, user="handler1")
+    app = build_app(sqlite_desk, user="handler1")
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await type_into_new_call_and_keep(pilot, "Doris")
@@ -345,7 +346,7 @@ async def test_letters_typed_into_the_drafts_list_start_the_new_call_with_them(
 async def test_a_second_call_puts_the_first_on_hold_named_in_every_header_and_f8_brings_it_back(
     sqlite_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(sqlite_desk, user="handler1")
+    app = build_app(sqlite_desk, user="handler1")
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
         await pilot.press("ctrl+n")
@@ -377,7 +378,7 @@ async def test_a_second_call_puts_the_first_on_hold_named_in_every_header_and_f8
 async def test_ctrl_q_during_a_call_asks_and_stays_unless_told_to_quit(
     sqlite_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(sqlite_desk, user="handler1")
+    app = build_app(sqlite_desk, user="handler1")
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("ctrl+n")
@@ -402,7 +403,7 @@ async def test_ctrl_q_during_a_call_asks_and_stays_unless_told_to_quit(
 async def test_a_redirect_keeps_the_caller_the_patient_as_typed_and_the_flags(
     sqlite_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(sqlite_desk, user="handler1")
+    app = build_app(sqlite_desk, user="handler1")
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("ctrl+n")
@@ -433,7 +434,7 @@ async def test_a_redirect_keeps_the_caller_the_patient_as_typed_and_the_flags(
 
 
 async def test_enter_on_a_tick_list_ticks_nothing_and_moves_on(sqlite_desk: DeskService) -> None:
-    app = SprDeskApp(sqlite_desk, user="handler1")
+    app = build_app(sqlite_desk, user="handler1")
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("ctrl+n")
@@ -453,7 +454,7 @@ async def test_enter_on_a_tick_list_ticks_nothing_and_moves_on(sqlite_desk: Desk
 async def test_tab_moves_on_at_once_and_an_open_list_takes_what_was_typed_first(
     sqlite_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(sqlite_desk, user="handler1")
+    app = build_app(sqlite_desk, user="handler1")
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         call = await start_call(pilot)
@@ -481,7 +482,7 @@ def tab_order(call: TriageScreen) -> list[str]:
 async def test_tab_visits_the_same_fields_in_the_same_order_on_a_step_up_and_a_step_down_call(
     sqlite_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(sqlite_desk, user="handler1")
+    app = build_app(sqlite_desk, user="handler1")
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("ctrl+n")
@@ -505,7 +506,7 @@ async def test_tab_visits_the_same_fields_in_the_same_order_on_a_step_up_and_a_s
 
 
 async def test_the_focused_field_is_marked_by_more_than_colour(sqlite_desk: DeskService) -> None:
-    app = SprDeskApp(sqlite_desk, user="handler1")
+    app = build_app(sqlite_desk, user="handler1")
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("ctrl+n", "f3")
@@ -523,7 +524,7 @@ async def test_the_focused_field_is_marked_by_more_than_colour(sqlite_desk: Desk
 async def test_a_section_key_keeps_its_heading_and_the_fields_label_on_screen(
     sqlite_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(sqlite_desk, user="handler1")
+    app = build_app(sqlite_desk, user="handler1")
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("ctrl+n")
@@ -554,7 +555,7 @@ def test_no_placeholder_could_be_taken_for_a_real_number_postcode_or_date() -> N
 
 async def test_a_typed_value_is_not_selected_when_tabbed_back_to(sqlite_desk: DeskService) -> None:
     """An NHS number once became "Reg": the field selected all it held on focus."""
-    app = SprDeskApp(sqlite_desk, user="handler1")
+    app = build_app(sqlite_desk, user="handler1")
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("ctrl+n")
@@ -581,7 +582,7 @@ async def test_a_typed_value_is_not_selected_when_tabbed_back_to(sqlite_desk: De
 async def test_the_callers_role_changes_what_the_call_asks(
     sqlite_desk: DeskService, role: str, asked: list[str]
 ) -> None:
-    app = SprDeskApp(sqlite_desk, user="handler1")
+    app = build_app(sqlite_desk, user="handler1")
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
         await pilot.press("ctrl+n")
@@ -603,7 +604,7 @@ async def test_the_callers_role_changes_what_the_call_asks(
 
 
 async def test_a_crew_on_scene_call_records_the_incident_number(sqlite_desk: DeskService) -> None:
-    app = SprDeskApp(sqlite_desk, user="handler1")
+    app = build_app(sqlite_desk, user="handler1")
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
         await pilot.press("ctrl+n")
@@ -628,7 +629,7 @@ async def test_a_crew_on_scene_call_records_the_incident_number(sqlite_desk: Des
 
 
 async def test_the_read_back_names_every_fact_that_changes_care(sqlite_desk: DeskService) -> None:
-    app = SprDeskApp(sqlite_desk, user="handler1")
+    app = build_app(sqlite_desk, user="handler1")
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("ctrl+n")
@@ -654,7 +655,7 @@ async def test_the_read_back_names_every_fact_that_changes_care(sqlite_desk: Des
 async def test_the_locality_is_suggested_from_the_postcode_and_enter_confirms_it(
     sqlite_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(sqlite_desk, user="handler1")
+    app = build_app(sqlite_desk, user="handler1")
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("ctrl+n")
@@ -677,7 +678,7 @@ async def test_a_resumed_call_suggests_its_locality_and_shows_the_age_again(
 ) -> None:
     """Found in the tmux trial: a call resumed after the desk was closed had lost the locality
     its postcode suggested, so enter on the locality opened the list at Aylesbury."""
-    app = SprDeskApp(sqlite_desk, user="handler1")
+    app = build_app(sqlite_desk, user="handler1")
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("ctrl+n")
@@ -703,7 +704,7 @@ async def test_a_resumed_call_suggests_its_locality_and_shows_the_age_again(
 async def test_an_nhs_number_not_known_is_recorded_with_its_reason_and_flagged_to_trace(
     sqlite_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(sqlite_desk, user="handler1")
+    app = build_app(sqlite_desk, user="handler1")
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
         await pilot.press("ctrl+n")
@@ -732,7 +733,7 @@ async def test_an_nhs_number_not_known_is_recorded_with_its_reason_and_flagged_t
 async def test_a_chi_or_test_range_number_is_named_at_the_field(
     sqlite_desk: DeskService, number: str, words: str
 ) -> None:
-    app = SprDeskApp(sqlite_desk, user="handler1")
+    app = build_app(sqlite_desk, user="handler1")
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("ctrl+n")
@@ -746,7 +747,7 @@ async def test_a_chi_or_test_range_number_is_named_at_the_field(
 async def test_every_problem_is_listed_at_once_and_counted_down_as_it_is_fixed(
     sqlite_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(sqlite_desk, user="handler1")
+    app = build_app(sqlite_desk, user="handler1")
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("ctrl+n")
@@ -773,7 +774,7 @@ async def test_every_problem_is_listed_at_once_and_counted_down_as_it_is_fixed(
 async def test_the_notes_hold_several_lines_and_are_saved_as_typed(
     sqlite_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(sqlite_desk, user="handler1")
+    app = build_app(sqlite_desk, user="handler1")
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("ctrl+n", "f7")
@@ -790,7 +791,7 @@ async def test_the_notes_hold_several_lines_and_are_saved_as_typed(
 async def test_a_known_caller_fills_what_is_known_on_enter_and_goes_to_the_first_thing_needed(
     sqlite_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(sqlite_desk, user="handler1")
+    app = build_app(sqlite_desk, user="handler1")
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("ctrl+n")

@@ -78,8 +78,7 @@ from db.drafts import RECORDED_AS
 from screens.resume_modal import ResumeDraftModal
 from screens.widgets.ticks import TickList
 from spr_desk.call_form import CallForm
-from spr_desk.entrypoints.app import SprDeskApp
-from spr_desk.entrypoints.cli import open_desk
+from spr_desk.entrypoints.bootstrap import build_app, open_desk
 from spr_desk.nhs_number import check_digit, format_nhs_number, parse_nhs_number
 from spr_desk.sample_calls import ETHEL, REG
 
@@ -487,7 +486,7 @@ async def resumes_whole(
     desk: DeskService, key: str, payload: dict[str, Any], offered: set[str]
 ) -> None:
     """A fresh desk offers every open draft, and `key` resumes with every field as stored."""
-    app = SprDeskApp(desk, user=USER)
+    app = build_app(desk, user=USER)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         modal = app.screen

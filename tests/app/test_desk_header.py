@@ -11,7 +11,7 @@ from call_script import settle
 from db.desk import DeskService
 from screens.widgets.desk_header import DeskHeader
 from spr_desk.desk_api import DeskStatus
-from spr_desk.entrypoints.app import SprDeskApp
+from spr_desk.entrypoints.bootstrap import build_app
 from spr_desk.roles import Role
 from spr_desk.sign_in import SignedIn
 
@@ -29,7 +29,7 @@ WATCH = "Day desk · night team in 2h 00m"
 async def test_the_header_says_who_is_signed_in_apart_from_the_watch(
     sqlite_desk: DeskService, now: datetime, size: tuple[int, int], expected: str
 ) -> None:
-    app = SprDeskApp(sqlite_desk, user=SignedIn("night", "", Role.NIGHT_STAFF))
+    app = build_app(sqlite_desk, user=SignedIn("night", "", Role.NIGHT_STAFF))
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
         app.desk_status = DeskStatus(now=now, watch_words=WATCH, pending=None)
@@ -48,7 +48,7 @@ async def test_the_header_says_who_is_signed_in_apart_from_the_watch(
 async def test_a_long_name_on_a_narrow_screen_keeps_the_name_and_drops_the_date(
     sqlite_desk: DeskService, now: datetime
 ) -> None:
-    app = SprDeskApp(sqlite_desk, user=SignedIn("night.practitioner2", "", Role.NIGHT_STAFF))
+    app = build_app(sqlite_desk, user=SignedIn("night.practitioner2", "", Role.NIGHT_STAFF))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         app.desk_status = DeskStatus(now=now, watch_words=WATCH, pending=None)
@@ -61,7 +61,7 @@ async def test_a_long_name_on_a_narrow_screen_keeps_the_name_and_drops_the_date(
 async def test_a_call_on_hold_and_the_user_both_stay_at_80_columns(
     sqlite_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(sqlite_desk, user="handler1")
+    app = build_app(sqlite_desk, user="handler1")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+n")

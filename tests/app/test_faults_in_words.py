@@ -37,7 +37,7 @@ from screens.queue import QueueScreen
 from screens.reference_modal import ReferenceModal
 from screens.triage import BUSY_WORDS, TriageScreen
 from spr_desk.entrypoints.app import SprDeskApp
-from spr_desk.entrypoints.cli import open_desk
+from spr_desk.entrypoints.bootstrap import build_app, open_desk
 from spr_desk.faults import DeskFault, FaultKind, fault_of
 
 SIZE = (120, 40)
@@ -134,7 +134,7 @@ async def type_notes(pilot: Pilot[Any], triage: TriageScreen, text: str) -> None
 async def test_a_call_meeting_a_busy_database_says_so_once_and_is_recorded_once_it_frees(
     desk: DeskService,
 ) -> None:
-    app = SprDeskApp(desk, user="desk1")
+    app = build_app(desk, user="desk1")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         triage = await start_call(pilot)
         await take_call(pilot, ETHEL)
@@ -156,7 +156,7 @@ async def test_a_database_busy_past_every_try_is_not_recorded_said_once_everythi
     desk: DeskService, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(screens.triage, "RECORD_PAUSES", (0.05, 0.05, 0.05))
-    app = SprDeskApp(desk, user="desk1")
+    app = build_app(desk, user="desk1")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         triage = await start_call(pilot)
         await take_call(pilot, ETHEL)
@@ -180,7 +180,7 @@ async def test_a_database_busy_past_every_try_is_not_recorded_said_once_everythi
 async def test_a_second_record_while_one_is_trying_is_refused_not_doubled(
     desk: DeskService,
 ) -> None:
-    app = SprDeskApp(desk, user="desk1")
+    app = build_app(desk, user="desk1")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         triage = await start_call(pilot)
         await take_call(pilot, ETHEL)
@@ -202,7 +202,7 @@ async def test_the_handler_may_edit_and_leave_while_a_busy_database_is_retried(
 ) -> None:
     """Retrying holds nothing up: a word typed meanwhile is kept, and leaving the call (kept as
     a draft) stops the tries, so nothing is recorded behind the handler's back."""
-    app = SprDeskApp(desk, user="desk1")
+    app = build_app(desk, user="desk1")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         triage = await start_call(pilot)
         await take_call(pilot, ETHEL)
@@ -223,7 +223,7 @@ async def test_the_handler_may_edit_and_leave_while_a_busy_database_is_retried(
 async def test_failing_draft_saves_show_one_banner_until_a_save_works_again(
     desk: DeskService,
 ) -> None:
-    app = SprDeskApp(desk, user="desk1")
+    app = build_app(desk, user="desk1")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         triage = await start_call(pilot)
         await take_call(pilot, ETHEL)
@@ -243,7 +243,7 @@ async def test_failing_draft_saves_show_one_banner_until_a_save_works_again(
 async def test_a_full_disk_is_said_once_in_the_banner_and_once_on_recording(
     desk: DeskService, injected: Injected
 ) -> None:
-    app = SprDeskApp(desk, user="desk1")
+    app = build_app(desk, user="desk1")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         triage = await start_call(pilot)
         await take_call(pilot, ETHEL)
@@ -286,7 +286,7 @@ async def test_a_read_only_database_is_said_once_and_the_queue_still_reads(
 ) -> None:
     engine = read_only_engine(str(sqlite_desk.engine.url))
     desk = DeskService(engine, clock=lambda: now)
-    app = SprDeskApp(desk, user="desk1")
+    app = build_app(desk, user="desk1")
     try:
         async with app.run_test(size=SIZE, notifications=True) as pilot:
             await settle(pilot)
@@ -350,7 +350,7 @@ async def test_a_database_the_desk_refuses_is_said_in_its_words_as_the_desk_exit
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     url = database(sqlite_desk, tmp_path)
-    app = SprDeskApp(lambda: open_desk(url))
+    app = build_app(lambda: open_desk(url))
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: app.return_code is not None)
     said = " ".join(capsys.readouterr().err.split())  # as the terminal shows it, unwrapped

@@ -13,7 +13,7 @@ from textual.screen import Screen
 
 from db.desk import DeskService
 from screens.triage import TriageScreen
-from spr_desk.entrypoints.app import SprDeskApp
+from spr_desk.entrypoints.bootstrap import build_app
 from spr_desk.vocabulary import ReferrerRole
 
 
@@ -34,7 +34,7 @@ def same_order(call: TriageScreen) -> None:
 async def test_the_call_tabs_in_textuals_order_for_every_caller(
     sqlite_desk: DeskService, size: tuple[int, int]
 ) -> None:
-    app = SprDeskApp(sqlite_desk, user="handler1")
+    app = build_app(sqlite_desk, user="handler1")
     async with app.run_test(size=size) as pilot:
         call = await start_call(pilot)
         same_order(call)
@@ -50,7 +50,7 @@ async def test_the_call_tabs_in_textuals_order_for_every_caller(
 async def test_the_call_tabs_in_textuals_order_with_the_matrix_overridden(
     sqlite_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(sqlite_desk, user="handler1")
+    app = build_app(sqlite_desk, user="handler1")
     async with app.run_test(size=(80, 24)) as pilot:
         call = await start_call(pilot)
         await take_call(pilot, ETHEL)

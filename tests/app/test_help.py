@@ -13,6 +13,7 @@ from textual.pilot import Pilot
 from db.desk import DeskService
 from screens.help_screen import HelpScreen, own_bindings
 from spr_desk.entrypoints.app import SprDeskApp
+from spr_desk.entrypoints.bootstrap import build_app
 from spr_desk.help_text import DIALOG_HELP, HELP, keys_named
 
 Opener = Callable[[Pilot[Any]], Awaitable[None]]
@@ -87,7 +88,7 @@ async def check_help_of(pilot: Pilot[Any], name: str) -> HelpScreen:
 
 @pytest.mark.parametrize("name", list(SCREENS))
 async def test_f1_explains_the_screen_in_front(sqlite_demo_desk: DeskService, name: str) -> None:
-    app = SprDeskApp(sqlite_demo_desk, user="desk1")
+    app = build_app(sqlite_demo_desk, user="desk1")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await SCREENS[name](pilot)
@@ -95,7 +96,7 @@ async def test_f1_explains_the_screen_in_front(sqlite_demo_desk: DeskService, na
 
 
 async def test_f1_explains_signing_in(sqlite_desk: DeskService) -> None:
-    app = SprDeskApp(sqlite_desk)
+    app = build_app(sqlite_desk)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await check_help_of(pilot, "SignInScreen")
@@ -106,7 +107,7 @@ async def test_the_call_help_says_what_the_call_asks_and_the_call_has_those_keys
 ) -> None:
     """Written for the rebuilt call (F6 red flags, F7 notes, F8 the held call): until it
     lands, the last assertion names the keys the call does not bind yet."""
-    app = SprDeskApp(sqlite_desk, user="desk1")
+    app = build_app(sqlite_desk, user="desk1")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+n")
@@ -131,7 +132,7 @@ async def test_the_call_help_says_what_the_call_asks_and_the_call_has_those_keys
 async def test_long_help_scrolls_and_nothing_is_cut_off_at_80_by_24(
     sqlite_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(sqlite_desk, user="desk1")
+    app = build_app(sqlite_desk, user="desk1")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+n")
@@ -154,7 +155,7 @@ async def test_long_help_scrolls_and_nothing_is_cut_off_at_80_by_24(
 
 
 async def test_help_is_not_opened_twice(sqlite_demo_desk: DeskService) -> None:
-    app = SprDeskApp(sqlite_demo_desk, user="desk1")
+    app = build_app(sqlite_demo_desk, user="desk1")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         queue = app.screen
@@ -171,7 +172,7 @@ def _queue_help(snap_compare: Any, desk: DeskService, size: tuple[int, int]) -> 
         await open_help(pilot)
 
     result: bool = snap_compare(
-        SprDeskApp(desk, user="desk1"), terminal_size=size, run_before=opened
+        build_app(desk, user="desk1"), terminal_size=size, run_before=opened
     )
     return result
 

@@ -35,8 +35,7 @@ from textual.widgets import Input
 
 from screens.resume_modal import ResumeDraftModal
 from screens.widgets.ticks import TickList
-from spr_desk.entrypoints.app import SprDeskApp
-from spr_desk.entrypoints.cli import open_desk
+from spr_desk.entrypoints.bootstrap import build_app, open_desk
 
 TYPED = {
     "referrer_name": "Dr Amy Stone",
@@ -98,7 +97,7 @@ async def test_a_call_killed_mid_way_comes_back_whole(tmp_path: Path) -> None:
     # (c) the next start offers the call, and Enter resumes it whole
     desk = open_desk(url)
     try:
-        app = SprDeskApp(desk, user=USER)
+        app = build_app(desk, user=USER)
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause()
             await app.workers.wait_for_complete()

@@ -8,19 +8,23 @@ letter does not stop the walk; each screen or dialog is its own test.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 import pytest
 from call_script import ETHEL, fill, settle, type_into
 from cut_off import cut_off
+from tests_support import context_of
 from textual.pilot import Pilot
 from textual.screen import ModalScreen, Screen
 
 from db.desk import DeskService
+from screens.handover import HandoverScreen
 from screens.leave_call_modal import LeaveCallModal
 from screens.nhs_number_modal import NhsNumberModal
 from screens.referral import ReferralScreen
 from spr_desk.entrypoints.app import SprDeskApp
+from spr_desk.entrypoints.bootstrap import build_app
 from spr_desk.roles import Role
 from spr_desk.sign_in import SignedIn
 from spr_desk.vocabulary import Status
@@ -100,7 +104,7 @@ def referral_at(*statuses: Status) -> Step:
         for row in desk.open_queue():
             if row.status not in statuses:
                 continue
-            pilot.app.push_screen(ReferralScreen(desk, row.reference, by="desk1"))
+            pilot.app.push_screen(ReferralScreen(context_of(pilot.app, "desk1"), row.reference))
             await settled(pilot)
             return
         pytest.fail(f"no demo referral at {statuses}")
@@ -152,7 +156,11 @@ async def acknowledge(pilot: Pilot[Any], desk: DeskService) -> None:
     await then("handover", "build")(pilot, desk)
     app = pilot.app
     assert isinstance(app, SprDeskApp)
-    app.signed_in = SignedIn("night1", "Night One", Role.NIGHT_STAFF)
+    night = SignedIn("night1", "Night One", Role.NIGHT_STAFF)
+    app.signed_in = night
+    handover = app.screen
+    assert isinstance(handover, HandoverScreen)
+    handover.ctx = replace(handover.ctx, user=night)  # it was handed the day handler's
     await dialog(pilot, "acknowledge")
 
 
@@ -235,7 +243,7 @@ def cases() -> list[Any]:
 async def test_nothing_is_cut_off(
     sqlite_demo_desk: DeskService, size: tuple[int, int], user: str | None, step: Step
 ) -> None:
-    app = SprDeskApp(sqlite_demo_desk, user=user)
+    app = build_app(sqlite_demo_desk, user=user)
     async with app.run_test(size=size) as pilot:
         await step(pilot, sqlite_demo_desk)
         problems = cut_off(app)

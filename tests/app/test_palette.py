@@ -8,11 +8,11 @@ from screens.availability import NO_STYLE
 from screens.palette import BREACHED, DUE_SOON
 from screens.widgets.queue_board import STATE_STYLES
 from spr_desk.due import DueState
-from spr_desk.entrypoints.app import SprDeskApp
+from spr_desk.entrypoints.bootstrap import build_app
 
 
 def test_the_palette_is_a_theme_variable_for_css() -> None:
-    variables = SprDeskApp(lambda: None).get_css_variables()  # type: ignore[arg-type, return-value]
+    variables = build_app(lambda: None).get_css_variables()  # type: ignore[arg-type, return-value]
     assert variables["breached"] == BREACHED
     assert variables["due-soon"] == DUE_SOON
 

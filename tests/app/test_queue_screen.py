@@ -22,6 +22,7 @@ from screens.referral import ReferralScreen
 from screens.take_next_modal import TakeNextModal
 from screens.widgets.queue_board import WINDOW, QueueBoard
 from spr_desk.entrypoints.app import SprDeskApp
+from spr_desk.entrypoints.bootstrap import build_app
 from spr_desk.queue_view import REDIRECTED, STATE_SYMBOLS, STILL_MARK, TO_TRACE, QueueFilter
 from spr_desk.referral import NewReferral, PatientDetails, RedirectedCall, ReferrerDetails
 from spr_desk.sample_calls import crew_on_scene
@@ -54,7 +55,7 @@ async def test_the_app_opens_on_the_queue_with_every_open_referral(
 ) -> None:
     expected = sqlite_demo_desk.open_queue()
     assert len(expected) > 50
-    app = SprDeskApp(sqlite_demo_desk, user="desk1")
+    app = build_app(sqlite_demo_desk, user="desk1")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         queue = board(app)
@@ -76,7 +77,7 @@ async def test_the_app_opens_on_the_queue_with_every_open_referral(
 async def test_another_desks_new_referral_appears_without_a_key_press(
     sqlite_demo_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(sqlite_demo_desk, user="desk1")
+    app = build_app(sqlite_demo_desk, user="desk1")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         before = len(board(app).rows)
@@ -109,7 +110,7 @@ async def test_search_finds_by_name_nhs_number_or_reference(
         ),
         by="h",
     )
-    app = SprDeskApp(sqlite_desk, user="desk1")
+    app = build_app(sqlite_desk, user="desk1")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert len(board(app).rows) == 2
@@ -130,7 +131,7 @@ async def test_filters_narrow_the_queue_by_locality_and_lead(
     sqlite_demo_desk: DeskService,
 ) -> None:
     everything = sqlite_demo_desk.open_queue()
-    app = SprDeskApp(sqlite_demo_desk, user="desk1")
+    app = build_app(sqlite_demo_desk, user="desk1")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         app.screen.query_one("#filter-locality", Select).value = "Thame"
@@ -154,7 +155,7 @@ async def test_a_long_queue_is_read_and_held_a_window_at_a_time(
     with opened_desk(url, now) as desk:
         everything = desk.open_queue()
         assert len(everything) == 600
-        app = SprDeskApp(desk, user="desk1")
+        app = build_app(desk, user="desk1")
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             queue = board(app)
@@ -194,7 +195,7 @@ async def test_at_80_columns_the_last_row_is_not_hidden_under_the_scroll_bar(
 ) -> None:
     """80 columns are narrower than the board, so a horizontal scroll bar takes its bottom line:
     the cursor's row must stay above it."""
-    app = SprDeskApp(sqlite_demo_desk, user="desk1")
+    app = build_app(sqlite_demo_desk, user="desk1")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         queue = board(app)
@@ -214,7 +215,7 @@ async def test_the_countdown_turns_due_soon_then_breached_as_the_clock_moves(
     clock = {"now": sqlite_desk.now()}
     desk = DeskService(sqlite_desk.engine, clock=lambda: clock["now"])
     desk.record_referral(call(desk, "Ada", "Lovelace", minutes_ago=0), by="h")  # rapid: 3 h
-    app = SprDeskApp(desk, user="desk1")
+    app = build_app(desk, user="desk1")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert "due " in screen_text(board(app)).splitlines()[1]
@@ -231,7 +232,7 @@ async def test_markup_typed_into_a_name_is_shown_literally(sqlite_desk: DeskServ
     sqlite_desk.record_referral(
         call(sqlite_desk, "[link=http://x]y[/link]", "[bold red]X[/]"), by="h"
     )
-    app = SprDeskApp(sqlite_desk, user="desk1")
+    app = build_app(sqlite_desk, user="desk1")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert board(app).rows[0].patient_name == "[BOLD RED]X[/], [link=http://x]y[/link]"
@@ -244,7 +245,7 @@ async def test_markup_typed_into_a_name_is_shown_literally(sqlite_desk: DeskServ
 async def test_started_as_the_command_starts_it_the_desk_opens_behind_the_first_frame(
     sqlite_demo_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(lambda: sqlite_demo_desk, user="desk1")
+    app = build_app(lambda: sqlite_demo_desk, user="desk1")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert app.desk is sqlite_demo_desk
@@ -257,7 +258,7 @@ async def test_a_database_that_cannot_be_opened_ends_the_app_with_one_clear_line
     def unreachable() -> DeskService:
         raise OSError("connection refused")
 
-    app = SprDeskApp(unreachable, user="desk1")
+    app = build_app(unreachable, user="desk1")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await app.workers.wait_for_complete()
@@ -272,7 +273,7 @@ async def test_take_next_shows_the_referral_asks_then_claims_and_another_desk_ge
 ) -> None:
     older = sqlite_desk.record_referral(call(sqlite_desk, "Ada", "Lovelace", 20), by="h").reference
     newer = sqlite_desk.record_referral(call(sqlite_desk, "Bob", "Other", 5), by="h").reference
-    app = SprDeskApp(sqlite_desk, user="desk1")
+    app = build_app(sqlite_desk, user="desk1")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("f2")
@@ -319,7 +320,7 @@ async def test_the_status_filter_lists_the_redirected_calls_and_those_to_trace(
     ).reference
     assert ("redirected", REDIRECTED) in STATUS_CHOICES
     assert ("to trace", TO_TRACE) in STATUS_CHOICES
-    app = SprDeskApp(sqlite_desk, user="desk1")
+    app = build_app(sqlite_desk, user="desk1")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert {row.reference for row in board(app).rows} == {open_one, to_trace}
@@ -370,7 +371,7 @@ async def test_typing_names_on_the_board_goes_to_the_search_and_take_next_asks_f
     sqlite_desk: DeskService,
 ) -> None:
     harper = sqlite_desk.record_referral(call(sqlite_desk, "Nancy", "Harper", 20), by="h")
-    app = SprDeskApp(sqlite_desk, user="desk1")
+    app = build_app(sqlite_desk, user="desk1")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert board(app).has_focus
@@ -425,7 +426,7 @@ async def test_a_claim_taken_meanwhile_by_another_desk_is_refused_and_said(
     sqlite_desk: DeskService,
 ) -> None:
     ada = sqlite_desk.record_referral(call(sqlite_desk, "Ada", "Lovelace", 20), by="h").reference
-    app = SprDeskApp(sqlite_desk, user="desk1")
+    app = build_app(sqlite_desk, user="desk1")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("f2")
@@ -444,7 +445,7 @@ async def test_enter_after_a_search_opens_the_first_row_found(
     sqlite_demo_desk: DeskService,
 ) -> None:
     expected = sqlite_demo_desk.open_queue()
-    app = SprDeskApp(sqlite_demo_desk, user="desk1")
+    app = build_app(sqlite_demo_desk, user="desk1")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("down", "down", "down")
@@ -490,7 +491,7 @@ async def test_closed_cancelled_and_redirected_are_found_by_search_and_by_filter
         ),
         by="h",
     ).reference
-    app = SprDeskApp(sqlite_desk, user="desk1")
+    app = build_app(sqlite_desk, user="desk1")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert board(app).total == 0
@@ -524,7 +525,7 @@ async def test_the_board_reads_in_no_color_with_symbols_and_the_still_clock_mark
     # Recorded 5 hours ago (rapid: breached at 3 h; nobody has acted since: over 30 minutes).
     stale = sqlite_desk.record_referral(call(sqlite_desk, "Ada", "Lovelace", 0), by="h")
     later = DeskService(sqlite_desk.engine, clock=lambda: sqlite_desk.now() + timedelta(hours=5))
-    app = SprDeskApp(later, user="desk1")
+    app = build_app(later, user="desk1")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert app.no_color

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from call_script import settle
+from tests_support import context_of
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
@@ -17,7 +18,7 @@ from screens.note_modal import NoteModal
 from screens.referral import ReferralScreen
 from spr_desk.allocation import allocation_offers
 from spr_desk.call_form import CallForm, referral_from
-from spr_desk.entrypoints.app import SprDeskApp
+from spr_desk.entrypoints.bootstrap import build_app
 from spr_desk.sample_calls import ETHEL
 from spr_desk.uktime import as_local
 from spr_desk.vocabulary import Lead, Status
@@ -36,7 +37,7 @@ async def open_view(
     pilot: Pilot[Any], desk: DeskService, reference: str, by: str
 ) -> ReferralScreen:
     await settle(pilot)
-    screen = ReferralScreen(desk, reference, by=by)
+    screen = ReferralScreen(context_of(pilot.app, by), reference)
     await pilot.app.push_screen(screen)
     await settle(pilot)
     return screen
@@ -56,7 +57,7 @@ async def test_a_first_response_at_an_edited_time_refusing_future_and_before_rec
     # FROZEN_NOW is 11:00 (GMT); the call came in at 10:00 and is Rapid, due 13:00.
     reference = record_ethel(sqlite_desk)
     sqlite_desk.move(reference, Status.ALLOCATED, by="h", team="ACHT Aylesbury")
-    app = SprDeskApp(sqlite_desk, user="nurse1")
+    app = build_app(sqlite_desk, user="nurse1")
     async with app.run_test(size=SIZE) as pilot:
         await open_view(pilot, sqlite_desk, reference, "nurse1")
         await pilot.press("r")
@@ -97,7 +98,7 @@ async def test_undo_within_five_minutes_restores_and_is_refused_after(
     reference = record_ethel(sqlite_desk)
     sqlite_desk.move(reference, Status.ALLOCATED, by="h", team="ACHT Aylesbury")
     start = sqlite_desk.now()
-    app = SprDeskApp(sqlite_desk, user="nurse1")
+    app = build_app(sqlite_desk, user="nurse1")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await open_view(pilot, sqlite_desk, reference, "nurse1")
         assert screen.check_action("undo", ()) is False  # the allocation was someone else's
@@ -130,7 +131,7 @@ async def test_undo_within_five_minutes_restores_and_is_refused_after(
 async def test_undo_is_refused_to_another_user(sqlite_desk: DeskService) -> None:
     reference = record_ethel(sqlite_desk)
     sqlite_desk.move(reference, Status.ALLOCATED, by="nurse1", team="ACHT Aylesbury")
-    app = SprDeskApp(sqlite_desk, user="night")
+    app = build_app(sqlite_desk, user="night")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await open_view(pilot, sqlite_desk, reference, "night")
         assert screen.check_action("undo", ()) is False
@@ -146,7 +147,7 @@ async def test_a_follow_up_call_on_a_cancelled_referral_is_in_its_history(
 ) -> None:
     reference = record_ethel(sqlite_desk)
     sqlite_desk.move(reference, Status.CANCELLED, by="h", reason="duplicate")
-    app = SprDeskApp(sqlite_desk, user="nurse1")
+    app = build_app(sqlite_desk, user="nurse1")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_view(pilot, sqlite_desk, reference, "nurse1")
         await pilot.press("f")
@@ -174,7 +175,7 @@ async def test_the_allocation_list_is_in_the_order_that_fits_and_enter_does_not_
         lead=Lead.NURSE,
         due_at=detail.summary.due_at,
     )
-    app = SprDeskApp(sqlite_demo_desk, user="nurse1")
+    app = build_app(sqlite_demo_desk, user="nurse1")
     async with app.run_test(size=(120, 40)) as pilot:
         await open_view(pilot, sqlite_demo_desk, reference, "nurse1")
         await pilot.press("a")
@@ -193,7 +194,7 @@ async def test_the_allocation_list_is_in_the_order_that_fits_and_enter_does_not_
 
 async def test_the_lead_changes_while_recorded_with_a_reason(sqlite_desk: DeskService) -> None:
     reference = record_ethel(sqlite_desk)
-    app = SprDeskApp(sqlite_desk, user="nurse1")
+    app = build_app(sqlite_desk, user="nurse1")
     async with app.run_test(size=SIZE) as pilot:
         await open_view(pilot, sqlite_desk, reference, "nurse1")
         await pilot.press("l")

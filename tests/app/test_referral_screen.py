@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from call_script import settle
 from sqlmodel import Session, select
+from tests_support import context_of
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
@@ -20,7 +21,7 @@ from screens.nhs_number_modal import NhsNumberModal
 from screens.queue import QueueScreen
 from screens.referral import ReferralScreen
 from spr_desk.call_form import EMERGENCY_WORDS, CallForm, referral_from
-from spr_desk.entrypoints.app import SprDeskApp
+from spr_desk.entrypoints.bootstrap import build_app
 from spr_desk.referral import PatientDetails, RedirectedCall, ReferrerDetails
 from spr_desk.sample_calls import ETHEL
 from spr_desk.uktime import as_local
@@ -61,7 +62,7 @@ async def test_a_referral_goes_through_its_whole_life_from_the_keyboard(
     sqlite_desk: DeskService,
 ) -> None:
     reference = record_ethel(sqlite_desk)
-    app = SprDeskApp(sqlite_desk, user="nurse1")
+    app = build_app(sqlite_desk, user="nurse1")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_referral(pilot)
         assert screen.reference == reference
@@ -137,10 +138,10 @@ async def test_responding_to_a_closed_referral_is_refused_with_a_message(
         ),
         by="h",
     )
-    app = SprDeskApp(sqlite_desk, user="desk1")
+    app = build_app(sqlite_desk, user="desk1")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
-        screen = ReferralScreen(sqlite_desk, reference, by="h")
+        screen = ReferralScreen(context_of(app, "h"), reference)
         await app.push_screen(screen)
         await settle(pilot)
         await pilot.press("r")
@@ -153,7 +154,7 @@ async def test_responding_to_a_closed_referral_is_refused_with_a_message(
 @pytest.mark.parametrize("reason", ["", "Family now staying with her"])
 async def test_cancelling_needs_a_reason(sqlite_desk: DeskService, reason: str) -> None:
     reference = record_ethel(sqlite_desk)
-    app = SprDeskApp(sqlite_desk, user="desk1")
+    app = build_app(sqlite_desk, user="desk1")
     async with app.run_test(size=SIZE) as pilot:
         await open_referral(pilot)
         await pilot.press("x")
@@ -183,7 +184,7 @@ async def test_a_late_first_response_asks_why_and_the_supervisor_sees_the_reason
     call = referral_from(form, four_hours_ago, as_local(four_hours_ago).date())
     reference = sqlite_desk.record_referral(call, by="h").reference
     sqlite_desk.move(reference, Status.ALLOCATED, by="h", team="ACHT Night Team")
-    app = SprDeskApp(sqlite_desk, user="nurse2")
+    app = build_app(sqlite_desk, user="nurse2")
     async with app.run_test(size=SIZE) as pilot:
         await open_referral(pilot)
         await pilot.press("r")
@@ -215,10 +216,10 @@ async def test_a_referral_is_allocated_to_a_named_professional_on_shift(
         for shift in sqlite_demo_desk.who_is_on().on_now
         if shift.team == "ACHT Aylesbury" and shift.role.value == "nurse"
     )
-    app = SprDeskApp(sqlite_demo_desk, user="nurse1")
+    app = build_app(sqlite_demo_desk, user="nurse1")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await app.push_screen(ReferralScreen(sqlite_demo_desk, reference, by="nurse1"))
+        await app.push_screen(ReferralScreen(context_of(app, "nurse1"), reference))
         await settle(pilot)
         await pilot.press("a")
         await settle(pilot)
@@ -290,10 +291,10 @@ async def test_the_view_shows_every_fact_the_call_gave_in_the_handlers_words(
     sqlite_desk: DeskService, size: tuple[int, int]
 ) -> None:
     reference = record_everything(sqlite_desk)
-    app = SprDeskApp(sqlite_desk, user="desk1")
+    app = build_app(sqlite_desk, user="desk1")
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
-        await app.push_screen(ReferralScreen(sqlite_desk, reference, by="desk1"))
+        await app.push_screen(ReferralScreen(context_of(app, "desk1"), reference))
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ReferralScreen)
@@ -353,10 +354,10 @@ async def test_a_redirected_call_shows_its_flags_the_words_said_and_what_was_typ
         advice=EMERGENCY_WORDS,
     )
     reference = sqlite_desk.record_redirect(call, by="handler1").reference
-    app = SprDeskApp(sqlite_desk, user="desk1")
+    app = build_app(sqlite_desk, user="desk1")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await app.push_screen(ReferralScreen(sqlite_desk, reference, by="desk1"))
+        await app.push_screen(ReferralScreen(context_of(app, "desk1"), reference))
         await settle(pilot)
         assert isinstance(app.screen, ReferralScreen)
         facts = facts_shown(app.screen)
@@ -387,10 +388,10 @@ async def test_the_nhs_number_is_added_from_the_view_and_a_wrong_one_keeps_what_
     sqlite_desk: DeskService,
 ) -> None:
     reference = record_everything(sqlite_desk)
-    app = SprDeskApp(sqlite_desk, user="tracer1")
+    app = build_app(sqlite_desk, user="tracer1")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        screen = ReferralScreen(sqlite_desk, reference, by="tracer1")
+        screen = ReferralScreen(context_of(app, "tracer1"), reference)
         await app.push_screen(screen)
         await settle(pilot)
         assert screen.check_action("add_nhs_number", ()) is True
@@ -419,10 +420,10 @@ async def test_a_number_the_desk_refuses_opens_the_dialog_again_with_what_was_ty
     sqlite_desk: DeskService,
 ) -> None:
     reference = record_everything(sqlite_desk)
-    app = SprDeskApp(sqlite_desk, user="tracer1")
+    app = build_app(sqlite_desk, user="tracer1")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        screen = ReferralScreen(sqlite_desk, reference, by="tracer1")
+        screen = ReferralScreen(context_of(app, "tracer1"), reference)
         await app.push_screen(screen)
         await settle(pilot)
         # Another desk allocates it while this one has it open: this version is stale.

@@ -29,6 +29,7 @@ from screens.sign_in import NO_USERS, LockScreen, SignInScreen
 from screens.supervisor import SupervisorScreen
 from screens.triage import TriageScreen
 from spr_desk.entrypoints.app import NO_SCREENSHOTS, SIGN_OUT_WORDS, SprDeskApp
+from spr_desk.entrypoints.bootstrap import build_app
 from spr_desk.roles import Role
 from spr_desk.sign_in import SignedIn
 
@@ -78,7 +79,7 @@ async def test_nothing_opens_until_the_right_password_is_given(
     sqlite_demo_desk: DeskService,
 ) -> None:
     add(sqlite_demo_desk)
-    app = SprDeskApp(sqlite_demo_desk)
+    app = build_app(sqlite_demo_desk)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, SignInScreen) and app.signed_in is None
@@ -116,7 +117,7 @@ async def test_keys_typed_in_one_burst_never_put_the_password_in_the_name_field(
     sqlite_desk: DeskService,
 ) -> None:
     add(sqlite_desk)
-    app = SprDeskApp(sqlite_desk)
+    app = build_app(sqlite_desk)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         burst(app, ["j", "s", "m", "i", "t", "h", "\r", *"wrong words 1", "\r"])
@@ -131,7 +132,7 @@ async def test_keys_typed_in_one_burst_never_put_the_password_in_the_name_field(
 
 async def test_repeated_failures_are_slowed_on_screen(sqlite_desk: DeskService) -> None:
     add(sqlite_desk)
-    app = SprDeskApp(sqlite_desk)
+    app = build_app(sqlite_desk)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await type_text(pilot, "jsmith")
@@ -150,7 +151,7 @@ async def test_repeated_failures_are_slowed_on_screen(sqlite_desk: DeskService) 
 
 
 async def test_a_database_with_no_users_says_how_to_add_one(sqlite_desk: DeskService) -> None:
-    app = SprDeskApp(sqlite_desk)
+    app = build_app(sqlite_desk)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert message(app) == NO_USERS
@@ -168,7 +169,7 @@ def test_sign_in_snapshot(snap_compare: Any, sqlite_desk: DeskService) -> None:
         await pilot.press("enter")
         await settle(pilot)
 
-    assert snap_compare(SprDeskApp(sqlite_desk), terminal_size=(80, 24), run_before=typed)
+    assert snap_compare(build_app(sqlite_desk), terminal_size=(80, 24), run_before=typed)
 
 
 # the idle lock ---------------------------------------------------------------------------------
@@ -179,7 +180,7 @@ async def test_an_idle_desk_locks_over_a_half_typed_call_and_keeps_it(
 ) -> None:
     add(sqlite_desk)
     clock = Clock(now)
-    app = SprDeskApp(sqlite_desk, user=JO, clock=clock, idle_lock=timedelta(minutes=10))
+    app = build_app(sqlite_desk, user=JO, clock=clock, idle_lock=timedelta(minutes=10))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+n")
@@ -230,7 +231,7 @@ async def test_an_idle_desk_locks_over_a_half_typed_call_and_keeps_it(
 async def test_call_handlers_and_night_staff_may_not_review_or_edit_the_rota(
     sqlite_demo_desk: DeskService, role: Role
 ) -> None:
-    app = SprDeskApp(sqlite_demo_desk, user=SignedIn("kit", "", role))
+    app = build_app(sqlite_demo_desk, user=SignedIn("kit", "", role))
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("f7")
@@ -258,7 +259,7 @@ async def test_call_handlers_and_night_staff_may_not_review_or_edit_the_rota(
 async def test_supervisors_and_administrators_review_and_edit_the_rota(
     sqlite_demo_desk: DeskService, role: Role
 ) -> None:
-    app = SprDeskApp(sqlite_demo_desk, user=SignedIn("sam", "", role))
+    app = build_app(sqlite_demo_desk, user=SignedIn("sam", "", role))
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("f7")
@@ -280,7 +281,7 @@ async def test_a_fault_while_checking_is_said_in_words_not_by_its_class(
     add(sqlite_desk)
     monkeypatch.setattr(db.engine, "BUSY_TIMEOUT_MS", 200)  # not the desk's 5 s, in a test
     sqlite_desk.engine.dispose()
-    app = SprDeskApp(sqlite_desk)
+    app = build_app(sqlite_desk)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await type_text(pilot, "jsmith")
@@ -313,7 +314,7 @@ async def test_the_palette_offers_no_screenshot_and_no_screenshot_can_be_saved(
     sqlite_desk: DeskService, tmp_path: Path
 ) -> None:
     add(sqlite_desk)
-    app = SprDeskApp(sqlite_desk)
+    app = build_app(sqlite_desk)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         titles = {command.title for command in app.get_system_commands(app.screen)}
@@ -381,7 +382,7 @@ def full_disk_desk(tmp_path: Path, now: datetime, templates: Templates) -> Itera
 async def test_sign_in_on_a_full_disk_says_so_once_and_signs_in(
     full_disk_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(full_disk_desk)
+    app = build_app(full_disk_desk)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         await type_text(pilot, "jsmith")

@@ -21,6 +21,7 @@ from screens.sign_out_modal import SIGN_OUT_KEY, SignOutModal
 from screens.widgets.desk_header import DeskHeader
 from spr_desk.demo import DEMO_PASSWORD
 from spr_desk.entrypoints.app import SIGN_OUT_WORDS, SprDeskApp
+from spr_desk.entrypoints.bootstrap import build_app
 
 SIZE = (100, 30)
 
@@ -66,7 +67,7 @@ def user_events(desk: DeskService) -> list[tuple[str, str]]:
 async def test_sign_out_from_the_queue_and_the_next_person_gets_their_own_desk(
     sqlite_demo_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(sqlite_demo_desk)
+    app = build_app(sqlite_demo_desk)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, "handler")
         assert isinstance(app.screen, QueueScreen)
@@ -94,6 +95,7 @@ async def test_sign_out_from_the_queue_and_the_next_person_gets_their_own_desk(
 
         await sign_in(pilot, "night")
         assert isinstance(app.screen, QueueScreen)
+        assert app.screen.ctx.user.username == "night"  # the new queue is handed their context
         assert "signed in: night" in header_text(app)
         assert len(app._desk_timers) == 2  # the idle check and the status read, once each
         # The call built ahead for the first person went with them: the next is the night's.
@@ -106,7 +108,7 @@ async def test_sign_out_from_the_queue_and_the_next_person_gets_their_own_desk(
 async def test_a_half_typed_call_is_kept_as_its_handlers_draft_and_offered_to_them_alone(
     sqlite_demo_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(sqlite_demo_desk)
+    app = build_app(sqlite_demo_desk)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, "handler")
         call = await start_call(pilot)
@@ -152,7 +154,7 @@ async def test_a_half_typed_call_is_kept_as_its_handlers_draft_and_offered_to_th
 async def test_sign_out_with_a_dialog_open_over_a_call_on_hold(
     sqlite_demo_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(sqlite_demo_desk)
+    app = build_app(sqlite_demo_desk)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, "handler")
         first = await start_call(pilot)
@@ -190,7 +192,7 @@ async def test_sign_out_with_a_dialog_open_over_a_call_on_hold(
 async def test_a_locked_desk_can_be_signed_out_for_the_next_person(
     sqlite_demo_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(sqlite_demo_desk)
+    app = build_app(sqlite_demo_desk)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, "handler")
         call = await start_call(pilot)
@@ -209,7 +211,7 @@ async def test_a_locked_desk_can_be_signed_out_for_the_next_person(
 
 
 async def test_the_command_palette_signs_out(sqlite_demo_desk: DeskService) -> None:
-    app = SprDeskApp(sqlite_demo_desk)
+    app = build_app(sqlite_demo_desk)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, "handler")
         titles = [command.title for command in app.get_system_commands(app.screen)]
@@ -231,7 +233,7 @@ async def test_the_command_palette_signs_out(sqlite_demo_desk: DeskService) -> N
 async def test_a_change_not_yet_saved_reaches_the_draft_as_its_handler_signs_out(
     sqlite_demo_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(sqlite_demo_desk)
+    app = build_app(sqlite_demo_desk)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, "handler")
         call = await start_call(pilot)

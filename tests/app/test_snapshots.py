@@ -10,7 +10,7 @@ from call_script import settle
 from textual.pilot import Pilot
 
 from db.desk import DeskService
-from spr_desk.entrypoints.app import SprDeskApp
+from spr_desk.entrypoints.bootstrap import build_app
 
 queue_loaded = settle
 
@@ -21,7 +21,7 @@ def test_queue_shows_open_referrals_most_urgent_first(
 ) -> None:  # type: ignore[no-untyped-def]
     """The home screen: the countdown, its state in words, reference, patient and cell."""
     assert snap_compare(
-        SprDeskApp(sqlite_demo_desk, user="desk1"), terminal_size=size, run_before=queue_loaded
+        build_app(sqlite_demo_desk, user="desk1"), terminal_size=size, run_before=queue_loaded
     )
 
 
@@ -37,5 +37,5 @@ def test_referral_view_shows_everything_about_one_referral(
         await queue_loaded(pilot)
 
     assert snap_compare(
-        SprDeskApp(sqlite_demo_desk, user="desk1"), terminal_size=size, run_before=opened
+        build_app(sqlite_demo_desk, user="desk1"), terminal_size=size, run_before=opened
     )

@@ -38,7 +38,7 @@ from screens.queue import QueueScreen
 from screens.reference_modal import ReferenceModal
 from screens.triage import TriageScreen
 from screens.widgets.queue_board import QueueBoard
-from spr_desk.entrypoints.app import SprDeskApp
+from spr_desk.entrypoints.bootstrap import build_app
 
 PORT = 54331
 ROOT = Path(__file__).resolve().parents[2]
@@ -157,7 +157,7 @@ def drafts_banner(triage: TriageScreen) -> str:
 async def test_the_queue_says_it_is_stale_within_5_s_of_losing_the_server_and_reads_again(
     server: OwnServer, desk: DeskService
 ) -> None:
-    app = SprDeskApp(desk, user="desk1")
+    app = build_app(desk, user="desk1")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         queue = app.screen
@@ -185,7 +185,7 @@ async def test_the_queue_says_it_is_stale_within_5_s_of_losing_the_server_and_re
 async def test_a_call_taken_while_the_server_is_away_keeps_everything_and_is_recorded_after(
     server: OwnServer, desk: DeskService
 ) -> None:
-    app = SprDeskApp(desk, user="desk1")
+    app = build_app(desk, user="desk1")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         triage = await start_call(pilot)
         await take_call(pilot, ETHEL)

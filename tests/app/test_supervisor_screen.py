@@ -14,6 +14,7 @@ from call_script import settle
 from ratchet_support import DOWN_REASON, add_people, record_downward, record_upward
 from rich.console import Console
 from sqlmodel import Session, col, select
+from tests_support import context_of
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, ProgressBar, Static
 from textual.widgets.data_table import RowKey
@@ -28,7 +29,7 @@ from screens.referral import ReferralScreen
 from screens.sign_off_modal import SignOffModal
 from screens.supervisor import LISTED, SupervisorScreen, breach_rows, overrides_table
 from spr_desk.desk_api import DeskError
-from spr_desk.entrypoints.app import SprDeskApp
+from spr_desk.entrypoints.bootstrap import build_app
 from spr_desk.roles import Role
 from spr_desk.sign_in import SignedIn
 from spr_desk.supervision import Override
@@ -39,7 +40,7 @@ SIZE = (120, 40)
 
 async def open_supervisor(pilot: Pilot[Any], desk: DeskService) -> SupervisorScreen:
     await settle(pilot)
-    screen = SupervisorScreen(desk)
+    screen = SupervisorScreen(context_of(pilot.app))
     await pilot.app.push_screen(screen)
     await settle(pilot)
     return screen
@@ -54,7 +55,7 @@ def shown(screen: SupervisorScreen, selector: str) -> str:
 
 async def test_the_figures_are_shown(sqlite_demo_desk: DeskService) -> None:
     figures = sqlite_demo_desk.review()
-    app = SprDeskApp(sqlite_demo_desk, user="sup1")
+    app = build_app(sqlite_demo_desk, user="sup1")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_supervisor(pilot, sqlite_demo_desk)
         summary = shown(screen, "#supervisor-summary")
@@ -79,7 +80,7 @@ async def test_a_referral_is_flagged_for_review_from_the_keyboard(
     sqlite_demo_desk: DeskService,
 ) -> None:
     reference = sqlite_demo_desk.review().breaches[0].reference
-    app = SprDeskApp(sqlite_demo_desk, user="sup1")
+    app = build_app(sqlite_demo_desk, user="sup1")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_supervisor(pilot, sqlite_demo_desk)
         await pilot.press("f")
@@ -110,7 +111,7 @@ async def test_a_referral_is_flagged_for_review_from_the_keyboard(
 
 
 async def test_an_unknown_reference_is_reported(sqlite_demo_desk: DeskService) -> None:
-    app = SprDeskApp(sqlite_demo_desk, user="sup1")
+    app = build_app(sqlite_demo_desk, user="sup1")
     async with app.run_test(size=SIZE) as pilot:
         await open_supervisor(pilot, sqlite_demo_desk)
         await pilot.press("f")
@@ -134,14 +135,14 @@ def test_supervisor_view_snapshot(
         await open_supervisor(pilot, sqlite_demo_desk)
 
     assert snap_compare(
-        SprDeskApp(sqlite_demo_desk, user="desk1"), terminal_size=size, run_before=opened
+        build_app(sqlite_demo_desk, user="desk1"), terminal_size=size, run_before=opened
     )
 
 
 async def test_export_from_the_supervisor_view_offers_the_week_and_writes_it_with_progress(
     sqlite_demo_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(sqlite_demo_desk, user="desk1")
+    app = build_app(sqlite_demo_desk, user="desk1")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_supervisor(pilot, sqlite_demo_desk)
         await pilot.press("e")
@@ -181,7 +182,7 @@ async def test_export_of_chosen_days_writes_exactly_the_referrals_received_then(
             ).all()
         )
     assert len(expected) > 20
-    app = SprDeskApp(sqlite_demo_desk, user="desk1")
+    app = build_app(sqlite_demo_desk, user="desk1")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_supervisor(pilot, sqlite_demo_desk)
         await pilot.press("e")
@@ -209,7 +210,7 @@ async def test_export_of_chosen_days_writes_exactly_the_referrals_received_then(
 async def test_export_days_that_cannot_be_right_are_refused_at_the_field(
     sqlite_demo_desk: DeskService, first: str, last: str, field: str, message: str
 ) -> None:
-    app = SprDeskApp(sqlite_demo_desk, user="desk1")
+    app = build_app(sqlite_demo_desk, user="desk1")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_supervisor(pilot, sqlite_demo_desk)
         await pilot.press("e")
@@ -236,7 +237,7 @@ async def test_the_audit_trail_opens_from_the_supervisor_view_and_filters(
 ) -> None:
     reference = sqlite_demo_desk.open_queue()[0].reference
     expected = len(sqlite_demo_desk.history(reference))
-    app = SprDeskApp(sqlite_demo_desk, user="desk1")
+    app = build_app(sqlite_demo_desk, user="desk1")
     async with app.run_test(size=SIZE) as pilot:
         await open_supervisor(pilot, sqlite_demo_desk)
         await pilot.press("a")
@@ -291,7 +292,7 @@ async def test_a_downward_override_is_held_until_a_supervisor_signs_it_off(
     add_people(desk)
     down = record_downward(desk)
     up = record_upward(desk)
-    app = SprDeskApp(desk, user=SignedIn("sue", "", Role.SUPERVISOR))
+    app = build_app(desk, user=SignedIn("sue", "", Role.SUPERVISOR))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_supervisor(pilot, desk)
         table = _held_table(screen)
@@ -336,7 +337,7 @@ async def test_a_call_handler_cannot_sign_off_an_override(sqlite_demo_desk: Desk
     desk = sqlite_demo_desk
     add_people(desk)
     down = record_downward(desk)
-    app = SprDeskApp(desk, user=SignedIn("hal", "", Role.CALL_HANDLER))
+    app = build_app(desk, user=SignedIn("hal", "", Role.CALL_HANDLER))
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_supervisor(pilot, desk)
         assert [h.reference for h in screen.held] == [down]
@@ -353,7 +354,7 @@ async def test_a_call_handler_cannot_sign_off_an_override(sqlite_demo_desk: Desk
 async def test_enter_on_a_breach_opens_its_referral_and_comes_back(
     sqlite_demo_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(sqlite_demo_desk, user="sup1")
+    app = build_app(sqlite_demo_desk, user="sup1")
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_supervisor(pilot, sqlite_demo_desk)
         breaches = screen.query_one("#supervisor-breaches", DataTable)
@@ -371,7 +372,7 @@ async def test_enter_on_a_breach_opens_its_referral_and_comes_back(
 async def test_nothing_is_cut_to_a_stub_at_80_columns(sqlite_demo_desk: DeskService) -> None:
     desk = sqlite_demo_desk
     down = record_downward(desk)
-    app = SprDeskApp(desk, user="sup1")
+    app = build_app(desk, user="sup1")
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_supervisor(pilot, desk)
         for table_id in ("#supervisor-held", "#supervisor-breaches"):
@@ -394,7 +395,7 @@ async def test_the_audit_viewer_shows_the_whole_of_a_long_event(
     down = record_downward(desk)
     long_comment = "Spoke to the crew and the daughter; " * 6 + "the end."
     desk.sign_off_override(down, long_comment, by="sue")
-    app = SprDeskApp(desk, user="sup1")
+    app = build_app(desk, user="sup1")
     async with app.run_test(size=(80, 24)) as pilot:
         await open_supervisor(pilot, desk)
         await pilot.press("a")
@@ -423,7 +424,7 @@ async def test_a_short_reference_is_refused_at_the_reference_field(
     sqlite_demo_desk: DeskService,
 ) -> None:
     """Trial problem 44: the error belongs under the reference, not the comment."""
-    app = SprDeskApp(sqlite_demo_desk, user="sup1")
+    app = build_app(sqlite_demo_desk, user="sup1")
     async with app.run_test(size=(80, 24)) as pilot:
         await open_supervisor(pilot, sqlite_demo_desk)
         await pilot.press("f")

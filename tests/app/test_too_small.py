@@ -15,7 +15,7 @@ from screens.queue import QueueScreen
 from screens.sign_in import SignInScreen
 from screens.too_small import TooSmall, cover_of
 from screens.widgets.queue_board import QueueBoard
-from spr_desk.entrypoints.app import SprDeskApp
+from spr_desk.entrypoints.bootstrap import build_app
 
 BIG, SMALL = (80, 24), (60, 20)
 MESSAGE = "Make the window at least 80 x 24 (it is 60 x 20 now)"
@@ -43,7 +43,7 @@ async def resize(pilot: Pilot[Any], size: tuple[int, int]) -> None:
 async def test_a_small_window_says_what_size_it_needs_and_the_desk_comes_back(
     sqlite_demo_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(sqlite_demo_desk, user="desk1")
+    app = build_app(sqlite_demo_desk, user="desk1")
     async with app.run_test(size=BIG) as pilot:
         await settle(pilot)
         queue = app.screen
@@ -69,7 +69,7 @@ async def test_a_small_window_says_what_size_it_needs_and_the_desk_comes_back(
 async def test_the_cover_is_mounted_once_and_only_when_needed(
     sqlite_demo_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(sqlite_demo_desk, user="desk1")
+    app = build_app(sqlite_demo_desk, user="desk1")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         for size in ((100, 30), BIG, (200, 60)):
@@ -85,7 +85,7 @@ async def test_the_cover_is_mounted_once_and_only_when_needed(
 async def test_keys_typed_while_small_reach_the_field_that_had_the_focus(
     sqlite_demo_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(sqlite_demo_desk, user="desk1")
+    app = build_app(sqlite_demo_desk, user="desk1")
     async with app.run_test(size=BIG) as pilot:
         await settle(pilot)
         await pilot.press("slash")
@@ -103,7 +103,7 @@ async def test_keys_typed_while_small_reach_the_field_that_had_the_focus(
 async def test_the_call_keeps_its_focused_field_and_what_is_typed_into_it(
     sqlite_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(sqlite_desk, user="desk1")
+    app = build_app(sqlite_desk, user="desk1")
     async with app.run_test(size=BIG) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+n")
@@ -123,7 +123,7 @@ async def test_the_call_keeps_its_focused_field_and_what_is_typed_into_it(
 async def test_sign_in_is_covered_too_and_the_name_typed_blind_is_kept(
     sqlite_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(sqlite_desk)
+    app = build_app(sqlite_desk)
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, SignInScreen) and covered(app.screen)
@@ -136,7 +136,7 @@ async def test_sign_in_is_covered_too_and_the_name_typed_blind_is_kept(
 async def test_a_dialog_opened_while_small_is_covered_and_so_is_the_desk_beneath(
     sqlite_demo_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(sqlite_demo_desk, user="desk1")
+    app = build_app(sqlite_demo_desk, user="desk1")
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
         queue = app.screen
@@ -155,7 +155,7 @@ async def test_a_dialog_opened_while_small_is_covered_and_so_is_the_desk_beneath
 async def test_an_open_list_does_not_show_through_the_cover(
     sqlite_demo_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(sqlite_demo_desk, user="desk1")
+    app = build_app(sqlite_demo_desk, user="desk1")
     async with app.run_test(size=BIG) as pilot:
         await settle(pilot)
         status = app.screen.query_one("#filter-status", Select)
@@ -171,5 +171,5 @@ async def test_an_open_list_does_not_show_through_the_cover(
 def test_a_small_window_looks_like_this(snap_compare, sqlite_demo_desk: DeskService) -> None:  # type: ignore[no-untyped-def]
     """The queue at 60 x 20: only the message, centred."""
     assert snap_compare(
-        SprDeskApp(sqlite_demo_desk, user="desk1"), terminal_size=SMALL, run_before=settle
+        build_app(sqlite_demo_desk, user="desk1"), terminal_size=SMALL, run_before=settle
     )

@@ -32,7 +32,7 @@ from screens.resume_modal import ResumeDraftModal
 from screens.triage import BUSY_WORDS, TriageScreen
 from screens.widgets.choice import Choice
 from screens.widgets.matrix_grid import MatrixGrid
-from spr_desk.entrypoints.app import SprDeskApp
+from spr_desk.entrypoints.bootstrap import build_app
 from spr_desk.vocabulary import Lead, Response
 
 SIZE = (120, 40)
@@ -65,7 +65,7 @@ def stored(desk: DeskService, reference: str) -> tuple[Referral, Referrer | None
 async def test_ethels_gp_call_is_recorded_rapid_nurse_with_everything_the_caller_said(
     sqlite_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(sqlite_desk, user="handler1")
+    app = build_app(sqlite_desk, user="handler1")
     async with app.run_test(size=SIZE) as pilot:
         triage = await start_call(pilot)
         assert app.focused is not None and app.focused.id == "red_flags"  # red flags first
@@ -110,7 +110,7 @@ async def test_ethels_gp_call_is_recorded_rapid_nurse_with_everything_the_caller
 async def test_regs_ward_discharge_is_recorded_rapid_therapist_with_home_from_hospital(
     sqlite_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(sqlite_desk, user="handler2")
+    app = build_app(sqlite_desk, user="handler2")
     async with app.run_test(size=SIZE) as pilot:
         await start_call(pilot)
         await take_call(pilot, REG)
@@ -131,7 +131,7 @@ async def test_regs_ward_discharge_is_recorded_rapid_therapist_with_home_from_ho
 async def test_a_red_flag_ends_the_call_with_the_999_advice_and_records_it_as_redirected(
     sqlite_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(sqlite_desk, user="desk1")
+    app = build_app(sqlite_desk, user="desk1")
     async with app.run_test(size=SIZE) as pilot:
         await start_call(pilot)
         await tick(pilot, "red_flags", "chest_pain")
@@ -157,7 +157,7 @@ async def test_a_red_flag_ends_the_call_with_the_999_advice_and_records_it_as_re
 async def test_a_red_flag_answered_by_mistake_is_taken_back_and_the_call_goes_on(
     sqlite_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(sqlite_desk, user="desk1")
+    app = build_app(sqlite_desk, user="desk1")
     async with app.run_test(size=SIZE) as pilot:
         triage = await start_call(pilot)
         await tick(pilot, "red_flags", "major_bleeding")
@@ -174,7 +174,7 @@ async def test_a_red_flag_answered_by_mistake_is_taken_back_and_the_call_goes_on
 async def test_a_different_cell_cannot_be_recorded_without_a_reason(
     sqlite_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(sqlite_desk, user="desk1")
+    app = build_app(sqlite_desk, user="desk1")
     async with app.run_test(size=SIZE) as pilot:
         triage = await start_call(pilot)
         await take_call(pilot, ETHEL)
@@ -203,7 +203,7 @@ async def test_a_different_cell_cannot_be_recorded_without_a_reason(
 async def test_a_known_nhs_number_fills_the_record_and_warns_of_an_open_referral(
     sqlite_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(sqlite_desk, user="desk1")
+    app = build_app(sqlite_desk, user="desk1")
     async with app.run_test(size=SIZE) as pilot:
         await start_call(pilot)
         await take_call(pilot, ETHEL)
@@ -243,7 +243,7 @@ async def test_a_known_nhs_number_fills_the_record_and_warns_of_an_open_referral
 async def test_a_wrong_nhs_number_says_why_at_the_field_and_keeps_what_was_typed(
     sqlite_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(sqlite_desk, user="desk1")
+    app = build_app(sqlite_desk, user="desk1")
     async with app.run_test(size=SIZE) as pilot:
         triage = await start_call(pilot)
         await type_into(pilot, "given_name", "Ethel")
@@ -261,7 +261,7 @@ async def test_a_wrong_nhs_number_says_why_at_the_field_and_keeps_what_was_typed
 async def test_a_call_left_unsaved_is_offered_again_and_resumes_whole(
     sqlite_desk: DeskService,
 ) -> None:
-    first = SprDeskApp(sqlite_desk, user="desk1")
+    first = build_app(sqlite_desk, user="desk1")
     async with first.run_test(size=SIZE) as pilot:
         await start_call(pilot)
         await check(pilot, "red_flags_cleared")
@@ -271,7 +271,7 @@ async def test_a_call_left_unsaved_is_offered_again_and_resumes_whole(
         await settle(pilot)
         first.exit()  # the desk closed mid-call: nothing was recorded
     assert len(sqlite_desk.open_drafts()) == 1
-    second = SprDeskApp(sqlite_desk, user="desk1")
+    second = build_app(sqlite_desk, user="desk1")
     async with second.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert isinstance(second.screen, ResumeDraftModal)
@@ -287,7 +287,7 @@ async def test_what_is_typed_after_resuming_a_call_is_saved_too(sqlite_desk: Des
     """Found in tmux: a resumed call started counting its saves from 0 again, so every change
     was refused as older than the stored draft until it had made as many: a second crash would
     have lost them."""
-    first = SprDeskApp(sqlite_desk, user="desk1")
+    first = build_app(sqlite_desk, user="desk1")
     async with first.run_test(size=SIZE) as pilot:
         await start_call(pilot)
         await check(pilot, "red_flags_cleared")
@@ -297,7 +297,7 @@ async def test_what_is_typed_after_resuming_a_call_is_saved_too(sqlite_desk: Des
         )
         await settle(pilot)
         first.exit()
-    second = SprDeskApp(sqlite_desk, user="desk1")
+    second = build_app(sqlite_desk, user="desk1")
     async with second.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("enter")  # resume
@@ -313,7 +313,7 @@ async def test_what_is_typed_after_resuming_a_call_is_saved_too(sqlite_desk: Des
 async def test_escape_asks_before_leaving_and_keeps_the_call_as_a_draft(
     sqlite_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(sqlite_desk, user="desk1")
+    app = build_app(sqlite_desk, user="desk1")
     async with app.run_test(size=SIZE) as pilot:
         await start_call(pilot)
         await type_into(pilot, "given_name", "Ethel")
@@ -334,7 +334,7 @@ async def test_escape_asks_before_leaving_and_keeps_the_call_as_a_draft(
 async def test_markup_typed_into_the_call_is_shown_literally(
     sqlite_desk: DeskService, typed: str
 ) -> None:
-    app = SprDeskApp(sqlite_desk, user="desk1")
+    app = build_app(sqlite_desk, user="desk1")
     async with app.run_test(size=SIZE) as pilot:
         await start_call(pilot)
         await take_call(pilot, {**ETHEL, "given_name": typed, "gp_practice": typed})
@@ -355,7 +355,7 @@ async def test_a_save_meeting_a_locked_database_is_kept_retried_and_recorded_onc
     """Another process holds the database's write lock past the busy timeout: the handler is
     told the call is kept and being retried, everything typed stays, and once the lock goes the
     desk records it by itself, once (tests/app/test_faults_in_words.py has every other fault)."""
-    app = SprDeskApp(sqlite_desk, user="desk1")
+    app = build_app(sqlite_desk, user="desk1")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         triage = await start_call(pilot)
         await take_call(pilot, ETHEL)
@@ -397,7 +397,7 @@ async def test_at_23_00_on_the_rota_regs_therapist_led_call_falls_back_to_the_ni
         clock=lambda: datetime(2026, 11, 23, 23, 0, tzinfo=UTC),
         rules=sqlite_demo_desk.rules,
     )
-    app = SprDeskApp(night, user="night1")
+    app = build_app(night, user="night1")
     async with app.run_test(size=SIZE) as pilot:
         await start_call(pilot)
         await take_call(pilot, REG)

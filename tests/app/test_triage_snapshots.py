@@ -13,7 +13,7 @@ from call_script import ETHEL, choose, fill, settle, tick, type_into
 from textual.pilot import Pilot
 
 from db.desk import DeskService
-from spr_desk.entrypoints.app import SprDeskApp
+from spr_desk.entrypoints.bootstrap import build_app
 
 SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 
@@ -91,5 +91,5 @@ def test_each_step_of_a_call(
     letter, a crew's own questions and clock, patient, facts with the live matrix, an override
     waiting for its reason, every problem listed, the read-back, the reference, the 999
     advice, a second call with the first on hold, and leaving."""
-    app = SprDeskApp(sqlite_desk, user="handler1")
+    app = build_app(sqlite_desk, user="handler1")
     assert snap_compare(app, terminal_size=size, run_before=STEPS[step])

@@ -24,6 +24,7 @@ from screens.rota import RotaScreen
 from screens.rota_modals import ImportReportModal, ShiftModal
 from screens.widgets.desk_header import PENDING, DeskHeader
 from spr_desk.entrypoints.app import SprDeskApp
+from spr_desk.entrypoints.bootstrap import build_app
 from spr_desk.handover import live_time_left, needs_action
 from spr_desk.roles import Role
 from spr_desk.sign_in import SignedIn
@@ -55,7 +56,7 @@ async def test_who_is_on_shows_the_matrix_by_locality_and_the_people_on_shift(
     sqlite_demo_desk: DeskService,
 ) -> None:
     who = sqlite_demo_desk.who_is_on()
-    app = SprDeskApp(sqlite_demo_desk, user="desk1")
+    app = build_app(sqlite_demo_desk, user="desk1")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_from_queue(pilot, "f4")
         assert isinstance(screen, AvailabilityScreen) and screen.who == who
@@ -85,7 +86,7 @@ async def test_at_night_the_board_shows_the_missing_cells_as_n(
     night = DeskService(
         sqlite_demo_desk.engine, clock=lambda: datetime(2026, 11, 23, 23, 0, tzinfo=UTC)
     )
-    app = SprDeskApp(night, user="desk1")
+    app = build_app(night, user="desk1")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_from_queue(pilot, "f4")
         lines = _plain(screen.query_one("#availability-matrix", Static)).splitlines()
@@ -110,7 +111,7 @@ async def open_rota(pilot: Pilot[Any]) -> RotaScreen:
 async def test_a_shift_is_added_from_the_keyboard_and_a_bad_one_is_refused_at_its_field(
     sqlite_demo_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(sqlite_demo_desk, user="sup1")
+    app = build_app(sqlite_demo_desk, user="sup1")
     async with app.run_test(size=SIZE) as pilot:
         rota = await open_rota(pilot)
         before = len(rota.rows)
@@ -157,7 +158,7 @@ async def test_a_rota_file_imports_with_progress_and_a_bad_one_changes_nothing(
             return session.exec(select(func.count()).select_from(Shift)).one()
 
     start = shifts()
-    app = SprDeskApp(sqlite_demo_desk, user="sup1")
+    app = build_app(sqlite_demo_desk, user="sup1")
     async with app.run_test(size=SIZE) as pilot:
         rota = await open_rota(pilot)
         await pilot.press("i")
@@ -196,7 +197,7 @@ def said(app: SprDeskApp) -> list[str]:
 async def test_a_pack_is_built_edited_and_acknowledged_and_the_banner_comes_and_goes(
     sqlite_demo_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(sqlite_demo_desk, user=HANDLER)
+    app = build_app(sqlite_demo_desk, user=HANDLER)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await open_from_queue(pilot, "f6")
         assert isinstance(screen, HandoverScreen) and screen.stored is None
@@ -230,7 +231,7 @@ async def test_a_pack_is_built_edited_and_acknowledged_and_the_banner_comes_and_
         assert handover_id is not None
 
     later = sqlite_demo_desk.record_referral(crew_call(sqlite_demo_desk), by="handler")
-    app = SprDeskApp(sqlite_demo_desk, user=NIGHT)
+    app = build_app(sqlite_demo_desk, user=NIGHT)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_from_queue(pilot, "f6")
         assert isinstance(screen, HandoverScreen) and screen.handover_id == handover_id
@@ -286,7 +287,7 @@ def _plain_all(screen: Any) -> str:
 async def test_the_handover_is_refused_to_its_builder_even_in_the_receiving_role(
     sqlite_demo_desk: DeskService,
 ) -> None:
-    app = SprDeskApp(sqlite_demo_desk, user=NIGHT)
+    app = build_app(sqlite_demo_desk, user=NIGHT)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await open_from_queue(pilot, "f6")
         await pilot.press("b")
@@ -306,7 +307,7 @@ async def test_a_supervisor_may_not_take_the_evening_handover(
 ) -> None:
     sqlite_demo_desk.build_handover(by="handler")
     supervisor = SignedIn("supervisor", "Demo supervisor", Role.SUPERVISOR)
-    app = SprDeskApp(sqlite_demo_desk, user=supervisor)
+    app = build_app(sqlite_demo_desk, user=supervisor)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await open_from_queue(pilot, "f6")
         await pilot.press("k")
@@ -329,7 +330,7 @@ async def test_items_are_ticked_as_read_and_the_unread_count_falls(
 ) -> None:
     handover_id = sqlite_demo_desk.build_handover(by="handler")
     total = len(sqlite_demo_desk.handover_pack(handover_id).pack.items)
-    app = SprDeskApp(sqlite_demo_desk, user=NIGHT)
+    app = build_app(sqlite_demo_desk, user=NIGHT)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_from_queue(pilot, "f6")
         assert screen.stored is not None
@@ -364,7 +365,7 @@ async def test_left_counts_down_on_the_desks_clock(sqlite_demo_desk: DeskService
     handover_id = sqlite_demo_desk.build_handover(by="handler")
     clock = [sqlite_demo_desk.now()]
     moving = DeskService(sqlite_demo_desk.engine, clock=lambda: clock[0])
-    app = SprDeskApp(moving, user=NIGHT)
+    app = build_app(moving, user=NIGHT)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_from_queue(pilot, "f6")
         assert screen.handover_id == handover_id and screen.stored is not None
@@ -401,7 +402,7 @@ async def test_the_pack_shows_a_follow_up_call_and_home_from_hospital(
             )
         )
     sqlite_demo_desk.build_handover(by="handler")
-    app = SprDeskApp(sqlite_demo_desk, user=NIGHT)
+    app = build_app(sqlite_demo_desk, user=NIGHT)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_from_queue(pilot, "f6")
         assert screen.stored is not None
@@ -423,7 +424,7 @@ async def test_the_pack_opens_with_what_needs_action_this_watch(
         stored.pack, sqlite_demo_desk.now(), stored.watch_ends, stored.gp_update_owed
     )
     assert wanted.lines  # the demo's week leaves something for the night
-    app = SprDeskApp(sqlite_demo_desk, user=NIGHT)
+    app = build_app(sqlite_demo_desk, user=NIGHT)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_from_queue(pilot, "f6")
         lines = text_of(screen.query_one("#handover-summary", Static)).splitlines()
@@ -437,7 +438,7 @@ async def test_the_pack_exports_as_markdown_and_csv_owner_only(
     sqlite_demo_desk: DeskService,
 ) -> None:
     sqlite_demo_desk.build_handover(by="day1")
-    app = SprDeskApp(sqlite_demo_desk, user="desk1")
+    app = build_app(sqlite_demo_desk, user="desk1")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_from_queue(pilot, "f6")
         assert isinstance(screen, HandoverScreen)
@@ -462,7 +463,7 @@ def test_availability_board_snapshot(
         await open_from_queue(pilot, "f4")
 
     assert snap_compare(
-        SprDeskApp(sqlite_demo_desk, user="desk1"), terminal_size=size, run_before=opened
+        build_app(sqlite_demo_desk, user="desk1"), terminal_size=size, run_before=opened
     )
 
 
@@ -476,7 +477,7 @@ def test_handover_screen_snapshot(
         await open_from_queue(pilot, "f6")
 
     assert snap_compare(
-        SprDeskApp(sqlite_demo_desk, user="desk1"), terminal_size=size, run_before=opened
+        build_app(sqlite_demo_desk, user="desk1"), terminal_size=size, run_before=opened
     )
 
 
@@ -486,7 +487,7 @@ async def test_a_long_pack_fills_in_a_screenful_at_a_time_and_keeps_every_row(
     for n in range(ROWS_AT_ONCE + 60):
         sqlite_desk.record_referral(crew_call(sqlite_desk, f"Pat{n}", "Long"), by="day1")
     sqlite_desk.build_handover(by="day1")
-    app = SprDeskApp(sqlite_desk, user="day1")
+    app = build_app(sqlite_desk, user="day1")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_from_queue(pilot, "f6")
         assert isinstance(screen, HandoverScreen) and screen.stored is not None

@@ -23,7 +23,8 @@ from sqlalchemy.exc import DBAPIError
 from db.engine import make_engine
 from db.migrate import AUDIT_TRIGGERS_REVISION, HEAD_REVISION, audit_trigger_names, upgrade
 from db.opening import open_engine
-from spr_desk.entrypoints.cli import main, open_desk
+from spr_desk.entrypoints.bootstrap import open_desk
+from spr_desk.entrypoints.cli import main
 from spr_desk.faults import DeskFault, FaultKind
 
 PURPOSES = ["desk", "read", "upgrade"]
@@ -430,14 +431,14 @@ async def test_the_desk_app_refuses_to_start_and_says_why_in_one_line(
 ) -> None:
     """The desk opens its database as `spr-desk` does (`open_desk`, behind the first frame):
     with the audit trail unprotected, or on another program's file, it ends in one line."""
-    from spr_desk.entrypoints.app import SprDeskApp
+    from spr_desk.entrypoints.bootstrap import build_app
 
     path = foreign
     if damage == "audit triggers dropped":
         path = at_head
         drop_audit_triggers(f"sqlite:///{at_head}")
     before = state_of(path)
-    app = SprDeskApp(lambda: open_desk(f"sqlite:///{path}"), user="desk1")
+    app = build_app(lambda: open_desk(f"sqlite:///{path}"), user="desk1")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await app.workers.wait_for_complete()
