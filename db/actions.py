@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from db import audit, referrals, seed
 from db.models import Patient, Referral, StaffMember, Team
+from spr_desk.audit_actions import MILESTONE_WORDS, AuditAction, status_action, undone_action
 from spr_desk.due import due_at, is_breached
 from spr_desk.facts import check_facts
 from spr_desk.lifecycle import change_lead as check_lead_change
@@ -107,11 +108,11 @@ def record_referral(
     )
     _add_recorded(session, row, by, now, f"outcome {recommendation.outcome.value}")
     if decision.is_override:
-        audit.add_event(
-            session=session,
+        audit.record(
+            session,
+            AuditAction.OVERRIDE,
+            by=by,
             at=now,
-            actor=by,
-            action="override",
             referral_id=row.id,
             entity_id=reference,
             before={"response": row.rec_response, "lead": row.rec_lead},
@@ -223,7 +224,7 @@ def move(
     _changed(
         session,
         row,
-        f"status:{target.value}",
+        status_action(target),
         by,
         now,
         before,
@@ -231,14 +232,6 @@ def move(
         state=milestone_state,
     )
 
-
-MILESTONE_WORDS: dict[Status, str] = {
-    Status.ALLOCATED: "allocation",
-    Status.RESPONDED: "first response",
-    Status.IN_SERVICE: "service started",
-    Status.CLOSED: "close",
-}
-"""The milestones an undo can take back, as its audit event names them ("undone: close")."""
 
 _TIMES = ("allocated_at", "responded_at", "service_started_at", "closed_at")
 _PLAIN = (
@@ -284,7 +277,7 @@ def undo_milestone(
     _changed(
         session,
         row,
-        f"undone: {MILESTONE_WORDS[target]}",
+        undone_action(target),
         by,
         now,
         undone_from,
@@ -309,10 +302,10 @@ def change_lead(
     change = check_lead_change(Status(row.status), current, new_lead, reason)
     before = state_of(row)
     row.lead = change.after.value
-    _changed(session, row, "lead_changed", by, now, before, change.reason)
+    _changed(session, row, AuditAction.LEAD_CHANGED, by, now, before, change.reason)
 
 
-NUMBER_ADDED = "nhs_number_added"
+NUMBER_ADDED = AuditAction.NHS_NUMBER_ADDED
 ADDED_STATUSES = (NhsNumberStatus.PRESENT_NOT_TRACED, NhsNumberStatus.PRESENT_AND_VERIFIED)
 """What a number added after the call can be: read out (not traced), or checked on the record."""
 
@@ -372,11 +365,11 @@ def _add_recorded(session: Session, row: Referral, by: str, now: datetime, detai
     """Insert a new referral and the audit event that records it."""
     session.add(row)
     session.flush()
-    audit.add_event(
-        session=session,
+    audit.record(
+        session,
+        AuditAction.RECORDED,
+        by=by,
         at=now,
-        actor=by,
-        action="recorded",
         referral_id=row.id,
         entity_id=row.reference,
         after=state_of(row),
@@ -387,7 +380,7 @@ def _add_recorded(session: Session, row: Referral, by: str, now: datetime, detai
 def _changed(
     session: Session,
     row: Referral,
-    action: str,
+    action: AuditAction | str,
     by: str,
     now: datetime,
     before: dict[str, Any],
@@ -398,11 +391,11 @@ def _changed(
     `state` reads it: `state_of` unless told)."""
     row.version += 1
     row.updated_at = now
-    audit.add_event(
-        session=session,
+    audit.record(
+        session,
+        action,
+        by=by,
         at=now,
-        actor=by,
-        action=action,
         referral_id=row.id,
         entity_id=row.reference,
         before=before,

@@ -26,6 +26,7 @@ from db.referrals import NextUp, PatientHistory, QueuePage, QueueRow
 from db.supervision import FlagRow
 from db.user_desk import UserDesk
 from db.watch_desk import WatchDesk
+from spr_desk.audit_actions import AuditAction
 from spr_desk.desk_hours import DeskHours
 from spr_desk.facts import FieldError
 from spr_desk.matrix import ALL_AVAILABLE, Availability
@@ -590,11 +591,11 @@ class DeskService(ReferralDesk, OversightDesk, WatchDesk, UserDesk):
 def _set_claim(session: Session, row: Referral, by: str, now: datetime, *, held: bool) -> None:
     """Take (`held`) or hand back the claim to allocate a referral, with its audit event."""
     row.claimed_by, row.claimed_at = (by, now) if held else (None, None)
-    audit.add_event(
-        session=session,
+    audit.record(
+        session,
+        AuditAction.CLAIMED if held else AuditAction.CLAIM_RELEASED,
+        by=by,
         at=now,
-        actor=by,
-        action="claimed" if held else "claim released",
         referral_id=row.id,
         entity_id=row.reference,
     )

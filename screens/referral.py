@@ -24,6 +24,7 @@ from screens.note_modal import NoteAnswer, NoteModal
 from screens.permitted import permitted
 from screens.widgets.desk_header import DeskHeader
 from spr_desk.allocation import allocation_offers
+from spr_desk.audit_actions import AuditAction, label_of
 from spr_desk.call_form import RECORDS_REVIEWED
 from spr_desk.caller_questions import caller_questions
 from spr_desk.due import format_time_left, time_left
@@ -627,7 +628,7 @@ def _history_table(detail: ReferralDetail) -> Table:
     for order, entry in enumerate(detail.history):
         if entry.action in _NOTE_EVENTS:
             continue  # the note itself is the line, with what was said
-        what = entry.action.replace("status:", "→ ").replace("_", " ")
+        what = label_of(entry.action)
         if entry.detail:
             what += f": {entry.detail}"
         lines.append((entry.at, order, entry.actor, what))
@@ -642,4 +643,4 @@ def _history_table(detail: ReferralDetail) -> Table:
     return table
 
 
-_NOTE_EVENTS = frozenset({"note added", "follow-up call"})
+_NOTE_EVENTS = frozenset({AuditAction.NOTE_ADDED, AuditAction.FOLLOW_UP_CALL})
