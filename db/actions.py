@@ -12,11 +12,11 @@ from sqlmodel import Session, select
 
 from db import audit, referrals, seed
 from db.models import Patient, Referral, StaffMember, Team
-from spr_desk.audit_actions import MILESTONE_WORDS, AuditAction, status_action, undone_action
-from spr_desk.due import due_at, is_breached
+from spr_desk.audit_actions import MILESTONE_WORDS, AuditAction, undone_action
+from spr_desk.due import due_at
 from spr_desk.facts import check_facts
+from spr_desk.lifecycle import MoveError, apply
 from spr_desk.lifecycle import change_lead as check_lead_change
-from spr_desk.lifecycle import transition
 from spr_desk.matrix import Availability, Recommendation, emergency_advice, recommend
 from spr_desk.nhs_number import NhsNumberError, parse_nhs_number
 from spr_desk.queue_view import queue_band
@@ -188,49 +188,35 @@ def move(
         DeskError: details the move needs are missing.
     """
     before = milestone_state(row)
-    transition(Status(row.status), target, reason=reason or None)
-    when = at or now
-    if target is Status.ALLOCATED:
-        row.allocated_at = when
-        if staff_id is not None:
-            person = session.get(StaffMember, staff_id)
-            if person is None or not person.active:
-                raise DeskError("No such professional on the rota.")
-            row.allocated_team_id, row.allocated_staff_id = person.team_id, person.id
-        else:
-            if not team:
-                raise DeskError("Allocate to a team or a named professional.")
-            found = session.exec(select(Team).where(Team.name == team)).first()
-            if found is None:
-                raise DeskError(f"No team called {team!r}.")
-            row.allocated_team_id, row.allocated_staff_id = found.id, None
-    elif target is Status.RESPONDED:
-        row.responded_at = when
-        row.responded_by = (responded_by or "").strip() or None
-        row.response_met = row.due_at is None or not is_breached(when, row.due_at)
-        if not row.response_met and reason.strip():
-            row.breach_reason = reason.strip()
-    elif target is Status.IN_SERVICE:
-        row.service_started_at = when
-    elif target is Status.CLOSED:
-        if outcome is None:
-            raise DeskError("Close with an outcome.")
-        row.close_outcome = outcome.value
-        row.closed_at = when
-        row.gp_updated = bool(gp_updated)
-    row.status = target.value
+    try:
+        change = apply(
+            Status(row.status),
+            target,
+            when=at or now,
+            due_at=row.due_at,
+            reason=reason,
+            team=team,
+            staff_id=staff_id,
+            outcome=outcome,
+            gp_updated=gp_updated,
+            responded_by=responded_by,
+        )
+    except MoveError as missing:
+        raise DeskError(str(missing)) from None
+    if change.staff_id is not None:
+        person = session.get(StaffMember, change.staff_id)
+        if person is None or not person.active:
+            raise DeskError("No such professional on the rota.")
+        row.allocated_team_id, row.allocated_staff_id = person.team_id, person.id
+    elif change.team is not None:
+        found = session.exec(select(Team).where(Team.name == change.team)).first()
+        if found is None:
+            raise DeskError(f"No team called {change.team!r}.")
+        row.allocated_team_id, row.allocated_staff_id = found.id, None
+    for name, value in change.row_values().items():
+        setattr(row, name, value)
     row.queue_band = queue_band(target)
-    row.status_reason = reason.strip()
-    _changed(
-        session,
-        row,
-        status_action(target),
-        by,
-        now,
-        before,
-        reason.strip(),
-        state=milestone_state,
-    )
+    _changed(session, row, change.action, by, now, before, change.detail, state=milestone_state)
 
 
 _TIMES = ("allocated_at", "responded_at", "service_started_at", "closed_at")

@@ -421,15 +421,22 @@ class DeskService(ReferralDesk, OversightDesk, WatchDesk, UserDesk):
         log.info("%s claim released", reference)
 
     def change_lead(
-        self, reference: str, new_lead: Lead, *, reason: str, by: str
+        self,
+        reference: str,
+        new_lead: Lead,
+        *,
+        reason: str,
+        by: str,
+        expected_version: int | None = None,
     ) -> ReferralSummary:
         """Pass the lead to another profession during the episode: an event, not a new referral.
 
         Raises:
             LeadChangeError: not open, the same lead, or no reason.
+            DeskError: unknown reference, or a stale version.
         """
         with self._write() as session:
-            row = self._row(session, reference)
+            row = self._row(session, reference, expected_version)
             actions.change_lead(
                 session=session, row=row, new_lead=new_lead, reason=reason, by=by, now=self.now()
             )

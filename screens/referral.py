@@ -29,7 +29,7 @@ from spr_desk.call_form import RECORDS_REVIEWED
 from spr_desk.caller_questions import caller_questions
 from spr_desk.due import format_time_left, time_left
 from spr_desk.fact_names import fact_name
-from spr_desk.lifecycle import LEAD_CHANGE_STATUSES, TransitionError, can_transition, transition
+from spr_desk.lifecycle import LEAD_CHANGE_STATUSES, can_transition, why_not
 from spr_desk.nhs_number import format_nhs_number
 from spr_desk.roles import Permission
 from spr_desk.uktime import short_local
@@ -136,10 +136,9 @@ class ReferralScreen(Screen[None]):
         """The screen's own check of the lifecycle (the desk checks again): say why not."""
         if self.detail is None:
             return False
-        try:
-            transition(self.detail.summary.status, target, reason="checked later")
-        except TransitionError as refused:
-            self.notify(str(refused), severity="error", markup=False, timeout=10)
+        refused = why_not(self.detail.summary.status, target)
+        if refused:
+            self.notify(refused, severity="error", markup=False, timeout=10)
             return False
         return True
 
