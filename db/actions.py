@@ -11,11 +11,12 @@ from sqlmodel import Session, select
 
 from db import audit, referrals, seed
 from db.models import Patient, Referral, StaffMember, Team
+from spr_desk.audit_actions import MILESTONE_WORDS, AuditAction, undone_action
 from spr_desk.desk_api import DeskError, RecordedReferral
-from spr_desk.due import due_at, is_breached
+from spr_desk.due import due_at
 from spr_desk.facts import check_facts
+from spr_desk.lifecycle import MoveError, apply
 from spr_desk.lifecycle import change_lead as check_lead_change
-from spr_desk.lifecycle import transition
 from spr_desk.matrix import Availability, emergency_advice, recommend
 from spr_desk.nhs_number import NhsNumberError, parse_nhs_number
 from spr_desk.queue_view import queue_band
@@ -94,11 +95,11 @@ def record_referral(
     )
     _add_recorded(session, row, by, now, f"outcome {recommendation.outcome.value}")
     if decision.is_override:
-        audit.add_event(
-            session=session,
+        audit.record(
+            session,
+            AuditAction.OVERRIDE,
+            by=by,
             at=now,
-            actor=by,
-            action="override",
             referral_id=row.id,
             entity_id=reference,
             before={"response": row.rec_response, "lead": row.rec_lead},
@@ -174,58 +175,36 @@ def move(
         DeskError: details the move needs are missing.
     """
     before = milestone_state(row)
-    transition(Status(row.status), target, reason=reason or None)
-    when = at or now
-    if target is Status.ALLOCATED:
-        row.allocated_at = when
-        if staff_id is not None:
-            person = session.get(StaffMember, staff_id)
-            if person is None or not person.active:
-                raise DeskError("No such professional on the rota.")
-            row.allocated_team_id, row.allocated_staff_id = person.team_id, person.id
-        else:
-            if not team:
-                raise DeskError("Allocate to a team or a named professional.")
-            found = session.exec(select(Team).where(Team.name == team)).first()
-            if found is None:
-                raise DeskError(f"No team called {team!r}.")
-            row.allocated_team_id, row.allocated_staff_id = found.id, None
-    elif target is Status.RESPONDED:
-        row.responded_at = when
-        row.responded_by = (responded_by or "").strip() or None
-        row.response_met = row.due_at is None or not is_breached(when, row.due_at)
-        if not row.response_met and reason.strip():
-            row.breach_reason = reason.strip()
-    elif target is Status.IN_SERVICE:
-        row.service_started_at = when
-    elif target is Status.CLOSED:
-        if outcome is None:
-            raise DeskError("Close with an outcome.")
-        row.close_outcome = outcome.value
-        row.closed_at = when
-        row.gp_updated = bool(gp_updated)
-    row.status = target.value
+    try:
+        change = apply(
+            Status(row.status),
+            target,
+            when=at or now,
+            due_at=row.due_at,
+            reason=reason,
+            team=team,
+            staff_id=staff_id,
+            outcome=outcome,
+            gp_updated=gp_updated,
+            responded_by=responded_by,
+        )
+    except MoveError as missing:
+        raise DeskError(str(missing)) from None
+    if change.staff_id is not None:
+        person = session.get(StaffMember, change.staff_id)
+        if person is None or not person.active:
+            raise DeskError("No such professional on the rota.")
+        row.allocated_team_id, row.allocated_staff_id = person.team_id, person.id
+    elif change.team is not None:
+        found = session.exec(select(Team).where(Team.name == change.team)).first()
+        if found is None:
+            raise DeskError(f"No team called {change.team!r}.")
+        row.allocated_team_id, row.allocated_staff_id = found.id, None
+    for name, value in change.row_values().items():
+        setattr(row, name, value)
     row.queue_band = queue_band(target)
-    row.status_reason = reason.strip()
-    _changed(
-        session,
-        row,
-        f"status:{target.value}",
-        by,
-        now,
-        before,
-        reason.strip(),
-        state=milestone_state,
-    )
+    _changed(session, row, change.action, by, now, before, change.detail, state=milestone_state)
 
-
-MILESTONE_WORDS: dict[Status, str] = {
-    Status.ALLOCATED: "allocation",
-    Status.RESPONDED: "first response",
-    Status.IN_SERVICE: "service started",
-    Status.CLOSED: "close",
-}
-"""The milestones an undo can take back, as its audit event names them ("undone: close")."""
 
 _TIMES = ("allocated_at", "responded_at", "service_started_at", "closed_at")
 _PLAIN = (
@@ -271,7 +250,7 @@ def undo_milestone(
     _changed(
         session,
         row,
-        f"undone: {MILESTONE_WORDS[target]}",
+        undone_action(target),
         by,
         now,
         undone_from,
@@ -296,10 +275,10 @@ def change_lead(
     change = check_lead_change(Status(row.status), current, new_lead, reason)
     before = state_of(row)
     row.lead = change.after.value
-    _changed(session, row, "lead_changed", by, now, before, change.reason)
+    _changed(session, row, AuditAction.LEAD_CHANGED, by, now, before, change.reason)
 
 
-NUMBER_ADDED = "nhs_number_added"
+NUMBER_ADDED = AuditAction.NHS_NUMBER_ADDED
 ADDED_STATUSES = (NhsNumberStatus.PRESENT_NOT_TRACED, NhsNumberStatus.PRESENT_AND_VERIFIED)
 """What a number added after the call can be: read out (not traced), or checked on the record."""
 
@@ -359,11 +338,11 @@ def _add_recorded(session: Session, row: Referral, by: str, now: datetime, detai
     """Insert a new referral and the audit event that records it."""
     session.add(row)
     session.flush()
-    audit.add_event(
-        session=session,
+    audit.record(
+        session,
+        AuditAction.RECORDED,
+        by=by,
         at=now,
-        actor=by,
-        action="recorded",
         referral_id=row.id,
         entity_id=row.reference,
         after=state_of(row),
@@ -374,7 +353,7 @@ def _add_recorded(session: Session, row: Referral, by: str, now: datetime, detai
 def _changed(
     session: Session,
     row: Referral,
-    action: str,
+    action: AuditAction | str,
     by: str,
     now: datetime,
     before: dict[str, Any],
@@ -385,11 +364,11 @@ def _changed(
     `state` reads it: `state_of` unless told)."""
     row.version += 1
     row.updated_at = now
-    audit.add_event(
-        session=session,
+    audit.record(
+        session,
+        action,
+        by=by,
         at=now,
-        actor=by,
-        action=action,
         referral_id=row.id,
         entity_id=row.reference,
         before=before,

@@ -9,15 +9,16 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from db.models import AuditEvent, Referral
+from spr_desk.audit_actions import AuditAction
 from spr_desk.desk_api import COUNT_CAP, AuditEntry, AuditEventDetail, AuditRow
 
 
-def add_event(
-    *,
+def record(
     session: Session,
+    action: AuditAction | str,
+    *,
+    by: str,
     at: datetime,
-    actor: str,
-    action: str,
     referral_id: int | None = None,
     entity: str = "referral",
     entity_id: str = "",
@@ -25,11 +26,13 @@ def add_event(
     after: dict[str, Any] | None = None,
     detail: str = "",
 ) -> None:
+    """Add one event to the trail, in the caller's transaction. `action` is a member, or a
+    string formed by `status_action` / `undone_action`; it is stored as its plain value."""
     session.add(
         AuditEvent(
             at=at,
-            actor=actor,
-            action=action,
+            actor=by,
+            action=str(action),
             referral_id=referral_id,
             entity=entity,
             entity_id=entity_id,

@@ -20,6 +20,7 @@ from db.oversight_desk import OversightDesk
 from db.referral_desk import ReferralDesk
 from db.user_desk import UserDesk
 from db.watch_desk import WatchDesk
+from spr_desk.audit_actions import AuditAction
 from spr_desk.desk_api import (
     AuditEntry,
     AuditRow,
@@ -362,15 +363,22 @@ class DeskService(ReferralDesk, OversightDesk, WatchDesk, UserDesk):
         log.info("%s claim released", reference)
 
     def change_lead(
-        self, reference: str, new_lead: Lead, *, reason: str, by: str
+        self,
+        reference: str,
+        new_lead: Lead,
+        *,
+        reason: str,
+        by: str,
+        expected_version: int | None = None,
     ) -> ReferralSummary:
         """Pass the lead to another profession during the episode: an event, not a new referral.
 
         Raises:
             LeadChangeError: not open, the same lead, or no reason.
+            DeskError: unknown reference, or a stale version.
         """
         with self._write() as session:
-            row = self._row(session, reference)
+            row = self._row(session, reference, expected_version)
             actions.change_lead(
                 session=session, row=row, new_lead=new_lead, reason=reason, by=by, now=self.now()
             )
@@ -532,11 +540,11 @@ class DeskService(ReferralDesk, OversightDesk, WatchDesk, UserDesk):
 def _set_claim(session: Session, row: Referral, by: str, now: datetime, *, held: bool) -> None:
     """Take (`held`) or hand back the claim to allocate a referral, with its audit event."""
     row.claimed_by, row.claimed_at = (by, now) if held else (None, None)
-    audit.add_event(
-        session=session,
+    audit.record(
+        session,
+        AuditAction.CLAIMED if held else AuditAction.CLAIM_RELEASED,
+        by=by,
         at=now,
-        actor=by,
-        action="claimed" if held else "claim released",
         referral_id=row.id,
         entity_id=row.reference,
     )

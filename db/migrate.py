@@ -182,6 +182,7 @@ def repair_audit_triggers(engine: Engine, *, by: str) -> list[str]:
     so a changed or half-present set is replaced whole), and record it in the audit trail, in one
     transaction; returns the names that were missing (none: nothing is done)."""
     from db.models import AuditEvent
+    from spr_desk.audit_actions import AuditAction
     from spr_desk.uktime import utc_now
 
     with engine.begin() as connection:
@@ -197,7 +198,7 @@ def repair_audit_triggers(engine: Engine, *, by: str) -> list[str]:
             AuditEvent.__table__.insert().values(  # type: ignore[attr-defined]
                 at=utc_now(),
                 actor=by[:80],
-                action="audit triggers restored",
+                action=AuditAction.AUDIT_TRIGGERS_RESTORED.value,
                 entity="database",
                 entity_id="",
                 detail=f"missing and put back: {', '.join(missing)}",

@@ -15,8 +15,14 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from db import actions, audit, notes, referrals
-from db.actions import MILESTONE_WORDS
 from db.models import AuditEvent, Referral
+from spr_desk.audit_actions import (
+    MILESTONE_WORDS,
+    STATUS_PREFIX,
+    UNDONE_PREFIX,
+    AuditAction,
+    status_action,
+)
 from spr_desk.desk_api import DeskError
 from spr_desk.milestones import Recorded, why_no_undo
 from spr_desk.rules import Rules
@@ -24,7 +30,7 @@ from spr_desk.vocabulary import NoteKind, Status
 
 log = logging.getLogger(__name__)
 
-_MILESTONE_ACTIONS = {f"status:{status.value}": status for status in MILESTONE_WORDS}
+_MILESTONE_ACTIONS = {status_action(status): status for status in MILESTONE_WORDS}
 
 
 class ReferralDesk:
@@ -92,11 +98,13 @@ class ReferralDesk:
             # so a view of it open at another desk is not made stale by a note.
             row.updated_at = now
             # The trail says a note was added, not what it says (the note is on the referral).
-            audit.add_event(
-                session=session,
+            audit.record(
+                session,
+                AuditAction.FOLLOW_UP_CALL
+                if kind is NoteKind.FOLLOW_UP_CALL
+                else AuditAction.NOTE_ADDED,
+                by=by,
                 at=now,
-                actor=by,
-                action="follow-up call" if kind is NoteKind.FOLLOW_UP_CALL else "note added",
                 referral_id=row.id,
                 entity_id=row.reference,
             )
@@ -116,8 +124,8 @@ def _last_milestone(session: Session, row: Referral) -> AuditEvent | None:
         select(AuditEvent)
         .where(AuditEvent.referral_id == row.id)
         .where(
-            col(AuditEvent.action).startswith("status:")
-            | col(AuditEvent.action).startswith("undone:")
+            col(AuditEvent.action).startswith(STATUS_PREFIX)
+            | col(AuditEvent.action).startswith(UNDONE_PREFIX)
         )
         .order_by(col(AuditEvent.id).desc())
         .limit(1)

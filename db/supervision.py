@@ -9,10 +9,11 @@ from sqlmodel import Session, col, select
 
 from db import audit
 from db.models import UNSIGNED_OVERRIDE_WHERE, AuditEvent, Locality, Referral, ReviewFlag
+from spr_desk.audit_actions import AuditAction
 from spr_desk.desk_api import FlagRow
 from spr_desk.supervision import HeldOverrideRow, SupervisionRow, review_window
 
-FLAGGED_FOR_REVIEW = "flagged_for_review"
+FLAGGED_FOR_REVIEW = AuditAction.FLAGGED_FOR_REVIEW
 
 
 def review_rows(*, session: Session, now: datetime, days: int = 7) -> list[SupervisionRow]:
@@ -67,11 +68,11 @@ def review_rows(*, session: Session, now: datetime, days: int = 7) -> list[Super
 def add_flag(*, session: Session, referral: Referral, comment: str, by: str, now: datetime) -> None:
     """The flag and its audit event, in the caller's transaction."""
     session.add(ReviewFlag(referral_id=referral.id, flagged_by=by, flagged_at=now, comment=comment))
-    audit.add_event(
-        session=session,
+    audit.record(
+        session,
+        FLAGGED_FOR_REVIEW,
+        by=by,
         at=now,
-        actor=by,
-        action=FLAGGED_FOR_REVIEW,
         referral_id=referral.id,
         entity="review_flag",
         entity_id=referral.reference,
@@ -90,7 +91,7 @@ def recent_flags(*, session: Session, limit: int = 50) -> list[FlagRow]:
     return [FlagRow(*row) for row in session.exec(query).all()]
 
 
-OVERRIDE_SIGNED_OFF = "override signed off"
+OVERRIDE_SIGNED_OFF = AuditAction.OVERRIDE_SIGNED_OFF
 
 
 def held_override_rows(*, session: Session) -> list[HeldOverrideRow]:
@@ -118,7 +119,7 @@ def held_override_rows(*, session: Session) -> list[HeldOverrideRow]:
         .join(
             AuditEvent,
             (col(AuditEvent.referral_id) == col(Referral.id))
-            & (col(AuditEvent.action) == "override"),
+            & (col(AuditEvent.action) == AuditAction.OVERRIDE.value),
             isouter=True,
         )
         # The partial index's own text, no bound parameter, so SQLite matches the index to it.
@@ -161,11 +162,11 @@ def sign_off(*, session: Session, row: Referral, comment: str, by: str, now: dat
     }
     row.override_signed_by, row.override_signed_at, row.override_sign_comment = by, now, comment
     session.add(row)
-    audit.add_event(
-        session=session,
+    audit.record(
+        session,
+        OVERRIDE_SIGNED_OFF,
+        by=by,
         at=now,
-        actor=by,
-        action=OVERRIDE_SIGNED_OFF,
         referral_id=row.id,
         entity_id=row.reference,
         before=before,

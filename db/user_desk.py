@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from db import audit, users
+from spr_desk.audit_actions import AuditAction
 from spr_desk.desk_api import DeskError, UserRow
 from spr_desk.faults import Fault, FaultKind, fault_kind, fault_of
 from spr_desk.passwords import dummy_hash, hash_password, password_problem, verify_password
@@ -64,11 +65,11 @@ class UserDesk:
                     password_hash=hashed,
                     at=at,
                 )
-                audit.add_event(
-                    session=session,
+                audit.record(
+                    session,
+                    AuditAction.USER_ADDED,
+                    by=by,
                     at=at,
-                    actor=by,
-                    action="user added",
                     entity="user",
                     entity_id=username,
                     after={"role": str(role)},
@@ -84,7 +85,7 @@ class UserDesk:
         hashed = hash_password(password)
         self._change(
             username,
-            "password changed",
+            AuditAction.PASSWORD_CHANGED,
             by,
             forgive=self._name_key(username),
             password_hash=hashed,
@@ -93,21 +94,26 @@ class UserDesk:
 
     def set_active(self, username: str, active: bool, *, by: str) -> None:
         """A disabled user cannot sign in (nor unlock a desk); their actions stay on record."""
-        self._change(username, "user enabled" if active else "user disabled", by, active=active)
+        self._change(
+            username,
+            AuditAction.USER_ENABLED if active else AuditAction.USER_DISABLED,
+            by,
+            active=active,
+        )
 
     def _change(
-        self, username: str, action: str, by: str, *, forgive: str = "", **values: object
+        self, username: str, action: AuditAction, by: str, *, forgive: str = "", **values: object
     ) -> None:
         with self._write() as session:
             if not users.change_user(session=session, username=username, **values):
                 raise DeskError(f"There is no user called {username}.")
             if forgive:
                 users.forgive_failures(session=session, key=forgive)
-            audit.add_event(
-                session=session,
+            audit.record(
+                session,
+                action,
+                by=by,
                 at=self.now(),
-                actor=by,
-                action=action,
                 entity="user",
                 entity_id=username,
             )
@@ -273,11 +279,11 @@ def _write_outcome(
         assert user is not None
         users.forgive_failures(session=session, key=key)
         users.record_success(session=session, username=user.username, at=at)
-        audit.add_event(
-            session=session,
+        audit.record(
+            session,
+            AuditAction.SIGNED_IN,
+            by=user.username,
             at=at,
-            actor=user.username,
-            action="signed in",
             entity="user",
             entity_id=user.username,
         )
@@ -286,11 +292,11 @@ def _write_outcome(
         failures = users.count_failure(session=session, key=key, at=at)
     # For every name, a user or not (then no row changes): the same writes, the same time.
     users.copy_failures(session=session, username=username, key=key)
-    audit.add_event(
-        session=session,
+    audit.record(
+        session,
+        AuditAction.SIGN_IN_FAILED,
+        by=user.username if user else UNKNOWN_USER,
         at=at,
-        actor=user.username if user else UNKNOWN_USER,
-        action="sign-in failed",
         entity="user",
         entity_id=user.username if user else "",
         detail=f"{failures} in a row" if user else "",
@@ -298,11 +304,11 @@ def _write_outcome(
 
 
 def _write_sign_out(session: Session, *, username: str, at: datetime) -> None:
-    audit.add_event(
-        session=session,
+    audit.record(
+        session,
+        AuditAction.SIGNED_OUT,
+        by=username,
         at=at,
-        actor=username,
-        action="signed out",
         entity="user",
         entity_id=username,
     )

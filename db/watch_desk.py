@@ -19,6 +19,7 @@ from sqlmodel import Session
 from db import audit, handover, queue, shifts, users
 from db import rota as rota_repository
 from db.models import Handover, Shift
+from spr_desk.audit_actions import AuditAction
 from spr_desk.availability import (
     AvailabilityBoard,
     RotaShift,
@@ -143,11 +144,11 @@ class WatchDesk:
             session.connection()  # BEGIN (IMMEDIATE on SQLite): the write lock is held from here
             locked = time.perf_counter()
             applied = rota_repository.store_rota(session=session, plan=plan)
-            audit.add_event(
-                session=session,
+            audit.record(
+                session,
+                AuditAction.ROTA_IMPORTED,
+                by=by,
                 at=self.now(),
-                actor=by,
-                action="rota_imported",
                 entity="rota",
                 after={
                     "rows": plan.rows,
@@ -169,11 +170,11 @@ class WatchDesk:
                 "ends_at": shift.ends_at.isoformat(),
             }
             session.delete(shift)
-            audit.add_event(
-                session=session,
+            audit.record(
+                session,
+                AuditAction.SHIFT_DELETED,
+                by=by,
                 at=self.now(),
-                actor=by,
-                action="shift_deleted",
                 entity="rota",
                 entity_id=str(shift_id),
                 before=before,
@@ -212,11 +213,11 @@ class WatchDesk:
             referral_ids={item.reference: id_ for id_, item in found},
             automatic=automatic,
         )
-        audit.add_event(
-            session=session,
+        audit.record(
+            session,
+            AuditAction.HANDOVER_BUILT,
+            by=by,
             at=now,
-            actor=by,
-            action="handover_built",
             entity="handover",
             entity_id=str(handover_id),
             after={"direction": target.direction.value, "items": len(pack.items)},
@@ -256,11 +257,11 @@ class WatchDesk:
             before = {name: getattr(item, name) for name in asdict(sbar)}
             for name, text in asdict(sbar).items():
                 setattr(item, name, text)
-            audit.add_event(
-                session=session,
+            audit.record(
+                session,
+                AuditAction.HANDOVER_SBAR_EDITED,
+                by=by,
                 at=self.now(),
-                actor=by,
-                action="handover_sbar_edited",
                 referral_id=item.referral_id,
                 entity="handover",
                 entity_id=str(handover_id),
@@ -297,11 +298,11 @@ class WatchDesk:
             if refused is not None:
                 raise DeskError(refused)
             stored.acknowledged_by, stored.acknowledged_at = by, now
-            audit.add_event(
-                session=session,
+            audit.record(
+                session,
+                AuditAction.HANDOVER_ACKNOWLEDGED,
+                by=by,
                 at=now,
-                actor=by,
-                action="handover_acknowledged",
                 entity="handover",
                 entity_id=str(handover_id),
             )
@@ -350,11 +351,11 @@ class WatchDesk:
                     raise DeskError(f"{reference} was read already, on another desk.") from None
             else:
                 handover.unmark_read(session=session, item_id=item.id)
-            audit.add_event(
-                session=session,
+            audit.record(
+                session,
+                AuditAction.HANDOVER_ITEM_READ if read else AuditAction.HANDOVER_ITEM_UNREAD,
+                by=by,
                 at=now,
-                actor=by,
-                action="handover_item_read" if read else "handover_item_unread",
                 referral_id=item.referral_id,
                 entity="handover",
                 entity_id=str(handover_id),

@@ -24,12 +24,13 @@ from screens.nhs_number_modal import NhsNumberModal
 from screens.note_modal import NoteAnswer, NoteModal
 from screens.widgets.desk_header import DeskHeader
 from spr_desk.allocation import allocation_offers
+from spr_desk.audit_actions import AuditAction, label_of
 from spr_desk.call_form import RECORDS_REVIEWED
 from spr_desk.caller_questions import caller_questions
 from spr_desk.desk_api import ReferralDetail, ReferralSummary, WhoIsOn
 from spr_desk.due import format_time_left, time_left
 from spr_desk.fact_names import fact_name
-from spr_desk.lifecycle import LEAD_CHANGE_STATUSES, TransitionError, can_transition, transition
+from spr_desk.lifecycle import LEAD_CHANGE_STATUSES, can_transition, why_not
 from spr_desk.nhs_number import format_nhs_number
 from spr_desk.refusal import Refused
 from spr_desk.roles import Permission
@@ -144,10 +145,9 @@ class ReferralScreen(Screen[None]):
         """The screen's own check of the lifecycle (the desk checks again): say why not."""
         if self.detail is None:
             return False
-        try:
-            transition(self.detail.summary.status, target, reason="checked later")
-        except TransitionError as refused:
-            self.notify(str(refused), severity="error", markup=False, timeout=10)
+        refused = why_not(self.detail.summary.status, target)
+        if refused:
+            self.notify(refused, severity="error", markup=False, timeout=10)
             return False
         return True
 
@@ -640,7 +640,7 @@ def _history_table(detail: ReferralDetail) -> Table:
     for order, entry in enumerate(detail.history):
         if entry.action in _NOTE_EVENTS:
             continue  # the note itself is the line, with what was said
-        what = entry.action.replace("status:", "→ ").replace("_", " ")
+        what = label_of(entry.action)
         if entry.detail:
             what += f": {entry.detail}"
         lines.append((entry.at, order, entry.actor, what))
@@ -655,4 +655,4 @@ def _history_table(detail: ReferralDetail) -> Table:
     return table
 
 
-_NOTE_EVENTS = frozenset({"note added", "follow-up call"})
+_NOTE_EVENTS = frozenset({AuditAction.NOTE_ADDED, AuditAction.FOLLOW_UP_CALL})

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
 
+from spr_desk.audit_actions import status_action
+from spr_desk.due import is_breached
 from spr_desk.refusal import Refused
-from spr_desk.vocabulary import Lead, Status, label
+from spr_desk.vocabulary import CloseOutcome, Lead, Status, label
 
 TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.DRAFT: frozenset({Status.RECORDED, Status.REDIRECTED, Status.CANCELLED}),
@@ -52,6 +56,14 @@ def can_transition(current: Status, target: Status) -> bool:
     return target in TRANSITIONS[current]
 
 
+def why_not(current: Status, target: Status) -> str | None:
+    """None when the table allows the move; otherwise the sentence `transition` refuses it with
+    (a reason the move needs is asked for later, with the move)."""
+    if target in TRANSITIONS[current]:
+        return None
+    return str(TransitionError(current, target, _WHY_NOT[current]))
+
+
 def transition(current: Status, target: Status, *, reason: str | None = None) -> Status:
     """Check a move and return the new status.
 
@@ -65,6 +77,111 @@ def transition(current: Status, target: Status, *, reason: str | None = None) ->
     if target in (Status.CANCELLED, Status.REDIRECTED) and not (reason and reason.strip()):
         raise TransitionError(current, target, f"say why it is {label(target)}")
     return target
+
+
+class MoveError(Refused):
+    """A move the table allows, missing a detail it needs; the message says which."""
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What a lifecycle move does to a referral: the new status and the milestone it stores,
+    and the audit event that records it. Only the fields the move sets are in `row_values`."""
+
+    status: Status
+    status_reason: str
+    action: str
+    """The audit event's action (`status_action` of the new status)."""
+    detail: str
+    """The audit event's detail: the reason given, if any."""
+    allocated_at: datetime | None = None
+    team: str | None = None
+    """Allocated to this team (by name), or to `staff_id`, whose team it then is."""
+    staff_id: int | None = None
+    responded_at: datetime | None = None
+    responded_by: str | None = None
+    response_met: bool | None = None
+    breach_reason: str | None = None
+    service_started_at: datetime | None = None
+    closed_at: datetime | None = None
+    close_outcome: CloseOutcome | None = None
+    gp_updated: bool | None = None
+
+    def row_values(self) -> dict[str, Any]:
+        """The referral's stored fields this move sets, by name, as stored (the allocation's
+        team and professional are looked up by the storage, from `team` and `staff_id`)."""
+        values: dict[str, Any] = {}
+        if self.status is Status.ALLOCATED:
+            values["allocated_at"] = self.allocated_at
+        elif self.status is Status.RESPONDED:
+            values.update(
+                responded_at=self.responded_at,
+                responded_by=self.responded_by,
+                response_met=self.response_met,
+            )
+            if self.breach_reason is not None:
+                values["breach_reason"] = self.breach_reason
+        elif self.status is Status.IN_SERVICE:
+            values["service_started_at"] = self.service_started_at
+        elif self.status is Status.CLOSED:
+            assert self.close_outcome is not None
+            values.update(
+                close_outcome=self.close_outcome.value,
+                closed_at=self.closed_at,
+                gp_updated=self.gp_updated,
+            )
+        values.update(status=self.status.value, status_reason=self.status_reason)
+        return values
+
+
+def apply(
+    current: Status,
+    target: Status,
+    *,
+    when: datetime,
+    due_at: datetime | None = None,
+    reason: str = "",
+    team: str | None = None,
+    staff_id: int | None = None,
+    outcome: CloseOutcome | None = None,
+    gp_updated: bool | None = None,
+    responded_by: str | None = None,
+) -> Change:
+    """What moving a referral from `current` to `target` at `when` does (`due_at` is its due
+    time): checked by `transition`, with the details the move needs.
+
+    Raises:
+        TransitionError: the move is not allowed, or a reason it needs is missing.
+        MoveError: an allocation to nobody, or a close without an outcome.
+    """
+    transition(current, target, reason=reason or None)
+    reason = reason.strip()
+    base = Change(target, reason, status_action(target), reason)
+    if target is Status.ALLOCATED:
+        if staff_id is None and not team:
+            raise MoveError("Allocate to a team or a named professional.")
+        return replace(
+            base,
+            allocated_at=when,
+            team=None if staff_id is not None else team,
+            staff_id=staff_id,
+        )
+    if target is Status.RESPONDED:
+        met = due_at is None or not is_breached(when, due_at)
+        return replace(
+            base,
+            responded_at=when,
+            responded_by=(responded_by or "").strip() or None,
+            response_met=met,
+            breach_reason=reason if not met and reason else None,
+        )
+    if target is Status.IN_SERVICE:
+        return replace(base, service_started_at=when)
+    if target is Status.CLOSED:
+        if outcome is None:
+            raise MoveError("Close with an outcome.")
+        return replace(base, closed_at=when, close_outcome=outcome, gp_updated=bool(gp_updated))
+    return base
 
 
 class LeadChangeError(Refused):

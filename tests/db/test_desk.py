@@ -210,6 +210,20 @@ def test_a_stale_version_is_refused_so_another_desks_change_is_not_overwritten(
     assert desk.summary(reference).status is Status.ALLOCATED
 
 
+def test_a_lead_change_from_a_stale_view_is_refused(desk: DeskService) -> None:
+    reference = desk.record_referral(ethel_call(), by="h").reference
+    desk.move(reference, Status.ALLOCATED, by="desk-a", team="ACHT Thame", expected_version=1)
+    with pytest.raises(DeskError, match="another desk"):
+        desk.change_lead(
+            reference, Lead.THERAPIST, reason="mobility first", by="desk-b", expected_version=1
+        )
+    assert desk.summary(reference).lead != Lead.THERAPIST.value
+    changed = desk.change_lead(
+        reference, Lead.THERAPIST, reason="mobility first", by="desk-b", expected_version=2
+    )
+    assert changed.lead == Lead.THERAPIST.value
+
+
 def test_an_unknown_reference_is_a_clear_error(desk: DeskService) -> None:
     with pytest.raises(DeskError, match="No referral SPR-2026-999999"):
         desk.summary("SPR-2026-999999")
