@@ -21,7 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.geometry import Size
-from textual.reactive import Reactive, reactive
+from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
@@ -47,6 +47,7 @@ from screens.triage_form import (
     readback,
     urgency_lines,
 )
+from screens.widgets.call_timer import CallTimer
 from screens.widgets.choice import Choice
 from screens.widgets.desk_footer import DeskFooter
 from screens.widgets.desk_header import DeskHeader
@@ -55,23 +56,29 @@ from screens.widgets.matrix_grid import MatrixGrid
 from screens.widgets.recommendation_panel import RecommendationPanel
 from screens.widgets.ticks import TickList
 from spr_desk.availability import AvailabilityBoard
+from spr_desk.call import (
+    MOVES_MATRIX,
+    blocking,
+    chosen_cell,
+    due_for,
+    open_referral_banner,
+    open_referral_warning,
+    recommendation_for,
+)
 from spr_desk.call_form import (
     CallForm,
     FormErrors,
-    facts_so_far,
     missing_for_record,
     nhs_number_notice,
     redirected_from,
     referral_from,
     typed_errors,
-    with_age,
 )
 from spr_desk.caller_questions import caller_questions
 from spr_desk.desk_api import DeskError, PatientHistory, RecordedReferral
-from spr_desk.due import due_at
 from spr_desk.fact_names import fact_name
 from spr_desk.faults import Fault, FaultKind, fault_kind, fault_of
-from spr_desk.matrix import Availability, Recommendation, emergency_advice, recommend
+from spr_desk.matrix import Availability, Recommendation
 from spr_desk.nhs_number import is_valid_nhs_number, parse_nhs_number
 from spr_desk.reference_data import locality_for_postcode
 from spr_desk.uktime import as_local, short_local
@@ -95,19 +102,6 @@ SECTION_KEYS: dict[str, tuple[str | None, str]] = {
     "f7": ("heading-notes", "notes"),
 }
 """Function key -> (the section's heading, kept on screen; its first field, focused)."""
-FACTS = frozenset(
-    {
-        "pathway",
-        "setting",
-        "needs",
-        "urgency",
-        "primary_need",
-        "bed_needed",
-        "date_of_birth",
-        "red_flags",
-    }
-)
-"""Answers that move the matrix: a change clears any cell chosen before it."""
 NEEDED = frozenset(
     {
         "referrer_name",
@@ -137,40 +131,6 @@ KNOWN_PATIENT_FIELDS = (
     "access_notes",
     "next_of_kin",
 )
-
-
-class CallTimer(Widget):
-    """How long the call has run (and a crew has waited), what is left to complete, and the
-    section keys. Repaints without a re-layout."""
-
-    DEFAULT_CSS = "CallTimer { height: 1; }"
-    started: reactive[datetime | None] = reactive(None)
-    now: reactive[datetime | None] = reactive(None)
-    waiting: reactive[str] = reactive("")
-    """The caller's own clock ("Crew waiting"), or empty."""
-    left: reactive[int | None] = reactive(None)
-    """Things still to complete since the handler last tried to record; None before."""
-
-    def render(self) -> Text:
-        if self.started is None or self.now is None:
-            return Text("")
-        seconds = max(0, int((self.now - self.started).total_seconds()))
-        clock = f"{seconds // 60:02d}:{seconds % 60:02d}"
-        # A crew waits from the moment the call starts: its clock is the call's, named so.
-        parts = [
-            Text(f" {self.waiting} {clock} ", style="bold reverse")
-            if self.waiting
-            else Text(f"Call {clock}")
-        ]
-        if self.left:
-            parts.append(Text(f"{self.left} to complete", style="bold"))
-        elif self.left == 0:
-            parts.append(Text("all complete: ^s"))
-        keys = Text("F2 caller F3 patient F4 facts F5 decide F6 flags F7 notes")
-        line = Text(" · ").join(parts)
-        if line.cell_len + 3 + keys.cell_len <= self.size.width:
-            line = Text.assemble(line, " · ", keys)
-        return line
 
 
 class TriageScreen(Screen[None]):
@@ -486,7 +446,7 @@ class TriageScreen(Screen[None]):
     def _changed(self, name: str) -> None:
         """One field changed: the form holds it now; its checks, the matrix and the draft
         follow once the key's own frame is drawn (several keys between two frames, once)."""
-        if name in FACTS:
+        if name in MOVES_MATRIX:
             self.form.chosen_response = self.form.chosen_lead = ""
             self.form.agreed = False
         if not self._pending:
@@ -511,7 +471,7 @@ class TriageScreen(Screen[None]):
             self._suggest_locality()
         if "pathway" in names:
             self._update_pathway_options()
-        if names & FACTS:
+        if names & MOVES_MATRIX:
             self._refresh_recommendation()
         if self.problems is not None:
             self._show_problems(missing_for_record(self.form, today))
@@ -611,21 +571,9 @@ class TriageScreen(Screen[None]):
         return self.board.for_locality(self.form.locality or None)
 
     def _refresh_recommendation(self) -> None:
-        facts = facts_so_far(self.form)
         today = as_local(self.ctx.clock()).date()
-        self.recommendation = (
-            emergency_advice(
-                frozenset(RedFlag(f) for f in self.form.red_flags), False, self.ctx.rules
-            )
-            if self.form.is_emergency
-            else None
-            if facts is None
-            else recommend(
-                with_age(facts, self.form, today),
-                self.availability,
-                self.received_at,
-                self.ctx.rules,
-            )
+        self.recommendation = recommendation_for(
+            self.form, self.availability, self.ctx.rules, self.received_at, today
         )
         self._show_panel()
 
@@ -639,17 +587,11 @@ class TriageScreen(Screen[None]):
         )
 
     def _chosen(self) -> tuple[Response, Lead] | None:
-        try:
-            return (Response(self.form.chosen_response), Lead(self.form.chosen_lead))
-        except ValueError:  # nothing chosen yet (or a draft from an older version)
-            return None
+        return chosen_cell(self.form)
 
     def _due(self) -> datetime | None:
         """The due time of the cell chosen, else of the recommendation (the rules' arithmetic)."""
-        chosen = self._chosen()
-        if chosen is not None:
-            return due_at(self.received_at, chosen[0], self.ctx.rules.due_hours)
-        return self.recommendation.due_at if self.recommendation else None
+        return due_for(self.form, self.recommendation, self.received_at, self.ctx.rules)
 
     @on(MatrixGrid.CellChosen)
     def _cell_chosen(self, event: MatrixGrid.CellChosen) -> None:
@@ -695,11 +637,9 @@ class TriageScreen(Screen[None]):
             f"  {r.reference}  {short_local(r.received_at)}  {label(Status(r.status))}"
             for r in history.referrals[:3]
         ]
-        if history.open_referrals:
-            refs = ", ".join(r.reference for r in history.open_referrals)
-            lines.insert(
-                0, f"⚠ OPEN REFERRAL {refs}: may be known to a service. Check before a second one."
-            )
+        open_line = open_referral_banner(history)
+        if open_line is not None:
+            lines.insert(0, open_line)
         banner.update(Text("\n".join(lines)))
         banner.set_class(bool(history.open_referrals), "-warning")
 
@@ -970,15 +910,7 @@ class TriageScreen(Screen[None]):
             self._ask_emergency()
             return
         today = as_local(self.ctx.clock()).date()
-        errors = missing_for_record(self.form, today)
-        chosen = self._chosen()
-        if (
-            chosen is not None
-            and self.recommendation is not None
-            and chosen != self.recommendation.cell
-            and not self.form.override_reason.strip()
-        ):
-            errors["override_reason"] = "A different cell needs a reason."
+        errors = blocking(self.form, self.recommendation, today)
         if errors:
             self._show_problems(errors)
             for name, message in errors.items():
@@ -994,13 +926,7 @@ class TriageScreen(Screen[None]):
         except FormErrors as problem:  # the checks above are the same
             self.notify(str(problem), severity="error", markup=False)
             return
-        warning = None
-        if self.history is not None and self.history.open_referrals:
-            refs = ", ".join(r.reference for r in self.history.open_referrals)
-            warning = (
-                f"⚠ This patient has an open referral ({refs}): they may be known to a service. "
-                "Record a second referral only if the team agrees."
-            )
+        warning = open_referral_warning(self.history)
         self.app.push_screen(
             ConfirmCallModal(readback(self.form, call, self.recommendation, self._due()), warning),
             lambda confirmed: self._start_record(call) if confirmed else None,
