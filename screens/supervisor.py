@@ -394,7 +394,9 @@ class SupervisorScreen(Screen[None]):
         held_table = self.query_one("#supervisor-held", DataTable)
         breaches = self.query_one("#supervisor-breaches", DataTable)
         if not isinstance(self.focused, DataTable):
-            (held_table if held_table.row_count else breaches).focus()
+            # The figures stay in view: focusing a table low on the page would scroll to it
+            # (and whether that landed before the first frame depended on the machine's load).
+            (held_table if held_table.row_count else breaches).focus(scroll_visible=False)
 
     def _room(self) -> int:
         """The cells a table has across: the screen less the body's padding and scrollbar
