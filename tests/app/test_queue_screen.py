@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from call_script import settle
-from conftest import opened_desk
+from desk_databases import opened_desk
 from sqlmodel import Session, select
 from tests_support import crew_call
 from textual.widgets import Input, Select, Static

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from call_script import screen, settle
-from conftest import Templates, opened_desk
+from desk_databases import Templates, opened_desk
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, Static

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import opened_desk
+from desk_databases import opened_desk
 from tests_support import at_once, crew_call, fill_demo, mode_of
 
 from db.backup import BackupError, backup_database, restore_database

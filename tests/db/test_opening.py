@@ -16,7 +16,7 @@ from contextlib import closing, suppress
 from pathlib import Path
 
 import pytest
-from conftest import Templates
+from desk_databases import Templates
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 import pytest
-from conftest import opened_desk
+from desk_databases import opened_desk
 
 import db.user_desk
 from db.desk import DeskService

@@ -16,7 +16,7 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from conftest import FROZEN_NOW, opened_desk
+from desk_databases import FROZEN_NOW, opened_desk
 from tests_support import fill_demo
 
 from db.backup import BackupError, backup_database, restore_database

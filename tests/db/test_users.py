@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import Templates, opened_desk
+from desk_databases import Templates, opened_desk
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import OperationalError
 
