@@ -33,7 +33,8 @@ ORIGIN_SHOWN = 120
 
 
 def add_command(
-    commands: argparse._SubParsersAction, add_db: Callable[[argparse.ArgumentParser], None]
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    add_db: Callable[[argparse.ArgumentParser], None],
 ) -> None:
     serve = commands.add_parser(
         "serve",
