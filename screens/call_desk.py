@@ -71,10 +71,14 @@ class CallDesk(App[None]):
 
     desk: Desk | None
     signed_in: SignedIn | None
-    user: str
     _keys: KeyOrder
     held_changes: reactive[int] = reactive(0)
     """Bumped when a call goes on hold or comes back: every header watches it."""
+
+    @property
+    def user(self) -> str:
+        """Who is signed in: read here, supplied by `SprDeskApp`."""
+        raise NotImplementedError
 
     def _init_calls(self) -> None:
         self._calls: dict[str, TriageScreen] = {}

@@ -8,6 +8,8 @@ on a screen the first time that screen is too small, then only shown, hidden or 
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.containers import Container
@@ -71,7 +73,7 @@ class TooSmall(Container):
                 words.update(self._words())
 
 
-def fit(app: App[object]) -> None:
+def fit(app: App[Any]) -> None:
     """Show or take away the cover on every screen of the stack for the app's size.
 
     Called from the app's resize handler, which runs before Textual's own records the new size:
@@ -79,7 +81,7 @@ def fit(app: App[object]) -> None:
     app.call_next(_fit_now, app)
 
 
-def _fit_now(app: App[object]) -> None:
+def _fit_now(app: App[Any]) -> None:
     width, height = app.size
     small = width < MIN_WIDTH or height < MIN_HEIGHT
     # Every screen of the stack: a screen beneath a dialog shows through its backdrop.

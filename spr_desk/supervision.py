@@ -317,7 +317,8 @@ def held_overrides(
             row.reason,
             row.recorded_by,
             row.recorded_at,
-            as_utc(row.received_at) + timedelta(hours=due_hours[Response(row.rec_response)]),
+            # is_downward (below) admits only words of the vocabulary: the `or ""` never applies.
+            as_utc(row.received_at) + timedelta(hours=due_hours[Response(row.rec_response or "")]),
         )
         for row in rows
         if is_downward(row.rec_response, row.response)

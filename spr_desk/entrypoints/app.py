@@ -11,7 +11,7 @@ screen, and asks the next person to sign in: they get their own queue and their 
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, ClassVar
 
@@ -417,7 +417,10 @@ class SprDeskApp(CallDesk):
                 problem = f"{problem} {held_back}".strip()
         except Exception as error:  # noqa: BLE001 - said on screen; the sign-out goes ahead
             problem = f"The sign-out was not recorded. {fault_of(error)}"
-        self.call_from_thread(self._close_screens, modes, problem)
+        # Typed as textual's `T | Awaitable[T]` with T = None: mypy cannot solve that from a
+        # coroutine function alone. call_from_thread awaits it either way.
+        close: Callable[[list[str], str], Awaitable[None] | None] = self._close_screens
+        self.call_from_thread(close, modes, problem)
 
     async def _close_screens(self, modes: list[str], problem: str) -> None:
         for mode in modes:

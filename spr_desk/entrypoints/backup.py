@@ -40,7 +40,8 @@ RESTORE_DESCRIPTION = (
 
 
 def add_commands(
-    commands: argparse._SubParsersAction, add_db: Callable[[argparse.ArgumentParser], None]
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    add_db: Callable[[argparse.ArgumentParser], None],
 ) -> None:
     backup = commands.add_parser(
         "backup",

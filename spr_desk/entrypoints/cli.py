@@ -74,7 +74,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="spr-desk", description=DESCRIPTION)
+    # Typed as its base so the command modules take `_SubParsersAction[ArgumentParser]`;
+    # argparse still makes every sub-command's parser a `_Parser` (the type of its parent).
+    parser: argparse.ArgumentParser = _Parser(prog="spr-desk", description=DESCRIPTION)
     parser.add_argument("--version", action="version", version=f"spr-desk {__version__}")
     _add_db_option(parser, top=True)
     register(parser, lambda url, _args: run_app(url))  # no command: the desk itself

@@ -33,7 +33,8 @@ ORIGIN_SHOWN = 120
 
 
 def add_command(
-    commands: argparse._SubParsersAction, add_db: Callable[[argparse.ArgumentParser], None]
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    add_db: Callable[[argparse.ArgumentParser], None],
 ) -> None:
     serve = commands.add_parser(
         "serve",
@@ -334,7 +335,11 @@ def desk_server(*, max_desks: int, allowed_origins: frozenset[str], **options: A
                 return web.Response(status=503, text=page, content_type="text/html")
             return await super().handle_index(request)
 
-        async def handle_websocket(self, request: web.Request) -> web.StreamResponse:
+        # textual-serve declares a WebSocketResponse; aiohttp's route takes any StreamResponse,
+        # and the refusals below are plain HTTP responses.
+        async def handle_websocket(  # type: ignore[override]
+            self, request: web.Request
+        ) -> web.StreamResponse:
             """textual-serve's handler, with three refusals before any desk process starts."""
             peer = request.remote or "an unknown address"
             websocket = web.WebSocketResponse(heartbeat=15)
@@ -390,11 +395,15 @@ def desk_server(*, max_desks: int, allowed_origins: frozenset[str], **options: A
             try:
                 await websocket.prepare(request)
                 self.open_websockets.add(websocket)
+
+                async def close() -> None:  # AppService awaits it; the close's bool is unused
+                    await websocket.close()
+
                 app_service = AppService(
                     self.command,
                     write_bytes=websocket.send_bytes,
                     write_str=websocket.send_str,
-                    close=websocket.close,
+                    close=close,
                     download_manager=self.download_manager,
                     debug=self.debug,
                 )

@@ -29,7 +29,7 @@ ADD_DESCRIPTION = (
 
 
 def add_commands(
-    commands: argparse._SubParsersAction,
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
     add_db: Callable[[argparse.ArgumentParser], None],
     open_desk: OpenDesk,
 ) -> None:

@@ -41,7 +41,7 @@ before it is read whole."""
 
 
 def add_commands(
-    commands: argparse._SubParsersAction,
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
     add_db: Callable[[argparse.ArgumentParser], None],
     open_desk: OpenDesk,
 ) -> None:

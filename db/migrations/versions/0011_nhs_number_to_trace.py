@@ -10,7 +10,7 @@ Create Date: 2026-12-01 21:30:00
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision: str = "0011_nhs_number_to_trace"

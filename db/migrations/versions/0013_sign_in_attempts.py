@@ -10,7 +10,7 @@ import secrets
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision: str = "0013_sign_in_attempts"
