@@ -19,7 +19,7 @@ from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.screen import Screen
@@ -39,14 +39,13 @@ from screens.reference_modal import ReferenceModal
 from screens.triage_form import (
     ASK_PREFIX,
     CHOICES,
-    DOES_NOT_APPLY,
     EXTRAS,
     INPUTS,
     TICK_LISTS,
-    call_sections,
     readback,
     urgency_lines,
 )
+from screens.widgets.call_form_view import CallFormView
 from screens.widgets.call_timer import CallTimer
 from screens.widgets.choice import Choice
 from screens.widgets.desk_footer import DeskFooter
@@ -83,7 +82,7 @@ from spr_desk.nhs_number import is_valid_nhs_number, parse_nhs_number
 from spr_desk.reference_data import locality_for_postcode
 from spr_desk.uktime import as_local, short_local
 from spr_desk.validation import InputError, age_on, parse_date_of_birth
-from spr_desk.vocabulary import Lead, Need, Pathway, RedFlag, Response, Status, label
+from spr_desk.vocabulary import Lead, RedFlag, Response, Status, label
 
 W = TypeVar("W", bound=Widget)
 
@@ -269,8 +268,8 @@ class TriageScreen(Screen[None]):
         yield Static("", id="problems")
         yield Static("", id="drafts-failing")
         with Horizontal(id="call-body"):
-            with VerticalScroll(id="call-form", can_focus=False):
-                yield from call_sections(self.ctx.rules)
+            self.form_view = CallFormView(self.ctx.rules, id="call-form", can_focus=False)
+            yield self.form_view
             yield RecommendationPanel(id="panel")
         yield DeskFooter()
 
@@ -283,18 +282,26 @@ class TriageScreen(Screen[None]):
         return datetime.fromisoformat(self.form.started_at) if self.started else self.ctx.clock()
 
     def _w(self, name: str, kind: type[W] = Widget) -> W:  # type: ignore[assignment]
-        """The control (or heading, or line) with this id: looked up once, not on every key
-        (a query walks the whole form: 6 ms a key)."""
-        found = self._ids[name]
+        """The control (or heading, or line) with this id, on the form or beside it."""
+        found = self._find(name)
         assert isinstance(found, kind), (name, kind)
         return found
+
+    def _find(self, name: str) -> Widget | None:
+        """The widget with this id (the form finds its own), or None: looked up once, not on
+        every key (a query walks the whole screen)."""
+        found = self._ids.get(name)
+        return found if found is not None else self.form_view.find(name)
 
     def on_mount(self) -> None:
         if not self.app.is_running:
             return  # the desk closed as this call was built ahead: its form was never composed
-        self._ids: dict[str, Widget] = {w.id: w for w in self.walk_children() if w.id}
+        on_form = self.form_view.ids
+        self._ids: dict[str, Widget] = {
+            w.id: w for w in self.walk_children(Widget) if w.id and w.id not in on_form
+        }
         self.query_one(DeskHeader).title = "Call"
-        self._fill_widgets()
+        self.form_view.fill(self.form)
         self._show_caller_variant()
         self._refresh_recommendation()
         # a resumed call says again what its typed values suggest (a new one has none yet)
@@ -368,31 +375,6 @@ class TriageScreen(Screen[None]):
 
     # the form <-> the widgets ----------------------------------------------------------------
 
-    def _fill_widgets(self) -> None:
-        """Put a resumed draft's values into the widgets (their change events find the form
-        holding the same values already, and change nothing)."""
-        form = self.form
-        for name in INPUTS:
-            self._w(name, Input).value = getattr(form, name)
-        for key, answer in form.caller_answers.items():
-            control = self._ids.get(f"{ASK_PREFIX}{key}")
-            if control is not None:
-                if isinstance(control, Input):
-                    control.value = answer
-                elif isinstance(control, Choice):
-                    control.choose(answer)
-        self._update_primary_need_options()
-        for name in CHOICES:
-            self._w(name, Choice).choose(getattr(form, name))
-        for name in TICK_LISTS:
-            self._w(name, TickList).set_selected(getattr(form, name))
-        self._w("red_flags_cleared", TickList).set_selected(
-            ["yes"] if form.red_flags_cleared else []
-        )
-        self._w("extras", TickList).set_selected([name for name in EXTRAS if getattr(form, name)])
-        self._w("notes", TextArea).text = form.notes
-        self._update_pathway_options()
-
     def _set(self, name: str, value: Any) -> None:
         """A control now holds `value` for the form field `name` (or a caller's answer,
         `ask-<key>`). The same value again is no change: the events a resumed call's filling
@@ -434,7 +416,7 @@ class TriageScreen(Screen[None]):
             before = list(self.form.red_flags)
             self._set(name, list(event.selected))
             if name == "needs":
-                self._update_primary_need_options()
+                self.form_view.show_primary_need_options(self.form)
             if name == "red_flags" and self.form.red_flags and self.form.red_flags != before:
                 self._w("red_flags_cleared", TickList).set_selected([])
                 self._ask_emergency()
@@ -470,7 +452,7 @@ class TriageScreen(Screen[None]):
         if "postcode" in names or "locality" in names:
             self._suggest_locality()
         if "pathway" in names:
-            self._update_pathway_options()
+            self.form_view.show_pathway_options(self.form)
         if names & MOVES_MATRIX:
             self._refresh_recommendation()
         if self.problems is not None:
@@ -490,15 +472,14 @@ class TriageScreen(Screen[None]):
         return {"chosen_response": "matrix", "chosen_lead": "matrix"}.get(error_key, error_key)
 
     def _show_error(self, name: str, message: str | None) -> None:
-        control = self._ids.get(self._control_for(name))
-        field = control.parent if control is not None else None
-        if isinstance(field, Field):
-            field.show_error(message)
+        control_id = self._control_for(name)
+        if control_id == "override_reason":  # beside the form, in the panel
+            self._w("override-field", Field).show_error(message)
+        else:
+            self.form_view.show_error(control_id, message)
 
     def _hint(self, name: str, text: str | None) -> None:
-        field = self._w(name).parent
-        if isinstance(field, Field):
-            field.show_hint(text)
+        self.form_view.show_hint(name, text)
 
     def _show_age(self) -> None:
         today = as_local(self.ctx.clock()).date()
@@ -545,22 +526,6 @@ class TriageScreen(Screen[None]):
         self._w("call-timer", CallTimer).waiting = variant.timer or ""
         self._w("urgency", TickList).set_lines(
             *urgency_lines(self.ctx.rules, variant.urgency_first)
-        )
-
-    def _update_primary_need_options(self) -> None:
-        choice = self._w("primary_need", Choice)
-        choice.set_options((label(Need(value)), value) for value in self.form.needs)
-        choice.prompt = "not named" if self.form.needs else "not named: tick needs first"
-        if self.form.primary_need not in self.form.needs:
-            self.form.primary_need = ""
-
-    def _update_pathway_options(self) -> None:
-        try:
-            pathway: Pathway | None = Pathway(self.form.pathway)
-        except ValueError:
-            pathway = None
-        self._w("extras", TickList).set_not_applying(
-            DOES_NOT_APPLY.get(pathway, {}) if pathway else {}
         )
 
     # the recommendation -----------------------------------------------------------------------
@@ -916,7 +881,7 @@ class TriageScreen(Screen[None]):
             for name, message in errors.items():
                 self._show_error(name, message)
             first = next(iter(errors))
-            target = self._ids.get(self._control_for(first))
+            target = self._find(self._control_for(first))
             if target is not None:
                 self.set_focus(target)
             return
