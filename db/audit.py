@@ -9,6 +9,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from db.models import AuditEvent, Referral
+from db.wide_select import select_columns
 from spr_desk.audit_actions import AuditAction
 from spr_desk.desk_api import COUNT_CAP, AuditEntry, AuditEventDetail, AuditRow
 
@@ -65,7 +66,7 @@ def find_events(
 ) -> tuple[list[AuditRow], int]:
     """The newest events matching every filter given (`limit` of them), and how many match
     (`COUNT_CAP + 1` standing for more than `COUNT_CAP`)."""
-    query = select(
+    query = select_columns(
         AuditEvent.id,
         AuditEvent.at,
         AuditEvent.actor,

@@ -168,7 +168,9 @@ class Referral(SQLModel, table=True):
     referrals recorded before it was asked."""
     nhs_unavailable_reason: str | None = Field(default=None, max_length=40)
     """Why the call gave no NHS number (`NhsNumberUnavailable`); cleared when one is added."""
-    caller_answers: list[list[str]] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    caller_answers: list[list[str]] | None = Field(
+        default=None, sa_column=Column(JSON, nullable=True)
+    )
     """What only this kind of caller was asked: [question key, answer] pairs, in order."""
     allocated_at: datetime | None = None
     """When it was allocated, as the handler gave it (default the time it was recorded)."""
