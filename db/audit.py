@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -111,7 +111,12 @@ def event_detail(*, session: Session, event_id: int) -> AuditEventDetail | None:
     event = session.get(AuditEvent, event_id)
     if event is None:
         return None
-    reference = session.get(Referral, event.referral_id).reference if event.referral_id else None
+    # The foreign key keeps the event's referral (get() is typed for an id that finds none).
+    reference = (
+        cast(Referral, session.get(Referral, event.referral_id)).reference
+        if event.referral_id
+        else None
+    )
     subject = reference or (
         f"{event.entity} {event.entity_id}".strip()
         if event.entity != "referral"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
 from sqlalchemy import text, union_all
 from sqlmodel import Session, col, select
@@ -68,7 +69,8 @@ def review_rows(*, session: Session, now: datetime, days: int = 7) -> list[Super
 
 def add_flag(*, session: Session, referral: Referral, comment: str, by: str, now: datetime) -> None:
     """The flag and its audit event, in the caller's transaction."""
-    session.add(ReviewFlag(referral_id=referral.id, flagged_by=by, flagged_at=now, comment=comment))
+    referral_id = cast(int, referral.id)  # a stored referral has its id
+    session.add(ReviewFlag(referral_id=referral_id, flagged_by=by, flagged_at=now, comment=comment))
     audit.record(
         session,
         FLAGGED_FOR_REVIEW,
