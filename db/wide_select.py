@@ -8,11 +8,11 @@ they are), typed as rows of columns mypy does not follow.
 
 from __future__ import annotations
 
-from typing import Any, TypeAlias, Unpack
+from typing import Any, TypeAlias
 
 from sqlmodel.sql.expression import Select
 
-RowsSelect: TypeAlias = "Select[Unpack[tuple[Any, ...]]]"
+RowsSelect: TypeAlias = "Select[*tuple[Any, ...]]"
 """A select of any number of columns of any type."""
 
 
