@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from db.models import AuditEvent, Referral
+from db.wide_select import select_columns
 from spr_desk.audit_actions import AuditAction
 from spr_desk.desk_api import COUNT_CAP, AuditEntry, AuditEventDetail, AuditRow
 
@@ -65,7 +66,7 @@ def find_events(
 ) -> tuple[list[AuditRow], int]:
     """The newest events matching every filter given (`limit` of them), and how many match
     (`COUNT_CAP + 1` standing for more than `COUNT_CAP`)."""
-    query = select(
+    query = select_columns(
         AuditEvent.id,
         AuditEvent.at,
         AuditEvent.actor,
@@ -110,7 +111,12 @@ def event_detail(*, session: Session, event_id: int) -> AuditEventDetail | None:
     event = session.get(AuditEvent, event_id)
     if event is None:
         return None
-    reference = session.get(Referral, event.referral_id).reference if event.referral_id else None
+    # The foreign key keeps the event's referral (get() is typed for an id that finds none).
+    reference = (
+        cast(Referral, session.get(Referral, event.referral_id)).reference
+        if event.referral_id
+        else None
+    )
     subject = reference or (
         f"{event.entity} {event.entity_id}".strip()
         if event.entity != "referral"

@@ -5,8 +5,10 @@ from __future__ import annotations
 import functools
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
 from sqlalchemy import Engine, insert
 from sqlalchemy.orm import sessionmaker
@@ -205,7 +207,8 @@ def _team_for(row: Referral, locality: str | None) -> str:
 
 def _load_rota(session: Session, plan: DemoPlan) -> tuple[int, int]:
     """The demo's staff and shifts not stored yet, in two bulk inserts."""
-    teams = dict(session.exec(select(Team.name, Team.id)).all())
+    # Stored rows have their ids: the model's `int | None` is for one not yet added.
+    teams = cast("dict[str, int]", dict(session.exec(select(Team.name, Team.id)).all()))
     people = _demo_people(session)
     new_staff = [
         StaffMember(
@@ -240,4 +243,5 @@ def _load_rota(session: Session, plan: DemoPlan) -> tuple[int, int]:
 def _demo_people(session: Session) -> dict[tuple[int, str], int]:
     """(team id, name) to id of everyone stored."""
     found = session.exec(select(StaffMember.team_id, StaffMember.name, StaffMember.id)).all()
-    return {(team_id, name): staff_id for team_id, name, staff_id in found}
+    stored = cast("Sequence[tuple[int, str, int]]", found)  # stored rows have their ids
+    return {(team_id, name): staff_id for team_id, name, staff_id in stored}

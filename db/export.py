@@ -25,9 +25,10 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import IO
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from db.models import Locality, Patient, Referral, Referrer
+from db.wide_select import select_columns
 from spr_desk.csv_text import safe_text
 
 EXPORT_COLUMNS: tuple[str, ...] = (
@@ -124,7 +125,7 @@ def export_referrals(
     Streams: the session must stay open while the rows are consumed.
     """
     query = (
-        select(*(column for column, _kind in _SELECTED))
+        select_columns(*(column for column, _kind in _SELECTED))
         .join(Patient, col(Patient.id) == col(Referral.patient_id), isouter=True)
         .join(Referrer, col(Referrer.id) == col(Referral.referrer_id), isouter=True)
         .join(Locality, col(Locality.id) == col(Referral.locality_id), isouter=True)

@@ -28,6 +28,7 @@ from db.models import (
     StaffMember,
     Team,
 )
+from db.wide_select import select_columns
 from spr_desk.desk_api import PackRow
 from spr_desk.desk_hours import Direction
 from spr_desk.handover import OpenReferral, Pack, PackItem, PackNote, Sbar
@@ -59,7 +60,7 @@ def open_referrals(*, session: Session) -> list[tuple[int, OpenReferral]]:
     """Every open referral with what its pack item needs, in one query of only the columns
     used (the whole call as typed stays in the database): (referral id, item)."""
     rows = session.exec(
-        select(
+        select_columns(
             Referral.id,
             Referral.reference,
             Referral.status,
@@ -253,7 +254,7 @@ def read_mark(*, session: Session, item_id: int) -> HandoverItemRead | None:
 
 
 def unmark_read(*, session: Session, item_id: int) -> None:
-    session.exec(delete(HandoverItemRead).where(col(HandoverItemRead.item_id) == item_id))  # type: ignore[call-overload]
+    session.exec(delete(HandoverItemRead).where(col(HandoverItemRead.item_id) == item_id))
 
 
 def closed_without_gp_update(*, session: Session, since: datetime) -> list[str]:

@@ -10,8 +10,12 @@ import ast
 import functools
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, inspect, text
+
+if TYPE_CHECKING:  # imported lazily at run time (start-up need not load Alembic)
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 HEAD_REVISION = "0013_sign_in_attempts"
@@ -20,7 +24,7 @@ AUDIT_TRIGGERS_REVISION = "0006_audit_append_only"
 """The migration that makes the audit trail append-only with triggers (its SQL is reused here)."""
 
 
-def alembic_config(engine: Engine):  # -> alembic.config.Config (imported lazily)
+def alembic_config(engine: Engine) -> Config:
     from alembic.config import Config
 
     config = Config()
@@ -51,7 +55,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     config = alembic_config(engine)
     with engine.connect() as connection:
         sqlite = engine.dialect.name == "sqlite"
-        raw = connection.connection.driver_connection
+        # The driver's own connection, there while the connection is open (sqlite3's here).
+        raw: Any = connection.connection.driver_connection
         if sqlite:
             raw.execute("PRAGMA foreign_keys=OFF")
         try:
@@ -116,7 +121,7 @@ def _audit_migration() -> dict[str, object]:
     start-up check does not load Alembic (which the migration imports for `op`)."""
     path = MIGRATIONS / "versions" / f"{AUDIT_TRIGGERS_REVISION}.py"
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    constants = [
+    constants: list[ast.stmt] = [
         node
         for node in tree.body
         if isinstance(node, ast.Assign)
@@ -172,8 +177,8 @@ def missing_audit_triggers(connection: Connection) -> list[str]:
             "SELECT tgname FROM pg_trigger WHERE tgrelid = to_regclass('audit_event') "
             "AND NOT tgisinternal AND tgenabled <> 'D'"
         ).all()
-        present = {row[0] for row in rows}
-        return [name for name in audit_trigger_names(dialect) if name not in present]
+        enabled = {row[0] for row in rows}
+        return [name for name in audit_trigger_names(dialect) if name not in enabled]
     return []
 
 

@@ -8,6 +8,7 @@ new word needs no type migration). Times are aware UTC.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import JSON, Column, Index, MetaData, Text, UniqueConstraint, false, func, text
 from sqlmodel import Field, SQLModel
@@ -45,7 +46,7 @@ class Team(SQLModel, table=True):
     base: str = Field(default="", max_length=120)
     locality_id: int | None = Field(default=None, foreign_key="locality.id")
     covers_night: bool = False
-    roles: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    roles: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
 
 
 class StaffMember(SQLModel, table=True):
@@ -124,13 +125,13 @@ class Referral(SQLModel, table=True):
     pathway: str | None = Field(default=None, max_length=20)
     setting: str | None = Field(default=None, max_length=30)
     locality_id: int | None = Field(default=None, foreign_key="locality.id")
-    facts: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    facts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     rules_version: str = Field(max_length=20)
     rec_outcome: str = Field(max_length=20)
     rec_response: str | None = Field(default=None, max_length=20)
     rec_lead: str | None = Field(default=None, max_length=20)
     rec_fallback_from: str | None = Field(default=None, max_length=20)
-    rec_reasons: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    rec_reasons: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     bed_needed: bool = False
     response: str | None = Field(default=None, max_length=20)
     lead: str | None = Field(default=None, max_length=20)
@@ -154,8 +155,8 @@ class Referral(SQLModel, table=True):
     call_started_at: datetime | None = None
     home_from_hospital: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     community_bed_request: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
-    records_reviewed: list | None = Field(default=None, sa_column=Column(JSON, nullable=True))
-    call_record: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    records_reviewed: list[str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    call_record: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     """The whole call as typed, field by field: what was asked and answered."""
     breach_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     """Why the first response came after the due time, given when it was recorded."""
@@ -167,7 +168,9 @@ class Referral(SQLModel, table=True):
     referrals recorded before it was asked."""
     nhs_unavailable_reason: str | None = Field(default=None, max_length=40)
     """Why the call gave no NHS number (`NhsNumberUnavailable`); cleared when one is added."""
-    caller_answers: list | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    caller_answers: list[list[str]] | None = Field(
+        default=None, sa_column=Column(JSON, nullable=True)
+    )
     """What only this kind of caller was asked: [question key, answer] pairs, in order."""
     allocated_at: datetime | None = None
     """When it was allocated, as the handler gave it (default the time it was recorded)."""
@@ -237,8 +240,8 @@ class AuditEvent(SQLModel, table=True):
     referral_id: int | None = Field(default=None, foreign_key="referral.id", index=True)
     entity: str = Field(default="referral", max_length=40)
     entity_id: str = Field(default="", max_length=40)
-    before: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
-    after: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     detail: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
 
 
@@ -271,7 +274,7 @@ class HandoverItem(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     handover_id: int = Field(foreign_key="handover.id", index=True)
     referral_id: int = Field(foreign_key="referral.id")
-    snapshot: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    snapshot: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     situation: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     background: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     assessment: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
@@ -353,7 +356,7 @@ class CallDraft(SQLModel, table=True):
     updated_at: datetime
     revision: int = 0
     state: str = Field(default="open", max_length=20)
-    payload: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
 class ReviewFlag(SQLModel, table=True):

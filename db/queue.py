@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import and_, bindparam, case, func, or_, union
 from sqlalchemy import text as sql_text
+from sqlalchemy.orm import InstrumentedAttribute
 from sqlmodel import Session, col, select
-from sqlmodel.sql.expression import Select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from db.models import (
     REDIRECTED_INDEX_WHERE,
@@ -25,6 +26,7 @@ from db.models import (
     Referrer,
 )
 from db.referrals import patient_details, referrer_details
+from db.wide_select import RowsSelect, select_columns
 from spr_desk.desk_api import (
     EarlierReferral,
     NextUp,
@@ -71,7 +73,7 @@ _BEYOND_QUEUE_COLUMNS = (
 """What the board also shows of a referral beyond the queue: when, who called, the red flags."""
 
 
-def _narrowed(query: Select[Any], wanted: QueueFilter, *, shown: bool) -> Select[Any]:
+def _narrowed(query: RowsSelect, wanted: QueueFilter, *, shown: bool) -> RowsSelect:
     """The filter and search as SQL. The patient and locality are joined when the rows are
     `shown`, or when the search or filter needs them: a count that needs neither reads only
     the queue index."""
@@ -137,7 +139,7 @@ def _contains(text: str, *, beyond: bool) -> list[Any]:
     return found
 
 
-def _looked_up(text: str) -> list[Select[Any]]:
+def _looked_up(text: str) -> list[SelectOfScalar[int | None]]:
     """The ids of referrals at any status a search names (`spr_desk.queue_view.lookup_of`),
     each found by seeking an index: the reference's unique index (a range for its start), the
     patient's unique NHS number, the family-name index (a range per case it may be stored in)
@@ -149,7 +151,7 @@ def _looked_up(text: str) -> list[Select[Any]]:
     if lookup.reference_prefix:
         prefix = lookup.reference_prefix
         return [
-            select(Referral.id).where(
+            select(col(Referral.id)).where(
                 col(Referral.reference) >= prefix, col(Referral.reference) < prefix + "\uffff"
             )
         ]
@@ -164,10 +166,10 @@ def _looked_up(text: str) -> list[Select[Any]]:
                 )
             )
         )
-    return [select(Referral.id).where(col(Referral.patient_id).in_(patients))]
+    return [select(col(Referral.id)).where(col(Referral.patient_id).in_(patients))]
 
 
-def _beyond_queue(query: Select[Any], wanted: QueueFilter) -> Select[Any]:
+def _beyond_queue(query: RowsSelect, wanted: QueueFilter) -> RowsSelect:
     """The referrals a list beyond the open queue holds: the redirected calls (their partial
     index), or those whose patient has no NHS number yet (`spr_desk.queue_view.is_to_trace`)."""
     if wanted.status in FINISHED:
@@ -257,18 +259,22 @@ def open_references(*, session: Session) -> list[str]:
 
 
 @lru_cache(maxsize=64)
-def _window_statement(wanted: QueueFilter, *, paged: bool) -> Select[Any]:
+def _window_statement(wanted: QueueFilter, *, paged: bool) -> RowsSelect:
     """The queue's rows in order; `offset` and `limit` are parameters when `paged`. Built once
     per filter (building a statement costs more than SQLite takes to run it)."""
     if wanted.beyond_queue:
-        shown = select(*_QUEUE_COLUMNS, *_BEYOND_QUEUE_COLUMNS)
+        shown = select_columns(*_QUEUE_COLUMNS, *_BEYOND_QUEUE_COLUMNS)
         order = LATEST_DUE_FIRST if wanted.status in FINISHED else NEWEST_FIRST
         query = _beyond_queue(_narrowed(shown, wanted, shown=True), wanted).order_by(*order)
     elif wanted.searches_everywhere:
-        query = _narrowed(select(*_QUEUE_COLUMNS), wanted, shown=True).order_by(*EVERYWHERE_ORDER)
+        query = _narrowed(select_columns(*_QUEUE_COLUMNS), wanted, shown=True).order_by(
+            *EVERYWHERE_ORDER
+        )
     else:
         query = _narrowed(
-            select(*_QUEUE_COLUMNS).where(col(Referral.queue_band).is_not(None)), wanted, shown=True
+            select_columns(*_QUEUE_COLUMNS).where(col(Referral.queue_band).is_not(None)),
+            wanted,
+            shown=True,
         ).order_by(*QUEUE_ORDER)
     if paged:
         query = query.offset(bindparam("offset")).limit(bindparam("limit"))
@@ -276,10 +282,12 @@ def _window_statement(wanted: QueueFilter, *, paged: bool) -> Select[Any]:
 
 
 @lru_cache(maxsize=64)
-def _counts_statement(wanted: QueueFilter) -> Select[Any]:
+def _counts_statement(wanted: QueueFilter) -> RowsSelect:
     """Matching, awaiting and breached at the parameter `now`, in one pass over the index."""
     awaiting = col(Referral.queue_band) == 0
-    now = bindparam("now", type_=col(Referral.due_at).type)
+    # col() is typed as Mapped, which hides the attribute's column type (there at runtime).
+    due_at = cast("InstrumentedAttribute[datetime | None]", Referral.due_at)
+    now = bindparam("now", type_=due_at.type)
     counted = select(
         func.count(),
         func.coalesce(func.sum(case((awaiting, 1), else_=0)), 0),
@@ -339,7 +347,7 @@ def patient_history(*, session: Session, nhs_number: str) -> PatientHistory | No
     if patient is None:
         return None
     rows = session.exec(
-        select(
+        select_columns(
             Referral.reference,
             Referral.received_at,
             Referral.status,
@@ -374,7 +382,7 @@ def peek_next_to_allocate(*, session: Session, claims_after: datetime) -> NextUp
     row = (
         session.connection()
         .execute(
-            select(*_QUEUE_COLUMNS)
+            select_columns(*_QUEUE_COLUMNS)
             .join(Patient, col(Patient.id) == col(Referral.patient_id), isouter=True)
             .join(Locality, col(Locality.id) == col(Referral.locality_id), isouter=True)
             .where(Referral.reference == found)

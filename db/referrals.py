@@ -86,10 +86,10 @@ def upsert_patient(*, session: Session, details: PatientDetails, as_typed: bool 
         "is_test_data": details.is_test_data,
     }
     if not details.nhs_number:
-        found = Patient(nhs_number=None, **values)
-        session.add(found)
+        unnumbered = Patient(nhs_number=None, **values)
+        session.add(unnumbered)
         session.flush()
-        return found
+        return unnumbered
     same = select(Patient).where(Patient.nhs_number == details.nhs_number)
     found = session.exec(same).first()
     if found is None:

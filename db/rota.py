@@ -13,14 +13,15 @@ from datetime import UTC, datetime
 from typing import cast
 
 from sqlalchemy import (
+    ClauseElement,
     Connection,
     Dialect,
-    Executable,
     Table,
     bindparam,
     insert,
     update,
 )
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlmodel import Session, col, select
 
 from db.models import Shift, StaffMember, Team
@@ -198,7 +199,8 @@ def _stored_shifts(
         {"first": bind(plan.first_start), "last": bind(plan.last_start)},
     )
     stored: dict[int, dict[datetime, int]] = {}
-    for staff_id, starts_at, shift_id in found:
+    # The driver's rows of _SHIFTS_BETWEEN: (staff id, stored start, shift id).
+    for staff_id, starts_at, shift_id in cast("list[tuple[int, str | datetime, int]]", found):
         if staff_id in staff_ids:
             stored.setdefault(staff_id, {})[_instant(starts_at)] = shift_id
     return stored
@@ -229,20 +231,26 @@ _SHIFTS_BETWEEN = select(_SHIFTS.c.staff_id, _SHIFTS.c.starts_at, _SHIFTS.c.id).
 )
 
 
-def _bind_processor(dialect: Dialect) -> Callable[[datetime], object]:
+def _bind_processor(dialect: Dialect) -> Callable[[datetime | None], object]:
     """A shift time as the driver takes it (on SQLite, its text), the way SQLAlchemy binds it."""
     column_type = _SHIFTS.c.starts_at.type
     process = column_type.dialect_impl(dialect).bind_processor(dialect)
     return process if process is not None else lambda value: value
 
 
+def _compiled(statement: ClauseElement, dialect: Dialect) -> SQLCompiler:
+    """`statement` as SQL for `dialect`: a statement compiles to a SQLCompiler (typed only as
+    Compiled, which lacks the positional parameters read here)."""
+    return cast(SQLCompiler, statement.compile(dialect=dialect))
+
+
 def _fetch_all(
-    connection: Connection, statement: Executable, values: dict[str, object]
+    connection: Connection, statement: ClauseElement, values: dict[str, object]
 ) -> list[tuple[object, ...]]:
     """The rows of `statement` from the driver's own cursor, `values` already bound and each
     row as the driver gives it: SQLAlchemy's rows cost three times the read of 29,200 shifts,
     under the write lock."""
-    compiled = statement.compile(dialect=connection.dialect)
+    compiled = _compiled(statement, connection.dialect)
     cursor = connection.connection.cursor()
     try:
         if compiled.positional:
@@ -255,14 +263,17 @@ def _fetch_all(
 
 
 def _send_many(
-    connection: Connection, statement: Executable, names: tuple[str, ...], rows: list[tuple]
+    connection: Connection,
+    statement: ClauseElement,
+    names: tuple[str, ...],
+    rows: list[tuple[object, ...]],
 ) -> None:
     """One executemany on the driver itself, the values already bound (`plan_rota`):
     SQLAlchemy's handling of each row's parameters takes as long again as SQLite's own insert,
     and it would be spent holding the write lock."""
     if not rows:
         return
-    compiled = statement.compile(dialect=connection.dialect)
+    compiled = _compiled(statement, connection.dialect)
     if compiled.positional:
         order = [names.index(name) for name in compiled.positiontup or ()]
         if order != list(range(len(names))):

@@ -11,6 +11,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from db.models import Locality, Referral, Shift, StaffMember, Team
+from db.wide_select import select_columns
 from spr_desk.availability import RotaShift
 from spr_desk.desk_api import ShiftRow
 from spr_desk.reference_data import COUNTYWIDE
@@ -32,7 +33,7 @@ def rota_shifts(*, session: Session, start: datetime, end: datetime) -> list[Rot
     """Shifts of active staff overlapping [start, end), with team, locality and load."""
     loads = open_allocations(session=session)
     rows = session.exec(
-        select(
+        select_columns(
             StaffMember.id,
             StaffMember.name,
             StaffMember.role,
@@ -72,7 +73,7 @@ def rota_shifts(*, session: Session, start: datetime, end: datetime) -> list[Rot
 
 def shifts_between(*, session: Session, start: datetime, end: datetime) -> list[ShiftRow]:
     rows = session.exec(
-        select(
+        select_columns(
             Shift.id, Team.name, StaffMember.name, StaffMember.role, Shift.starts_at, Shift.ends_at
         )
         .join(StaffMember, col(StaffMember.id) == col(Shift.staff_id))

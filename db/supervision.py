@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
 from sqlalchemy import text, union_all
 from sqlmodel import Session, col, select
 
 from db import audit
 from db.models import UNSIGNED_OVERRIDE_WHERE, AuditEvent, Locality, Referral, ReviewFlag
+from db.wide_select import select_columns
 from spr_desk.audit_actions import AuditAction
 from spr_desk.desk_api import FlagRow
 from spr_desk.supervision import HeldOverrideRow, SupervisionRow, review_window
@@ -47,12 +49,12 @@ def review_rows(*, session: Session, now: datetime, days: int = 7) -> list[Super
     # Split on being open, not on time: `received_at < since` would tempt SQLite (without
     # statistics, as a desk's database is) to walk every older referral by received_at.
     recent_closed = (
-        select(*columns)
+        select_columns(*columns)
         .join(Locality, on_locality, isouter=True)
         .where(col(Referral.received_at) >= since, col(Referral.queue_band).is_(None))
     )
     every_open = (
-        select(*columns)
+        select_columns(*columns)
         .join(Locality, on_locality, isouter=True)
         .where(col(Referral.queue_band).is_not(None))
     )
@@ -67,7 +69,8 @@ def review_rows(*, session: Session, now: datetime, days: int = 7) -> list[Super
 
 def add_flag(*, session: Session, referral: Referral, comment: str, by: str, now: datetime) -> None:
     """The flag and its audit event, in the caller's transaction."""
-    session.add(ReviewFlag(referral_id=referral.id, flagged_by=by, flagged_at=now, comment=comment))
+    referral_id = cast(int, referral.id)  # a stored referral has its id
+    session.add(ReviewFlag(referral_id=referral_id, flagged_by=by, flagged_at=now, comment=comment))
     audit.record(
         session,
         FLAGGED_FOR_REVIEW,
@@ -104,7 +107,7 @@ def held_override_rows(*, session: Session) -> list[HeldOverrideRow]:
     milliseconds at the demo's size).
     """
     query = (
-        select(
+        select_columns(
             Referral.reference,
             Referral.received_at,
             Referral.taken_by,

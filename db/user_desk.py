@@ -14,6 +14,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import cast
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
@@ -204,7 +205,7 @@ class UserDesk:
 
     def _sign_ins(self) -> _SignInsHeld:
         # setdefault: two sign-in threads of one desk share one, made by whichever came first.
-        return self.__dict__.setdefault("_held_sign_ins", _SignInsHeld())
+        return cast(_SignInsHeld, self.__dict__.setdefault("_held_sign_ins", _SignInsHeld()))
 
     def _record_outcome(
         self, write: Callable[[Session], None], fault: Fault | None

@@ -91,7 +91,7 @@ def record_success(*, session: Session, username: str, at: datetime) -> None:
 
 def change_user(*, session: Session, username: str, **values: object) -> bool:
     """Set columns of one user (a new password hash, active or not); False when no such user."""
-    result = session.exec(  # type: ignore[call-overload]
+    result = session.exec(
         update(DeskUser).where(col(DeskUser.username) == username).values(**values)
     )
     return result.rowcount == 1
@@ -140,7 +140,7 @@ def lock_attempts(*, session: Session, key: str) -> Attempts:
     first if the name is new (ON CONFLICT: two new ones at once make one row)."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     session.exec(
-        dialect.insert(SignInAttempt)  # type: ignore[attr-defined]
+        dialect.insert(SignInAttempt)
         .values(name_key=key, failures=0)
         .on_conflict_do_nothing(index_elements=["name_key"])
     )
