@@ -398,15 +398,15 @@ class HandoverScreen(DeskScreen):
 
         self.app.push_screen(SbarModal(reference, item.sbar), edited)
 
-    @work(thread=True, exit_on_error=False, group="handover-write")
     def _save_sbar(self, handover_id: int, reference: str, sbar: Sbar) -> None:
         by = self.ctx.by
-        try:
-            self.desk.edit_sbar(handover_id, reference, sbar, by=by)
-        except Exception as error:  # noqa: BLE001 - said on screen; the modal's text is gone
-            self.app.call_from_thread(self._say, f"SBAR not saved: {failure_words(error)}", "error")
-            return
-        self.app.call_from_thread(self._sbar_saved, handover_id, reference, sbar)
+        self.load(
+            lambda: self.desk.edit_sbar(handover_id, reference, sbar, by=by),
+            group="handover-write",
+            then=lambda _: self._sbar_saved(handover_id, reference, sbar),
+            # said on screen; the modal's text is gone
+            failed=lambda error: self._say(f"SBAR not saved: {failure_words(error)}", "error"),
+        )
 
     def _sbar_saved(self, handover_id: int, reference: str, sbar: Sbar) -> None:
         # The note is all that changed: no need to read the whole pack back.
@@ -438,15 +438,14 @@ class HandoverScreen(DeskScreen):
             return
         self._mark_read(stored.handover_id, item.reference, item.read_at is None)
 
-    @work(thread=True, exit_on_error=False, group="handover-write")
     def _mark_read(self, handover_id: int, reference: str, read: bool) -> None:
         by = self.ctx.by
-        try:
-            mark = self.desk.mark_item_read(handover_id, reference, by=by, read=read)
-        except Exception as error:  # noqa: BLE001 - said on screen
-            self.app.call_from_thread(self._say, f"Not ticked: {failure_words(error)}", "error")
-            return
-        self.app.call_from_thread(self._read_marked, mark)
+        self.load(
+            lambda: self.desk.mark_item_read(handover_id, reference, by=by, read=read),
+            group="handover-write",
+            then=self._read_marked,
+            failed=lambda error: self._say(f"Not ticked: {failure_words(error)}", "error"),
+        )
 
     def _read_marked(self, mark: ReadMark) -> None:
         stored = self.stored
