@@ -10,15 +10,15 @@ from datetime import date
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from screens.audit_event_modal import AuditEventModal
 from screens.context import DeskContext
+from screens.desk_screen import DeskScreen
 from screens.fault_words import failure_words
 from screens.widgets.desk_header import DeskHeader
 from screens.widgets.fitted_columns import Column, fit_columns, needed
@@ -37,7 +37,7 @@ FILTERS = (
 )
 
 
-class AuditScreen(Screen[None]):
+class AuditScreen(DeskScreen):
     CSS_PATH = "audit.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -51,20 +51,19 @@ class AuditScreen(Screen[None]):
     ]
 
     def __init__(self, ctx: DeskContext) -> None:
-        super().__init__()
-        self.ctx = ctx
-        self.desk = ctx.desk
+        super().__init__(ctx)
         self.rows: list[AuditRow] = []
         self.matching = 0
 
-    def compose(self) -> ComposeResult:
-        yield DeskHeader()
+    def compose_body(self) -> ComposeResult:
         with Horizontal(id="audit-filters"):
             for widget_id, hint in FILTERS:
                 yield FormInput(placeholder=hint, id=widget_id, compact=True)
         yield Static("Reading the audit trail...", id="audit-summary")
         yield DataTable(id="audit-table", cursor_type="row")
-        yield Footer()
+
+    def make_footer(self) -> Footer:
+        return Footer()
 
     def on_mount(self) -> None:
         self.query_one(DeskHeader).title = "Audit trail"
@@ -92,20 +91,23 @@ class AuditScreen(Screen[None]):
         reference = self.query_one("#audit-reference", Input).value
         self._read(actor, reference, start, end)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="audit")
     def _read(self, actor: str, reference: str, start: object, end: object) -> None:
-        try:
-            rows, matching = self.desk.audit_events(
+        self.load(
+            lambda: self.desk.audit_events(
                 actor=actor,
                 reference=reference,
                 start=start,
                 end=end,
                 limit=SHOWN,  # type: ignore[arg-type]
-            )
-        except Exception as error:  # noqa: BLE001 - said on screen
-            self.app.call_from_thread(self._summary, f"Could not read: {failure_words(error)}")
-            return
-        self.app.call_from_thread(self._show, rows, matching)
+            ),
+            group="audit",
+            exclusive=True,
+            then=lambda found: self._show(*found),
+            failed=self._read_failed,
+        )
+
+    def _read_failed(self, error: Exception) -> None:
+        self._summary(f"Could not read: {failure_words(error)}")
 
     def _show(self, rows: list[AuditRow], matching: int) -> None:
         self.rows, self.matching = rows, matching
@@ -167,14 +169,14 @@ class AuditScreen(Screen[None]):
         if event.row_key.value is not None:
             self._read_event(int(event.row_key.value))
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="audit-event")
     def _read_event(self, event_id: int) -> None:
-        try:
-            found = self.desk.audit_event(event_id)
-        except Exception as error:  # noqa: BLE001 - said on screen
-            self.app.call_from_thread(self._summary, f"Could not read: {failure_words(error)}")
-            return
-        self.app.call_from_thread(self.app.push_screen, AuditEventModal(found))
+        self.load(
+            lambda: self.desk.audit_event(event_id),
+            group="audit-event",
+            exclusive=True,
+            then=lambda found: self.app.push_screen(AuditEventModal(found)),
+            failed=self._read_failed,
+        )
 
     def _summary(self, words: str) -> None:
         self.query_one("#audit-summary", Static).update(Text(words))

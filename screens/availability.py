@@ -9,17 +9,15 @@ from rich.cells import cell_len
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Static
 
 from screens.context import DeskContext
+from screens.desk_screen import DeskScreen
 from screens.fault_words import failure_words
 from screens.palette import BREACHED
-from screens.widgets.desk_footer import DeskFooter
 from screens.widgets.desk_header import DeskHeader
 from screens.widgets.tables import report_table
 from spr_desk.availability import AvailabilityBoard, RotaShift
@@ -93,7 +91,7 @@ def people_table(title: str, shifts: list[RotaShift], *, starting: bool) -> Tabl
     return table
 
 
-class AvailabilityScreen(Screen[None]):
+class AvailabilityScreen(DeskScreen):
     """The availability board, read in a worker; `r` reads it again."""
 
     CSS_PATH = "availability.tcss"
@@ -112,18 +110,14 @@ class AvailabilityScreen(Screen[None]):
     ]
 
     def __init__(self, ctx: DeskContext) -> None:
-        super().__init__()
-        self.ctx = ctx
-        self.desk = ctx.desk
+        super().__init__(ctx)
         self.who: WhoIsOn | None = None
 
-    def compose(self) -> ComposeResult:
-        yield DeskHeader()
+    def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="availability-body"):
             yield Static("Reading the rota...", id="availability-matrix", classes="section")
             yield Static("", id="availability-now", classes="section")
             yield Static("", id="availability-later", classes="section")
-        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.query_one(DeskHeader).title = "Who is on"
@@ -132,14 +126,14 @@ class AvailabilityScreen(Screen[None]):
     def action_refresh(self) -> None:
         self._load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="availability")
     def _load(self) -> None:
-        try:
-            who = self.desk.who_is_on()
-        except Exception as error:  # noqa: BLE001 - said on screen, the app keeps running
-            self.app.call_from_thread(self._failed, failure_words(error))
-            return
-        self.app.call_from_thread(self._show, who)
+        self.load(
+            self.desk.who_is_on,
+            group="availability",
+            exclusive=True,
+            then=self._show,
+            failed=lambda error: self._failed(failure_words(error)),
+        )
 
     def _failed(self, words: str) -> None:
         self.query_one("#availability-matrix", Static).update(

@@ -20,16 +20,15 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from screens.action_modal import ActionAnswer, ActionModal
 from screens.context import DeskContext, DeskHost
+from screens.desk_screen import DeskScreen
 from screens.exports import export_path, open_private
 from screens.fault_words import failure_words
 from screens.handover_modals import AcknowledgeModal, SbarModal
 from screens.palette import BREACHED, DUE_SOON
-from screens.widgets.desk_footer import DeskFooter
 from screens.widgets.desk_header import DeskHeader
 from spr_desk.desk_api import PackRow, ReadMark, StoredPack
 from spr_desk.desk_hours import DIRECTION_WORDS
@@ -186,7 +185,7 @@ def fitted(items: tuple[PackItem, ...], room: int, now: datetime) -> list[PackCo
 ROWS_AT_ONCE = 200
 
 
-class HandoverScreen(Screen[None]):
+class HandoverScreen(DeskScreen):
     CSS_PATH = "handover.tcss"
     SHORT = 30
     """Rows below which the detail under the list gives the list more room."""
@@ -231,21 +230,17 @@ class HandoverScreen(Screen[None]):
     ]
 
     def __init__(self, ctx: DeskContext, handover_id: int | None = None) -> None:
-        super().__init__()
-        self.ctx = ctx
-        self.desk = ctx.desk
+        super().__init__(ctx)
         self.handover_id = handover_id
         self.stored: StoredPack | None = None
         self.exported: list[str] = []
         self.columns: list[PackColumn] = []
         """The columns shown now (`fitted` to the screen's width)."""
 
-    def compose(self) -> ComposeResult:
-        yield DeskHeader()
+    def compose_body(self) -> ComposeResult:
         yield Static("Reading the handover...", id="handover-summary")
         yield DataTable(id="handover-items", cursor_type="row")
         yield Static("", id="handover-item")
-        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.query_one(DeskHeader).title = "Handover"
@@ -256,18 +251,20 @@ class HandoverScreen(Screen[None]):
 
     # reading ----------------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="handover")
     def _load(self, handover_id: int | None) -> None:
-        try:
-            if handover_id is None:
-                handover_id = self.desk.pack_to_show()
-            stored = self.desk.handover_pack(handover_id) if handover_id is not None else None
-        except Exception as error:  # noqa: BLE001 - said on screen, the app keeps running
-            self.app.call_from_thread(
-                self._say, f"Could not read the handover: {failure_words(error)}", "error"
-            )
-            return
-        self.app.call_from_thread(self._show, stored)
+        def read() -> StoredPack | None:
+            shown = self.desk.pack_to_show() if handover_id is None else handover_id
+            return self.desk.handover_pack(shown) if shown is not None else None
+
+        self.load(
+            read,
+            group="handover",
+            exclusive=True,
+            then=self._show,
+            failed=lambda error: self._say(
+                f"Could not read the handover: {failure_words(error)}", "error"
+            ),
+        )
 
     def _room(self) -> int:
         # The screen less the table's vertical scrollbar (two cells wide).
@@ -401,15 +398,15 @@ class HandoverScreen(Screen[None]):
 
         self.app.push_screen(SbarModal(reference, item.sbar), edited)
 
-    @work(thread=True, exit_on_error=False, group="handover-write")
     def _save_sbar(self, handover_id: int, reference: str, sbar: Sbar) -> None:
         by = self.ctx.by
-        try:
-            self.desk.edit_sbar(handover_id, reference, sbar, by=by)
-        except Exception as error:  # noqa: BLE001 - said on screen; the modal's text is gone
-            self.app.call_from_thread(self._say, f"SBAR not saved: {failure_words(error)}", "error")
-            return
-        self.app.call_from_thread(self._sbar_saved, handover_id, reference, sbar)
+        self.load(
+            lambda: self.desk.edit_sbar(handover_id, reference, sbar, by=by),
+            group="handover-write",
+            then=lambda _: self._sbar_saved(handover_id, reference, sbar),
+            # said on screen; the modal's text is gone
+            failed=lambda error: self._say(f"SBAR not saved: {failure_words(error)}", "error"),
+        )
 
     def _sbar_saved(self, handover_id: int, reference: str, sbar: Sbar) -> None:
         # The note is all that changed: no need to read the whole pack back.
@@ -441,15 +438,14 @@ class HandoverScreen(Screen[None]):
             return
         self._mark_read(stored.handover_id, item.reference, item.read_at is None)
 
-    @work(thread=True, exit_on_error=False, group="handover-write")
     def _mark_read(self, handover_id: int, reference: str, read: bool) -> None:
         by = self.ctx.by
-        try:
-            mark = self.desk.mark_item_read(handover_id, reference, by=by, read=read)
-        except Exception as error:  # noqa: BLE001 - said on screen
-            self.app.call_from_thread(self._say, f"Not ticked: {failure_words(error)}", "error")
-            return
-        self.app.call_from_thread(self._read_marked, mark)
+        self.load(
+            lambda: self.desk.mark_item_read(handover_id, reference, by=by, read=read),
+            group="handover-write",
+            then=self._read_marked,
+            failed=lambda error: self._say(f"Not ticked: {failure_words(error)}", "error"),
+        )
 
     def _read_marked(self, mark: ReadMark) -> None:
         stored = self.stored
@@ -512,10 +508,8 @@ class HandoverScreen(Screen[None]):
     def action_packs(self) -> None:
         self._list_packs()
 
-    @work(thread=True, exit_on_error=False, group="handover")
     def _list_packs(self) -> None:
-        packs = self.desk.handover_packs()
-        self.app.call_from_thread(self._choose_pack, packs)
+        self.load(self.desk.handover_packs, group="handover", then=self._choose_pack)
 
     def _choose_pack(self, packs: list[PackRow]) -> None:
         if not packs:

@@ -18,16 +18,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.screen import Screen
+from textual.widget import AwaitMount
 from textual.widgets import Footer, Input, Select, Static
 
 from screens.context import DeskContext, permitted
+from screens.desk_screen import DeskScreen
 from screens.fault_words import failure_words
 from screens.take_next_modal import TakeNextModal
 from screens.widgets.desk_header import DeskHeader
 from screens.widgets.form_input import FormInput
 from screens.widgets.queue_board import WINDOW, QueueBoard
-from spr_desk.desk_api import QueuePage
+from spr_desk.desk_api import NextUp, QueuePage
 from spr_desk.faults import Fault, FaultKind, fault_of
 from spr_desk.lifecycle import OPEN_STATUSES
 from spr_desk.queue_view import FINISHED, REDIRECTED, TO_TRACE, ClaimRefused, QueueFilter
@@ -110,7 +111,7 @@ def stale_words(fault: Fault, read_at: datetime | None) -> str:
     return f"{since}: {why}. It reads again by itself as soon as it can."
 
 
-class QueueScreen(Screen[None]):
+class QueueScreen(DeskScreen):
     """The home screen: every open referral with its due time and the time left."""
 
     CSS_PATH = "queue.tcss"
@@ -175,9 +176,7 @@ class QueueScreen(Screen[None]):
     ]
 
     def __init__(self, ctx: DeskContext) -> None:
-        super().__init__()
-        self.ctx = ctx
-        self.desk = ctx.desk
+        super().__init__(ctx)
         self.marker = -1
         self.reads = 0
         self.shown: Read | None = None
@@ -190,8 +189,10 @@ class QueueScreen(Screen[None]):
         self.stale: Fault | None = None
         """Why the board is not up to date (the last read or poll failed); None when it is."""
 
-    def compose(self) -> ComposeResult:
-        yield DeskHeader(id="header")
+    def make_header(self) -> DeskHeader:
+        return DeskHeader(id="header")
+
+    def compose_body(self) -> ComposeResult:
         yield Static("", id="queue-stale")
         # The search has a line of its own, so each filter is wide enough to show its longest
         # choice whole once chosen (`in service`, `Social care`, `Buckingham`) at 80 columns.
@@ -205,8 +206,10 @@ class QueueScreen(Screen[None]):
                 yield Select(options, prompt=prompt, id=widget_id, compact=True)
         yield Static("Loading the queue...", id="queue-summary")
         yield QueueBoard(id="queue-board")
+
+    def make_footer(self) -> Footer:
         # Compact, and the palette (still ctrl+p) left off: every queue key fits in 80 columns.
-        yield Footer(compact=True, show_command_palette=False)
+        return Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one(DeskHeader).title = "Queue"
@@ -395,26 +398,29 @@ class QueueScreen(Screen[None]):
     def action_take_next(self) -> None:
         self._peek()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="queue-claim")
     def _peek(self) -> None:
-        try:
-            next_up, now = self.desk.peek_next(), self.ctx.clock()
-        except Exception as error:  # noqa: BLE001 - said on screen
-            self.app.call_from_thread(
-                self.notify, f"Could not look: {failure_words(error)}", severity="error"
-            )
-            return
+        self.load(
+            lambda: (self.desk.peek_next(), self.ctx.clock()),
+            group="queue-claim",
+            exclusive=True,
+            then=lambda peeked: self._offer(*peeked),
+            failed=lambda error: self.notify(
+                f"Could not look: {failure_words(error)}", severity="error"
+            ),
+        )
+
+    def _offer(self, next_up: NextUp | None, now: datetime) -> AwaitMount | None:
+        """Ask whether to claim the referral that is next. The worker awaits the dialog's
+        mount, as it did when it pushed the dialog itself."""
         if next_up is None:
-            self.app.call_from_thread(
-                self.notify, "Nothing is waiting to be allocated.", markup=False
-            )
-            return
+            self.notify("Nothing is waiting to be allocated.", markup=False)
+            return None
 
         def asked(claim: bool | None) -> None:
             if claim:
                 self._claim(next_up.reference)
 
-        self.app.call_from_thread(self.app.push_screen, TakeNextModal(next_up, now), asked)
+        return self.app.push_screen(TakeNextModal(next_up, now), asked)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="queue-claim")
     def _claim(self, reference: str) -> None:

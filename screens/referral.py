@@ -13,11 +13,11 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from screens.action_modal import ActionAnswer, ActionModal
 from screens.context import DeskContext, permitted
+from screens.desk_screen import DeskScreen
 from screens.fault_words import failure_words
 from screens.milestone_modal import MilestoneAnswer, MilestoneAsk, MilestoneModal
 from screens.nhs_number_modal import NhsNumberModal
@@ -56,7 +56,7 @@ from spr_desk.vocabulary import (
 )
 
 
-class ReferralScreen(Screen[None]):
+class ReferralScreen(DeskScreen):
     CSS_PATH = "referral.tcss"
     # The footer keeps to what fits at 80 columns (trial problem 32); every action's key is on
     # the keys line under the header, for the actions this status allows.
@@ -92,36 +92,37 @@ class ReferralScreen(Screen[None]):
     ]
 
     def __init__(self, ctx: DeskContext, reference: str) -> None:
-        super().__init__()
-        self.ctx = ctx
-        self.desk = ctx.desk
+        super().__init__(ctx)
         self.reference = reference
         self.detail: ReferralDetail | None = None
         self.teams: list[str] = []
         self.who: WhoIsOn | None = None
         self.undo_refused: str | None = "nothing recorded yet"
 
-    def compose(self) -> ComposeResult:
-        yield DeskHeader()
+    def compose_body(self) -> ComposeResult:
         yield Static("", id="referral-keys")
         with VerticalScroll(id="referral-body"):
             yield Static("Loading...", id="referral-main")
             yield Static("", id="referral-history")
-        yield Footer()
+
+    def make_footer(self) -> Footer:
+        return Footer()
 
     def on_mount(self) -> None:
         self.query_one(DeskHeader).title = self.reference
         self._load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="referral")
     def _load(self) -> None:
+        self.load(self._read, group="referral", exclusive=True, then=lambda read: self._show(*read))
+
+    def _read(self) -> tuple[ReferralDetail, str | None]:
+        """The referral and whether its last milestone may be undone (in the worker)."""
         detail = self.desk.detail(self.reference)
         if not self.teams:
             # Read here, not on the key press that needs them.
             self.teams = self.desk.team_names()
             self.who = self.desk.who_is_on()
-        refused = self.desk.undo_refused(self.reference, by=self.ctx.by)
-        self.app.call_from_thread(self._show, detail, refused)
+        return detail, self.desk.undo_refused(self.reference, by=self.ctx.by)
 
     def _show(self, detail: ReferralDetail, undo_refused: str | None = None) -> None:
         self.detail = detail

@@ -12,13 +12,12 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import DataTable, ProgressBar, Static
 
 from screens.context import DeskContext, permitted
+from screens.desk_screen import DeskScreen
 from screens.fault_words import failure_words
 from screens.rota_modals import ImportModal, ImportReportModal, ShiftModal
-from screens.widgets.desk_footer import DeskFooter
 from screens.widgets.desk_header import DeskHeader
 from screens.widgets.tables import Fit, fitted_widths
 from spr_desk.desk_api import RotaImported, ShiftRow
@@ -60,7 +59,7 @@ def column_fits(lines: list[tuple[str, ...]]) -> list[Fit]:
     return fits
 
 
-class RotaScreen(Screen[None]):
+class RotaScreen(DeskScreen):
     CSS_PATH = "rota.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -84,19 +83,15 @@ class RotaScreen(Screen[None]):
     ]
 
     def __init__(self, ctx: DeskContext) -> None:
-        super().__init__()
-        self.ctx = ctx
-        self.desk = ctx.desk
+        super().__init__(ctx)
         self.rows: list[ShiftRow] = []
         self.teams: list[str] = []
         self.last_import: RotaImported | None = None
 
-    def compose(self) -> ComposeResult:
-        yield DeskHeader()
+    def compose_body(self) -> ComposeResult:
         yield Static("Reading the rota...", id="rota-summary")
         yield ProgressBar(id="rota-progress", show_eta=False)
         yield DataTable(id="rota-table", cursor_type="row", zebra_stripes=True)
-        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.query_one(DeskHeader).title = "Rota"
@@ -107,12 +102,13 @@ class RotaScreen(Screen[None]):
         if self.rows:
             self._show(self.rows, self.teams)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="rota")
     def _load(self) -> None:
+        self.load(self._read, group="rota", exclusive=True, then=lambda read: self._show(*read))
+
+    def _read(self) -> tuple[list[ShiftRow], list[str]]:
         now = self.ctx.clock()
         rows = self.desk.shifts_between(now - timedelta(hours=12), now + timedelta(days=DAYS_SHOWN))
-        teams = self.teams or self.desk.team_names()
-        self.app.call_from_thread(self._show, rows, teams)
+        return rows, self.teams or self.desk.team_names()
 
     def _show(self, rows: list[ShiftRow], teams: list[str]) -> None:
         self.rows, self.teams = rows, teams

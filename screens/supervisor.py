@@ -14,10 +14,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, ProgressBar, Static
 
 from screens.context import DeskContext, permitted
+from screens.desk_screen import DeskScreen
 from screens.export_modal import ExportModal, ExportRange
 from screens.exports import export_path, open_private
 from screens.fault_words import failure_words
@@ -266,7 +266,7 @@ EXPORT_DAYS = 7
 """The export offers today and the six UK days before it, to be changed as needed."""
 
 
-class SupervisorScreen(Screen[None]):
+class SupervisorScreen(DeskScreen):
     """Figures for the supervisor, read in a worker. Enter on a held override or a breach opens
     its referral; `s` signs off the held override under the cursor; `f` flags a referral."""
 
@@ -323,16 +323,13 @@ class SupervisorScreen(Screen[None]):
     ]
 
     def __init__(self, ctx: DeskContext) -> None:
-        super().__init__()
-        self.ctx = ctx
-        self.desk = ctx.desk
+        super().__init__(ctx)
         self.review: Review | None = None
         self.last_export: tuple[Path, int] | None = None
         self.flags: list[FlagRow] = []
         self.held: tuple[HeldOverride, ...] = ()
 
-    def compose(self) -> ComposeResult:
-        yield DeskHeader()
+    def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="supervisor-body"):
             yield Static("Loading the figures...", id="supervisor-summary")
             yield ProgressBar(id="export-progress", show_eta=False)
@@ -348,7 +345,9 @@ class SupervisorScreen(Screen[None]):
             yield Static("", id="supervisor-queue", classes="section")
             yield Static("", id="supervisor-hours", classes="section")
             yield Static("", id="supervisor-flags", classes="section")
-        yield Footer()
+
+    def make_footer(self) -> Footer:
+        return Footer()
 
     def on_mount(self) -> None:
         self.query_one(DeskHeader).title = "Supervisor"
@@ -357,16 +356,14 @@ class SupervisorScreen(Screen[None]):
     def action_refresh(self) -> None:
         self._load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="supervisor")
     def _load(self) -> None:
-        try:
-            review = self.desk.review()
-            held = self.desk.held_overrides()
-            flags = self.desk.review_flags()
-        except Exception as error:  # noqa: BLE001 - shown on screen, the app keeps running
-            self.app.call_from_thread(self._failed, failure_words(error))
-            return
-        self.app.call_from_thread(self._show, review, held, flags)
+        self.load(
+            lambda: (self.desk.review(), self.desk.held_overrides(), self.desk.review_flags()),
+            group="supervisor",
+            exclusive=True,
+            then=lambda read: self._show(*read),
+            failed=lambda error: self._failed(failure_words(error)),
+        )
 
     def _failed(self, words: str) -> None:
         self.query_one("#supervisor-summary", Static).update(

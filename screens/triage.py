@@ -22,7 +22,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.geometry import Size
 from textual.reactive import Reactive
-from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
@@ -30,6 +29,7 @@ from textual.worker import get_current_worker
 
 from screens.confirm_call_modal import ConfirmCallModal
 from screens.context import DeskContext
+from screens.desk_screen import DeskScreen
 from screens.draft_saver import DraftSaver
 from screens.emergency_modal import EmergencyModal
 from screens.focus_order import focus_chain_as_composed
@@ -48,7 +48,6 @@ from screens.triage_form import (
 from screens.widgets.call_form_view import CallFormView
 from screens.widgets.call_timer import CallTimer
 from screens.widgets.choice import Choice
-from screens.widgets.desk_footer import DeskFooter
 from screens.widgets.desk_header import DeskHeader
 from screens.widgets.field import Field
 from screens.widgets.matrix_grid import MatrixGrid
@@ -132,7 +131,7 @@ KNOWN_PATIENT_FIELDS = (
 )
 
 
-class TriageScreen(Screen[None]):
+class TriageScreen(DeskScreen):
     """A call from "new call" to a recorded referral, keyboard first."""
 
     CSS_PATH = "triage.tcss"
@@ -228,9 +227,7 @@ class TriageScreen(Screen[None]):
     def __init__(self, ctx: DeskContext, *, draft: tuple[str, CallForm, int] | None = None) -> None:
         """`draft`: a call resumed, as (its key, its form, the revision stored). Without one the
         screen is a new call, which may be built ahead of time: it starts at `begin`."""
-        super().__init__()
-        self.ctx = ctx
-        self.desk = ctx.desk
+        super().__init__(ctx)
         self.by = ctx.by
         if draft is None:
             self.draft_key = uuid.uuid4().hex
@@ -262,8 +259,10 @@ class TriageScreen(Screen[None]):
 
     # layout ---------------------------------------------------------------------------------
 
-    def compose(self) -> ComposeResult:
-        yield DeskHeader(id="header")
+    def make_header(self) -> DeskHeader:
+        return DeskHeader(id="header")
+
+    def compose_body(self) -> ComposeResult:
         yield CallTimer(id="call-timer")
         yield Static("", id="problems")
         yield Static("", id="drafts-failing")
@@ -271,7 +270,6 @@ class TriageScreen(Screen[None]):
             self.form_view = CallFormView(self.ctx.rules, id="call-form", can_focus=False)
             yield self.form_view
             yield RecommendationPanel(id="panel")
-        yield DeskFooter()
 
     @property
     def started(self) -> bool:

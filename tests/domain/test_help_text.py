@@ -19,8 +19,9 @@ from spr_desk.help_text import (
 )
 
 SCREENS = Path(__file__).resolve().parents[2] / "screens"
-NEVER_SHOWN = {"PasswordScreen"}
-"""Bases of other screens, never shown themselves (sign-in and the lock share it)."""
+NEVER_SHOWN = {"PasswordScreen", "DeskScreen"}
+"""Bases of other screens, never shown themselves (sign-in and the lock share the first; the
+desk's full screens the second)."""
 
 
 def screen_classes() -> dict[str, set[str]]:
