@@ -6,7 +6,7 @@ Read-only: nothing on this screen can change an event (and the database refuses 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import ClassVar
 
 from rich.text import Text
@@ -93,14 +93,16 @@ class AuditScreen(Screen[None]):
         self._read(actor, reference, start, end)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="audit")
-    def _read(self, actor: str, reference: str, start: object, end: object) -> None:
+    def _read(
+        self, actor: str, reference: str, start: datetime | None, end: datetime | None
+    ) -> None:
         try:
             rows, matching = self.desk.audit_events(
                 actor=actor,
                 reference=reference,
                 start=start,
                 end=end,
-                limit=SHOWN,  # type: ignore[arg-type]
+                limit=SHOWN,
             )
         except Exception as error:  # noqa: BLE001 - said on screen
             self.app.call_from_thread(self._summary, f"Could not read: {failure_words(error)}")

@@ -268,6 +268,7 @@ class ReferralScreen(Screen[None]):
         self._milestone(ask, self._close)
 
     def _close(self, answer: MilestoneAnswer) -> None:
+        assert answer.choice is not None  # the outcome is asked for: the modal needs one
         self._move(
             Status.CLOSED,
             outcome=CloseOutcome(answer.choice),
