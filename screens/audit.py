@@ -6,7 +6,7 @@ Read-only: nothing on this screen can change an event (and the database refuses 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import ClassVar
 
 from rich.text import Text
@@ -91,14 +91,16 @@ class AuditScreen(DeskScreen):
         reference = self.query_one("#audit-reference", Input).value
         self._read(actor, reference, start, end)
 
-    def _read(self, actor: str, reference: str, start: object, end: object) -> None:
+    def _read(
+        self, actor: str, reference: str, start: datetime | None, end: datetime | None
+    ) -> None:
         self.load(
             lambda: self.desk.audit_events(
                 actor=actor,
                 reference=reference,
                 start=start,
                 end=end,
-                limit=SHOWN,  # type: ignore[arg-type]
+                limit=SHOWN,
             ),
             group="audit",
             exclusive=True,

@@ -20,7 +20,9 @@ import logging
 from collections import deque
 
 from textual import events
+from textual._queue import Queue
 from textual.app import App
+from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.widget import Widget
@@ -78,7 +80,9 @@ def take_back(app: App[object], event: events.Key) -> bool:
     back up unhandled): the app runs its bindings now, and must not when the copy comes round.
     A list of keys to pass over later was tried first: bounded, it forgot the oldest when 64
     keys were typed ahead, and their bindings (a Tab, an F3, a ctrl+u) ran twice."""
-    waiting = app._message_queue  # Textual's own queue: a deque and an event saying it has some
+    # Textual's own queue: a deque and an event saying it has some. Annotated, because Textual's
+    # cached_property for Python before 3.12 is typed so that mypy reads the property as Never.
+    waiting: Queue[Message | None] = app._message_queue
     for index, message in enumerate(waiting.values):
         if message is event:
             del waiting.values[index]

@@ -16,6 +16,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -127,7 +128,7 @@ class MilestoneModal(DeskModal[MilestoneAnswer | None]):
     def action_confirm(self) -> None:
         errors = {"#choice-error": "", "#time-error": "", "#people-error": "", "#note-error": ""}
         choice = None
-        first_wrong = None
+        first_wrong: Widget | None = None
         if self.ask.choices:
             options = self.query_one("#milestone-choices", OptionList)
             if options.highlighted is None:

@@ -64,7 +64,9 @@ class NoteModal(DeskModal[NoteAnswer | None]):
 
     def action_confirm(self) -> None:
         kinds = self.query_one(OptionList)
-        kind = NoteKind(kinds.get_option_at_index(kinds.highlighted or 0).id)
+        option = kinds.get_option_at_index(kinds.highlighted or 0)
+        assert option.id is not None  # each option's id is its kind
+        kind = NoteKind(option.id)
         caller = self.query_one("#note-caller", Input).value.strip()
         text = self.query_one("#note-text", Input).value.strip()
         error = ""

@@ -218,7 +218,10 @@ class QueueScreen(DeskScreen):
         # Typed on the board, a name goes on after what the search holds (not over it).
         search.select_on_focus = False
         board.type_to = search
-        board.thresholds = self.ctx.rules.no_movement_minutes
+        # Keyed by the response's words, as the queue's rows carry it.
+        board.thresholds = {
+            level.value: mins for level, mins in self.ctx.rules.no_movement_minutes.items()
+        }
         board.focus()
         self.action_refresh_queue()
         self.set_interval(COUNTDOWN_SECONDS, self._tick)

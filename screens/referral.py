@@ -269,6 +269,7 @@ class ReferralScreen(DeskScreen):
         self._milestone(ask, self._close)
 
     def _close(self, answer: MilestoneAnswer) -> None:
+        assert answer.choice is not None  # the outcome is asked for: the modal needs one
         self._move(
             Status.CLOSED,
             outcome=CloseOutcome(answer.choice),

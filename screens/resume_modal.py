@@ -115,7 +115,7 @@ class ResumeDraftModal(ModalScreen[None]):
 
     # keys -------------------------------------------------------------------------------
 
-    def _on_key(self, event: events.Key) -> None:
+    async def _on_key(self, event: events.Key) -> None:
         early = self.opened_at is None or event.time < self.opened_at
         if self.new_call and (early or (event.is_printable and event.key != "space")):
             # Typed before the list was there, or typed into it: the new call the handler is

@@ -461,10 +461,10 @@ class SupervisorScreen(DeskScreen):
     def _open(self, reference: str) -> None:
         from screens.referral import ReferralScreen
 
-        self.app.push_screen(
-            ReferralScreen(self.ctx, reference),
-            lambda _: self._load(),
-        )
+        def closed(_: None) -> None:
+            self._load()
+
+        self.app.push_screen(ReferralScreen(self.ctx, reference), closed)
 
     def action_sign_off(self) -> None:
         if not permitted(self, self.ctx, Permission.REVIEW):
@@ -481,10 +481,12 @@ class SupervisorScreen(DeskScreen):
         held = next((h for h in self.held if h.reference == reference), None)
         if held is None:
             return
-        self.app.push_screen(
-            SignOffModal(held, self.ctx.clock()),
-            lambda comment: self._sign_off(held.reference, comment) if comment else None,
-        )
+
+        def answered(comment: str | None) -> None:
+            if comment:
+                self._sign_off(held.reference, comment)
+
+        self.app.push_screen(SignOffModal(held, self.ctx.clock()), answered)
 
     @work(thread=True, exit_on_error=False, group="supervisor-sign-off")
     def _sign_off(self, reference: str, comment: str) -> None:

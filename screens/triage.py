@@ -13,7 +13,7 @@ import time
 import uuid
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar, overload
 
 from rich.text import Text
 from textual import events, on, work
@@ -279,7 +279,11 @@ class TriageScreen(DeskScreen):
     def received_at(self) -> datetime:
         return datetime.fromisoformat(self.form.started_at) if self.started else self.ctx.clock()
 
-    def _w(self, name: str, kind: type[W] = Widget) -> W:  # type: ignore[assignment]
+    @overload
+    def _w(self, name: str) -> Widget: ...
+    @overload
+    def _w(self, name: str, kind: type[W]) -> W: ...
+    def _w(self, name: str, kind: type[Widget] = Widget) -> Widget:
         """The control (or heading, or line) with this id, on the form or beside it."""
         found = self._find(name)
         assert isinstance(found, kind), (name, kind)
@@ -944,10 +948,11 @@ class TriageScreen(DeskScreen):
                 f"{label(recorded.decision.response)} / {label(recorded.decision.lead)}, "
                 f"due {short_local(recorded.due_at)}"
             )
-        self.app.push_screen(
-            ReferenceModal(recorded.reference, outcome),
-            lambda _: self.post_message(CallFinished(recorded.reference, self.draft_key)),
-        )
+
+        def finished(_: None) -> None:
+            self.post_message(CallFinished(recorded.reference, self.draft_key))
+
+        self.app.push_screen(ReferenceModal(recorded.reference, outcome), finished)
         self.post_message(CallRecorded(recorded.reference))
 
     # leaving ----------------------------------------------------------------------------------

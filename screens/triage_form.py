@@ -102,7 +102,7 @@ def _input(name: str, **options: object) -> FormInput:
         # A field reached by Tab keeps what it holds: with select-on-focus the next key
         # typed replaced it (an NHS number once became "Reg"). Clearing is ctrl+u, on purpose.
         select_on_focus=False,
-        **options,  # type: ignore[arg-type]
+        **options,
     )
 
 
@@ -256,7 +256,7 @@ def readback(
         (fact_name("gp_practice"), patient.gp_practice),
         (
             fact_name("lives_alone"),
-            {True: "YES", False: "no"}.get(patient.lives_alone, "not known"),
+            "not known" if patient.lives_alone is None else "YES" if patient.lives_alone else "no",
         ),
         (fact_name("access_notes"), "recorded (not read out)" if patient.access_notes else "none"),
         (fact_name("next_of_kin"), patient.next_of_kin or "none given"),

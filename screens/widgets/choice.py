@@ -180,7 +180,7 @@ class Choice(Widget, can_focus=True):
             self.choose(self._options[self._highlighted][1])
         self.close()
 
-    def _on_key(self, event: events.Key) -> None:
+    async def _on_key(self, event: events.Key) -> None:
         key = event.key
         if not self.expanded:
             if key in ("enter", "space", "down") and self._options:

@@ -41,12 +41,15 @@ class DeskHeader(Static):
         app = self.app
         if isinstance(app, DeskHost):
             self.watch(app, "desk_status", self._status_changed)
-            self.watch(app, "held_changes", lambda _count: self.refresh())
+            self.watch(app, "held_changes", self._held_changed)
 
     def _status_changed(self, status: DeskStatus | None) -> None:
         self.status = status
         if status is not None and (self.now is None or status.now > self.now):
             self.now = status.now
+
+    def _held_changed(self, _count: int) -> None:
+        self.refresh()
 
     def render(self) -> Text:
         left = Text.assemble(("SPR Desk", "bold"), " · ", self.title)

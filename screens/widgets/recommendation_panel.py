@@ -12,7 +12,7 @@ from textual.widgets import Static
 from screens.widgets.field import Field
 from screens.widgets.form_input import FormInput
 from screens.widgets.matrix_grid import MatrixGrid
-from spr_desk.matrix import Availability, Recommendation
+from spr_desk.matrix import Availability, Cell, Recommendation
 from spr_desk.uktime import short_local
 from spr_desk.vocabulary import Outcome, label
 
@@ -62,7 +62,7 @@ class RecommendationPanel(VerticalScroll):
         self,
         recommendation: Recommendation | None,
         availability: Availability,
-        chosen: tuple | None,
+        chosen: Cell | None,
         due: datetime | None = None,
         *,
         agreed: bool = False,

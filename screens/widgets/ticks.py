@@ -25,7 +25,7 @@ class TickBox(Checkbox):
     """A checkbox whose mark is a tick when set."""
 
     @property
-    def _button(self) -> Content:  # type: ignore[override]
+    def _button(self) -> Content:
         self.BUTTON_INNER = TICKED if self.value else UNTICKED
         return super()._button
 
@@ -167,7 +167,7 @@ class TickList(Widget, can_focus=True):
             self._typed, self._highlighted = typed, found
             self.refresh()
 
-    def _on_key(self, event: events.Key) -> None:
+    async def _on_key(self, event: events.Key) -> None:
         key = event.key
         if key in ("up", "down", "home", "end", "pageup", "pagedown"):
             self._typed = ""
