@@ -212,6 +212,8 @@ def test_a_restore_holds_the_live_write_lock_only_for_the_copy(files: tuple[Path
     stop = threading.Event()
     waits: list[float] = []
 
+    writing = threading.Event()
+
     def desk_writing() -> None:
         with closing(sqlite3.connect(database, isolation_level=None, timeout=30)) as desk:
             while not stop.is_set():
@@ -219,18 +221,26 @@ def test_a_restore_holds_the_live_write_lock_only_for_the_copy(files: tuple[Path
                 desk.execute("BEGIN IMMEDIATE")
                 waits.append(time.monotonic() - started)
                 desk.execute("ROLLBACK")
+                if len(waits) >= 10:
+                    writing.set()
                 time.sleep(0.001)
 
     writer = threading.Thread(target=desk_writing)
     writer.start()
     try:
+        # The desk is writing before the restore begins (on a loaded machine the thread could
+        # otherwise start late and write only a few times, or only after the restore).
+        assert writing.wait(30), "the desk never wrote"
+        before = len(waits)
         started = time.monotonic()
         restore_database(f"sqlite:///{database}", backup)
         restore_took = time.monotonic() - started
+        during = len(waits) - before
     finally:
         stop.set()
         writer.join(60)
     assert len(waits) > 10
+    assert during > 0, "no write ran beside the restore: the test proved nothing"
     # The swap (one page copy of a few MB) is a small part of the whole restore.
     assert max(waits) < max(0.5, restore_took / 2), (max(waits), restore_took)
 
