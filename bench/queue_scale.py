@@ -43,6 +43,7 @@ from db.desk import DeskService
 from db.engine import make_engine
 from db.migrate import HEAD_REVISION, upgrade_to_head
 from screens import queue as queue_screen_module
+from screens.context import DeskContext
 from screens.queue import QueueLoaded, QueueScreen
 from screens.widgets.queue_board import WINDOW
 from spr_desk.entrypoints.bootstrap import build_app
@@ -107,8 +108,8 @@ class TimedQueue(QueueScreen):
     # A CSS path is relative to the class's own module: point back at the screen's.
     CSS_PATH = str(Path(queue_screen_module.__file__).parent / str(QueueScreen.CSS_PATH))
 
-    def __init__(self, desk: DeskService) -> None:
-        super().__init__(desk)
+    def __init__(self, ctx: DeskContext) -> None:
+        super().__init__(ctx)
         self.loaded: list[float] = []
 
     def on_queue_loaded(self, message: QueueLoaded) -> None:
@@ -139,7 +140,7 @@ async def paint_times(desk: DeskService, runs: int) -> tuple[float, float]:
         frames = Frames(app)
         try:
             for run in range(runs + 1):  # the first is a warm-up
-                screen = TimedQueue(desk)
+                screen = TimedQueue(app.context())
                 started = time.perf_counter()
                 app.push_screen(screen)
                 painted = await first_frame_after(frames, screen, 1)

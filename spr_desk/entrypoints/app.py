@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, work
@@ -66,7 +67,9 @@ class SprDeskApp(CallDesk):
     `spr_desk.entrypoints.bootstrap.build_app`, where the desk service is checked to be one."""
 
     TITLE = "SPR Desk"
-    CSS_PATH = "../../screens/base.tcss"
+    # Absolute: Textual reads a relative path beside each subclass's own module, and the
+    # benchmarks subclass the App.
+    CSS_PATH = Path(too_small.__file__).with_name("base.tcss").resolve()
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "ctrl+n",
