@@ -115,7 +115,9 @@ class ResumeDraftModal(ModalScreen[None]):
 
     # keys -------------------------------------------------------------------------------
 
-    async def _on_key(self, event: events.Key) -> None:
+    # Sync, though Widget._on_key is async: Textual calls either, and a key here then costs no
+    # coroutine (the facts step's key-to-frame p95 was 0.6-0.9 ms slower with it async).
+    def _on_key(self, event: events.Key) -> None:  # type: ignore[override]
         early = self.opened_at is None or event.time < self.opened_at
         if self.new_call and (early or (event.is_printable and event.key != "space")):
             # Typed before the list was there, or typed into it: the new call the handler is

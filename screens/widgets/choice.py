@@ -180,7 +180,9 @@ class Choice(Widget, can_focus=True):
             self.choose(self._options[self._highlighted][1])
         self.close()
 
-    async def _on_key(self, event: events.Key) -> None:
+    # Sync, though Widget._on_key is async: Textual calls either, and a key here then costs no
+    # coroutine (the facts step's key-to-frame p95 was 0.6-0.9 ms slower with it async).
+    def _on_key(self, event: events.Key) -> None:  # type: ignore[override]
         key = event.key
         if not self.expanded:
             if key in ("enter", "space", "down") and self._options:

@@ -167,7 +167,9 @@ class TickList(Widget, can_focus=True):
             self._typed, self._highlighted = typed, found
             self.refresh()
 
-    async def _on_key(self, event: events.Key) -> None:
+    # Sync, though Widget._on_key is async: Textual calls either, and a key here then costs no
+    # coroutine (the facts step's key-to-frame p95 was 0.6-0.9 ms slower with it async).
+    def _on_key(self, event: events.Key) -> None:  # type: ignore[override]
         key = event.key
         if key in ("up", "down", "home", "end", "pageup", "pagedown"):
             self._typed = ""
