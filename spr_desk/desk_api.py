@@ -7,26 +7,42 @@ so the UI runs (and is type-checked) without SQLAlchemy. Pure: no SQL, no Textua
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
-from typing import IO, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from spr_desk.availability import AvailabilityBoard, RotaShift
-from spr_desk.desk_hours import Boundary, Direction
-from spr_desk.faults import Fault
-from spr_desk.handover import Pack, Sbar
 from spr_desk.lifecycle import OPEN_STATUSES
-from spr_desk.matrix import ALL_AVAILABLE, Availability, Recommendation
-from spr_desk.queue_view import QueueFilter, QueueRow
-from spr_desk.referral import Decision, NewReferral, PatientDetails, RedirectedCall, ReferrerDetails
+from spr_desk.matrix import ALL_AVAILABLE
+from spr_desk.queue_view import QueueRow
 from spr_desk.refusal import Refused
-from spr_desk.roles import Role
-from spr_desk.rota_csv import RotaParse
-from spr_desk.rules import Rules
-from spr_desk.sign_in import SignedIn, SignInRefused
-from spr_desk.supervision import HeldOverride, Review
-from spr_desk.vocabulary import CloseOutcome, Lead, NhsNumberStatus, NoteKind, Status
+from spr_desk.sign_in import SignInRefused
+from spr_desk.vocabulary import NhsNumberStatus
+
+if TYPE_CHECKING:
+    # Only the rows' and calls' annotations name these: importing them here would load the
+    # handover, supervision and rota modules before the desk's first frame.
+    from collections.abc import Callable
+    from datetime import datetime
+    from typing import IO
+
+    from spr_desk.availability import AvailabilityBoard, RotaShift
+    from spr_desk.desk_hours import Boundary, Direction
+    from spr_desk.faults import Fault
+    from spr_desk.handover import Pack, Sbar
+    from spr_desk.matrix import Availability, Recommendation
+    from spr_desk.queue_view import QueueFilter
+    from spr_desk.referral import (
+        Decision,
+        NewReferral,
+        PatientDetails,
+        RedirectedCall,
+        ReferrerDetails,
+    )
+    from spr_desk.roles import Role
+    from spr_desk.rota_csv import RotaParse
+    from spr_desk.rules import Rules
+    from spr_desk.sign_in import SignedIn
+    from spr_desk.supervision import HeldOverride, Review
+    from spr_desk.vocabulary import CloseOutcome, Lead, NoteKind, Status
 
 __all__ = [
     "AuditEntry",
