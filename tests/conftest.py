@@ -28,13 +28,6 @@ POSTGRES_ENV = "SPR_DESK_TEST_POSTGRES_URL"
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
-def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
-    """`-n auto`: one worker more than the cores. Many app tests spend their time waiting on a
-    terminal typed into at a person's pace, or on a desk's process starting; with a worker per
-    core those waits leave a core idle."""
-    return (os.cpu_count() or 1) + 1
-
-
 @pytest.fixture(autouse=True)
 def no_user_database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Keep the developer's own database, data and log folders out of every test."""
