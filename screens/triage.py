@@ -81,7 +81,7 @@ from spr_desk.nhs_number import is_valid_nhs_number, parse_nhs_number
 from spr_desk.reference_data import locality_for_postcode
 from spr_desk.uktime import as_local, short_local
 from spr_desk.validation import InputError, age_on, parse_date_of_birth
-from spr_desk.vocabulary import Lead, RedFlag, Response, Status, label
+from spr_desk.vocabulary import RedFlag, Status, label
 
 W = TypeVar("W", bound=Widget)
 
@@ -548,13 +548,10 @@ class TriageScreen(DeskScreen):
         self._w("panel", RecommendationPanel).show(
             self.recommendation,
             self.availability,
-            self._chosen(),
+            chosen_cell(self.form),
             self._due(),
             agreed=self.form.agreed,
         )
-
-    def _chosen(self) -> tuple[Response, Lead] | None:
-        return chosen_cell(self.form)
 
     def _due(self) -> datetime | None:
         """The due time of the cell chosen, else of the recommendation (the rules' arithmetic)."""
@@ -570,7 +567,7 @@ class TriageScreen(DeskScreen):
             self.form.chosen_response, self.form.chosen_lead = response.value, lead.value
             self.form.agreed = False
         self._show_panel()
-        if self._chosen() is not None:  # a different cell: its reason next
+        if chosen_cell(self.form) is not None:  # a different cell: its reason next
             self.set_focus(self._w("override_reason"))
         self._save()
 
