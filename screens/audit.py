@@ -7,7 +7,7 @@ Read-only: nothing on this screen can change an event (and the database refuses 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -23,9 +23,12 @@ from screens.fault_words import failure_words
 from screens.widgets.desk_header import DeskHeader
 from screens.widgets.fitted_columns import Column, fit_columns, needed
 from screens.widgets.form_input import FormInput
-from spr_desk.desk_api import COUNT_CAP, AuditRow
+from spr_desk.desk_api import COUNT_CAP
 from spr_desk.uktime import short_local, uk_days
 from spr_desk.validation import InputError, parse_day
+
+if TYPE_CHECKING:
+    from spr_desk.desk_api import AuditRow
 
 SHOWN = 500
 """Events listed at most; the summary says how many match."""

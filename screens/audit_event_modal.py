@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -12,8 +12,10 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from spr_desk.desk_api import AuditEventDetail
 from spr_desk.uktime import short_local
+
+if TYPE_CHECKING:
+    from spr_desk.desk_api import AuditEventDetail
 
 
 def _values(values: dict[str, Any] | None) -> str:

@@ -3,7 +3,7 @@ their load, and who starts within a day. `o` opens the rota to edit or import.""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
 from rich.console import Group
@@ -21,10 +21,12 @@ from screens.palette import BREACHED
 from screens.widgets.desk_header import DeskHeader
 from screens.widgets.tables import report_table
 from spr_desk.availability import AvailabilityBoard, RotaShift
-from spr_desk.desk_api import WhoIsOn
 from spr_desk.reference_data import COUNTYWIDE, LOCALITIES
 from spr_desk.uktime import as_local
 from spr_desk.vocabulary import Lead, Response, label
+
+if TYPE_CHECKING:
+    from spr_desk.desk_api import WhoIsOn
 
 NO_STYLE = f"bold reverse {BREACHED}"  # the letter N says it without colour
 LEAD_LETTERS = {Lead.NURSE: "N", Lead.THERAPIST: "T", Lead.SOCIAL_CARE: "S"}

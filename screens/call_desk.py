@@ -29,12 +29,12 @@ from screens.draft_offer import DraftOffer
 from screens.key_order import KeyOrder
 from screens.messages import CallFinished, CallRecorded
 from spr_desk.call_form import CallForm
-from spr_desk.desk_api import Desk
 from spr_desk.roles import Permission, allows
 from spr_desk.sign_in import SignedIn
 
 if TYPE_CHECKING:
     from screens.triage import TriageScreen
+    from spr_desk.desk_api import Desk
 
 QUEUE = "queue"
 MOST_CALLS = 3

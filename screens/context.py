@@ -10,14 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from textual.dom import DOMNode
 
-from spr_desk.desk_api import Desk, DeskStatus
 from spr_desk.roles import Permission, allows, refusal
 from spr_desk.rules import Rules
 from spr_desk.sign_in import SignedIn
+
+if TYPE_CHECKING:
+    from spr_desk.desk_api import Desk, DeskStatus
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ callback has run, so a test that waits for the workers sees the screen already f
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from textual.app import ComposeResult
 from textual.screen import Screen
@@ -23,7 +23,9 @@ from textual.worker import Worker
 from screens.context import DeskContext
 from screens.widgets.desk_footer import DeskFooter
 from screens.widgets.desk_header import DeskHeader
-from spr_desk.desk_api import Desk
+
+if TYPE_CHECKING:
+    from spr_desk.desk_api import Desk
 
 T = TypeVar("T")
 

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from spr_desk.call_form import CallForm
-from spr_desk.desk_api import DraftRow
+
+if TYPE_CHECKING:
+    from spr_desk.desk_api import DraftRow
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import Group
 from rich.text import Text
@@ -30,7 +30,6 @@ from screens.fault_words import failure_words
 from screens.handover_modals import AcknowledgeModal, SbarModal
 from screens.palette import BREACHED, DUE_SOON
 from screens.widgets.desk_header import DeskHeader
-from spr_desk.desk_api import PackRow, ReadMark, StoredPack
 from spr_desk.desk_hours import DIRECTION_WORDS
 from spr_desk.handover import (
     NeedsAction,
@@ -49,6 +48,9 @@ from spr_desk.handover import (
 )
 from spr_desk.uktime import as_local, short_local
 from spr_desk.who_receives import receive_refusal
+
+if TYPE_CHECKING:
+    from spr_desk.desk_api import PackRow, ReadMark, StoredPack
 
 STATE_STYLES = {"BREACHED": f"bold reverse {BREACHED}", "DUE SOON": f"bold {DUE_SOON}"}
 NEW_SHOWN = 6

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -28,7 +28,6 @@ from screens.take_next_modal import TakeNextModal
 from screens.widgets.desk_header import DeskHeader
 from screens.widgets.form_input import FormInput
 from screens.widgets.queue_board import WINDOW, QueueBoard
-from spr_desk.desk_api import NextUp, QueuePage
 from spr_desk.faults import Fault, FaultKind, fault_of
 from spr_desk.lifecycle import OPEN_STATUSES
 from spr_desk.queue_view import FINISHED, REDIRECTED, TO_TRACE, ClaimRefused, QueueFilter
@@ -36,6 +35,9 @@ from spr_desk.reference_data import COUNTYWIDE, LOCALITIES
 from spr_desk.roles import Permission
 from spr_desk.uktime import as_local
 from spr_desk.vocabulary import Lead, Pathway, Response, Status, label
+
+if TYPE_CHECKING:
+    from spr_desk.desk_api import NextUp, QueuePage
 
 COUNTDOWN_SECONDS = 30
 """How often the time left and the counts are brought up to date (one page read)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.table import Table
 from rich.text import Text
@@ -27,7 +27,6 @@ from spr_desk.allocation import allocation_offers
 from spr_desk.audit_actions import AuditAction, label_of
 from spr_desk.call_form import RECORDS_REVIEWED
 from spr_desk.caller_questions import caller_questions
-from spr_desk.desk_api import ReferralDetail, ReferralSummary, WhoIsOn
 from spr_desk.due import format_time_left, time_left
 from spr_desk.fact_names import fact_name
 from spr_desk.lifecycle import LEAD_CHANGE_STATUSES, can_transition, why_not
@@ -54,6 +53,9 @@ from spr_desk.vocabulary import (
     no_nhs_number_words,
     word_for,
 )
+
+if TYPE_CHECKING:
+    from spr_desk.desk_api import ReferralDetail, ReferralSummary, WhoIsOn
 
 
 class ReferralScreen(DeskScreen):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -20,10 +20,12 @@ from screens.fault_words import failure_words
 from screens.rota_modals import ImportModal, ImportReportModal, ShiftModal
 from screens.widgets.desk_header import DeskHeader
 from screens.widgets.tables import Fit, fitted_widths
-from spr_desk.desk_api import RotaImported, ShiftRow
 from spr_desk.roles import Permission
 from spr_desk.uktime import as_local
 from spr_desk.vocabulary import StaffRole, word_for
+
+if TYPE_CHECKING:
+    from spr_desk.desk_api import RotaImported, ShiftRow
 
 DAYS_SHOWN = 7
 MAX_FILE_BYTES = 5_000_000

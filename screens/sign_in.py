@@ -8,7 +8,7 @@ nothing of the call or the queue beneath shows; what was beneath is kept as it w
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import work
@@ -20,9 +20,11 @@ from textual.widgets import Footer, Input, Label, Static
 
 from screens.widgets.desk_header import DeskHeader
 from screens.widgets.form_input import FormInput
-from spr_desk.desk_api import Desk
 from spr_desk.faults import fault_of
 from spr_desk.sign_in import WRONG, SignedIn, SignInRefused, wait_words
+
+if TYPE_CHECKING:
+    from spr_desk.desk_api import Desk
 
 SIGNED_IN_ANYWAY = (
     "Signing in still works; what it records is written once there is room (call IT)."

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.table import Table
 from rich.text import Text
@@ -27,12 +27,15 @@ from screens.sign_off_modal import SignOffModal
 from screens.widgets.desk_header import DeskHeader
 from screens.widgets.fitted_columns import Column, fit_columns, needed
 from screens.widgets.tables import report_table
-from spr_desk.desk_api import DeskError, FlagRow
+from spr_desk.desk_api import DeskError
 from spr_desk.due import format_time_left
 from spr_desk.roles import Permission
 from spr_desk.supervision import HeldOverride, Review, hour_chart, percent
 from spr_desk.uktime import as_local, short_local, uk_days
 from spr_desk.vocabulary import Lead, Response, cell_words, label, word_for
+
+if TYPE_CHECKING:
+    from spr_desk.desk_api import FlagRow
 
 CHART_WIDTH = 40
 """Characters of one hour-chart line: `08 ` + bar + count."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -13,9 +13,11 @@ from textual.widgets import Static
 
 from screens.desk_modal import DeskModal
 from screens.widgets.queue_board import due_words
-from spr_desk.desk_api import NextUp
 from spr_desk.due import format_time_left, time_left
 from spr_desk.vocabulary import cell_words
+
+if TYPE_CHECKING:
+    from spr_desk.desk_api import NextUp
 
 
 class TakeNextModal(DeskModal[bool]):

@@ -13,7 +13,7 @@ import time
 import uuid
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, ClassVar, TypeVar, overload
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, overload
 
 from rich.text import Text
 from textual import events, on, work
@@ -73,7 +73,7 @@ from spr_desk.call_form import (
     typed_errors,
 )
 from spr_desk.caller_questions import caller_questions
-from spr_desk.desk_api import DeskError, PatientHistory, RecordedReferral
+from spr_desk.desk_api import DeskError
 from spr_desk.fact_names import fact_name
 from spr_desk.faults import Fault, FaultKind, fault_kind, fault_of
 from spr_desk.matrix import Availability, Recommendation
@@ -82,6 +82,9 @@ from spr_desk.reference_data import locality_for_postcode
 from spr_desk.uktime import as_local, short_local
 from spr_desk.validation import InputError, age_on, parse_date_of_birth
 from spr_desk.vocabulary import RedFlag, Status, label
+
+if TYPE_CHECKING:
+    from spr_desk.desk_api import PatientHistory, RecordedReferral
 
 W = TypeVar("W", bound=Widget)
 

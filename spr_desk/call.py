@@ -5,13 +5,16 @@ warning. Pure, so each is tested without a screen (tests/domain/test_call.py).""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from spr_desk.call_form import CallForm, facts_so_far, missing_for_record, with_age
-from spr_desk.desk_api import PatientHistory
 from spr_desk.due import due_at
 from spr_desk.matrix import Availability, Cell, Recommendation, emergency_advice, recommend
 from spr_desk.rules import Rules
 from spr_desk.vocabulary import Lead, RedFlag, Response
+
+if TYPE_CHECKING:
+    from spr_desk.desk_api import PatientHistory
 
 MOVES_MATRIX: frozenset[str] = frozenset(
     {

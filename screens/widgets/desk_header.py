@@ -4,14 +4,17 @@ when, a handover not yet acknowledged, and the desk's own clock."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
 from screens.context import DeskHost
-from spr_desk.desk_api import DeskStatus
 from spr_desk.uktime import as_local
+
+if TYPE_CHECKING:
+    from spr_desk.desk_api import DeskStatus
 
 PENDING = " HANDOVER PENDING "
 """Shown until the receiving lead acknowledges the pack; in words, so it reads without colour."""
