@@ -139,6 +139,8 @@ class ScreenFigures:
     from ctrl+n to taking keys)."""
     timings: list[Timing] = field(default_factory=list)
     missed: int = 0
+    collecting: list[float] = field(default_factory=list)
+    """Of each open in `opens`: seconds the garbage collector's full sweeps took within it."""
     desk_read: float | None = None
     raw_read: float | None = None
     shown: list[float] = field(default_factory=list)
@@ -295,7 +297,9 @@ class Driver:
         names = OPENED_BY[screen_type]
         before = self.stamps.count(screen_type, names)
         start = self.post(key)
-        figures.opens.append(await self.painted_after(screen_type, names, before, start))
+        opened = await self.painted_after(screen_type, names, before, start)
+        figures.opens.append(opened)
+        figures.collecting.append(self.frames.collecting(start, start + opened))
         await self.settle()
 
     async def call_built(self) -> TriageScreen:

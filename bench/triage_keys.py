@@ -132,6 +132,9 @@ class Frames:
         """The screen each frame in `times` drew."""
         self.written = asyncio.Event()
         self.full_collections: list[float] = []
+        """When each full garbage collection began (since `clear`)."""
+        self.collections_ended: list[float] = []
+        """... and when each ended, in the same order."""
         gc.callbacks.append(self._collected)
         display = app._display
         console = app.console
@@ -154,15 +157,22 @@ class Frames:
         self.screens.clear()
         self.written.clear()
         self.full_collections.clear()
+        self.collections_ended.clear()
 
     def first_of(self, screen: Any) -> float | None:
         """When the first frame that drew `screen` was written (since `clear`), if one was."""
         drawn = zip(self.times, self.screens, strict=True)
         return next((at for at, on in drawn if on is screen), None)
 
+    def collecting(self, start: float, end: float) -> float:
+        """Seconds of full garbage collection between `start` and `end`."""
+        spans = zip(self.full_collections, self.collections_ended, strict=False)
+        return sum(max(0.0, min(stop, end) - max(began, start)) for began, stop in spans)
+
     def _collected(self, phase: str, info: dict[str, int]) -> None:
-        if phase == "start" and info["generation"] == 2:
-            self.full_collections.append(time.perf_counter())
+        if info["generation"] == 2:
+            at = time.perf_counter()
+            (self.full_collections if phase == "start" else self.collections_ended).append(at)
 
     def close(self) -> None:
         gc.callbacks.remove(self._collected)
