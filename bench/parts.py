@@ -476,6 +476,12 @@ def screens(settings: Settings) -> Part:
         notes = [keyed] if key == "queue" else []
         if found.missed:
             notes.append(f"{found.missed} of the keys drew nothing")
+        collected = [t for t in found.timings if t[2]]
+        if collected:
+            slowest = max(t[0] for t in collected) * 1e3
+            notes.append(
+                f"{len(collected)} after a full garbage collection (the slowest {slowest:.1f} ms)"
+            )
         part.figures.append(
             Figure(
                 f"{size}: {name}: key to first frame p95",
