@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, NoReturn
 
 from spr_desk import __version__
-from spr_desk.entrypoints import backup, serve, users, watch
+from spr_desk.entrypoints import backup, safety, serve, users, watch
 from spr_desk.entrypoints.bootstrap import build_app, open_desk
 from spr_desk.entrypoints.output import (
     CommandRefused,
@@ -158,6 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db_option(exporting, top=False)
     watch.add_commands(commands, lambda sub: _add_db_option(sub, top=False), open_desk)
     users.add_commands(commands, lambda sub: _add_db_option(sub, top=False), open_desk)
+    safety.add_commands(commands)
     serve.add_command(commands, lambda sub: _add_db_option(sub, top=False))
     backup.add_commands(commands, lambda sub: _add_db_option(sub, top=False))
     return parser
