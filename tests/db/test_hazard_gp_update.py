@@ -1,0 +1,66 @@
+"""A GP update owed, for the hazard log (H023), on every backend: a referral closed without the
+GP told (the box left unticked, or answered no) is named "GP update owed" in the next handover
+pack's needs-action summary and in the supervisor's "GP updates outstanding"; one closed with the
+GP told is named in neither."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from tests_support import crew_call
+
+from db.desk import DeskService
+from spr_desk.handover import needs_action
+from spr_desk.vocabulary import CloseOutcome, Status
+
+
+def closed(desk: DeskService, family: str, minutes_ago: int, gp_updated: bool | None) -> str:
+    """A referral received `minutes_ago`, seen, and closed now with the GP told or not."""
+    reference = desk.record_referral(
+        crew_call(desk, "Pat", family, minutes_ago=minutes_ago), by="handler"
+    ).reference
+    desk.move(reference, Status.ALLOCATED, by="handler", team="ACHT Aylesbury")
+    desk.move(reference, Status.RESPONDED, by="nurse")
+    desk.move(
+        reference,
+        Status.CLOSED,
+        by="nurse",
+        outcome=CloseOutcome.NO_FURTHER_SERVICES,
+        gp_updated=gp_updated,
+    )
+    return reference
+
+
+def later(desk: DeskService, moment: datetime) -> DeskService:
+    return DeskService(desk.engine, clock=lambda: moment, rules=desk.rules)
+
+
+def test_a_referral_closed_without_the_gp_told_is_owed_in_the_pack_and_the_review(
+    desk: DeskService,
+) -> None:
+    told = closed(desk, "Told", 30, gp_updated=True)
+    said_no = closed(desk, "Saidno", 20, gp_updated=False)
+    never_ticked = closed(desk, "Unticked", 10, gp_updated=None)
+    owed = (said_no, never_ticked)
+    assert desk.summary(never_ticked).gp_updated is False  # unanswered is not told
+
+    stored = desk.handover_pack(desk.build_handover(by="handler"))
+    assert stored.gp_update_owed == owed
+    assert stored.watch_ends is not None
+    summary = needs_action(stored.pack, desk.now(), stored.watch_ends, stored.gp_update_owed)
+    assert ("GP update owed", owed) in summary.lines
+    assert told not in summary.gp_update_owed
+
+    assert desk.review().gp_updates_outstanding == owed
+
+
+def test_an_update_owed_leaves_the_pack_after_a_day_but_stays_in_the_review(
+    desk: DeskService,
+) -> None:
+    """The pack names those closed in the 24 hours before its boundary (the two watches
+    before); the supervisor's figure keeps every one received in the last 7 days."""
+    owed = closed(desk, "Saidno", 10, gp_updated=False)
+    two_days_on = later(desk, desk.now() + timedelta(days=2))
+    stored = two_days_on.handover_pack(two_days_on.build_handover(by="handler"))
+    assert stored.gp_update_owed == ()
+    assert two_days_on.review().gp_updates_outstanding == (owed,)
