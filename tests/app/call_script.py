@@ -9,6 +9,9 @@ from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from screens.confirm_call_modal import ConfirmCallModal
+from screens.queue import QueueScreen
+from screens.reference_modal import ReferenceModal
 from screens.triage import TriageScreen
 from screens.triage_form import EXTRAS, urgency_lines
 from screens.widgets.choice import Choice
@@ -215,3 +218,20 @@ def fill(pilot: Pilot[Any], call: dict[str, Any]) -> None:
             control.choose(value)
         elif isinstance(control, Input):
             control.value = value
+
+
+async def record(pilot: Pilot[Any]) -> str:
+    """Record from the call: ctrl+s, confirm the read-back, note the reference, back to the
+    queue."""
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, ConfirmCallModal), type(pilot.app.screen).__name__
+    await pilot.press("enter")
+    await settle(pilot)
+    modal = pilot.app.screen
+    assert isinstance(modal, ReferenceModal), type(modal).__name__
+    reference = modal.reference
+    await pilot.press("enter")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, QueueScreen)
+    return reference

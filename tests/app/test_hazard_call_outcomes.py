@@ -1,21 +1,19 @@
 """Calls whose outcome is not the cell their needs ask for, taken on the call screen: the hazard
 log's controls H004 (a person under 18 is redirected, not taken into the adult service) and H005
-(a Rapid call nobody can go to is escalated, keeping Rapid and its due time; a night fallback to
-another lead says why and names the follow-up) in safety/hazards.toml."""
+(a Rapid call nobody can go to is escalated, keeping Rapid and its due time) in
+safety/hazards.toml. The night fallback, which says why and names the follow-up, is
+tests/app/test_triage.py's."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
-from call_script import ETHEL, REG, settle, start_call, take_call
+from call_script import ETHEL, record, start_call, take_call
 from sqlmodel import Session, select
 from textual.widgets import Static
 
 from db.desk import DeskService
 from db.models import Referral
-from screens.confirm_call_modal import ConfirmCallModal
-from screens.queue import QueueScreen
-from screens.reference_modal import ReferenceModal
 from spr_desk.entrypoints.bootstrap import build_app
 from spr_desk.vocabulary import Lead, Outcome, Response
 
@@ -32,22 +30,6 @@ def panel(pilot) -> tuple[str, str]:  # type: ignore[no-untyped-def]
     outcome = str(screen.query_one("#panel-outcome", Static).render())
     reasons = str(screen.query_one("#panel-reasons", Static).render())
     return outcome, reasons
-
-
-async def record(pilot) -> str:  # type: ignore[no-untyped-def]
-    """ctrl+s, confirm the read-back, note the reference, back to the queue."""
-    await pilot.press("ctrl+s")
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, ConfirmCallModal), type(pilot.app.screen).__name__
-    await pilot.press("enter")
-    await settle(pilot)
-    modal = pilot.app.screen
-    assert isinstance(modal, ReferenceModal), type(modal).__name__
-    reference = modal.reference
-    await pilot.press("enter")
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, QueueScreen)
-    return reference
 
 
 def stored(desk: DeskService, reference: str) -> Referral:
@@ -110,30 +92,3 @@ async def test_a_rapid_call_nobody_can_go_to_says_escalate_and_keeps_rapid_and_i
         None,
     )
     assert row.due_at == row.received_at + timedelta(hours=3)
-
-
-async def test_the_night_fallback_says_on_screen_and_on_record_why_and_what_to_follow_up(
-    sqlite_demo_desk: DeskService,
-) -> None:
-    """At 23:00 on the demo rota no therapist can go: Reg's Rapid therapist-led call moves to a
-    nurse, and the panel and the record both say so, naming the therapist follow-up."""
-    night = DeskService(
-        sqlite_demo_desk.engine,
-        clock=lambda: datetime(2026, 11, 23, 23, 0, tzinfo=UTC),
-        rules=sqlite_demo_desk.rules,
-    )
-    app = build_app(night, user="night1")
-    async with app.run_test(size=SIZE) as pilot:
-        call = await start_call(pilot)
-        await take_call(pilot, REG)
-        assert call.recommendation is not None
-        assert call.recommendation.cell == (Response.RAPID, Lead.NURSE)
-        assert call.recommendation.fallback_from is Lead.THERAPIST
-        outcome, reasons = panel(pilot)
-        assert outcome.startswith("Rapid / Nurse")
-        assert "No Therapist can be mobilised" in reasons
-        assert "arrange a Therapist follow-up" in reasons
-        reference = await record(pilot)
-    row = stored(night, reference)
-    assert (row.response, row.lead, row.rec_fallback_from) == ("rapid", "nurse", "therapist")
-    assert any("Therapist follow-up" in reason for reason in row.rec_reasons)

@@ -12,6 +12,7 @@ from call_script import (
     REG,
     check,
     choose,
+    record,
     screen,
     settle,
     start_call,
@@ -36,22 +37,6 @@ from spr_desk.entrypoints.bootstrap import build_app
 from spr_desk.vocabulary import Lead, Response
 
 SIZE = (120, 40)
-
-
-async def record(pilot) -> str:  # type: ignore[no-untyped-def]
-    """Record from the call: read-back, confirm, note the reference, back to the queue."""
-    await pilot.press("ctrl+s")
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, ConfirmCallModal), type(pilot.app.screen).__name__
-    await pilot.press("enter")
-    await settle(pilot)
-    modal = pilot.app.screen
-    assert isinstance(modal, ReferenceModal), type(modal).__name__
-    reference = modal.reference
-    await pilot.press("enter")
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, QueueScreen)
-    return reference
 
 
 def stored(desk: DeskService, reference: str) -> tuple[Referral, Referrer | None, Patient | None]:
@@ -391,7 +376,8 @@ async def test_at_23_00_on_the_rota_regs_therapist_led_call_falls_back_to_the_ni
     sqlite_demo_desk: DeskService,
 ) -> None:
     """Only the night team's nurses are on at 23:00: Rapid stays Rapid, the lead moves to a
-    nurse, and the therapist follow-up is named (DESIGN.md, the matrix rule 4)."""
+    nurse, and the panel and the record both say why and name the therapist follow-up
+    (DESIGN.md, the matrix rule 4; hazard H005)."""
     night = DeskService(
         sqlite_demo_desk.engine,
         clock=lambda: datetime(2026, 11, 23, 23, 0, tzinfo=UTC),
@@ -405,6 +391,11 @@ async def test_at_23_00_on_the_rota_regs_therapist_led_call_falls_back_to_the_ni
         assert not call.availability.can(Response.RAPID, Lead.THERAPIST)
         assert call.recommendation is not None
         assert call.recommendation.fallback_from is Lead.THERAPIST
+        outcome = str(call.query_one("#panel-outcome", Static).render())
+        reasons = str(call.query_one("#panel-reasons", Static).render())
+        assert outcome.startswith("Rapid / Nurse")
+        assert "No Therapist can be mobilised" in reasons
+        assert "arrange a Therapist follow-up" in reasons
         reference = await record(pilot)
     row, _, _ = stored(night, reference)
     assert (row.response, row.lead, row.rec_lead, row.rec_fallback_from) == (
@@ -413,3 +404,4 @@ async def test_at_23_00_on_the_rota_regs_therapist_led_call_falls_back_to_the_ni
         "nurse",
         "therapist",
     )
+    assert any("Therapist follow-up" in reason for reason in row.rec_reasons)
