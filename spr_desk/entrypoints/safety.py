@@ -58,11 +58,6 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "check", help="check the hazard log against the tests", description=CHECK_DESCRIPTION
     )
     _add_paths(check)
-    check.add_argument(
-        "--no-results",
-        action="store_true",
-        help="check the log and that its tests exist, without a test run's results",
-    )
     register(check, lambda _url, args: run_check(args))
     report = actions.add_parser(
         "report", help="write the clinical safety case report", description=REPORT_DESCRIPTION
@@ -79,6 +74,12 @@ def _add_paths(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--log", metavar="FILE", default=None, help=f"default ROOT/{LOG}")
     parser.add_argument(
         "--results", metavar="FILE", default=None, help=f"JUnit XML (default ROOT/{RESULTS})"
+    )
+    parser.add_argument(
+        "--no-results",
+        action="store_true",
+        help="without a test run's results (check: the log and that its tests exist; report:"
+        " every test shown as not run)",
     )
 
 
@@ -115,7 +116,8 @@ def run_report(args: argparse.Namespace) -> int:
         for problem in found:
             sys.stderr.write(f"spr-desk safety: {printable(problem)}\n")
         return fail("the hazard log has problems (spr-desk safety check); no report written")
-    document = blocks(log, gather(log, _read_run(root, args.results)), written=_now())
+    run = None if args.no_results else _read_run(root, args.results)
+    document = blocks(log, gather(log, run), written=_now())
     folder = Path(args.output) if args.output else root / REPORT_DIR
     title = f"Clinical safety case report: {log.case.system}"
     written = []
