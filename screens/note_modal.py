@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 
 from screens.desk_modal import DeskModal
 from screens.widgets.form_input import FormInput
+from spr_desk.validation import plain_text
 from spr_desk.vocabulary import NoteKind
 
 
@@ -67,8 +68,9 @@ class NoteModal(DeskModal[NoteAnswer | None]):
         option = kinds.get_option_at_index(kinds.highlighted or 0)
         assert option.id is not None  # each option's id is its kind
         kind = NoteKind(option.id)
-        caller = self.query_one("#note-caller", Input).value.strip()
-        text = self.query_one("#note-text", Input).value.strip()
+        # as the call's fields: a note keeps no control character (one pasted in is dropped)
+        caller = plain_text(self.query_one("#note-caller", Input).value).strip()
+        text = plain_text(self.query_one("#note-text", Input).value).strip()
         error = ""
         if kind is NoteKind.FOLLOW_UP_CALL and not caller:
             error, field = "Say who rang.", "#note-caller"

@@ -31,6 +31,7 @@ from spr_desk.due import format_time_left, time_left
 from spr_desk.fact_names import fact_name
 from spr_desk.lifecycle import LEAD_CHANGE_STATUSES, can_transition, why_not
 from spr_desk.nhs_number import format_nhs_number
+from spr_desk.printable import printable, printable_lines
 from spr_desk.refusal import Refused
 from spr_desk.roles import Permission
 from spr_desk.uktime import short_local
@@ -486,7 +487,9 @@ def _main_table(detail: ReferralDetail, now: datetime) -> Table:
         if number:
             table.add_row("", "")
         for name, value in rows:
-            table.add_row(Text(name), Text(value))  # Text: every value may have been typed
+            # Text: every value may have been typed (markup shown as typed); printable: or
+            # stored by another program with an escape sequence (shown, not sent)
+            table.add_row(Text(name), Text(printable_lines(value)))
     return table
 
 
@@ -655,7 +658,7 @@ def _history_table(detail: ReferralDetail) -> Table:
             what = f"note: {note.text}"
         lines.append((note.at, order, note.by, what))
     for at, _, who, what in sorted(lines, key=lambda line: (line[0], line[1])):
-        table.add_row(Text(short_local(at)), Text(who), Text(what))
+        table.add_row(Text(short_local(at)), Text(printable(who)), Text(printable_lines(what)))
     return table
 
 

@@ -30,6 +30,7 @@ from screens.palette import BREACHED, DUE_SOON
 from spr_desk.due import STATE_WORDS, DueState, format_time_left, time_left
 from spr_desk.lifecycle import OPEN_STATUSES
 from spr_desk.nhs_number import format_nhs_number
+from spr_desk.printable import printable
 from spr_desk.queue_view import (
     STATE_SYMBOLS,
     STILL_MARK,
@@ -187,6 +188,7 @@ def line_text(
     text = Text("▶ " if cursor else "  ", no_wrap=True, overflow="ellipsis")
     for column in columns:
         value, style = cells[column.key]
+        value = printable(value)  # a stored name may hold an escape sequence: shown, not sent
         width = column.width
         if len(value) >= width and column.key == "patient":
             value = name_to_fit(value, width - 1)  # initials, never a name cut mid-word

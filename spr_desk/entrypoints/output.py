@@ -4,38 +4,16 @@ and an exit code; never a traceback, never a raw control character from what was
 from __future__ import annotations
 
 import errno
-import re
 import sys
 from pathlib import Path
 
-# C0 and C1 controls (ESC starts a terminal's colour, cursor and title sequences) and the
-# bidirectional overrides that can make text read backwards.
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# The commands' own name for them (a command imports what it prints with from here)
+from spr_desk.printable import printable as printable
+from spr_desk.printable import printable_lines as printable_lines
 
 
 class CommandRefused(Exception):
     """A command refuses what it was given; `main()` prints the message in one line, exit 2."""
-
-
-def printable(text: str) -> str:
-    """`text` with every control character shown as an escape (`\\x1b`, `\\u202e`), so a name or
-    a key read from a file can neither recolour nor clear the terminal, nor break the line."""
-    return _UNPRINTABLE.sub(_escaped, text)
-
-
-def printable_lines(text: str) -> str:
-    """`printable` for text of many lines (a pack on standard output): its line breaks and tabs
-    kept, every other control character escaped."""
-    return "\n".join(
-        "\t".join(printable(cell) for cell in line.removesuffix("\r").split("\t"))
-        + ("\r" if line.endswith("\r") else "")
-        for line in text.split("\n")
-    )
-
-
-def _escaped(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
 def fail(message: str, code: int = 1) -> int:

@@ -1,21 +1,16 @@
 """Hazard H013, markup or terminal escape codes corrupting what the desk shows: a name and notes
 that reached the database holding escape sequences (an older import, a pasted name, a row
 written by another program) and Rich markup are drawn as text, with no control character sent
-to the handler's terminal, on the queue and on the referral view.
-
-NOT YET SO (found writing the hazard log, 3 Dec 2026): the call form strips control characters
-(`spr_desk.validation.plain_text`), but nothing else does, and neither Rich nor Textual drops ESC
-(27) from text they draw. A name stored with an escape sequence reaches the terminal from the
-queue and the referral view, and one pasted into a note (`f`) is stored and drawn raw. Both tests
-are strict xfails: when the screens (or every input path) drop control characters they pass, the
-run fails on the marker, and the marker comes off and the tests go into the hazard log (H013).
-"""
+to the handler's terminal, on the queue and on the referral view; a note pasted with one keeps
+none (as the call form's fields: `spr_desk.validation.plain_text`). Neither Rich nor Textual
+drops ESC (27) from text they draw: the screens show stored text through
+`spr_desk.printable` (found writing the hazard log, 3 Dec 2026; both tests were strict xfails
+until then)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from call_script import settle
 from sqlalchemy import text
 from tests_support import crew_call
@@ -40,14 +35,6 @@ def drawn(widget: Any) -> str:
     )
 
 
-GAP = pytest.mark.xfail(
-    raises=AssertionError,
-    strict=True,
-    reason="H013 open: ESC in stored or pasted text is drawn raw (see module doc)",
-)
-
-
-@GAP
 async def test_escape_codes_and_markup_stored_in_a_referral_are_drawn_as_text(
     sqlite_desk: DeskService,
 ) -> None:
@@ -78,7 +65,6 @@ async def test_escape_codes_and_markup_stored_in_a_referral_are_drawn_as_text(
     assert "[link=http://x]call[/link]" in shown
 
 
-@GAP
 async def test_escape_codes_pasted_into_a_note_are_not_sent_to_the_terminal(
     sqlite_desk: DeskService,
 ) -> None:
