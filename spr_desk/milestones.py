@@ -35,6 +35,15 @@ def parse_given_time(text: str, *, now: datetime, received_at: datetime) -> date
     Raises:
         GivenTimeError: not a time, in the future, or before the referral was received.
     """
+    return check_given_time(parse_local_time(text, now=now), now=now, received_at=received_at)
+
+
+def parse_local_time(text: str, *, now: datetime) -> datetime:
+    """The UTC instant for `HH:MM` (today, UK local) or `DD/MM/YYYY HH:MM`, unchecked.
+
+    Raises:
+        GivenTimeError: not a time, or not a real date and time.
+    """
     today = as_local(now)
     if match := _TIME.match(text):
         hour, minute = int(match[1]), int(match[2])
@@ -48,7 +57,7 @@ def parse_given_time(text: str, *, now: datetime, received_at: datetime) -> date
         local = datetime(year, month, day, hour, minute, tzinfo=LONDON)
     except ValueError:
         raise GivenTimeError("That is not a real date and time.") from None
-    return check_given_time(as_utc(local), now=now, received_at=received_at)
+    return as_utc(local)
 
 
 def check_given_time(moment: datetime, *, now: datetime, received_at: datetime) -> datetime:

@@ -47,6 +47,25 @@ def written_whole(path: str | Path) -> Iterator[TextIO]:
     sync_to_disk(target.parent)  # so the rename itself survives a power cut
 
 
+def write_bytes_whole(path: str | Path, data: bytes) -> None:
+    """Write `data` to `path` owner-only and whole, as `written_whole` writes text (a PDF)."""
+    target = Path(path)
+    descriptor, temporary = tempfile.mkstemp(
+        dir=target.parent, prefix=f".{target.name}.", suffix=".part"
+    )
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+    sync_to_disk(target.parent)
+
+
 def sync_to_disk(path: str | Path) -> None:
     """fsync a file already closed, or a folder (so a rename in it survives a power cut)."""
     descriptor = os.open(path, os.O_RDONLY)
