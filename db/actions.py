@@ -9,17 +9,26 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from db import audit, referrals, seed
+from db import audit, downtime, referrals, seed
 from db.models import Patient, Referral, StaffMember, Team
 from spr_desk.audit_actions import MILESTONE_WORDS, AuditAction, undone_action
 from spr_desk.desk_api import DeskError, RecordedReferral
+from spr_desk.downtime.paper import (
+    PaperEntry,
+    PaperRefused,
+    breached_on_paper,
+    check_written_time,
+    why_not_usable,
+)
 from spr_desk.due import due_at
 from spr_desk.facts import check_facts
 from spr_desk.lifecycle import MoveError, apply
 from spr_desk.lifecycle import change_lead as check_lead_change
 from spr_desk.matrix import Availability, emergency_advice, recommend
+from spr_desk.milestones import given_time_text
 from spr_desk.nhs_number import NhsNumberError, parse_nhs_number
 from spr_desk.queue_view import queue_band
+from spr_desk.reference import format_reference, parse_reference
 from spr_desk.referral import Decision, NewReferral, RedirectedCall, decide, initial_status
 from spr_desk.rules import Rules
 from spr_desk.uktime import as_local
@@ -34,11 +43,16 @@ def record_referral(
     now: datetime,
     rules: Rules,
     availability: Availability,
+    paper: PaperEntry | None = None,
 ) -> RecordedReferral:
-    """Write a call as a referral, with its recommendation, the agreed cell and due time.
+    """Write a call as a referral, with its recommendation, the agreed cell and due time. With
+    `paper`, a call taken on a paper sheet: it takes the sheet's reserved reference, and its
+    received time (the one written on the sheet) starts its due time.
 
     Raises:
         FieldError: the facts or the decision are not complete (names the field).
+        DeskError: the sheet's reference cannot be entered (not reserved, used, released), or
+            its written time cannot be right.
     """
     check_facts(call.facts)
     recommendation = recommend(call.facts, availability, call.received_at, rules)
@@ -56,11 +70,11 @@ def record_referral(
     referrer = referrals.upsert_referrer(session=session, details=call.referrer)
     patient = referrals.upsert_patient(session=session, details=call.patient)
     locality_id = seed.locality_ids(session=session).get(call.locality) if call.locality else None
-    reference = referrals.next_reference(session=session, year=as_local(call.received_at).year)
+    reference = _reference(session, call.received_at, paper, by, now)
     row = Referral(
         reference=reference,
         received_at=call.received_at,
-        taken_by=by,
+        taken_by=_taker(paper, by),
         referrer_id=referrer.id,
         patient_id=patient.id,
         pathway=call.facts.pathway.value,
@@ -92,8 +106,11 @@ def record_referral(
         nhs_number_status=call.nhs_number_status.value,
         nhs_unavailable_reason=_value(call.nhs_number_unavailable),
         caller_answers=[list(pair) for pair in call.caller_answers],
+        paper_entered_at=now if paper else None,
+        paper_entered_by=by if paper else None,
     )
-    _add_recorded(session, row, by, now, f"outcome {recommendation.outcome.value}")
+    detail = f"outcome {recommendation.outcome.value}"
+    _add_recorded(session, row, by, now, detail + _paper_words(row))
     if decision.is_override:
         audit.record(
             session,
@@ -110,10 +127,17 @@ def record_referral(
 
 
 def record_redirect(
-    *, session: Session, call: RedirectedCall, by: str, now: datetime, rules: Rules
+    *,
+    session: Session,
+    call: RedirectedCall,
+    by: str,
+    now: datetime,
+    rules: Rules,
+    paper: PaperEntry | None = None,
 ) -> RecordedReferral:
     """Record a call that ended at a red flag, as redirected, with what was asked and answered:
-    the caller and the patient as far as they were typed, the flags, and the words said."""
+    the caller and the patient as far as they were typed, the flags, and the words said. With
+    `paper`, one taken on a paper sheet (as `record_referral`)."""
     advice = emergency_advice(call.red_flags, False, rules)
     referrer = (
         referrals.upsert_referrer(session=session, details=call.referrer) if call.referrer else None
@@ -123,11 +147,11 @@ def record_redirect(
         if call.patient
         else None
     )
-    reference = referrals.next_reference(session=session, year=as_local(call.received_at).year)
+    reference = _reference(session, call.received_at, paper, by, now)
     row = Referral(
         reference=reference,
         received_at=call.received_at,
-        taken_by=by,
+        taken_by=_taker(paper, by),
         referrer_id=referrer.id if referrer else None,
         patient_id=patient.id if patient else None,
         facts={"red_flags": sorted(flag.value for flag in call.red_flags)},
@@ -142,8 +166,11 @@ def record_redirect(
         updated_at=now,
         call_started_at=call.received_at,
         call_record=call.call_record,
+        paper_entered_at=now if paper else None,
+        paper_entered_by=by if paper else None,
     )
-    _add_recorded(session, row, by, now, "outcome emergency: advised 999 / A&E")
+    detail = "outcome emergency: advised 999 / A&E"
+    _add_recorded(session, row, by, now, detail + _paper_words(row))
     return RecordedReferral(reference, Status.REDIRECTED, None, advice, Decision(None, None))
 
 
@@ -332,6 +359,43 @@ def add_nhs_number(
     row.nhs_unavailable_reason = None
     session.flush()
     _changed(session, row, NUMBER_ADDED, by, now, before, detail, state=number_state)
+
+
+def _reference(
+    session: Session, received_at: datetime, paper: PaperEntry | None, by: str, now: datetime
+) -> str:
+    """The next reference of the year received; for a paper sheet, its reserved one, used now."""
+    if paper is None:
+        return referrals.next_reference(session=session, year=as_local(received_at).year)
+    try:
+        reference = format_reference(*parse_reference(paper.reference))
+    except ValueError as wrong:  # Refused is one
+        raise DeskError(str(wrong)) from None
+    row = downtime.sheet_row(session=session, reference=reference)
+    why = why_not_usable(downtime.sheet_of(row) if row else None, reference)
+    if why is not None or row is None:
+        raise DeskError(why or reference)
+    try:
+        check_written_time(received_at, now=now, printed_at=row.reserved_at)
+    except PaperRefused as wrong:
+        raise DeskError(str(wrong)) from None
+    downtime.use_sheet(row, by=by, now=now)
+    return reference
+
+
+def _taker(paper: PaperEntry | None, by: str) -> str:
+    return (paper.taken_by.strip()[:80] or by) if paper else by
+
+
+def _paper_words(row: Referral) -> str:
+    """What the recorded event adds for a call entered from paper: the time written, and a due
+    time that passed on paper (never the typist's breach)."""
+    if row.paper_entered_at is None:
+        return ""
+    words = f"; entered from a paper sheet, received {given_time_text(row.received_at)} as written"
+    if breached_on_paper(row.due_at, row.paper_entered_at, None) and row.due_at is not None:
+        words += f"; its due time ({given_time_text(row.due_at)}) passed on paper"
+    return words
 
 
 def _add_recorded(session: Session, row: Referral, by: str, now: datetime, detail: str) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, select
 
 from db import actions, audit, drafts, export, queue, referrals, seed, supervision
+from db.downtime_desk import DowntimeDesk
 from db.models import Locality, Patient, Referral, Referrer, StaffMember, Team
 from db.notes import notes_for
 from db.oversight_desk import OversightDesk
@@ -36,6 +37,7 @@ from spr_desk.desk_api import (
     ReferralSummary,
 )
 from spr_desk.desk_hours import DeskHours
+from spr_desk.downtime.paper import PaperEntry
 from spr_desk.facts import FieldError
 from spr_desk.matrix import ALL_AVAILABLE, Availability
 from spr_desk.milestones import GivenTimeError, check_given_time
@@ -69,7 +71,7 @@ CLAIM_LAPSES = timedelta(minutes=CLAIM_MINUTES)
 queue's own rule (`spr_desk.queue_view.claim_holder`), as a time."""
 
 
-class DeskService(ReferralDesk, OversightDesk, WatchDesk, UserDesk):
+class DeskService(ReferralDesk, OversightDesk, WatchDesk, UserDesk, DowntimeDesk):
     """The unit of work for every desk action (the rota, availability and handover ones are in
     `db/watch_desk.py`, the users and sign-in in `db/user_desk.py`, a referral's milestones and
     notes in `db/referral_desk.py`, the supervisor's sign-offs in `db/oversight_desk.py`).
@@ -158,13 +160,17 @@ class DeskService(ReferralDesk, OversightDesk, WatchDesk, UserDesk):
         by: str,
         availability: Availability = ALL_AVAILABLE,
         draft_key: str | None = None,
+        paper: PaperEntry | None = None,
     ) -> RecordedReferral:
         """Record a call: referrer, patient, facts, recommendation, the agreed cell and due time.
-        With `draft_key`, the call's draft is marked recorded in the same transaction.
+        With `draft_key`, the call's draft is marked recorded in the same transaction. With
+        `paper`, a call taken on a paper sheet during downtime: it takes the sheet's reserved
+        reference, and `call.received_at` is the time written on the sheet.
 
         Raises:
             FieldError: the facts or the decision are not complete (names the field).
-            DeskError: the draft was already recorded (before a crash, or at another desk).
+            DeskError: the draft was already recorded (before a crash, or at another desk), or
+                the sheet's reference cannot be entered (used, released, never reserved).
         """
         recorded = self._record(
             draft_key,
@@ -176,21 +182,33 @@ class DeskService(ReferralDesk, OversightDesk, WatchDesk, UserDesk):
                 now=self.now(),
                 rules=self.rules,
                 availability=availability,
+                paper=paper,
             ),
         )
         log.info("recorded %s as %s", recorded.reference, recorded.status.value)
         return recorded
 
     def record_redirect(
-        self, call: RedirectedCall, *, by: str, draft_key: str | None = None
+        self,
+        call: RedirectedCall,
+        *,
+        by: str,
+        draft_key: str | None = None,
+        paper: PaperEntry | None = None,
     ) -> RecordedReferral:
         """Record a call that ended at a red flag (advised 999 / A&E) as redirected; with
-        `draft_key`, its draft is marked recorded in the same transaction."""
+        `draft_key`, its draft is marked recorded in the same transaction; with `paper`, one
+        taken on a paper sheet (as `record_referral`)."""
         recorded = self._record(
             draft_key,
             by,
             lambda session: actions.record_redirect(
-                session=session, call=call, by=by, now=self.now(), rules=self.rules
+                session=session,
+                call=call,
+                by=by,
+                now=self.now(),
+                rules=self.rules,
+                paper=paper,
             ),
         )
         log.info("recorded %s as redirected (red flag)", recorded.reference)
@@ -425,6 +443,9 @@ class DeskService(ReferralDesk, OversightDesk, WatchDesk, UserDesk):
                 caller_answers=tuple((str(k), str(v)) for k, v in row.caller_answers or ()),
                 red_flags=tuple(row.facts.get("red_flags", ())),
                 advice=row.status_reason if redirected else "",
+                paper_entered_at=row.paper_entered_at,
+                paper_entered_by=row.paper_entered_by,
+                imported_from=row.imported_from,
             )
 
     def team_names(self) -> list[str]:

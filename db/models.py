@@ -182,6 +182,12 @@ class Referral(SQLModel, table=True):
     """The supervisor who signed off a response lower than the facts asked for (user name)."""
     override_signed_at: datetime | None = None
     override_sign_comment: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    paper_entered_at: datetime | None = None
+    """When a call taken on a paper sheet during downtime was entered (its received time is
+    the one written on the sheet); null for a call typed in as it was taken."""
+    paper_entered_by: str | None = Field(default=None, max_length=80)
+    imported_from: str | None = Field(default=None, max_length=200)
+    """The desk whose open queue this came from (a mutual-aid file), and when it was written."""
 
     __table_args__ = (
         # The queue: open referrals by due time. A composite index, because SQLite ignores a
@@ -200,6 +206,9 @@ class Referral(SQLModel, table=True):
             postgresql_where=text(QUEUE_INDEX_WHERE),
         ),
         Index("ix_referral_received", "received_at"),
+        # The calls entered from paper (the supervisor's list, the reconciliation): few, found
+        # by seeking past the nulls rather than reading every referral.
+        Index("ix_referral_paper_entered", "paper_entered_at"),
         # The redirected calls, newest first (the queue's status filter lists them): a walk,
         # not a sort of every call ever redirected. Partial with a fixed condition, so SQLite
         # matches it only to that list and no plan of the open queue changes; led by the
@@ -369,3 +378,33 @@ class ReviewFlag(SQLModel, table=True):
     flagged_by: str = Field(max_length=80)
     flagged_at: datetime = Field(index=True)
     comment: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class ReservedReference(SQLModel, table=True):
+    """A reference printed on a blank paper triage sheet (the downtime pack): the counter has
+    passed it, so no live call is ever given it; it is used once, by the sheet's call entered
+    from paper, or released unused."""
+
+    __tablename__ = "reserved_reference"
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(max_length=20, unique=True)
+    reserved_at: datetime
+    reserved_by: str = Field(max_length=80)
+    state: str = Field(max_length=20, index=True)
+    """`spr_desk.downtime.paper.SheetState`: reserved, used or released."""
+    used_at: datetime | None = None
+    used_by: str | None = Field(default=None, max_length=80)
+    released_at: datetime | None = None
+    released_by: str | None = Field(default=None, max_length=80)
+
+
+class DowntimeDrill(SQLModel, table=True):
+    """A downtime drill that ran: when, who, and its figures (the supervisor sees the last)."""
+
+    __tablename__ = "downtime_drill"
+
+    id: int | None = Field(default=None, primary_key=True)
+    ran_at: datetime = Field(index=True)
+    ran_by: str = Field(max_length=80)
+    figures: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

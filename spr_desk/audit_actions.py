@@ -45,6 +45,12 @@ class AuditAction(StrEnum):
     BACKED_UP = "backed up"
     RESTORED = "restored"
     AUDIT_TRIGGERS_RESTORED = "audit triggers restored"
+    # downtime
+    DOWNTIME_PACK_BUILT = "downtime pack built"
+    SHEETS_RELEASED = "paper sheets released"
+    QUEUE_EXPORTED = "open queue exported"
+    QUEUE_IMPORTED = "open queue imported"
+    DRILL_RAN = "downtime drill ran"
 
     @property
     def label(self) -> str:
@@ -81,6 +87,11 @@ _LABELS: dict[AuditAction, str] = {
     AuditAction.BACKED_UP: "backed up",
     AuditAction.RESTORED: "restored",
     AuditAction.AUDIT_TRIGGERS_RESTORED: "audit triggers restored",
+    AuditAction.DOWNTIME_PACK_BUILT: "downtime pack built",
+    AuditAction.SHEETS_RELEASED: "paper sheets released",
+    AuditAction.QUEUE_EXPORTED: "open queue exported",
+    AuditAction.QUEUE_IMPORTED: "open queue imported",
+    AuditAction.DRILL_RAN: "downtime drill ran",
 }
 
 STATUS_PREFIX = "status:"

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
     from spr_desk.availability import AvailabilityBoard, RotaShift
     from spr_desk.desk_hours import Boundary, Direction
+    from spr_desk.downtime.pack import DowntimePack
+    from spr_desk.downtime.paper import PaperEntry, ReservedSheet
     from spr_desk.faults import Fault
     from spr_desk.handover import Pack, Sbar
     from spr_desk.matrix import Availability, Recommendation
@@ -169,6 +171,12 @@ class ReferralDetail:
     """(question key, answer) of what only this kind of caller was asked."""
     red_flags: tuple[str, ...] = ()
     advice: str = ""
+    paper_entered_at: datetime | None = None
+    """When a call taken on a paper sheet during downtime was entered (its received time is
+    the one written on the sheet); None for a call typed in as it was taken."""
+    paper_entered_by: str | None = None
+    imported_from: str | None = None
+    """The neighbouring desk it was taken over from (mutual aid), and when that desk wrote it."""
     """For a redirected call, the words said to the caller."""
 
 
@@ -404,6 +412,39 @@ class UserRow:
     password_hash: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class PaperCall:
+    """A call entered from a paper sheet: its written received time, its due time, when and by
+    whom it was entered, and whether its due time passed while it was on paper."""
+
+    reference: str
+    received_at: datetime
+    due_at: datetime | None
+    response: str | None
+    entered_at: datetime
+    entered_by: str
+    responded_at: datetime | None
+    breached_on_paper: bool
+
+
+@dataclass(frozen=True, slots=True)
+class QueueTaken:
+    """What a mutual-aid import added, and what was already here (added nothing twice)."""
+
+    source: str
+    added: tuple[str, ...]
+    already_here: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DrillRow:
+    """The last downtime drill: when, who, and its figures."""
+
+    ran_at: datetime
+    ran_by: str
+    figures: dict[str, Any]
+
+
 class Desk(Protocol):
     """The calls the screens make of the desk, grouped as `DeskService` groups them. Every call
     runs in its own transaction; a refusal is raised as a `Refused` with words for the handler."""
@@ -428,10 +469,16 @@ class Desk(Protocol):
         by: str,
         availability: Availability = ALL_AVAILABLE,
         draft_key: str | None = None,
+        paper: PaperEntry | None = None,
     ) -> RecordedReferral: ...
 
     def record_redirect(
-        self, call: RedirectedCall, *, by: str, draft_key: str | None = None
+        self,
+        call: RedirectedCall,
+        *,
+        by: str,
+        draft_key: str | None = None,
+        paper: PaperEntry | None = None,
     ) -> RecordedReferral: ...
 
     def move(
@@ -565,3 +612,14 @@ class Desk(Protocol):
     def sign_off_override(self, reference: str, comment: str, *, by: str) -> SignedOff: ...
 
     def audit_event(self, event_id: int) -> AuditEventDetail: ...
+
+    # downtime (db/downtime_desk.py)
+    def build_downtime_pack(self, *, by: str, sheets: int = 20) -> DowntimePack: ...
+
+    def read_only_copy(self) -> DowntimePack: ...
+
+    def check_sheet(self, reference: str) -> ReservedSheet: ...
+
+    def paper_calls(self) -> list[PaperCall]: ...
+
+    def last_drill(self) -> DrillRow | None: ...

@@ -40,6 +40,8 @@ def test_values_are_the_strings_stored_in_databases_and_backups() -> None:
         "handover_acknowledged", "handover_item_read", "handover_item_unread", "user added",
         "password changed", "user enabled", "user disabled", "signed in", "sign-in failed",
         "signed out", "backed up", "restored", "audit triggers restored",
+        "downtime pack built", "paper sheets released", "open queue exported",
+        "open queue imported", "downtime drill ran",
     }  # fmt: skip
     assert {action.value for action in AuditAction} == stored
 
