@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, NoReturn
 
 from spr_desk import __version__
-from spr_desk.entrypoints import backup, safety, serve, users, watch
+from spr_desk.entrypoints import backup, downtime, safety, serve, users, watch
 from spr_desk.entrypoints.bootstrap import build_app, open_desk
 from spr_desk.entrypoints.output import (
     CommandRefused,
@@ -159,6 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     watch.add_commands(commands, lambda sub: _add_db_option(sub, top=False), open_desk)
     users.add_commands(commands, lambda sub: _add_db_option(sub, top=False), open_desk)
     safety.add_commands(commands)
+    downtime.add_commands(commands, lambda sub: _add_db_option(sub, top=False), open_desk)
     serve.add_command(commands, lambda sub: _add_db_option(sub, top=False))
     backup.add_commands(commands, lambda sub: _add_db_option(sub, top=False))
     return parser
@@ -291,10 +292,15 @@ def _log_to_file() -> None:
 
 def run_app(url: str | None) -> int:
     _log_to_file()
+    from datetime import timedelta
+
+    from spr_desk.downtime.html_copy import copy_minutes_from_env
     from spr_desk.sign_in import idle_from_env
 
     idle = idle_from_env(os.environ)  # a bad SPR_DESK_IDLE_MINUTES stops here, in one line
-    app = build_app(lambda: open_desk(url), idle_lock=idle)
+    minutes = copy_minutes_from_env(os.environ)  # and a bad SPR_DESK_COPY_MINUTES
+    copy_every = timedelta(minutes=minutes) if minutes else None
+    app = build_app(lambda: open_desk(url), idle_lock=idle, copy_every=copy_every)
     app.run()
     return app.return_code or 0
 
