@@ -27,6 +27,7 @@ from spr_desk.allocation import allocation_offers
 from spr_desk.audit_actions import AuditAction, label_of
 from spr_desk.call_form import RECORDS_REVIEWED
 from spr_desk.caller_questions import caller_questions
+from spr_desk.downtime.paper import breached_on_paper
 from spr_desk.due import format_time_left, time_left
 from spr_desk.fact_names import fact_name
 from spr_desk.lifecycle import LEAD_CHANGE_STATUSES, can_transition, why_not
@@ -509,6 +510,7 @@ def _state(detail: ReferralDetail, now: datetime) -> Rows:
     ]
     if requests:
         rows.append(("Request", " · ".join(requests)))
+    rows += _downtime_rows(detail)
     if summary.due_at is not None:
         rows.append((fact_name("due"), _due_words(summary, now)))
     if summary.response or summary.lead:
@@ -531,6 +533,30 @@ def _state(detail: ReferralDetail, now: datetime) -> Rows:
     rows.append((fact_name("red_flags"), _words(detail.red_flags, RedFlag)))
     if redirected:
         rows.append((fact_name("advice"), detail.advice or "-"))
+    return rows
+
+
+def _downtime_rows(detail: ReferralDetail) -> Rows:
+    """A call taken on paper, or taken over from a neighbouring desk, says so near the top: its
+    times are the paper's (or the other desk's), and a due time that passed on paper is named
+    as such, never put on whoever typed it in."""
+    rows = []
+    summary = detail.summary
+    if detail.paper_entered_at is not None:
+        words = (
+            f"ENTERED FROM PAPER by {detail.paper_entered_by or '-'} "
+            f"{short_local(detail.paper_entered_at)}; received "
+            f"{short_local(summary.received_at)} as written on the sheet"
+        )
+        if breached_on_paper(summary.due_at, detail.paper_entered_at, summary.responded_at):
+            assert summary.due_at is not None
+            words += (
+                f"; BREACHED ON PAPER: due {short_local(summary.due_at)}, passed before it "
+                "was entered"
+            )
+        rows.append(("Downtime", words))
+    if detail.imported_from:
+        rows.append(("Taken over", f"from {detail.imported_from}"))
     return rows
 
 

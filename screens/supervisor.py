@@ -35,7 +35,7 @@ from spr_desk.uktime import as_local, short_local, uk_days
 from spr_desk.vocabulary import Lead, Response, cell_words, label, word_for
 
 if TYPE_CHECKING:
-    from spr_desk.desk_api import FlagRow
+    from spr_desk.desk_api import DrillRow, FlagRow, PaperCall
 
 CHART_WIDTH = 40
 """Characters of one hour-chart line: `08 ` + bar + count."""
@@ -75,7 +75,7 @@ def summary_text(review: Review, held: int = 0) -> Text:
             "dim",
         ),
         "\n",
-        ("Keys: f flag a referral · e export CSV · r refresh · a audit trail", "dim"),
+        ("Keys: f flag · e export CSV · d downtime pack · r refresh · a audit trail", "dim"),
     )
 
 
@@ -160,6 +160,38 @@ def flags_table(flags: list[FlagRow]) -> Table | Text:
             Text(flag.comment),
         )
     return table
+
+
+def downtime_text(drill: DrillRow | None, paper: list[PaperCall]) -> Text:
+    """When the downtime drill last ran and how it went, and the calls entered from paper, with
+    the due times that passed on paper named (never hidden)."""
+    text = Text("Downtime", style="bold")
+    if drill is None:
+        text.append("\nNo downtime drill has been run: spr-desk downtime drill.")
+    else:
+        figures = drill.figures
+        went = "reconciled" if figures.get("reconciled") else "NOT RECONCILED"
+        text.append(
+            f"\nLast drill {short_local(drill.ran_at)} by {drill.ran_by}: {went}; pack of "
+            f"{figures.get('open_referrals', '?')} open in "
+            f"{figures.get('pack_build_seconds', '?')} s "
+            f"+ {figures.get('pack_render_seconds', '?')} s to print; "
+            f"{figures.get('sheets_entered', '?')} sheets entered in "
+            f"{figures.get('entry_seconds', '?')} s."
+        )
+    if not paper:
+        text.append("\nNo calls entered from paper.")
+        return text
+    late = [call for call in paper if call.breached_on_paper]
+    text.append(f"\nEntered from paper: {len(paper)}; breached on paper: ")
+    text.append(str(len(late)), BREACH_STYLE if late else "")
+    for call in late[:LISTED]:
+        due = short_local(call.due_at) if call.due_at else "-"
+        text.append(
+            f"\n  {call.reference} BREACHED ON PAPER: received {short_local(call.received_at)}, "
+            f"due {due}, entered {short_local(call.entered_at)}"
+        )
+    return text
 
 
 def breach_rows(review: Review) -> list[tuple[str, dict[str, Text]]]:
@@ -308,6 +340,14 @@ class SupervisorScreen(DeskScreen):
             id="supervisor.export",
         ),
         Binding(
+            "d",
+            "downtime_pack",
+            "Downtime pack",
+            tooltip="Print the downtime pack: the open queue, the rota, the card, blank sheets",
+            show=False,
+            id="supervisor.downtime-pack",
+        ),
+        Binding(
             "r",
             "refresh",
             "Refresh",
@@ -348,6 +388,7 @@ class SupervisorScreen(DeskScreen):
             yield Static("", id="supervisor-queue", classes="section")
             yield Static("", id="supervisor-hours", classes="section")
             yield Static("", id="supervisor-flags", classes="section")
+            yield Static("", id="supervisor-downtime", classes="section")
 
     def make_footer(self) -> Footer:
         return Footer()
@@ -361,7 +402,13 @@ class SupervisorScreen(DeskScreen):
 
     def _load(self) -> None:
         self.load(
-            lambda: (self.desk.review(), self.desk.held_overrides(), self.desk.review_flags()),
+            lambda: (
+                self.desk.review(),
+                self.desk.held_overrides(),
+                self.desk.review_flags(),
+                self.desk.last_drill(),
+                self.desk.paper_calls(),
+            ),
             group="supervisor",
             exclusive=True,
             then=lambda read: self._show(*read),
@@ -374,7 +421,14 @@ class SupervisorScreen(DeskScreen):
         )
         self.notify("Could not read the figures.", severity="error", markup=False)
 
-    def _show(self, review: Review, held: tuple[HeldOverride, ...], flags: list[FlagRow]) -> None:
+    def _show(
+        self,
+        review: Review,
+        held: tuple[HeldOverride, ...],
+        flags: list[FlagRow],
+        drill: DrillRow | None = None,
+        paper: list[PaperCall] | None = None,
+    ) -> None:
         self.review = review
         self.held = held
         self.flags = flags
@@ -387,6 +441,7 @@ class SupervisorScreen(DeskScreen):
             "#supervisor-queue": queue_tables(review),
             "#supervisor-hours": hour_text(review),
             "#supervisor-flags": flags_table(flags),
+            "#supervisor-downtime": downtime_text(drill, paper or []),
         }
         for selector, renderable in sections.items():
             self.query_one(selector, Static).update(renderable)
@@ -564,6 +619,42 @@ class SupervisorScreen(DeskScreen):
         self.app.call_from_thread(bar.update, total=max(count, 1), progress=max(count, 1))
         self.app.call_from_thread(
             self.notify, f"Wrote {count} referrals to {path}", markup=False, timeout=15
+        )
+
+    def action_downtime_pack(self) -> None:
+        """Build the pack (reserving its sheets) and write the PDF to the data folder."""
+        if not permitted(self, self.ctx, Permission.REVIEW):
+            return
+        self.notify("Building the downtime pack...", markup=False)
+        self._downtime_pack()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="supervisor-downtime")
+    def _downtime_pack(self) -> None:
+        from spr_desk.downtime.pack_pdf import render_pack  # fpdf2, only when printing
+        from spr_desk.private_files import write_bytes_whole
+
+        try:
+            pack = self.desk.build_downtime_pack(by=self.ctx.by)
+            stamp = as_local(pack.built_at).strftime("%Y%m%d-%H%M%S")
+            path = export_path(f"downtime-pack-{stamp}.pdf")
+            for folder in (path.parent.parent, path.parent):
+                folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            write_bytes_whole(path, render_pack(pack))
+        except Exception as error:  # noqa: BLE001 - said on screen, the app keeps running
+            self.app.call_from_thread(
+                self.notify,
+                f"No downtime pack: {failure_words(error)}",
+                severity="error",
+                markup=False,
+            )
+            return
+        sheets = f"{pack.sheets[0]} to {pack.sheets[-1]}" if pack.sheets else "none"
+        self.app.call_from_thread(
+            self.notify,
+            f"Wrote the downtime pack to {path}: {len(pack.referrals)} open referrals, "
+            f"sheets {sheets} reserved. Print it now.",
+            markup=False,
+            timeout=30,
         )
 
     def action_flag(self) -> None:

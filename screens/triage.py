@@ -35,6 +35,7 @@ from screens.emergency_modal import EmergencyModal
 from screens.focus_order import focus_chain_as_composed
 from screens.leave_call_modal import DISCARD, KEEP, LeaveCallModal
 from screens.messages import CallFinished, CallRecorded
+from screens.paper_sheet_modal import PaperSheet, PaperSheetModal
 from screens.reference_modal import ReferenceModal
 from screens.triage_form import (
     ASK_PREFIX,
@@ -42,6 +43,7 @@ from screens.triage_form import (
     EXTRAS,
     INPUTS,
     TICK_LISTS,
+    paper_line,
     readback,
     urgency_lines,
 )
@@ -74,9 +76,11 @@ from spr_desk.call_form import (
 )
 from spr_desk.caller_questions import caller_questions
 from spr_desk.desk_api import DeskError
+from spr_desk.downtime.paper import PaperEntry, breached_on_paper
 from spr_desk.fact_names import fact_name
 from spr_desk.faults import Fault, FaultKind, fault_kind, fault_of
 from spr_desk.matrix import Availability, Recommendation
+from spr_desk.milestones import given_time_text
 from spr_desk.nhs_number import is_valid_nhs_number, parse_nhs_number
 from spr_desk.reference_data import locality_for_postcode
 from spr_desk.uktime import as_local, short_local
@@ -215,6 +219,14 @@ class TriageScreen(DeskScreen):
             id="triage.previous-field",
         ),
         Binding(
+            "f9",
+            "from_paper",
+            "From paper",
+            show=False,
+            tooltip="A call taken on a paper sheet in downtime: its reference and written time",
+            id="triage.from-paper",
+        ),
+        Binding(
             "ctrl+s",
             "review",
             "Record",
@@ -266,6 +278,10 @@ class TriageScreen(DeskScreen):
         return DeskHeader(id="header")
 
     def compose_body(self) -> ComposeResult:
+        # Shown (first, above the clock) only on a paper call: no room taken on a live one.
+        paper = Static("", id="paper-line")
+        paper.display = False
+        yield paper
         yield CallTimer(id="call-timer")
         yield Static("", id="problems")
         yield Static("", id="drafts-failing")
@@ -279,8 +295,15 @@ class TriageScreen(DeskScreen):
         return bool(self.form.started_at)
 
     @property
-    def received_at(self) -> datetime:
+    def opened_at(self) -> datetime:
+        """When the handler opened the call: its clock runs from here."""
         return datetime.fromisoformat(self.form.started_at) if self.started else self.ctx.clock()
+
+    @property
+    def received_at(self) -> datetime:
+        """When the call came in: for a paper call the time written on the sheet, which the
+        recommendation, the due time shown and the referral recorded all run from."""
+        return self.form.paper_received() or self.opened_at
 
     @overload
     def _w(self, name: str) -> Widget: ...
@@ -307,6 +330,7 @@ class TriageScreen(DeskScreen):
         }
         self.query_one(DeskHeader).title = "Call"
         self.form_view.fill(self.form)
+        self._show_paper()
         self._show_caller_variant()
         self._refresh_recommendation()
         # a resumed call says again what its typed values suggest (a new one has none yet)
@@ -357,7 +381,7 @@ class TriageScreen(DeskScreen):
         now = self.ctx.clock()
         self._w("header", DeskHeader).now = now
         timer = self._w("call-timer", CallTimer)
-        timer.started = self.received_at
+        timer.started = self.opened_at  # a paper call's clock is the typing's, not the sheet's
         timer.now = now
 
     @property
@@ -756,11 +780,61 @@ class TriageScreen(DeskScreen):
         if heading is not None:
             self._w(heading).scroll_visible(top=True, animate=False)
 
+    def action_from_paper(self) -> None:
+        """F9: this call was taken on a paper sheet in downtime; ask for the sheet's reference
+        and the time written on it (again, to correct them, on a paper call)."""
+        if self.recording:
+            self.notify("This call is being recorded: wait for its reference.", markup=False)
+            return
+        written = self.form.paper_received()
+        self.app.push_screen(
+            PaperSheetModal(
+                self.ctx,
+                reference=self.form.paper_reference,
+                written=given_time_text(written) if written else "",
+                taken_by=self.form.paper_taken_by,
+            ),
+            self._paper_given,
+        )
+
+    def _paper_given(self, sheet: PaperSheet | None) -> None:
+        if sheet is None:
+            return  # escape: the call is as it was
+        self.form.paper_reference = sheet.reference
+        self.form.paper_received_at = sheet.received_at.isoformat()
+        self.form.paper_taken_by = sheet.taken_by
+        self._show_paper()
+        self._refresh_recommendation()  # received earlier: the matrix and the due time follow
+        if self.problems is not None:
+            self._show_problems(missing_for_record(self.form, as_local(self.ctx.clock()).date()))
+        self._save()
+
+    def _show_paper(self) -> None:
+        line = self._w("paper-line", Static)
+        words = paper_line(self.form)
+        # Text, never markup: the reference and the taker's name were typed.
+        line.update(Text(words, style="bold reverse"))
+        line.display = bool(words)
+
     def _ask_emergency(self) -> None:
         flags = [RedFlag(value) for value in self.form.red_flags]
         self.app.push_screen(EmergencyModal(flags), self._emergency_answered)
 
+    def _paper_time_missing(self) -> bool:
+        """A paper call whose written time is not known (an unreadable draft): said, and it is
+        not recorded, as it would run from the wrong time."""
+        if not self.form.is_paper or self.form.paper_received() is not None:
+            return False
+        self.notify(
+            "The time written on the sheet is missing: F9 to give it.",
+            severity="warning",
+            markup=False,
+        )
+        return True
+
     def _emergency_answered(self, record: bool | None) -> None:
+        if record and self._paper_time_missing():
+            return
         if record:
             self.recording = True  # here, not in the worker: a second ctrl+s is refused at once
             self.stop_recording = False
@@ -813,8 +887,11 @@ class TriageScreen(DeskScreen):
     @work(thread=True, exit_on_error=False, group="record")
     def _record_redirect(self) -> None:
         call = redirected_from(self.form, self.received_at, as_local(self.ctx.clock()).date())
+        paper = self.form.paper_entry()
         self._record_with_retries(
-            lambda: self.desk.record_redirect(call, by=self.by, draft_key=self.draft_key)
+            lambda: self.desk.record_redirect(
+                call, by=self.by, draft_key=self.draft_key, paper=paper
+            )
         )
 
     def _record_with_retries(self, record: Callable[[], RecordedReferral]) -> None:
@@ -873,6 +950,8 @@ class TriageScreen(DeskScreen):
         if self.recording:
             self.notify("This call is being recorded: wait for its reference.", markup=False)
             return
+        if self._paper_time_missing():
+            return
         if self.form.is_emergency:
             self._ask_emergency()
             return
@@ -896,7 +975,9 @@ class TriageScreen(DeskScreen):
         warning = open_referral_warning(self.history)
         self.app.push_screen(
             ConfirmCallModal(readback(self.form, call, self.recommendation, self._due()), warning),
-            lambda confirmed: self._start_record(call) if confirmed else None,
+            lambda confirmed: (
+                self._start_record(call, self.form.paper_entry()) if confirmed else None
+            ),
         )
 
     def _show_problems(self, errors: dict[str, str]) -> None:
@@ -916,16 +997,20 @@ class TriageScreen(DeskScreen):
         line.update(Text(f"To complete ({len(errors)}): " + " · ".join(names)))
         line.set_class(True, "-shown")
 
-    def _start_record(self, call: Any) -> None:
+    def _start_record(self, call: Any, paper: PaperEntry | None = None) -> None:
         self.recording = True  # here, not in the worker: a second ctrl+s is refused at once
         self.stop_recording = False
-        self._record(call)
+        self._record(call, paper)
 
     @work(thread=True, exit_on_error=False, group="record")
-    def _record(self, call: Any) -> None:
+    def _record(self, call: Any, paper: PaperEntry | None = None) -> None:
         self._record_with_retries(
             lambda: self.desk.record_referral(
-                call, by=self.by, availability=self.availability, draft_key=self.draft_key
+                call,
+                by=self.by,
+                availability=self.availability,
+                draft_key=self.draft_key,
+                paper=paper,
             )
         )
 
@@ -948,12 +1033,26 @@ class TriageScreen(DeskScreen):
                 f"{label(recorded.decision.response)} / {label(recorded.decision.lead)}, "
                 f"due {short_local(recorded.due_at)}"
             )
+        passed = self._passed_on_paper(recorded)
+        if passed:
+            outcome = f"{outcome}. {passed}"
+            # and in a notice that outlasts the reference's dialog
+            self.notify(passed, severity="warning", timeout=30, markup=False)
 
         def finished(_: None) -> None:
             self.post_message(CallFinished(recorded.reference, self.draft_key))
 
         self.app.push_screen(ReferenceModal(recorded.reference, outcome), finished)
         self.post_message(CallRecorded(recorded.reference))
+
+    def _passed_on_paper(self, recorded: RecordedReferral) -> str:
+        """Words for a paper call whose due time passed before it was entered; else empty. The
+        breach happened on paper: said as such, never as the typist's."""
+        if not self.form.is_paper or recorded.due_at is None:
+            return ""
+        if not breached_on_paper(recorded.due_at, self.ctx.clock(), None):
+            return ""
+        return f"Its due time ({given_time_text(recorded.due_at)}) passed while it was on paper."
 
     # leaving ----------------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from spr_desk.call_form import NHS_NUMBER_CHECKS, RECORDS_REVIEWED, RED_FLAG_QUE
 from spr_desk.caller_questions import Question, caller_questions
 from spr_desk.fact_names import fact_name
 from spr_desk.matrix import Recommendation
+from spr_desk.milestones import given_time_text
 from spr_desk.nhs_number import format_nhs_number
 from spr_desk.reference_data import COUNTYWIDE, LOCALITIES
 from spr_desk.referral import NewReferral
@@ -226,6 +227,36 @@ def nhs_number_words(call: NewReferral) -> str:
     return f"{no_nhs_number_words(call.nhs_number_unavailable)} · TO TRACE"
 
 
+def paper_lines(form: CallForm, received_at: datetime) -> list[tuple[str, str]]:
+    """The read-back's first line for a call taken on paper: its sheet and the time written on
+    it, which its due time runs from (nothing for a live call)."""
+    if not form.is_paper:
+        return []
+    return [
+        (
+            "From paper",
+            f"{form.paper_reference}, received {given_time_text(received_at)} "
+            "(as written on the sheet)",
+        )
+    ]
+
+
+def paper_line(form: CallForm) -> str:
+    """The line kept at the top of a paper call, in words (not colour only); empty on a live
+    call. F9 corrects what it says."""
+    if not form.is_paper:
+        return ""
+    written = form.paper_received()
+    if written is None:
+        return f"FROM PAPER {form.paper_reference} - the time written on the sheet is missing: F9"
+    line = (
+        f"FROM PAPER {form.paper_reference} - received {given_time_text(written)} as written"
+        " - due times run from then"
+    )
+    taken_by = form.paper_taken_by.strip()
+    return f"{line} - taken on paper by {taken_by}" if taken_by else line
+
+
 def readback(
     form: CallForm, call: NewReferral, recommendation: Recommendation | None, due: datetime | None
 ) -> list[tuple[str, str]]:
@@ -235,7 +266,8 @@ def readback(
     variant = caller_questions().for_role(form.referrer_role)
     asked = {question.key: question for question in variant.questions}
     checked = NHS_NUMBER_CHECKS.get(form.nhs_number_status, NHS_NUMBER_CHECKS["not_traced"])
-    lines = [
+    lines = paper_lines(form, call.received_at)
+    lines += [
         (
             fact_name("referrer_name"),
             f"{referrer.name} ({label(referrer.role)}), {referrer.organisation}".rstrip(", "),

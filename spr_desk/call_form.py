@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from spr_desk.caller_questions import answer_errors, caller_questions, recorded_answers
+from spr_desk.downtime.paper import PaperEntry
 from spr_desk.facts import FieldError, TriageFacts, check_facts
 from spr_desk.nhs_number import NhsNumberError, parse_nhs_number, range_notice
 from spr_desk.referral import (
@@ -125,6 +126,13 @@ class CallForm:
     """The handler agreed the recommended cell with the caller (`a` on the matrix)."""
     override_reason: str = ""
     notes: str = ""
+    # a call taken on a paper sheet in downtime (F9), last: a draft saved before these opens
+    paper_reference: str = ""
+    """The sheet's reserved reference, as the desk checked it; empty on a live call."""
+    paper_received_at: str = ""
+    """The received time written on the sheet (ISO, aware UTC): the call's due time runs from it."""
+    paper_taken_by: str = ""
+    """Who took the call on paper, as written on the sheet (empty: whoever enters it)."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -169,6 +177,26 @@ class CallForm:
     def is_emergency(self) -> bool:
         return bool(self.red_flags)
 
+    @property
+    def is_paper(self) -> bool:
+        """Taken on a paper sheet: recorded under the sheet's reference, from its written time."""
+        return bool(self.paper_reference)
+
+    def paper_received(self) -> datetime | None:
+        """The time written on the sheet; None on a live call, or when the draft's is unreadable
+        (not a time, or with no zone: which instant it meant cannot be known)."""
+        try:
+            written = datetime.fromisoformat(self.paper_received_at)
+        except ValueError:
+            return None
+        return written if written.tzinfo is not None else None
+
+    def paper_entry(self) -> PaperEntry | None:
+        """What recording needs beyond the call: the sheet's reference and who took it."""
+        if not self.is_paper:
+            return None
+        return PaperEntry(self.paper_reference, self.paper_taken_by.strip())
+
     def summary(self) -> str:
         """One line to recognise an unfinished call by: the patient and how far it got."""
         parts = [self.display_name()]
@@ -176,6 +204,8 @@ class CallForm:
             parts.append(f"caller {self.referrer_name}")
         if self.red_flags:
             parts.append("RED FLAG")
+        if self.paper_reference:
+            parts.append(f"from paper {self.paper_reference}")
         return " · ".join(parts)
 
     def display_name(self) -> str:

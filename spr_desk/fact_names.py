@@ -37,6 +37,9 @@ FACT_NAMES: dict[str, str] = {
     "agreed": "Agreed",
     "override_reason": "Why a different cell",
     "due": "Due by",
+    "paper_reference": "Sheet reference",
+    "paper_received_at": "Received (written on the sheet)",
+    "paper_taken_by": "Taken on paper by",
 }
 """Fact (the call form's field name) -> the words for it on every screen and export."""
 

@@ -243,6 +243,18 @@ HELP: dict[str, ScreenHelp] = {
                     "{ctrl+n}.",
                 ),
             ),
+            Section(
+                "From paper ({f9})",
+                (
+                    "After downtime, a call taken on a paper sheet is typed in as a new call: "
+                    "{f9} asks for the sheet's reference as printed on it and the received "
+                    "time written on it (DD/MM/YYYY HH:MM, or HH:MM for today), and who took "
+                    "it. The desk checks the sheet was reserved and not entered before.",
+                    "The due time runs from the time written, not from now: a line at the top "
+                    "of the call says so, and a due time that passed on paper is said as such "
+                    "when it is recorded. {f9} again corrects the reference or the time.",
+                ),
+            ),
         ),
     ),
     "ReferralScreen": ScreenHelp(

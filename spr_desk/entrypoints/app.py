@@ -11,6 +11,7 @@ screen, and asks the next person to sign in: they get their own queue and their 
 from __future__ import annotations
 
 import gc
+import logging
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -42,9 +43,13 @@ if TYPE_CHECKING:
     from screens.triage import TriageScreen
     from spr_desk.desk_api import Desk, DeskStatus, DraftRow
 
+log = logging.getLogger("spr_desk.app")
+
 STATUS_SECONDS = 10
 """How often the desk's status (who holds it, a handover pending) is read for the headers."""
 IDLE_CHECK_SECONDS = 5
+FIRST_COPY_SECONDS = 30
+"""The read-only copy's first write after signing in (then every `copy_every`)."""
 ACTIVITY = (
     events.Key,
     events.MouseDown,
@@ -138,9 +143,12 @@ class SprDeskApp(CallDesk):
         user: str | SignedIn | None = None,
         clock: Callable[[], datetime] = utc_now,
         idle_lock: timedelta = IDLE_LOCK,
+        copy_every: timedelta | None = None,
     ) -> None:
         """With no `user`, the desk asks someone to sign in (the command always does this).
-        Tests and benchmarks hand in who is signed in; a bare name is an administrator."""
+        Tests and benchmarks hand in who is signed in; a bare name is an administrator.
+        `copy_every`: how often the read-only copy is written to the data folder (None: never;
+        the command passes SPR_DESK_COPY_MINUTES, default 5)."""
         super().__init__()
         # No smooth scrolling: a keyboard-first desk shows where a key took it in the next
         # frame, not after a glide (and nothing moves that a handler did not move).
@@ -152,6 +160,7 @@ class SprDeskApp(CallDesk):
         self.signed_in: SignedIn | None = user
         self.clock = clock
         self.idle_lock = idle_lock
+        self.copy_every = copy_every
         self.locked = False
         self._last_activity = clock()
         self._keys = KeyOrder()
@@ -314,6 +323,14 @@ class SprDeskApp(CallDesk):
             self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle),
             self.set_interval(STATUS_SECONDS, self.check_status),
         ]
+        if self.copy_every is not None:
+            # The first copy soon after signing in (not at once: the first call is being built),
+            # then every `copy_every`, so a desk that goes down leaves a recent one.
+            first = min(self.copy_every.total_seconds(), FIRST_COPY_SECONDS)
+            self._desk_timers += [
+                self.set_timer(first, self.write_read_only_copy),
+                self.set_interval(self.copy_every.total_seconds(), self.write_read_only_copy),
+            ]
         if drafts is None:
             try:
                 drafts = desk.open_drafts(self.user)
@@ -351,6 +368,25 @@ class SprDeskApp(CallDesk):
         except Exception:  # noqa: BLE001 - the next check tries again; the header keeps its words
             return
         self.call_from_thread(self._status_read, by, status)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="read-only-copy")
+    def write_read_only_copy(self) -> None:
+        """The open queue and the rota, written to the data folder as one HTML file a browser
+        opens without the desk (downtime). A failure is logged and tried at the next turn."""
+        if self.desk is None or self.copy_every is None:
+            return
+        from spr_desk.downtime.html_copy import COPY_NAME, render_copy, write_copy
+        from spr_desk.private_files import data_folder
+
+        try:
+            pack = self.desk.read_only_copy()
+            folder = data_folder()
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            minutes = max(1, round(self.copy_every.total_seconds() / 60))
+            page = render_copy(pack, written_at=self.desk.now(), every_minutes=minutes)
+            write_copy(folder / COPY_NAME, page)
+        except Exception as error:  # noqa: BLE001 - the next turn tries again
+            log.warning("read-only copy not written: %s", fault_of(error))
 
     def _status_read(self, by: str, status: DeskStatus) -> None:
         if by == self.user:  # not read for someone who has signed out since

@@ -45,12 +45,13 @@ def build_app(
     user: str | SignedIn | None = None,
     clock: Callable[[], datetime] = utc_now,
     idle_lock: timedelta = IDLE_LOCK,
+    copy_every: timedelta | None = None,
 ) -> SprDeskApp:
     """The desk's app around `desk`, or around a way to open one (the app paints first and
     opens it in a worker). With no `user` it asks someone to sign in; a bare name is an
     administrator (tests and benchmarks). `clock` is the idle lock's; the screens read the
-    desk's own."""
+    desk's own. `copy_every`: how often the read-only copy is written (None: never)."""
     from spr_desk.entrypoints.app import SprDeskApp
 
     handed: Desk | Callable[[], Desk] = desk  # where DeskService is checked to be a Desk
-    return SprDeskApp(handed, user=user, clock=clock, idle_lock=idle_lock)
+    return SprDeskApp(handed, user=user, clock=clock, idle_lock=idle_lock, copy_every=copy_every)
