@@ -303,6 +303,66 @@ def handover(settings: Settings) -> Part:
     )
 
 
+def downtime(settings: Settings) -> Part:
+    """The downtime pack (the `d` key, `spr-desk downtime pack`) and the drill's figures."""
+    from bench.downtime_pack import GOAL_PACK_MS, SHEETS, measure
+    from bench.handover_pack import database
+
+    closed, open_ = settings.handover
+    runs = settings.runs(5, 2)
+    figures = measure(database(settings.folder, closed, open_), runs)
+    drill = figures["drill"]
+    label = f"downtime pack of {figures['open']} open ({_count(closed, open_).split(' + ')[0]})"
+    build, printing = figures["build"] * 1e3, figures["print"] * 1e3
+    return Part(
+        [
+            Figure(
+                f"{label}: build + print",
+                build + printing,
+                "ms",
+                goal=GOAL_PACK_MS,
+                floor_name="raw SQL + bare fpdf2",
+                floor_value=(figures["raw SQL"] + figures["fpdf2 floor"]) * 1e3,
+                note=f"{SHEETS} sheets reserved, {figures['pages']} pages; median of {runs}",
+            ),
+            Figure(
+                f"{label}: build",
+                build,
+                "ms",
+                floor_name="raw SQL",
+                floor_value=figures["raw SQL"] * 1e3,
+            ),
+            Figure(
+                f"{label}: print (PDF)",
+                printing,
+                "ms",
+                floor_name="bare fpdf2",
+                floor_value=figures["fpdf2 floor"] * 1e3,
+            ),
+            Figure("downtime drill: pack build", drill["pack_build_seconds"] * 1e3, "ms"),
+            Figure("downtime drill: pack print", drill["pack_render_seconds"] * 1e3, "ms"),
+            Figure(
+                "downtime drill: enter a paper sheet",
+                drill["seconds_per_sheet"] * 1e3,
+                "ms",
+                note=f"{drill['sheets_entered']} sheets, entered 6 h after their written times",
+            ),
+            Figure("downtime drill: reconcile", drill["reconcile_seconds"] * 1e3, "ms"),
+            Figure(
+                "downtime drill: sheets neither used nor released",
+                float(drill["still_reserved"]),
+                "sheets",
+                goal=0.0,
+                strict=False,
+                note="reconciled: every reserved number used or released, every due time from "
+                "its paper time"
+                if drill["reconciled"]
+                else "NOT reconciled",
+            ),
+        ]
+    )
+
+
 def record(settings: Settings) -> Part:
     """Recording a referral beside a raw INSERT and COMMIT of one row, on the big database."""
     from bench.record import measure
@@ -599,6 +659,7 @@ PARTS: dict[str, tuple[Callable[[Settings], Part], str]] = {
     "triage": (triage, "key press to repaint on the call; keys to record Ethel"),
     "queue": (queue, "the queue's read, refresh and open beside raw SQL"),
     "handover": (handover, "building the handover pack beside raw SQL"),
+    "downtime": (downtime, "the downtime pack for 500 open (goal < 5 s) and the drill"),
     "record": (record, "recording a referral beside a raw INSERT and COMMIT"),
     "rota": (rota_import, "a rota import of 29,200 and 100,000 rows: total, lock, rows/s"),
     "screens": (screens, "every screen on the big database; peak memory"),
