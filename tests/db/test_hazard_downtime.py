@@ -1,4 +1,4 @@
-"""Hazard H032 (today's part of it): with the desk's database ruined, the open queue is still
+"""Hazard H032 (the last backup): with the desk's database ruined, the open queue is still
 known. The last backup, given to `spr-desk handover`, prints the pack of every referral open
 when it was taken, to paper or to an owner-only file, and changes nothing in the backup."""
 
