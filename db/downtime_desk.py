@@ -74,11 +74,26 @@ class DowntimeDesk:
         log.info("downtime pack built: %d open, %d sheets", len(pack.referrals), sheets)
         return pack
 
-    def read_only_copy(self) -> DowntimePack:
-        """The open queue and the rota now, for the read-only copy: reserves nothing."""
+    def read_only_copy(self, *, exported_by: str | None = None) -> DowntimePack:
+        """The open queue and the rota now, for the read-only copy: reserves nothing. With
+        `exported_by` (a person writing one, `spr-desk downtime copy`) the export is audited;
+        the running desk's own copy, every few minutes to its data folder, is not."""
         now = self.now()
-        with self._read() as session:
-            return self._pack(session, now, "desk", ())
+        if exported_by is None:
+            with self._read() as session:
+                return self._pack(session, now, "desk", ())
+        with self._write() as session:
+            pack = self._pack(session, now, exported_by, ())
+            audit.record(
+                session,
+                AuditAction.COPY_EXPORTED,
+                by=exported_by,
+                at=now,
+                entity=DOWNTIME,
+                after={"open_referrals": len(pack.referrals)},
+                detail=f"read-only copy of {len(pack.referrals)} open referrals written",
+            )
+        return pack
 
     def _pack(
         self, session: Session, now: datetime, by: str, sheets: tuple[str, ...]

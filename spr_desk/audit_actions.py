@@ -51,6 +51,7 @@ class AuditAction(StrEnum):
     QUEUE_EXPORTED = "open queue exported"
     QUEUE_IMPORTED = "open queue imported"
     DRILL_RAN = "downtime drill ran"
+    COPY_EXPORTED = "read-only copy written"
 
     @property
     def label(self) -> str:
@@ -92,6 +93,7 @@ _LABELS: dict[AuditAction, str] = {
     AuditAction.QUEUE_EXPORTED: "open queue exported",
     AuditAction.QUEUE_IMPORTED: "open queue imported",
     AuditAction.DRILL_RAN: "downtime drill ran",
+    AuditAction.COPY_EXPORTED: "read-only copy written",
 }
 
 STATUS_PREFIX = "status:"

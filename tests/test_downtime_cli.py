@@ -4,6 +4,7 @@ written times, the unused released, the open queue handed to a neighbour, and th
 
 from __future__ import annotations
 
+import getpass
 import json
 from datetime import timedelta
 from pathlib import Path
@@ -145,3 +146,5 @@ def test_the_read_only_copy_is_written_owner_only(
     assert mode_of(copy) == 0o600
     with opened_desk(demo_url, utc_now()) as desk:
         assert all(row.reference in copy.read_text() for row in desk.open_queue())
+        [event], _ = desk.audit_events(actor=getpass.getuser(), limit=5)
+        assert event.action == "read-only copy written"  # a person's export is audited

@@ -82,7 +82,7 @@ def add_commands(
     )
     copy.add_argument("-o", "--output", metavar="FILE", default=None)
     add_db(copy)
-    register(copy, lambda url, args: run_copy(open_desk(url, purpose="read"), args.output))
+    register(copy, lambda url, args: run_copy(open_desk(url), args.output))
 
     enter = actions.add_parser(
         "enter",
@@ -206,7 +206,7 @@ def run_copy(desk: DeskService, output: str | None) -> int:
     path = Path(output) if output else data_folder() / COPY_NAME
     if not output:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    pack = desk.read_only_copy()
+    pack = desk.read_only_copy(exported_by=getpass.getuser())
     try:
         write_copy(
             path,

@@ -41,7 +41,7 @@ def test_values_are_the_strings_stored_in_databases_and_backups() -> None:
         "password changed", "user enabled", "user disabled", "signed in", "sign-in failed",
         "signed out", "backed up", "restored", "audit triggers restored",
         "downtime pack built", "paper sheets released", "open queue exported",
-        "open queue imported", "downtime drill ran",
+        "open queue imported", "downtime drill ran", "read-only copy written",
     }  # fmt: skip
     assert {action.value for action in AuditAction} == stored
 
