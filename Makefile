@@ -9,7 +9,7 @@ PY := $(BIN)/python
 
 check: lint imports test typecheck
 
-# the whole suite (on every core; PostgreSQL's tests skip without SPR_DESK_TEST_POSTGRES_URL)
+# the whole suite (a worker per core and one more; PostgreSQL's tests skip without SPR_DESK_TEST_POSTGRES_URL)
 test:
 	$(PY) -m pytest
 
