@@ -135,10 +135,13 @@ def _date_text(day: date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else ""
 
 
-def pack_referrals(*, session: Session, now: datetime) -> list[PackReferral]:
-    """Every open referral as the pack prints it, soonest due first (none without a due time
-    last), read in this session's one snapshot."""
-    rows = session.exec(
+_OpenRow = tuple[Referral, Patient | None, Referrer | None, str | None, str | None, str | None]
+
+
+def _open_with_people(session: Session) -> list[_OpenRow]:
+    """Every open referral with its patient, referrer, locality, team and person, soonest due
+    first (none without a due time last): what the pack prints and a neighbour takes."""
+    found = session.exec(
         select_columns(Referral, Patient, Referrer, Locality.name, Team.name, StaffMember.name)
         .join(Patient, col(Patient.id) == col(Referral.patient_id), isouter=True)
         .join(Referrer, col(Referrer.id) == col(Referral.referrer_id), isouter=True)
@@ -148,6 +151,13 @@ def pack_referrals(*, session: Session, now: datetime) -> list[PackReferral]:
         .where(col(Referral.queue_band).is_not(None))
         .order_by(col(Referral.due_at).is_(None), col(Referral.due_at), col(Referral.id))
     ).all()
+    return [tuple(row) for row in found]
+
+
+def pack_referrals(*, session: Session, now: datetime) -> list[PackReferral]:
+    """Every open referral as the pack prints it, soonest due first (none without a due time
+    last), read in this session's one snapshot."""
+    rows = _open_with_people(session)
     found = []
     for referral, patient, referrer, locality, team, person in rows:
         holder = holder_name(person, team)
@@ -213,16 +223,7 @@ def _iso(moment: datetime | None) -> str | None:
 
 def aid_referrals(*, session: Session, now: datetime) -> list[dict[str, Any]]:
     """Every open referral as the mutual-aid file carries it (`spr_desk.downtime.mutual_aid`)."""
-    rows = session.exec(
-        select_columns(Referral, Patient, Referrer, Locality.name, Team.name, StaffMember.name)
-        .join(Patient, col(Patient.id) == col(Referral.patient_id), isouter=True)
-        .join(Referrer, col(Referrer.id) == col(Referral.referrer_id), isouter=True)
-        .join(Locality, col(Locality.id) == col(Referral.locality_id), isouter=True)
-        .join(Team, col(Team.id) == col(Referral.allocated_team_id), isouter=True)
-        .join(StaffMember, col(StaffMember.id) == col(Referral.allocated_staff_id), isouter=True)
-        .where(col(Referral.queue_band).is_not(None))
-        .order_by(col(Referral.due_at).is_(None), col(Referral.due_at), col(Referral.id))
-    ).all()
+    rows = _open_with_people(session)
     found = []
     for row, patient, referrer, locality, team, person in rows:
         found.append(

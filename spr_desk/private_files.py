@@ -31,39 +31,38 @@ def written_whole(path: str | Path) -> Iterator[TextIO]:
         with open_owner_only(target) as handle:
             yield handle
         return
+    with (
+        _replaced_whole(target) as descriptor,
+        os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle,
+    ):
+        yield handle
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def write_bytes_whole(path: str | Path, data: bytes) -> None:
+    """Write `data` to `path` owner-only and whole, as `written_whole` writes text (a PDF)."""
+    with _replaced_whole(Path(path)) as descriptor, os.fdopen(descriptor, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+@contextlib.contextmanager
+def _replaced_whole(target: Path) -> Iterator[int]:
+    """An owner-only temporary file beside `target` (its descriptor), renamed over `target`
+    when the block ends cleanly, removed on any failure; the rename synced to disk."""
     descriptor, temporary = tempfile.mkstemp(  # mode 0600
         dir=target.parent, prefix=f".{target.name}.", suffix=".part"
     )
     try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
+        yield descriptor
         os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         raise
     sync_to_disk(target.parent)  # so the rename itself survives a power cut
-
-
-def write_bytes_whole(path: str | Path, data: bytes) -> None:
-    """Write `data` to `path` owner-only and whole, as `written_whole` writes text (a PDF)."""
-    target = Path(path)
-    descriptor, temporary = tempfile.mkstemp(
-        dir=target.parent, prefix=f".{target.name}.", suffix=".part"
-    )
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
-    sync_to_disk(target.parent)
 
 
 def sync_to_disk(path: str | Path) -> None:

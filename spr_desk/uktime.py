@@ -43,6 +43,18 @@ def short_local(moment: datetime) -> str:
     return as_local(moment).strftime("%a %d %b %H:%M")
 
 
+def dated_local(moment: datetime) -> str:
+    """`Thu 3 Dec 14:05`: a time on paper, with its date, so one days old cannot be misread."""
+    local = as_local(moment)
+    return f"{local:%a} {local.day} {local:%b %H:%M}"
+
+
+def long_local(moment: datetime) -> str:
+    """`Thu 3 Dec 2026 14:05`: when a pack or a copy was written, year and all."""
+    local = as_local(moment)
+    return f"{local:%a} {local.day} {local:%b %Y %H:%M}"
+
+
 def uk_days(first: date, last: date) -> tuple[datetime, datetime]:
     """The instants (UTC) bounding UK local days `first` to `last` inclusive: from `first` 00:00
     UK time up to, not including, 00:00 UK time on the day after `last` (GMT or BST as each date

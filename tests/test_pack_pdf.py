@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from pdf_text import pdf_page_count, pdf_pages_png, pdf_text
+from tests_support import RED_FLAG_QUESTIONS_AS_ASKED
 
 from spr_desk.downtime.pack import DowntimePack, OnNowLine, PackReferral, PackShift
 from spr_desk.downtime.pack_pdf import render_pack
@@ -18,15 +19,7 @@ from spr_desk.downtime.rules_card import build_card
 from spr_desk.rules import default_rules
 
 BUILT = datetime(2026, 12, 3, 9, 15, tzinfo=UTC)  # a Thursday, GMT
-QUESTIONS = (
-    "Stroke signs: face, arm, speech?",
-    "Chest pain now?",
-    "Severely breathless at rest?",
-    "Hard to wake, or newly confused?",
-    "Sepsis: very hot or cold, mottled?",
-    "Bleeding that will not stop?",
-    "After a fall: can't bear weight?",
-)
+QUESTIONS = RED_FLAG_QUESTIONS_AS_ASKED
 SHEETS = tuple(f"SPR-2026-{number:06d}" for number in range(900, 904))
 
 

@@ -113,3 +113,16 @@ def context_of(app: object, by: str | None = None) -> DeskContext:
     assert isinstance(app, SprDeskApp)
     ctx = app.context()
     return ctx if by is None else replace(ctx, user=replace(ctx.user, username=by))
+
+
+RED_FLAG_QUESTIONS_AS_ASKED = (
+    "Stroke signs: face, arm, speech?",
+    "Chest pain now?",
+    "Severely breathless at rest?",
+    "Hard to wake, or newly confused?",
+    "Sepsis: very hot or cold, mottled?",
+    "Bleeding that will not stop?",
+    "After a fall: can't bear weight?",
+)
+"""The red-flag questions as the call asks them, written out here so the card's and the pack's
+tests do not read the table the card is built from (spr_desk/call_form.py)."""

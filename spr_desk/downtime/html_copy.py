@@ -20,7 +20,7 @@ from spr_desk.downtime.pack import DowntimePack, OnNowLine, PackReferral, PackSh
 from spr_desk.due import STATE_WORDS, due_state, format_time_left, time_left
 from spr_desk.printable import printable
 from spr_desk.private_files import written_whole
-from spr_desk.uktime import as_local
+from spr_desk.uktime import as_local, dated_local, long_local
 
 COPY_NAME = "spr-desk-read-only-copy.html"
 """The copy's file name in the data folder."""
@@ -135,17 +135,6 @@ def write_copy(path: Path, html: str) -> None:
         handle.write(html)
 
 
-def long_local(moment: datetime) -> str:
-    """`Thu 3 Dec 2026 14:05`: a time on the UK wall clock that cannot be misread a day later."""
-    local = as_local(moment)
-    return f"{local:%a} {local.day} {local:%b %Y %H:%M}"
-
-
-def _day_and_time(moment: datetime) -> str:
-    local = as_local(moment)
-    return f"{local:%a} {local.day} {local:%b %H:%M}"
-
-
 def _banner(written_at: datetime, every_minutes: int) -> str:
     every = "minute" if every_minutes == 1 else f"{every_minutes} minutes"
     return (
@@ -166,12 +155,12 @@ def _referral_row(referral: PackReferral, written_at: datetime) -> str:
     if referral.due_at is None:
         due, state, left, state_class = "no due time", "no due time", "", ""
     elif referral.responded_at is not None:  # its clock stopped: met or late, no countdown
-        due = _time(referral.due_at, _day_and_time)
+        due = _time(referral.due_at, dated_local)
         met = time_left(referral.responded_at, referral.due_at) >= timedelta(0)
         state, state_class = ("responded, met", "") if met else ("responded LATE", "state-breached")
         left = _text(f"responded {as_local(referral.responded_at):%a %d %b %H:%M}")
     else:
-        due = _time(referral.due_at, _day_and_time)
+        due = _time(referral.due_at, dated_local)
         word = due_state(written_at, referral.due_at)
         state, state_class = _text(STATE_WORDS[word]), f"state-{word.value}"
         left = _text(format_time_left(time_left(written_at, referral.due_at)))
@@ -237,8 +226,8 @@ def _shift_row(shift: PackShift) -> str:
         _cell(shift.team),
         _cell(shift.name),
         _cell(shift.role),
-        f'<td class="nowrap">{_time(shift.starts_at, _day_and_time)}</td>',
-        f'<td class="nowrap">{_time(shift.ends_at, _hour if same_day else _day_and_time)}</td>',
+        f'<td class="nowrap">{_time(shift.starts_at, dated_local)}</td>',
+        f'<td class="nowrap">{_time(shift.ends_at, _hour if same_day else dated_local)}</td>',
     ]
     return f"<tr>{''.join(cells)}</tr>"
 

@@ -22,7 +22,7 @@ from spr_desk.downtime.rules_card import RulesCard, card_lines
 from spr_desk.due import DueState, due_state, format_time_left, time_left
 from spr_desk.nhs_number import format_nhs_number, is_valid_nhs_number
 from spr_desk.printable import printable
-from spr_desk.uktime import as_local
+from spr_desk.uktime import as_local, dated_local, long_local
 from spr_desk.vocabulary import Lead, Pathway, Response, Setting, word_for
 
 UNICODE_FONTS: tuple[tuple[Path, Path], ...] = (
@@ -177,18 +177,6 @@ def _load_fonts(doc: _PackDocument, candidates: Iterable[tuple[Path, Path]]) -> 
     return _Glyphs(None)
 
 
-def long_local(moment: datetime) -> str:
-    """`Thu 3 Dec 2026 09:15`: when the pack was built, on the UK wall clock."""
-    local = as_local(moment)
-    return f"{local:%a} {local.day} {local:%b %Y %H:%M}"
-
-
-def due_local(moment: datetime) -> str:
-    """`Thu 3 Dec 14:05`: the date as well as the day, so a time days old cannot be misread."""
-    local = as_local(moment)
-    return f"{local:%a} {local.day} {local:%b %H:%M}"
-
-
 def responded_words(due: datetime, responded: datetime) -> str:
     """A first response made: its clock stopped, met or late (no countdown to act on)."""
     met = "met" if time_left(responded, due) >= timedelta(0) else "LATE"
@@ -201,13 +189,13 @@ def due_words(referral: PackReferral, at: datetime) -> str:
         return "no due time"
     if referral.responded_at is not None:
         responded = responded_words(referral.due_at, referral.responded_at)
-        return f"{due_local(referral.due_at)}\n{responded}"
+        return f"{dated_local(referral.due_at)}\n{responded}"
     left = time_left(at, referral.due_at)
     state = due_state(at, referral.due_at)
     if state is DueState.BREACHED:
-        return f"{due_local(referral.due_at)}\nBREACHED {format_time_left(left)}"
+        return f"{dated_local(referral.due_at)}\nBREACHED {format_time_left(left)}"
     prefix = "DUE SOON" if state is DueState.DUE_SOON else "due"
-    return f"{due_local(referral.due_at)}\n{prefix}, {format_time_left(left)} left"
+    return f"{dated_local(referral.due_at)}\n{prefix}, {format_time_left(left)} left"
 
 
 def _nhs_words(nhs_number: str) -> str:
@@ -391,8 +379,8 @@ def _queue(doc: _PackDocument, pack: DowntimePack) -> None:
 def _shift_when(shift: PackShift) -> str:
     start, end = as_local(shift.starts_at), as_local(shift.ends_at)
     if start.date() == end.date():
-        return f"{due_local(start)} - {end:%H:%M}"
-    return f"{due_local(start)} - {end:%a %H:%M}"
+        return f"{dated_local(start)} - {end:%H:%M}"
+    return f"{dated_local(start)} - {end:%a %H:%M}"
 
 
 def _on_now_lines(line: OnNowLine) -> Iterator[str]:

@@ -17,9 +17,11 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
+from test_serve import CHROMEDRIVER, CHROMIUM
+from test_serve import CHROMIUM_FLAGS as SERVE_FLAGS
 from tests_support import mode_of
 
-from spr_desk.downtime.html_copy import COPY_NAME, long_local, render_copy, write_copy
+from spr_desk.downtime.html_copy import COPY_NAME, render_copy, write_copy
 from spr_desk.downtime.pack import DowntimePack, OnNowLine, PackReferral, PackShift
 from spr_desk.downtime.rules_card import build_card
 from spr_desk.rules import default_rules
@@ -27,22 +29,12 @@ from spr_desk.rules import default_rules
 pytestmark = pytest.mark.slow
 """A real browser, a second or two: `-m "not slow"` leaves it out."""
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 WAIT = 30.0
 """Seconds the page may take to load: generous, for a busy two-core runner."""
-CHROMIUM_FLAGS = (
-    "--headless",
-    "--no-sandbox",  # CI runs as root
-    "--disable-gpu",
-    "--disable-dev-shm-usage",  # a container's /dev/shm is small
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--host-resolver-rules=MAP * ~NOTFOUND",  # no host at all, loopback included
-    "--window-size=1280,800",
+CHROMIUM_FLAGS = tuple(
+    # as test_serve's browser, but with no host at all, loopback included
+    "--host-resolver-rules=MAP * ~NOTFOUND" if flag.startswith("--host-resolver-rules") else flag
+    for flag in SERVE_FLAGS
 )
 WRITTEN = datetime(2026, 12, 3, 14, 5, tzinfo=UTC)
 SCRIPT_NAME = "<script>alert(1)</script>Ann Test"
@@ -166,7 +158,7 @@ def test_the_copy_opens_offline_and_shows_every_reference_and_when_it_was_writte
     text = visible_text(page)
     for referral in REFERRALS:
         assert referral.reference in text
-    assert f"READ-ONLY COPY - written {long_local(WRITTEN)}" in text
+    assert "READ-ONLY COPY - written Thu 3 Dec 2026 14:05" in text
     assert "Thu 3 Dec 2026 14:05" in text
     written_meta = 'meta[name="spr-desk-written-at"]'
     assert page.find_element(By.CSS_SELECTOR, written_meta).get_attribute("content") == (

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import tomllib
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from itertools import product
 from pathlib import Path
 from typing import Any
@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_properties import availabilities, received_times, triage_facts
+from tests_support import RED_FLAG_QUESTIONS_AS_ASKED
 
 from spr_desk.downtime.rules_card import (
     CardAnswer,
@@ -21,7 +23,7 @@ from spr_desk.downtime.rules_card import (
     card_lines,
     follow_card,
 )
-from spr_desk.facts import FieldError, TriageFacts, check_facts
+from spr_desk.facts import FieldError, TriageFacts
 from spr_desk.matrix import Availability, Recommendation, recommend
 from spr_desk.rules import DEFAULT_RULES_PATH, Rules, default_rules, rules_from_dict
 from spr_desk.scenario import load_scenario
@@ -44,15 +46,7 @@ EXAMPLES = settings(max_examples=200, deadline=None)
 CELLS = list(product(Response, Lead))
 # The questions as the call form asks them (spr_desk/call_form.py), written out here so the
 # test does not read the table the card is built from.
-QUESTIONS = (
-    "Stroke signs: face, arm, speech?",
-    "Chest pain now?",
-    "Severely breathless at rest?",
-    "Hard to wake, or newly confused?",
-    "Sepsis: very hot or cold, mottled?",
-    "Bleeding that will not stop?",
-    "After a fall: can't bear weight?",
-)
+QUESTIONS = RED_FLAG_QUESTIONS_AS_ASKED
 
 
 def engine_fields(recommendation: Recommendation) -> CardAnswer:
@@ -94,34 +88,6 @@ def test_following_the_card_gives_each_scenario_files_expected_answer(path: Path
     assert (answer.fallback_from.value if answer.fallback_from else None) == expected[
         "fallback_from"
     ]
-
-
-@st.composite
-def triage_facts(draw: st.DrawFn) -> TriageFacts:
-    red_flags = draw(
-        st.one_of(st.just(frozenset()), st.frozensets(st.sampled_from(RedFlag), min_size=1))
-    )
-    needs = draw(st.frozensets(st.sampled_from(Need), min_size=0 if red_flags else 1))
-    facts = TriageFacts(
-        pathway=draw(st.sampled_from(Pathway)),
-        setting=draw(st.sampled_from(Setting)),
-        age=draw(st.none() | st.integers(min_value=0, max_value=130)),
-        red_flags=red_flags,
-        needs=needs,
-        urgency=draw(st.frozensets(st.sampled_from(Urgency))),
-        primary_need=draw(st.none() | st.sampled_from(sorted(needs))) if needs else None,
-        bed_needed=draw(st.booleans()),
-    )
-    check_facts(facts)
-    return facts
-
-
-availabilities = st.frozensets(st.sampled_from(CELLS)).map(Availability)
-received_times = st.datetimes(
-    min_value=datetime(2020, 1, 1),
-    max_value=datetime(2035, 12, 31, 23, 59),
-    timezones=st.sampled_from([UTC, LONDON, timezone(timedelta(hours=-5, minutes=-30))]),
-)
 
 
 @st.composite
