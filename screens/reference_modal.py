@@ -19,10 +19,13 @@ class ReferenceModal(ModalScreen[None]):
         Binding("escape", "close", "Done", id="reference-modal.close-escape"),
     ]
 
-    def __init__(self, reference: str, outcome: str) -> None:
+    def __init__(self, reference: str, outcome: str, *, from_paper: bool = False) -> None:
+        """`from_paper`: a sheet entered after downtime, its caller long gone: the reference is
+        written on the sheet, not read out."""
         super().__init__()
         self.reference = reference
         self.outcome = outcome
+        self.from_paper = from_paper
 
     def compose(self) -> ComposeResult:
         # Digits draws digits and dashes only: the SPR- prefix stays as text above them.
@@ -30,7 +33,10 @@ class ReferenceModal(ModalScreen[None]):
             yield Static(Text(f"Recorded: {self.outcome}"), classes="dialog-title")
             yield Static(Text(f"Reference {self.reference}", style="bold"), id="reference-text")
             yield Digits(self.reference.removeprefix("SPR-"), id="reference-digits")
-            yield Static("Read the reference to the caller.  enter  done", classes="dialog-keys")
+            ask = (
+                "Write it on the sheet." if self.from_paper else "Read the reference to the caller."
+            )
+            yield Static(f"{ask}  enter  done", classes="dialog-keys")
 
     def action_close(self) -> None:
         self.dismiss(None)

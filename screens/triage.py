@@ -1042,7 +1042,8 @@ class TriageScreen(DeskScreen):
         def finished(_: None) -> None:
             self.post_message(CallFinished(recorded.reference, self.draft_key))
 
-        self.app.push_screen(ReferenceModal(recorded.reference, outcome), finished)
+        modal = ReferenceModal(recorded.reference, outcome, from_paper=self.form.is_paper)
+        self.app.push_screen(modal, finished)
         self.post_message(CallRecorded(recorded.reference))
 
     def _passed_on_paper(self, recorded: RecordedReferral) -> str:

@@ -127,6 +127,8 @@ async def test_a_paper_call_entered_six_hours_late_is_due_from_its_written_time_
         passed = f"Its due time ({given_time_text(due)}) passed while it was on paper."
         assert passed in recorded.outcome
         assert passed in notices(pilot)
+        keys = recorded.query_one(".dialog-keys", Static).render()
+        assert str(keys).startswith("Write it on the sheet.")  # the caller is long gone
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, QueueScreen)
