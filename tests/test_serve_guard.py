@@ -313,8 +313,12 @@ async def test_thirty_connections_never_start_more_desks_than_the_pool(
             assert full_sentence(POOL) in await answer.text()
 
         # A tab closed frees its place once its desk has ended, and the next tab gets a desk.
+        # The server frees the place a moment after the desk's process has gone: wait for its
+        # own word, or the next tab can arrive in between and be refused.
         await desks[0].close()
         wait_for("the closed tab's desk ended", lambda: len(served.desks()) == POOL - 1, served)
+        ended = f"desk ended for 127.0.0.1 ({POOL - 1} of {POOL} in use)"
+        wait_for("the closed tab's place freed", lambda: ended in served.log_text(), served)
         again = await connections.enter_async_context(http.ws_connect(served.ws_url, headers=page))
         assert full not in await first_bytes(again)
         wait_for("the new tab's desk running", lambda: len(served.desks()) == POOL, served)
