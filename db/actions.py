@@ -4,6 +4,7 @@ event. The desk service wraps one per user action; the demo loader runs many in 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -44,17 +45,23 @@ def record_referral(
     rules: Rules,
     availability: Availability,
     paper: PaperEntry | None = None,
+    completing: str | None = None,
 ) -> RecordedReferral:
     """Write a call as a referral, with its recommendation, the agreed cell and due time. With
     `paper`, a call taken on a paper sheet: it takes the sheet's reserved reference, and its
-    received time (the one written on the sheet) starts its due time.
+    received time (the one written on the sheet) starts its due time. With `completing`, the
+    triage of a referral a 999 service sent (status received): that referral, under its own
+    reference and received time, gets the facts and the matrix's decision.
 
     Raises:
         FieldError: the facts or the decision are not complete (names the field).
         DeskError: the sheet's reference cannot be entered (not reserved, used, released), or
-            its written time cannot be right.
+            its written time cannot be right; the referral to complete is not awaiting triage.
     """
     check_facts(call.facts)
+    if completing is not None:
+        received = _received(session, completing)
+        call = replace(call, received_at=received.received_at)
     recommendation = recommend(call.facts, availability, call.received_at, rules)
     given = call.decision
     # A decision built on screen is checked again here, against this recommendation.
@@ -70,7 +77,11 @@ def record_referral(
     referrer = referrals.upsert_referrer(session=session, details=call.referrer)
     patient = referrals.upsert_patient(session=session, details=call.patient)
     locality_id = seed.locality_ids(session=session).get(call.locality) if call.locality else None
-    reference = _reference(session, call.received_at, paper, by, now)
+    reference = (
+        received.reference
+        if completing is not None
+        else _reference(session, call.received_at, paper, by, now)
+    )
     row = Referral(
         reference=reference,
         received_at=call.received_at,
@@ -110,7 +121,10 @@ def record_referral(
         paper_entered_by=by if paper else None,
     )
     detail = f"outcome {recommendation.outcome.value}"
-    _add_recorded(session, row, by, now, detail + _paper_words(row))
+    if completing is not None:
+        row = _complete(session, received, row, by, now, detail)
+    else:
+        _add_recorded(session, row, by, now, detail + _paper_words(row))
     if decision.is_override:
         audit.record(
             session,
@@ -381,6 +395,75 @@ def _reference(
         raise DeskError(str(wrong)) from None
     downtime.use_sheet(row, by=by, now=now)
     return reference
+
+
+_TRIAGED = (
+    "referrer_id",
+    "patient_id",
+    "pathway",
+    "setting",
+    "locality_id",
+    "facts",
+    "rules_version",
+    "rec_outcome",
+    "rec_response",
+    "rec_lead",
+    "rec_fallback_from",
+    "rec_reasons",
+    "bed_needed",
+    "response",
+    "lead",
+    "override_reason",
+    "due_at",
+    "status",
+    "queue_band",
+    "status_reason",
+    "notes",
+    "home_from_hospital",
+    "community_bed_request",
+    "records_reviewed",
+    "call_record",
+    "nhs_number_status",
+    "nhs_unavailable_reason",
+    "caller_answers",
+)
+"""What the triage of a referral sent by 999 decides: everything but who sent it and when."""
+
+
+def _received(session: Session, reference: str) -> Referral:
+    """The referral sent by 999 to triage, locked; refused once triaged (at another desk too)."""
+    row = referrals.get_by_reference(session=session, reference=reference, for_update=True)
+    if row is None:
+        raise DeskError(f"No referral {reference}.")
+    if row.status != Status.RECEIVED.value:
+        raise DeskError(
+            f"{reference} is {label(Status(row.status))} now (triaged or finished at another "
+            "desk): what you typed is kept as a draft."
+        )
+    return row
+
+
+def _complete(
+    session: Session, received: Referral, triaged: Referral, by: str, now: datetime, detail: str
+) -> Referral:
+    """Give the referral sent by 999 its triage, with the event that records it."""
+    before = state_of(received)
+    for name in _TRIAGED:
+        setattr(received, name, getattr(triaged, name))
+    received.updated_at = now
+    received.version += 1
+    audit.record(
+        session,
+        AuditAction.RECORDED,
+        by=by,
+        at=now,
+        referral_id=received.id,
+        entity_id=received.reference,
+        before=before,
+        after=state_of(received),
+        detail=f"{detail}; triaged at the desk (sent by 999)",
+    )
+    return received
 
 
 def _taker(paper: PaperEntry | None, by: str) -> str:

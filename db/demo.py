@@ -92,6 +92,7 @@ def load_demo(*, session: Session, days: int, now: datetime, rules: Rules) -> De
         for demo in plan.calls:
             _record_demo_call(session, demo, rules)
             added += 1
+        added += _load_bars_demo(session, now, rules)
     log.info("demo: %d staff, %d shifts, %d referrals added", staff_added, shifts_added, added)
     return DemoReport(staff_added, shifts_added, added, already, users_added)
 
@@ -120,6 +121,10 @@ def load_demo_in_steps(*, engine: Engine, days: int, now: datetime, rules: Rules
                 _record_demo_call(session, calls[added], rules)
                 added += 1
         longest = max(longest, time.perf_counter() - locked)
+        writes += 1
+    if calls:
+        with sessions.begin() as session:
+            added += _load_bars_demo(session, now, rules)
         writes += 1
     log.info(
         "demo: %d staff, %d shifts, %d referrals added in %d transactions (longest %.0f ms)",
@@ -171,6 +176,44 @@ def _record_demo_call(session: Session, demo: DemoCall, rules: Rules) -> None:
             outcome=step.outcome,
             gp_updated=step.gp_updated,
         )
+
+
+def _load_bars_demo(session: Session, now: datetime, rules: Rules) -> int:
+    """Two referrals a 999 service sent over BaRS, waiting for the desk's triage and answer:
+    one as the standard asks, one with a slip the desk takes and marks (no scene-safety flag).
+    Both patients have NHS numbers in the 999 test range, as every demo patient has."""
+    from db.bars_desk import take_request
+    from spr_desk.bars.example import a4t3_bundle, body
+    from spr_desk.bars.reading import read_request
+
+    bundles = [
+        a4t3_bundle(
+            authored_on=now - timedelta(minutes=20),
+            message_id="demo-bars-1",
+            journey_id="DEMO-J-4512",
+            service_request_id="DEMO-VR-4512",
+            nhs_number="9990000018",
+        ),
+        a4t3_bundle(
+            authored_on=now - timedelta(minutes=70),
+            message_id="demo-bars-2",
+            journey_id="DEMO-J-4733",
+            service_request_id="DEMO-VR-4733",
+            given_name="Albert",
+            family_name="Demoson",
+            birth_date="1938-02-11",
+            nhs_number="9990000026",
+            nhs_status="number-present-but-not-traced",
+            scene_safety=None,
+            safeguarding=None,
+            chief_concern="Found on the floor by a carer, no injury; lives alone, cannot mobilise",
+            contacts=[(1, "Crew 4733 (technician)", "07700 900473")],
+        ),
+    ]
+    for bundle in bundles:
+        request = read_request(body(bundle), request_id=bundle["id"], correlation_id=bundle["id"])
+        take_request(session, request, bundle, now=now, rules_version=rules.version, is_demo=True)
+    return len(bundles)
 
 
 @functools.cache

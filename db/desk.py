@@ -13,7 +13,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, select
 
-from db import actions, audit, drafts, export, queue, referrals, seed, supervision
+from db import actions, audit, bars, drafts, export, queue, referrals, seed, supervision
+from db.bars_desk import BarsDesk, queue_final
 from db.downtime_desk import DowntimeDesk
 from db.models import Locality, Patient, Referral, Referrer, StaffMember, Team
 from db.notes import notes_for
@@ -71,7 +72,7 @@ CLAIM_LAPSES = timedelta(minutes=CLAIM_MINUTES)
 queue's own rule (`spr_desk.queue_view.claim_holder`), as a time."""
 
 
-class DeskService(ReferralDesk, OversightDesk, WatchDesk, UserDesk, DowntimeDesk):
+class DeskService(ReferralDesk, OversightDesk, WatchDesk, UserDesk, DowntimeDesk, BarsDesk):
     """The unit of work for every desk action (the rota, availability and handover ones are in
     `db/watch_desk.py`, the users and sign-in in `db/user_desk.py`, a referral's milestones and
     notes in `db/referral_desk.py`, the supervisor's sign-offs in `db/oversight_desk.py`).
@@ -161,11 +162,13 @@ class DeskService(ReferralDesk, OversightDesk, WatchDesk, UserDesk, DowntimeDesk
         availability: Availability = ALL_AVAILABLE,
         draft_key: str | None = None,
         paper: PaperEntry | None = None,
+        completing: str | None = None,
     ) -> RecordedReferral:
         """Record a call: referrer, patient, facts, recommendation, the agreed cell and due time.
         With `draft_key`, the call's draft is marked recorded in the same transaction. With
         `paper`, a call taken on a paper sheet during downtime: it takes the sheet's reserved
-        reference, and `call.received_at` is the time written on the sheet.
+        reference, and `call.received_at` is the time written on the sheet. With `completing`,
+        the triage of a referral sent by 999 (BaRS): it keeps its reference and received time.
 
         Raises:
             FieldError: the facts or the decision are not complete (names the field).
@@ -183,6 +186,7 @@ class DeskService(ReferralDesk, OversightDesk, WatchDesk, UserDesk, DowntimeDesk
                 rules=self.rules,
                 availability=availability,
                 paper=paper,
+                completing=completing,
             ),
         )
         log.info("recorded %s as %s", recorded.reference, recorded.status.value)
@@ -288,6 +292,8 @@ class DeskService(ReferralDesk, OversightDesk, WatchDesk, UserDesk, DowntimeDesk
                 at=given,
                 responded_by=responded_by,
             )
+            if row.source is not None and target in (Status.CLOSED, Status.CANCELLED):
+                queue_final(session, row, by=by, now=now)  # the 999 sender is owed its outcome
             summary = _summary(session, row)
         log.info("%s moved to %s", reference, target.value)
         return summary
@@ -446,6 +452,8 @@ class DeskService(ReferralDesk, OversightDesk, WatchDesk, UserDesk, DowntimeDesk
                 paper_entered_at=row.paper_entered_at,
                 paper_entered_by=row.paper_entered_by,
                 imported_from=row.imported_from,
+                source=row.source,
+                bars=bars.detail_of(session=session, row=row),
             )
 
     def team_names(self) -> list[str]:

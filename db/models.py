@@ -188,6 +188,11 @@ class Referral(SQLModel, table=True):
     paper_entered_by: str | None = Field(default=None, max_length=80)
     imported_from: str | None = Field(default=None, max_length=200)
     """The desk whose open queue this came from (a mutual-aid file), and when it was written."""
+    source: str | None = Field(default=None, max_length=20)
+    """`vocabulary.Source` when it did not come as a call typed in (a 999 referral over BaRS)."""
+    reply_owed_by: datetime | None = None
+    """A 999 referral the desk has not yet accepted or sent back: the sender's breach time, by
+    which it expects the desk's answer. Cleared when the answer is queued."""
 
     __table_args__ = (
         # The queue: open referrals by due time. A composite index, because SQLite ignores a
@@ -408,3 +413,68 @@ class DowntimeDrill(SQLModel, table=True):
     ran_at: datetime = Field(index=True)
     ran_by: str = Field(max_length=80)
     figures: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class BarsReferral(SQLModel, table=True):
+    """A referral sent by a 999 service over BaRS: how the sender knows it, where replies go,
+    and what it sent (its latest version) in the words the referral view shows."""
+
+    __tablename__ = "bars_referral"
+    __table_args__ = (
+        UniqueConstraint("service_request_id", "journey_id", name="uq_bars_referral_journey"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    referral_id: int = Field(foreign_key="referral.id", unique=True)
+    service_request_id: str = Field(max_length=200)
+    journey_id: str = Field(max_length=200)
+    reply_to: str = Field(max_length=300)
+    """`MessageHeader.source.endpoint` of the request: the target identifier of every reply."""
+    version: int = 1
+    sent: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    """`spr_desk.bars.sent.SentDetails` as a dict: CDSS, chief concern, contacts, flags, ..."""
+    answer: str | None = Field(default=None, max_length=20)
+    """`ReplyKind` of the desk's answer once given (accept or reject); null while owed."""
+    answered_at: datetime | None = None
+
+
+class BarsMessage(SQLModel, table=True):
+    """Every Validation Request the desk took, as received (each version is kept), and the
+    answer it gave, so a repeated request id gets the same answer."""
+
+    __tablename__ = "bars_message"
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: str = Field(max_length=200, unique=True)
+    correlation_id: str = Field(default="", max_length=200)
+    received_at: datetime
+    referral_id: int = Field(foreign_key="referral.id", index=True)
+    version: int
+    reason: str = Field(max_length=20)
+    status: str = Field(max_length=20)
+    bundle: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    answer_status: int
+    answer: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class BarsReply(SQLModel, table=True):
+    """The outbox: a reply to a 999 service, kept until it is delivered (a restart sends it
+    again with the same request id, so the sender can tell a retry from a new message)."""
+
+    __tablename__ = "bars_reply"
+    __table_args__ = (Index("ix_bars_reply_state_next", "state", "next_try_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    referral_id: int = Field(foreign_key="referral.id", index=True)
+    kind: str = Field(max_length=20)
+    request_id: str = Field(max_length=40, unique=True)
+    target: str = Field(max_length=300)
+    body: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    state: str = Field(max_length=20)
+    """`spr_desk.bars.outbox.ReplyState`: queued, sent or failed (failed: given up on)."""
+    attempts: int = 0
+    last_error: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    queued_at: datetime
+    queued_by: str = Field(max_length=80)
+    next_try_at: datetime
+    sent_at: datetime | None = None

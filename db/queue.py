@@ -62,6 +62,8 @@ _QUEUE_COLUMNS = (
     Referral.updated_at,
     Referral.claimed_by,
     Referral.claimed_at,
+    Referral.source,
+    Referral.reply_owed_by,
 )
 _BEYOND_QUEUE_COLUMNS = (
     Referral.received_at,
@@ -202,6 +204,8 @@ def _queue_row(values: Sequence[Any]) -> QueueRow:
         updated_at,
         claimed_by,
         claimed_at,
+        source,
+        reply_owed_by,
     ) = values[: len(_QUEUE_COLUMNS)]
     extra: dict[str, Any] = {}
     if len(values) > len(_QUEUE_COLUMNS):
@@ -225,6 +229,8 @@ def _queue_row(values: Sequence[Any]) -> QueueRow:
         updated_at=updated_at,
         claimed_by=claimed_by,
         claimed_at=claimed_at,
+        source=source,
+        reply_owed_by=reply_owed_by,
         **extra,
     )
 

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
@@ -201,6 +202,26 @@ class CallDesk(App[None]):
         self._hold_current()
         self.my_drafts.pop(offer.draft_key, None)
         draft = (offer.draft_key, offer.form, offer.revision)
+        mode, screen = self._new_mode(TriageScreen(self.context(), draft=draft))
+        self._calls[mode] = screen
+        self.switch_mode(mode)
+
+    def triage_sent(self, form: CallForm) -> None:
+        """Open the triage of a referral a 999 service sent, its form filled from what was
+        sent (`spr_desk.bars.prefill`): a call like any other, kept as a draft as it is typed."""
+        from screens.triage import TriageScreen
+
+        if self.open_calls >= MOST_CALLS:
+            self.notify(
+                f"{MOST_CALLS} calls are open: finish or leave one before triaging another.",
+                severity="warning",
+            )
+            return
+        if any(call.form.bars_reference == form.bars_reference for call in self._calls.values()):
+            self.notify(f"{form.bars_reference} is being triaged already: F8 takes it back.")
+            return
+        self._hold_current()
+        draft = (uuid.uuid4().hex, form, 0)
         mode, screen = self._new_mode(TriageScreen(self.context(), draft=draft))
         self._calls[mode] = screen
         self.switch_mode(mode)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 from rich.table import Table
 from rich.text import Text
@@ -16,6 +16,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
 from screens.action_modal import ActionAnswer, ActionModal
+from screens.bars_rows import bars_rows
 from screens.context import DeskContext, permitted
 from screens.desk_screen import DeskScreen
 from screens.fault_words import failure_words
@@ -25,12 +26,14 @@ from screens.note_modal import NoteAnswer, NoteModal
 from screens.widgets.desk_header import DeskHeader
 from spr_desk.allocation import allocation_offers
 from spr_desk.audit_actions import AuditAction, label_of
-from spr_desk.call_form import RECORDS_REVIEWED
+from spr_desk.bars.prefill import triage_form
+from spr_desk.bars.replies import REJECT_WORDS, RejectReason
+from spr_desk.call_form import RECORDS_REVIEWED, CallForm
 from spr_desk.caller_questions import caller_questions
 from spr_desk.downtime.paper import breached_on_paper
 from spr_desk.due import format_time_left, time_left
 from spr_desk.fact_names import fact_name
-from spr_desk.lifecycle import LEAD_CHANGE_STATUSES, can_transition, why_not
+from spr_desk.lifecycle import LEAD_CHANGE_STATUSES, OPEN_STATUSES, can_transition, why_not
 from spr_desk.nhs_number import format_nhs_number
 from spr_desk.printable import printable, printable_lines
 from spr_desk.refusal import Refused
@@ -57,7 +60,14 @@ from spr_desk.vocabulary import (
 )
 
 if TYPE_CHECKING:
-    from spr_desk.desk_api import ReferralDetail, ReferralSummary, WhoIsOn
+    from spr_desk.desk_api import BarsDetail, ReferralDetail, ReferralSummary, WhoIsOn
+
+
+@runtime_checkable
+class TriageHost(Protocol):
+    """The desk's app, which opens calls (`screens.call_desk.CallDesk`)."""
+
+    def triage_sent(self, form: CallForm) -> None: ...
 
 
 class ReferralScreen(DeskScreen):
@@ -93,6 +103,9 @@ class ReferralScreen(DeskScreen):
         Binding("l", "change_lead", "Lead", show=False, id="referral.change-lead"),
         Binding("c", "close", "Close", show=False, id="referral.close"),
         Binding("x", "cancel", "Cancel", show=False, id="referral.cancel"),
+        Binding("t", "triage", "Triage", show=False, id="referral.triage"),
+        Binding("A", "bars_accept", "Accept (999)", show=False, id="referral.bars-accept"),
+        Binding("b", "bars_reject", "Send back (999)", show=False, id="referral.bars-reject"),
     ]
 
     def __init__(self, ctx: DeskContext, reference: str) -> None:
@@ -371,6 +384,76 @@ class ReferralScreen(DeskScreen):
             self.app.call_from_thread(self.notify, "NHS number added.", markup=False)
         self._load()
 
+    # a referral sent by 999 (BaRS) ------------------------------------------------------------
+
+    def action_triage(self) -> None:
+        """t: triage it in the call form, filled from what the 999 service sent."""
+        detail = self.detail
+        if detail is None or detail.summary.status is not Status.RECEIVED:
+            self.notify("Only a referral sent by 999 and not yet triaged is triaged here.")
+            return
+        if not permitted(self, self.ctx, Permission.TAKE_CALLS):
+            return
+        host = self.app
+        if not isinstance(host, TriageHost):
+            self.notify("The triage opens at the desk itself.", severity="warning")
+            return
+        host.triage_sent(triage_form(detail, now=self.ctx.clock()))
+
+    def action_bars_accept(self) -> None:
+        """A: a clinician accepts the case; the 999 service is told (Interim Response)."""
+        if self._bars_owed() is None:
+            return
+        modal = ActionModal(
+            f"Accept {self.reference}: the 999 service is told a clinician has accepted it",
+            reason="Accepted by (the clinician's name)",
+            reason_required=True,
+            confirm_words="accept and tell 999",
+        )
+        self._ask(modal, self._accepted)
+
+    def _accepted(self, answer: ActionAnswer) -> None:
+        self._run(
+            lambda: self.desk.bars_accept(self.reference, by=self.ctx.by, clinician=answer.reason)
+        )
+
+    def action_bars_reject(self) -> None:
+        """b: send the case back to the 999 service with a coded reason."""
+        if self._bars_owed() is None:
+            return
+        modal = ActionModal(
+            f"Send {self.reference} back: the 999 service takes the patient back",
+            choices=[(words, reason.value) for reason, words in REJECT_WORDS.items()],
+            reason="Why (needed for Other)",
+            confirm_words="send it back",
+            back_words="keep it",
+        )
+        self._ask(modal, self._rejected)
+
+    def _rejected(self, answer: ActionAnswer) -> None:
+        if answer.choice is None:
+            self.notify("Choose why it is sent back.", severity="error")
+            return
+        reason = RejectReason(answer.choice)
+        self._run(
+            lambda: self.desk.bars_reject(
+                self.reference, by=self.ctx.by, reason=reason, text=answer.reason
+            )
+        )
+
+    def _bars_owed(self) -> BarsDetail | None:
+        """The 999 side of a referral still owed its answer; else says why not and None."""
+        bars = self.detail.bars if self.detail else None
+        if bars is None:
+            self.notify("Only a referral sent by 999 over BaRS is answered to its sender.")
+            return None
+        if bars.answer is not None:
+            self.notify("Its sender has had the desk's answer already.", severity="warning")
+            return None
+        if not permitted(self, self.ctx, Permission.TAKE_CALLS):
+            return None
+        return bars
+
     def action_back(self) -> None:
         self.dismiss(None)
 
@@ -421,6 +504,12 @@ def keys_line(detail: ReferralDetail, undo_refused: str | None) -> str:
     holds only what fits at 80 columns)."""
     status = detail.summary.status
     keys = [f"{key} {words}" for key, target, words in _STEP_KEYS if can_transition(status, target)]
+    if status is Status.RECEIVED:
+        keys.insert(0, "t triage")
+    if detail.bars is not None and detail.bars.answer is None and status in OPEN_STATUSES:
+        keys.append("A accept")
+        if status in (Status.RECEIVED, Status.RECORDED):
+            keys.append("b send back")
     if status in LEAD_CHANGE_STATUSES:
         keys.append("l lead")
     keys.append("f note/call")
@@ -483,7 +572,9 @@ def _main_table(detail: ReferralDetail, now: datetime) -> Table:
     table = Table.grid(padding=(0, 1))
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
-    sections = (_state(detail, now), _patient(detail), _caller(detail), _call(detail))
+    sections = [_state(detail, now), _patient(detail), _caller(detail), _call(detail)]
+    if detail.bars is not None:  # first: the scene, the flags, the answer the sender is owed
+        sections.insert(0, bars_rows(detail.bars, now))
     for number, rows in enumerate(sections):
         if number:
             table.add_row("", "")

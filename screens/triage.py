@@ -138,6 +138,12 @@ KNOWN_PATIENT_FIELDS = (
 )
 
 
+BARS_RED_FLAG_WORDS = (
+    "A red flag on a referral sent by 999: the ambulance service keeps the patient. Leave this "
+    "call (its draft is kept) and send the referral back: b on its referral, reason Other."
+)
+
+
 class TriageScreen(DeskScreen):
     """A call from "new call" to a recorded referral, keyboard first."""
 
@@ -303,7 +309,7 @@ class TriageScreen(DeskScreen):
     def received_at(self) -> datetime:
         """When the call came in: for a paper call the time written on the sheet, which the
         recommendation, the due time shown and the referral recorded all run from."""
-        return self.form.paper_received() or self.opened_at
+        return self.form.paper_received() or self.form.bars_received() or self.opened_at
 
     @overload
     def _w(self, name: str) -> Widget: ...
@@ -783,6 +789,9 @@ class TriageScreen(DeskScreen):
     def action_from_paper(self) -> None:
         """F9: this call was taken on a paper sheet in downtime; ask for the sheet's reference
         and the time written on it (again, to correct them, on a paper call)."""
+        if self.form.is_bars:
+            self.notify("This is the triage of a referral sent by 999, not a paper call.")
+            return
         if self.recording:
             self.notify("This call is being recorded: wait for its reference.", markup=False)
             return
@@ -834,6 +843,10 @@ class TriageScreen(DeskScreen):
 
     def _emergency_answered(self, record: bool | None) -> None:
         if record and self._paper_time_missing():
+            return
+        if record and self.form.is_bars:
+            # The 999 service holds the patient: the case goes back to it, not to a new call.
+            self.notify(BARS_RED_FLAG_WORDS, severity="warning", timeout=30, markup=False)
             return
         if record:
             self.recording = True  # here, not in the worker: a second ctrl+s is refused at once
@@ -1011,6 +1024,7 @@ class TriageScreen(DeskScreen):
                 availability=self.availability,
                 draft_key=self.draft_key,
                 paper=paper,
+                completing=self.form.bars_reference or None,
             )
         )
 

@@ -52,6 +52,12 @@ class AuditAction(StrEnum):
     QUEUE_IMPORTED = "open queue imported"
     DRILL_RAN = "downtime drill ran"
     COPY_EXPORTED = "read-only copy written"
+    # 999 referrals over BaRS
+    BARS_RECEIVED = "999 referral received"
+    BARS_UPDATED = "999 referral updated"
+    BARS_REPLY_QUEUED = "999 reply queued"
+    BARS_REPLY_SENT = "999 reply sent"
+    BARS_REPLY_REFUSED = "999 reply refused"
 
     @property
     def label(self) -> str:
@@ -94,6 +100,11 @@ _LABELS: dict[AuditAction, str] = {
     AuditAction.QUEUE_IMPORTED: "open queue imported",
     AuditAction.DRILL_RAN: "downtime drill ran",
     AuditAction.COPY_EXPORTED: "read-only copy written",
+    AuditAction.BARS_RECEIVED: "999 referral received",
+    AuditAction.BARS_UPDATED: "999 referral updated",
+    AuditAction.BARS_REPLY_QUEUED: "999 reply queued",
+    AuditAction.BARS_REPLY_SENT: "999 reply sent",
+    AuditAction.BARS_REPLY_REFUSED: "999 reply refused",
 }
 
 STATUS_PREFIX = "status:"

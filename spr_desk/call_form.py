@@ -133,6 +133,11 @@ class CallForm:
     """The received time written on the sheet (ISO, aware UTC): the call's due time runs from it."""
     paper_taken_by: str = ""
     """Who took the call on paper, as written on the sheet (empty: whoever enters it)."""
+    # the triage of a referral a 999 service sent over BaRS (t on its referral), last
+    bars_reference: str = ""
+    """The referral sent by 999 that this call triages; empty on a call."""
+    bars_received_at: str = ""
+    """When the 999 service sent it (ISO, aware UTC): the recommendation runs from it."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -190,6 +195,19 @@ class CallForm:
         except ValueError:
             return None
         return written if written.tzinfo is not None else None
+
+    @property
+    def is_bars(self) -> bool:
+        """The triage of a referral sent by 999: recorded on it, under its reference."""
+        return bool(self.bars_reference)
+
+    def bars_received(self) -> datetime | None:
+        """When the 999 service sent the referral this call triages; None on a call."""
+        try:
+            sent = datetime.fromisoformat(self.bars_received_at)
+        except ValueError:
+            return None
+        return sent if sent.tzinfo is not None else None
 
     def paper_entry(self) -> PaperEntry | None:
         """What recording needs beyond the call: the sheet's reference and who took it."""

@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from typing import IO
 
     from spr_desk.availability import AvailabilityBoard, RotaShift
+    from spr_desk.bars.outbox import ReplyKind
+    from spr_desk.bars.replies import RejectReason
+    from spr_desk.bars.sent import SentDetails
     from spr_desk.desk_hours import Boundary, Direction
     from spr_desk.downtime.pack import DowntimePack
     from spr_desk.downtime.paper import PaperEntry, ReservedSheet
@@ -48,6 +51,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AuditEntry",
+    "BarsDetail",
+    "ReplyRow",
     "AuditEventDetail",
     "AuditRow",
     "COUNT_CAP",
@@ -177,6 +182,10 @@ class ReferralDetail:
     paper_entered_by: str | None = None
     imported_from: str | None = None
     """The neighbouring desk it was taken over from (mutual aid), and when that desk wrote it."""
+    source: str | None = None
+    """`vocabulary.Source` when it did not come as a call typed in (999 over BaRS)."""
+    bars: BarsDetail | None = None
+    """A 999 referral's sent details and replies."""
     """For a redirected call, the words said to the caller."""
 
 
@@ -437,6 +446,35 @@ class QueueTaken:
 
 
 @dataclass(frozen=True, slots=True)
+class ReplyRow:
+    """One of the desk's replies to a 999 service, as its outbox holds it."""
+
+    kind: ReplyKind
+    state: str
+    """`spr_desk.bars.outbox.ReplyState`: queued, sent or failed."""
+    queued_at: datetime
+    queued_by: str
+    attempts: int
+    last_error: str
+    sent_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class BarsDetail:
+    """What a 999 service sent with a referral (its latest version) and the desk's replies."""
+
+    sent: SentDetails
+    version: int
+    """How many versions the sender has sent (each is kept)."""
+    breach_at: datetime | None
+    reply_owed_by: datetime | None
+    """The sender's breach time while the desk still owes its answer (accept or send back)."""
+    answer: str | None
+    """`ReplyKind` value of the answer given, or None while it is owed."""
+    replies: tuple[ReplyRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class DrillRow:
     """The last downtime drill: when, who, and its figures."""
 
@@ -470,6 +508,7 @@ class Desk(Protocol):
         availability: Availability = ALL_AVAILABLE,
         draft_key: str | None = None,
         paper: PaperEntry | None = None,
+        completing: str | None = None,
     ) -> RecordedReferral: ...
 
     def record_redirect(
@@ -520,6 +559,12 @@ class Desk(Protocol):
     def summary(self, reference: str) -> ReferralSummary: ...
 
     def detail(self, reference: str) -> ReferralDetail: ...
+
+    def bars_accept(self, reference: str, *, by: str, clinician: str) -> None: ...
+
+    def bars_reject(
+        self, reference: str, *, by: str, reason: RejectReason, text: str = ""
+    ) -> None: ...
 
     def team_names(self) -> list[str]: ...
 

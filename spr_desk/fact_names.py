@@ -40,6 +40,8 @@ FACT_NAMES: dict[str, str] = {
     "paper_reference": "Sheet reference",
     "paper_received_at": "Received (written on the sheet)",
     "paper_taken_by": "Taken on paper by",
+    "bars_reference": "Sent by 999 as",
+    "bars_received_at": "Received (sent by 999)",
 }
 """Fact (the call form's field name) -> the words for it on every screen and export."""
 

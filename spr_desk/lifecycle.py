@@ -13,6 +13,9 @@ from spr_desk.vocabulary import CloseOutcome, Lead, Status, label
 
 TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.DRAFT: frozenset({Status.RECORDED, Status.REDIRECTED, Status.CANCELLED}),
+    # A 999 referral is recorded when the desk has triaged it; the sender may cancel it, and
+    # the desk may send it back (a BaRS rejection: redirected).
+    Status.RECEIVED: frozenset({Status.RECORDED, Status.REDIRECTED, Status.CANCELLED}),
     Status.RECORDED: frozenset({Status.ALLOCATED, Status.REDIRECTED, Status.CANCELLED}),
     Status.ALLOCATED: frozenset({Status.RESPONDED, Status.CANCELLED}),
     Status.RESPONDED: frozenset({Status.IN_SERVICE, Status.CLOSED}),
@@ -24,15 +27,19 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
 """Every allowed move; anything else is refused."""
 
 OPEN_STATUSES: frozenset[Status] = frozenset(
-    {Status.RECORDED, Status.ALLOCATED, Status.RESPONDED, Status.IN_SERVICE}
+    {Status.RECEIVED, Status.RECORDED, Status.ALLOCATED, Status.RESPONDED, Status.IN_SERVICE}
 )
 """Referrals the desk is still responsible for: they are in the queue and in the handover."""
 
-AWAITING_RESPONSE: frozenset[Status] = frozenset({Status.RECORDED, Status.ALLOCATED})
+AWAITING_RESPONSE: frozenset[Status] = frozenset(
+    {Status.RECEIVED, Status.RECORDED, Status.ALLOCATED}
+)
 """Referrals whose due time can still be breached (the first response has not happened)."""
 
 _WHY_NOT: dict[Status, str] = {
     Status.DRAFT: "a draft can only be recorded, redirected or discarded",
+    Status.RECEIVED: "a referral sent by 999 is first triaged at the desk (t), sent back, or "
+    "cancelled",
     Status.RECORDED: "a recorded referral must be allocated before anyone can respond to it",
     Status.ALLOCATED: "an allocated referral next needs its first response (or a cancellation)",
     Status.RESPONDED: "after the first response the referral goes into service or is closed",
@@ -155,6 +162,8 @@ def apply(
         MoveError: an allocation to nobody, or a close without an outcome.
     """
     transition(current, target, reason=reason or None)
+    if current is Status.RECEIVED and target is Status.RECORDED:  # recorded by its triage
+        raise MoveError("Triage it (t) to record it: the matrix decides its response and lead.")
     reason = reason.strip()
     base = Change(target, reason, status_action(target), reason)
     if target is Status.ALLOCATED:

@@ -37,6 +37,10 @@ class QueueRow:
     """When anyone last acted on it (the no-movement clock)."""
     claimed_by: str | None = None
     claimed_at: datetime | None = None
+    source: str | None = None
+    """`vocabulary.Source` when it did not come as a call (a 999 referral over BaRS)."""
+    reply_owed_by: datetime | None = None
+    """A 999 referral not yet accepted or sent back: when its sender expects the answer."""
 
 
 REDIRECTED = Status.REDIRECTED.value
@@ -220,6 +224,7 @@ STATE_SYMBOLS: dict[str, str] = {
     Status.CANCELLED.value: "⊘",
     Status.REDIRECTED.value: "↗",
     Status.RECORDED.value: "○",
+    Status.RECEIVED.value: "◇",
     "waiting": "◌",
 }
 """A symbol for each state the board shows, beside its word and colour, so the board reads in

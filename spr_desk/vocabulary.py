@@ -102,6 +102,8 @@ class Status(StrEnum):
     """Where a referral is in its life."""
 
     DRAFT = "draft"
+    RECEIVED = "received"
+    """Sent electronically (a 999 referral over BaRS), not yet triaged at the desk."""
     RECORDED = "recorded"
     ALLOCATED = "allocated"
     RESPONDED = "responded"
@@ -109,6 +111,13 @@ class Status(StrEnum):
     CLOSED = "closed"
     REDIRECTED = "redirected"
     CANCELLED = "cancelled"
+
+
+class Source(StrEnum):
+    """How a referral reached the desk, when not by a call typed in as it was taken."""
+
+    BARS_999 = "999_bars"
+    """A 999 ambulance service's Validation Request over BaRS (use case a4t3)."""
 
 
 class ReferrerRole(StrEnum):
@@ -246,6 +255,7 @@ LABELS: dict[StrEnum, str] = {
     Lead.THERAPIST: "Therapist",
     Lead.SOCIAL_CARE: "Social care",
     Status.DRAFT: "draft",
+    Status.RECEIVED: "received",
     Status.RECORDED: "recorded",
     Status.ALLOCATED: "allocated",
     Status.RESPONDED: "responded",
@@ -253,6 +263,7 @@ LABELS: dict[StrEnum, str] = {
     Status.CLOSED: "closed",
     Status.REDIRECTED: "redirected",
     Status.CANCELLED: "cancelled",
+    Source.BARS_999: "999 (BaRS)",
     ReferrerRole.WARD_TEAM: "ward team",
     ReferrerRole.GP_OR_PRACTICE_NURSE: "GP or practice nurse",
     ReferrerRole.GP_OUT_OF_HOURS: "GP out-of-hours",

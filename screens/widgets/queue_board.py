@@ -44,7 +44,7 @@ from spr_desk.queue_view import (
 )
 from spr_desk.referral import name_to_fit
 from spr_desk.uktime import as_local
-from spr_desk.vocabulary import RedFlag, Status, cell_words, word_for
+from spr_desk.vocabulary import RedFlag, Source, Status, cell_words, word_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,12 +156,22 @@ def row_cells(
         "moved": (moved, moved_style),
         "reference": (row.reference, Style()),
         "patient": (row.patient_name, Style()),
-        "cell": (cell_words(row.response, row.lead), Style()),
+        "cell": _cell(row, now),
         "held": (holder or "", Style(bold=True)),
         "status": (word_for(row.status, Status), Style()),
         "due": (due_words(row.due_at, now), Style()),
         "locality": (row.locality, Style()),
     }
+
+
+def _cell(row: QueueRow, now: datetime) -> tuple[str, Style]:
+    """The agreed cell; for a 999 referral, the answer its sender is owed until it is given
+    (bold: the sender's fail-safe runs from that time), or where it came from until triaged."""
+    if row.reply_owed_by is not None and Status(row.status) in OPEN_STATUSES:
+        return f"reply owed by {due_words(row.reply_owed_by, now)}", Style(bold=True)
+    if row.source is not None and row.response is None:
+        return word_for(row.source, Source), Style()
+    return cell_words(row.response, row.lead), Style()
 
 
 def redirect_cells(row: QueueRow, now: datetime) -> dict[str, tuple[str, Style]]:

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, NoReturn
 
 from spr_desk import __version__
-from spr_desk.entrypoints import backup, downtime, safety, serve, users, watch
+from spr_desk.entrypoints import backup, bars, downtime, safety, serve, users, watch
 from spr_desk.entrypoints.bootstrap import build_app, open_desk
 from spr_desk.entrypoints.output import (
     CommandRefused,
@@ -161,6 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
     safety.add_commands(commands)
     downtime.add_commands(commands, lambda sub: _add_db_option(sub, top=False), open_desk)
     serve.add_command(commands, lambda sub: _add_db_option(sub, top=False))
+    bars.add_commands(commands, lambda sub: _add_db_option(sub, top=False), open_desk)
     backup.add_commands(commands, lambda sub: _add_db_option(sub, top=False))
     return parser
 

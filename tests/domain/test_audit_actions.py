@@ -42,6 +42,8 @@ def test_values_are_the_strings_stored_in_databases_and_backups() -> None:
         "signed out", "backed up", "restored", "audit triggers restored",
         "downtime pack built", "paper sheets released", "open queue exported",
         "open queue imported", "downtime drill ran", "read-only copy written",
+        "999 referral received", "999 referral updated", "999 reply queued", "999 reply sent",
+        "999 reply refused",
     }  # fmt: skip
     assert {action.value for action in AuditAction} == stored
 

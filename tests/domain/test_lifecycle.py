@@ -36,6 +36,9 @@ EXPECTED_TABLE = {
     (Status.DRAFT, Status.RECORDED),
     (Status.DRAFT, Status.REDIRECTED),
     (Status.DRAFT, Status.CANCELLED),
+    (Status.RECEIVED, Status.RECORDED),
+    (Status.RECEIVED, Status.REDIRECTED),
+    (Status.RECEIVED, Status.CANCELLED),
     (Status.RECORDED, Status.ALLOCATED),
     (Status.RECORDED, Status.REDIRECTED),
     (Status.RECORDED, Status.CANCELLED),
@@ -46,7 +49,7 @@ EXPECTED_TABLE = {
     (Status.IN_SERVICE, Status.CLOSED),
 }
 """DESIGN.md: draft → recorded → allocated → responded → in_service → closed, plus redirected
-and cancelled."""
+and cancelled; a 999 referral (BaRS) starts received, and is recorded by its triage."""
 
 
 def ids(pair):
@@ -91,12 +94,21 @@ def test_moves_other_than_cancel_and_redirect_need_no_reason():
 
 def test_open_referrals_are_the_ones_between_recorded_and_in_service():
     assert {
+        Status.RECEIVED,
         Status.RECORDED,
         Status.ALLOCATED,
         Status.RESPONDED,
         Status.IN_SERVICE,
     } == OPEN_STATUSES
-    assert {Status.RECORDED, Status.ALLOCATED} == AWAITING_RESPONSE
+    assert {Status.RECEIVED, Status.RECORDED, Status.ALLOCATED} == AWAITING_RESPONSE
+
+
+def test_a_referral_sent_by_999_is_recorded_by_its_triage_never_by_a_move() -> None:
+    with pytest.raises(MoveError, match=r"Triage it \(t\) to record it"):
+        apply(Status.RECEIVED, Status.RECORDED, when=WHEN)
+    assert apply(Status.RECEIVED, Status.CANCELLED, when=WHEN, reason="crew cancelled").status is (
+        Status.CANCELLED
+    )
 
 
 def test_the_lead_changes_in_service_as_a_recorded_event():
@@ -147,7 +159,9 @@ def test_a_referral_without_a_lead_has_none_to_change():
 WHEN = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(("current", "target"), ALLOWED)
+@pytest.mark.parametrize(
+    ("current", "target"), [pair for pair in ALLOWED if pair != (Status.RECEIVED, Status.RECORDED)]
+)
 def test_apply_sets_the_status_and_names_the_audit_event(current: Status, target: Status) -> None:
     change = apply(
         current,
