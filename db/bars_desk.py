@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from spr_desk.bars.outcome import BarsRefusal
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -26,6 +25,7 @@ from db.models import BarsMessage, BarsReferral, BarsReply, Patient, Referral
 from spr_desk.audit_actions import AuditAction
 from spr_desk.bars import replies
 from spr_desk.bars.outbox import REPLY_WORDS, ReplyKind, ReplyState, next_try
+from spr_desk.bars.outcome import BarsRefusal
 from spr_desk.bars.request import MessageReason, RequestStatus, ValidationRequest
 from spr_desk.bars.sent import sent_details
 from spr_desk.desk_api import DeskError

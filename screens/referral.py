@@ -129,6 +129,10 @@ class ReferralScreen(DeskScreen):
         self.query_one(DeskHeader).title = self.reference
         self._load()
 
+    def on_screen_resume(self) -> None:
+        if self.detail is not None:  # back from a call (a triage) or a dialog: read it again
+            self._load()
+
     def _load(self) -> None:
         self.load(self._read, group="referral", exclusive=True, then=lambda read: self._show(*read))
 

@@ -206,9 +206,9 @@ class LeadChange:
     reason: str
 
 
-LEAD_CHANGE_STATUSES: frozenset[Status] = OPEN_STATUSES
+LEAD_CHANGE_STATUSES: frozenset[Status] = OPEN_STATUSES - {Status.RECEIVED}
 """The lead can pass from recorded onwards, while the desk still holds the referral
-(trial problem 26: only in service before)."""
+(trial problem 26: only in service before); a referral sent by 999 has none until triaged."""
 
 
 def change_lead(status: Status, current: Lead | None, new: Lead, reason: str) -> LeadChange:

@@ -63,7 +63,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("moved", "Moved", 7, 4),
     Column("reference", "Reference", 16, 10),
     Column("patient", "Patient", 13, 7),
-    Column("cell", "Response/lead", 19, 6),
+    Column("cell", "Response/lead", 20, 6),  # "reply owed by 12:40" whole
     Column("held", "Held by", 10, 5),
     Column("status", "Status", 11, 3),
     Column("due", "Due", 13, 2),

@@ -12,11 +12,12 @@ Every string kept is stripped of control characters and cut to what the desk sto
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
-from spr_desk.bars.outcome import BarsRefusal, bad_request, quoted
+from spr_desk.bars.outcome import BarsRefusal, bad_request, quoted, too_large, unprocessable
 from spr_desk.bars.request import (
     Contact,
     MessageReason,
@@ -25,6 +26,7 @@ from spr_desk.bars.request import (
     SentPatient,
     ValidationRequest,
 )
+from spr_desk.bars.sent import NOT_PROVIDED
 from spr_desk.nhs_number import NhsNumberError, parse_nhs_number
 from spr_desk.validation import plain_text
 
@@ -66,13 +68,7 @@ def read_request(
 ) -> ValidationRequest:
     """The request in `body`, or a `BarsRefusal` saying what is wrong with it."""
     if len(body) > max_bytes:
-        raise BarsRefusal(
-            status=413,
-            code="SEND_PAYLOAD_TOO_LARGE",
-            issue="too-long",
-            diagnostics=f"The request is larger than the desk takes ({max_bytes // 1024} KiB).",
-            expression="Bundle",
-        )
+        raise too_large(max_bytes)
     request_id = plain_text(request_id).strip()
     if not request_id or len(request_id) > 200:
         raise bad_request(
@@ -138,16 +134,11 @@ def _bundle(data: Any) -> dict[str, Any]:
     version = meta.get("versionId") if isinstance(meta, dict) else None
     if version is None:
         raise bad_request("Bundle.meta.versionId is missing.", "Bundle.meta.versionId", "required")
-    if version not in SUPPORTED_VERSIONS:
-        raise BarsRefusal(
-            status=422,
-            code="SEND_UNPROCESSABLE_ENTITY",
-            issue="not-supported",
-            diagnostics=(
-                f"Bundle.meta.versionId {quoted(version)} is not one the desk reads "
-                f"({', '.join(sorted(SUPPORTED_VERSIONS))})."
-            ),
-            expression="Bundle.meta.versionId",
+    if not isinstance(version, str) or version not in SUPPORTED_VERSIONS:
+        raise unprocessable(
+            f"Bundle.meta.versionId {quoted(version)} is not one the desk reads "
+            f"({', '.join(sorted(SUPPORTED_VERSIONS))}).",
+            "Bundle.meta.versionId",
         )
     return data
 
@@ -196,12 +187,48 @@ class _Reader:
 
     # the request ----------------------------------------------------------------------------
 
+    def check_references(self) -> None:
+        """Refuse a reference to the Bundle's own resources (`urn:uuid:...`, `Patient/1`) that
+        points to no entry. An absolute URL may name a resource held elsewhere: not checked."""
+        for resource in self.resources:
+            stack: list[tuple[Any, str]] = [(resource, str(resource.get("resourceType")))]
+            while stack:
+                value, path = stack.pop()
+                if isinstance(value, list):  # reversed: the first in the Bundle is named first
+                    stack.extend(reversed([(item, f"{path}[{n}]") for n, item in enumerate(value)]))
+                elif isinstance(value, dict):
+                    target = value.get("reference")
+                    if isinstance(target, str) and _internal(target) and target not in self.by_url:
+                        raise bad_request(
+                            f"{path} points to {quoted(target)}, which is not in the Bundle.",
+                            path,
+                        )
+                    stack.extend(
+                        reversed(
+                            [
+                                (item, f"{path}.{str(key)[:40]}")
+                                for key, item in value.items()
+                                if isinstance(item, dict | list)
+                            ]
+                        )
+                    )
+
     def request(self, request_id: str, correlation_id: str) -> ValidationRequest:
         headers = self.all("MessageHeader")
         if len(headers) != 1:
             raise bad_request(
                 "The Bundle needs exactly one MessageHeader.", "MessageHeader", "required"
             )
+        if self.resources[0] is not headers[0]:  # FHIR messaging: the header comes first
+            raise bad_request(
+                "The MessageHeader must be the Bundle's first entry.",
+                "Bundle.entry[0]",
+                "structure",
+            )
+        for kind, what in _REQUIRED:  # named for what is missing, before what points to it
+            if not self.all(kind):
+                raise bad_request(f"The Bundle has no {kind}{what}.", kind, "required")
+        self.check_references()
         header = headers[0]
         event = (header.get("eventCoding") or {}).get("code")
         if event != "servicerequest-request":
@@ -325,7 +352,7 @@ class _Reader:
                 value = _first_code([code])
                 scene = (
                     SceneSafety(value)
-                    if value in SceneSafety._value2member_map_
+                    if value is not None and value in SceneSafety._value2member_map_
                     else SceneSafety.UNKNOWN
                 )
             elif category == "SG":
@@ -375,7 +402,7 @@ class _Reader:
             words = _text(plan.get("description"), LINE)
             if words:
                 return words
-        return ""
+        return NOT_PROVIDED
 
     def _narrative(self, service: dict[str, Any]) -> str:
         parts = [_notes(service)] if service.get("status") == "active" else []
@@ -397,6 +424,14 @@ class _Reader:
         return name or _text(source.get("name"), 160)
 
 
+_REQUIRED = (
+    ("ServiceRequest", ""),
+    ("Patient", ""),
+    ("Encounter", " (with the Journey ID)"),
+    ("Location", " (the incident location)"),
+)
+"""What a referral cannot be taken without, besides its MessageHeader."""
+
 _FLAG_WORDS = {
     "RA": "Reasonable adjustment",
     "IR": "Infection risk",
@@ -409,11 +444,21 @@ _FLAG_WORDS = {
 }
 
 
+def _internal(reference: str) -> bool:
+    """A reference that can only be to an entry of this Bundle (not `#contained`, not a URL)."""
+    return reference.startswith("urn:uuid:") or _RELATIVE.fullmatch(reference) is not None
+
+
+_RELATIVE = re.compile(r"[A-Z][A-Za-z]{1,63}/[A-Za-z0-9\-.]{1,64}")
+"""FHIR's relative reference: `Patient/123`."""
+
+
 def _reason(header: dict[str, Any]) -> MessageReason:
     code = _first_code([header.get("reason") or {}])
-    if code not in MessageReason._value2member_map_:
+    if code is None or code not in MessageReason._value2member_map_:
         raise bad_request(
-            f"MessageHeader.reason must be new or update, not {quoted(code)}.",
+            "MessageHeader.reason must be new or update, "
+            + (f"not {quoted(code)}." if code is not None else "and is missing."),
             "MessageHeader.reason",
             "required" if code is None else "value",
         )
@@ -439,7 +484,7 @@ def _use_case(service: dict[str, Any]) -> str:
 
 def _status(service: dict[str, Any]) -> RequestStatus:
     status = service.get("status")
-    if status not in RequestStatus._value2member_map_:
+    if not isinstance(status, str) or status not in RequestStatus._value2member_map_:
         raise bad_request(
             "ServiceRequest.status must be active, revoked or entered-in-error, not "
             f"{quoted(status)}.",
@@ -473,7 +518,7 @@ def _contacts(patient: dict[str, Any]) -> tuple[Contact, ...]:
             ),
             None,
         )
-        if not isinstance(rank, int):
+        if not isinstance(rank, int) or isinstance(rank, bool):
             raise bad_request(f"{where} has no rank.", f"{where}.extension", "required")
         phones = [
             _text(telecom.get("value"), 40)

@@ -20,7 +20,13 @@ import aiohttp
 from aiohttp import web
 
 from spr_desk.bars.outbox import REFUSED_FOR_GOOD, delivered
-from spr_desk.bars.outcome import BarsRefusal
+from spr_desk.bars.outcome import (
+    BAD_REQUEST,
+    BarsRefusal,
+    bad_request,
+    operation_outcome,
+    too_large,
+)
 from spr_desk.bars.reading import MAX_BODY_BYTES, read_request
 
 if TYPE_CHECKING:
@@ -65,25 +71,23 @@ async def _process(desk: DeskService, request: web.Request, max_bytes: int) -> w
         if content_type not in ACCEPTED_TYPES:
             raise BarsRefusal(
                 status=415,
-                code="SEND_UNSUPPORTED_MEDIA_TYPE",
+                code=BAD_REQUEST,
                 issue="not-supported",
                 diagnostics=f"Send the Bundle as {FHIR_JSON}.",
                 expression="Content-Type",
             )
         if not request_id:
-            raise BarsRefusal(
-                status=400,
-                code="SEND_BAD_REQUEST",
-                issue="required",
-                diagnostics="The X-Request-ID header is missing: every request needs its own id.",
-                expression="X-Request-ID",
+            raise bad_request(
+                "The X-Request-ID header is missing: every request needs its own id.",
+                "X-Request-ID",
+                "required",
             )
         if request.content_length is not None and request.content_length > max_bytes:
-            raise _too_large(max_bytes)
+            raise too_large(max_bytes)
         try:
             body = await request.read()
         except web.HTTPRequestEntityTooLarge:
-            raise _too_large(max_bytes) from None
+            raise too_large(max_bytes) from None
         answer = await asyncio.to_thread(_take, desk, body, request_id, correlation_id)
     except BarsRefusal as refused:
         log.info("refused a request (%d %s): %s", refused.status, refused.code, refused.expression)
@@ -99,24 +103,13 @@ def _take(desk: DeskService, body: bytes, request_id: str, correlation_id: str) 
     return desk.receive_bars(request, json.loads(body))
 
 
-def _too_large(max_bytes: int) -> BarsRefusal:
-    return BarsRefusal(
-        status=413,
-        code="SEND_PAYLOAD_TOO_LARGE",
-        issue="too-long",
-        diagnostics=f"The request is larger than the desk takes ({max_bytes // 1024} KiB).",
-        expression="Bundle",
-    )
-
-
 def _server_error() -> dict[str, Any]:
-    return BarsRefusal(
-        status=500,
+    return operation_outcome(
         code="REC_SERVER_ERROR",
         issue="exception",
         diagnostics="The desk could not store the request; nothing was kept. Send it again.",
         expression="Bundle",
-    ).outcome()
+    )
 
 
 def _fhir(body: dict[str, Any], status: int, headers: dict[str, str]) -> web.Response:
