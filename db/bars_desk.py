@@ -330,7 +330,12 @@ def _new(
     referrer = referrals.upsert_referrer(
         session=session,
         details=ReferrerDetails(
-            name=(request.requester or first_contact.name or request.sender)[:120],
+            # The sending clinician, without the organisation the requester line ends with.
+            name=(
+                request.requester.removesuffix(f", {request.sender}")
+                or first_contact.name
+                or request.sender
+            )[:120],
             role=ReferrerRole.AMBULANCE_CREW,
             organisation=request.sender[:160],
             phone=first_contact.phone[:40],

@@ -19,13 +19,17 @@ class ReferenceModal(ModalScreen[None]):
         Binding("escape", "close", "Done", id="reference-modal.close-escape"),
     ]
 
-    def __init__(self, reference: str, outcome: str, *, from_paper: bool = False) -> None:
+    def __init__(
+        self, reference: str, outcome: str, *, from_paper: bool = False, from_999: bool = False
+    ) -> None:
         """`from_paper`: a sheet entered after downtime, its caller long gone: the reference is
-        written on the sheet, not read out."""
+        written on the sheet, not read out. `from_999`: the triage of a referral sent by 999,
+        whose sender had the reference when it was sent."""
         super().__init__()
         self.reference = reference
         self.outcome = outcome
         self.from_paper = from_paper
+        self.from_999 = from_999
 
     def compose(self) -> ComposeResult:
         # Digits draws digits and dashes only: the SPR- prefix stays as text above them.
@@ -34,7 +38,11 @@ class ReferenceModal(ModalScreen[None]):
             yield Static(Text(f"Reference {self.reference}", style="bold"), id="reference-text")
             yield Digits(self.reference.removeprefix("SPR-"), id="reference-digits")
             ask = (
-                "Write it on the sheet." if self.from_paper else "Read the reference to the caller."
+                "Write it on the sheet."
+                if self.from_paper
+                else "Triaged: the 999 service has this reference already (A accepts it)."
+                if self.from_999
+                else "Read the reference to the caller."
             )
             yield Static(f"{ask}  enter  done", classes="dialog-keys")
 

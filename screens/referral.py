@@ -526,6 +526,8 @@ def matrix_words(outcome: str, response: str | None, lead: str | None) -> str:
     """What the matrix said, as the handler reads it: `Rapid / Nurse`, or the outcome that
     has no cell (`Emergency: advised 999 / A&E`)."""
     cell = f"{word_for(response, Response)} / {word_for(lead, Lead)}"
+    if not outcome:  # sent by 999, not yet triaged at the desk
+        return "not yet: triage it (t)"
     if outcome == Outcome.EMERGENCY.value:
         return "Emergency: advised 999 / A&E"
     if outcome == Outcome.REDIRECT.value:
@@ -545,6 +547,12 @@ def nhs_number_words(detail: ReferralDetail) -> str:
     if detail.summary.status is Status.REDIRECTED and not reason:
         words = "not given (the call ended at the red flags)"
     return words + (" · TO TRACE" if detail.to_trace else "")
+
+
+def _setting_words(detail: ReferralDetail) -> str:
+    if detail.summary.status is Status.RECEIVED:  # stored as "other" until the triage asks
+        return "not yet asked: triage it (t)"
+    return word_for(detail.setting, Setting)
 
 
 def _yes_no(value: bool | None) -> str:
@@ -736,7 +744,7 @@ def _call(detail: ReferralDetail) -> Rows:
     rows = [
         ("Received", f"{short_local(summary.received_at)} by {detail.taken_by}"),
         (fact_name("pathway"), word_for(detail.pathway, Pathway)),
-        (fact_name("setting"), word_for(detail.setting, Setting)),
+        (fact_name("setting"), _setting_words(detail)),
         (fact_name("locality"), detail.locality or "-"),
     ]
     reviewed = ", ".join(RECORDS_REVIEWED.get(key, key) for key in detail.records_reviewed)

@@ -558,7 +558,9 @@ class TriageScreen(DeskScreen):
         for field in self.query(".caller-question"):
             assert isinstance(field, Field)
             field.display = (field.control.id or "").removeprefix(ASK_PREFIX) in asked
-        self._w("call-timer", CallTimer).waiting = variant.timer or ""
+        # A 999 referral's crew is not on the line: no "Crew waiting" clock for its triage.
+        waiting = "" if self.form.is_bars else variant.timer or ""
+        self._w("call-timer", CallTimer).waiting = waiting
         self._w("urgency", TickList).set_lines(
             *urgency_lines(self.ctx.rules, variant.urgency_first)
         )
@@ -1056,7 +1058,9 @@ class TriageScreen(DeskScreen):
         def finished(_: None) -> None:
             self.post_message(CallFinished(recorded.reference, self.draft_key))
 
-        modal = ReferenceModal(recorded.reference, outcome, from_paper=self.form.is_paper)
+        modal = ReferenceModal(
+            recorded.reference, outcome, from_paper=self.form.is_paper, from_999=self.form.is_bars
+        )
         self.app.push_screen(modal, finished)
         self.post_message(CallRecorded(recorded.reference))
 

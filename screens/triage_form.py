@@ -228,8 +228,11 @@ def nhs_number_words(call: NewReferral) -> str:
 
 
 def paper_lines(form: CallForm, received_at: datetime) -> list[tuple[str, str]]:
-    """The read-back's first line for a call taken on paper: its sheet and the time written on
-    it, which its due time runs from (nothing for a live call)."""
+    """The read-back's first line for a call taken on paper (its sheet and the time written on
+    it, which its due time runs from) or for a referral sent by 999 (its reference and when it
+    was sent); nothing for a live call."""
+    if form.is_bars:
+        return [("Sent by 999", f"{form.bars_reference}, received {given_time_text(received_at)}")]
     if not form.is_paper:
         return []
     return [
@@ -242,8 +245,15 @@ def paper_lines(form: CallForm, received_at: datetime) -> list[tuple[str, str]]:
 
 
 def paper_line(form: CallForm) -> str:
-    """The line kept at the top of a paper call, in words (not colour only); empty on a live
-    call. F9 corrects what it says."""
+    """The line kept at the top of a paper call (F9 corrects what it says) or of the triage of
+    a referral sent by 999, in words (not colour only); empty on a live call."""
+    if form.is_bars:
+        sent = form.bars_received()
+        when = given_time_text(sent) if sent is not None else "-"
+        return (
+            f"SENT BY 999 as {form.bars_reference}, received {when} - triage it: ask the red "
+            "flags, complete the facts, the matrix decides"
+        )
     if not form.is_paper:
         return ""
     written = form.paper_received()

@@ -36,11 +36,9 @@ class SentDetails:
     def warnings(self) -> tuple[str, ...]:
         """What the view shows at its top, before anything else: an unsafe or unknown scene,
         safeguarding and the other flags, and what the desk could not trust."""
-        scene = (
-            ()
-            if self.scene_safety == SCENE_SAFETY_WORDS[SceneSafety.SAFE]
-            else (self.scene_safety.capitalize(),)
-        )
+        # Safe says nothing; not sent is one of the marks already.
+        quiet = (SCENE_SAFETY_WORDS[SceneSafety.SAFE], SCENE_SAFETY_WORDS[None])
+        scene = () if self.scene_safety in quiet else (self.scene_safety.capitalize(),)
         return (*scene, *self.flags, *self.marks)
 
     def to_dict(self) -> dict[str, Any]:
