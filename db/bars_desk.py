@@ -138,17 +138,17 @@ class BarsDesk:
                 message_id=str(uuid.uuid4()),
                 by=clinician[:120],
             )
-            _queue(session, row, side, ReplyKind.ACCEPT, body, by=by, now=now)
-            _answer_given(row, side, ReplyKind.ACCEPT, now)
-            audit.record(
+            _queue(
                 session,
-                AuditAction.BARS_REPLY_QUEUED,
+                row,
+                side,
+                ReplyKind.ACCEPT,
+                body,
                 by=by,
-                at=now,
-                referral_id=row.id,
-                entity_id=row.reference,
+                now=now,
                 detail=f"accepted by {clinician[:120]}",
             )
+            _answer_given(row, side, ReplyKind.ACCEPT, now)
 
     def bars_reject(
         self, reference: str, *, by: str, reason: replies.RejectReason, text: str = ""
@@ -182,7 +182,16 @@ class BarsDesk:
             )
             words = replies.REJECT_WORDS[reason] + (f": {text}" if text else "")
             sender = str(side.sent.get("sender") or "the 999 service")
-            _queue(session, row, side, ReplyKind.REJECT, body, by=by, now=now)
+            _queue(
+                session,
+                row,
+                side,
+                ReplyKind.REJECT,
+                body,
+                by=by,
+                now=now,
+                detail=f"sent back ({reason.value}): {words}",
+            )
             _answer_given(row, side, ReplyKind.REJECT, now)
             actions.move(
                 session=session,
@@ -191,15 +200,6 @@ class BarsDesk:
                 by=by,
                 now=now,
                 reason=f"Sent back to {sender} ({reason.value}): {words}"[:500],
-            )
-            audit.record(
-                session,
-                AuditAction.BARS_REPLY_QUEUED,
-                by=by,
-                at=now,
-                referral_id=row.id,
-                entity_id=row.reference,
-                detail=f"sent back ({reason.value}): {words}",
             )
 
     # the outbox -----------------------------------------------------------------------------
@@ -483,17 +483,17 @@ def queue_final(session: Session, row: Referral, *, by: str, now: datetime) -> N
         outcome=outcome,
         by=by,
     )
-    _queue(session, row, side, ReplyKind.FINAL, body, by=by, now=now)
-    row.reply_owed_by = None
-    audit.record(
+    _queue(
         session,
-        AuditAction.BARS_REPLY_QUEUED,
+        row,
+        side,
+        ReplyKind.FINAL,
+        body,
         by=by,
-        at=now,
-        referral_id=row.id,
-        entity_id=row.reference,
+        now=now,
         detail=f"final outcome: {outcome}",
     )
+    row.reply_owed_by = None
 
 
 def label_status(status: RequestStatus) -> str:
@@ -628,9 +628,12 @@ def _queue(
     *,
     by: str,
     now: datetime,
-) -> BarsReply:
+    detail: str,
+) -> None:
+    """Put a reply in the outbox (a request id of its own, kept for every retry), with the
+    audit event that says so."""
     assert row.id is not None
-    return bars.add_reply(
+    bars.add_reply(
         session=session,
         referral_id=row.id,
         kind=kind,
@@ -639,6 +642,15 @@ def _queue(
         body=body,
         by=by,
         now=now,
+    )
+    audit.record(
+        session,
+        AuditAction.BARS_REPLY_QUEUED,
+        by=by,
+        at=now,
+        referral_id=row.id,
+        entity_id=row.reference,
+        detail=detail,
     )
 
 
