@@ -28,7 +28,7 @@ from pathlib import Path
 from bench.parts import PARTS, Settings, build, skipped_desks
 from bench.table import Figure, Part, render
 
-SELF_CONTAINED = {"rota"}
+SELF_CONTAINED = {"rota", "bars"}
 """Benchmarks that build their own databases: `--only` these skips building the shared ones."""
 PART_TIMEOUT = 600
 """Seconds one benchmark may take before it is stopped and its row says so."""

@@ -653,6 +653,113 @@ def skipped_desks() -> Figure:
     )
 
 
+def bars(settings: Settings) -> Part:
+    """BaRS requests through `spr-desk bars serve` on loopback: request to acknowledgement
+    beside a bare aiohttp POST, and 20 senders at once; on SQLite, and on PostgreSQL if given."""
+    from bench.bars_requests import BARS_ASKS, GOAL_ACK_P95_MS, SENDERS, database, measure
+
+    count, each = settings.runs(200, 40), settings.runs(10, 3)
+    part = Part()
+    for postgres in [None, settings.postgres] if settings.postgres else [None]:
+        with database(postgres) as (url, folder):
+            run = measure(url, count, SENDERS, each, folder)
+        singles, crowd = run.one_by_one, run.at_once
+        label = f"BaRS on {run.dialect}"
+        floor = "bare aiohttp POST"
+        answered = ", ".join(f"{n} HTTP {status}" for status, n in sorted(singles.statuses.items()))
+        part.figures += [
+            Figure(
+                f"{label}: request to acknowledgement p95",
+                p95(singles.desk_ms),
+                "ms",
+                goal=GOAL_ACK_P95_MS,
+                floor_name=floor,
+                floor_value=p95(singles.bare_ms),
+                note=(
+                    f"{count} distinct a4t3 requests one after another to `spr-desk bars serve`"
+                    " (a fresh migrated database) on loopback, one keep-alive aiohttp client,"
+                    " send to whole answer read; interleaved with the floor: a bare aiohttp"
+                    f" server that reads the body and answers a small JSON; answered {answered};"
+                    f" goal < {GOAL_ACK_P95_MS:g} ms p95 ({BARS_ASKS})"
+                ),
+            ),
+            Figure(
+                f"{label}: request to acknowledgement median",
+                statistics.median(singles.desk_ms),
+                "ms",
+                floor_name=floor,
+                floor_value=statistics.median(singles.bare_ms),
+            ),
+            Figure(
+                f"{label}, {crowd.senders} senders at once: requests sent",
+                float(crowd.sent),
+                "requests",
+                note=(
+                    f"{crowd.senders} senders (a ClientSession each) posting {each} distinct"
+                    " requests each, every one sent again with the same X-Request-ID once"
+                    f" answered (a retry); first sendings p95 {p95(crowd.first_ms):.0f} ms;"
+                    " lost: a journey sent with no referral; duplicated: referrals beyond one"
+                    " a journey"
+                ),
+            ),
+            Figure(
+                f"{label}, {crowd.senders} senders at once: answered 200",
+                float(crowd.statuses[200]),
+                "requests",
+            ),
+            Figure(
+                f"{label}, {crowd.senders} senders at once: answered 409 (repeats)",
+                float(crowd.statuses[409]),
+                "requests",
+                note=_other_answers(crowd.statuses),
+            ),
+            Figure(
+                f"{label}, {crowd.senders} senders at once: referrals stored",
+                float(crowd.added),
+                "referrals",
+                note=f"{crowd.distinct} distinct requests sent",
+            ),
+            Figure(
+                f"{label}, {crowd.senders} senders at once: lost",
+                float(crowd.lost),
+                "referrals",
+                goal=0,
+                strict=False,
+            ),
+            Figure(
+                f"{label}, {crowd.senders} senders at once: duplicated",
+                float(crowd.duplicated),
+                "referrals",
+                goal=0,
+                strict=False,
+            ),
+            Figure(
+                f"{label}, {crowd.senders} senders at once: wall time",
+                crowd.seconds * 1e3,
+                "ms",
+            ),
+        ]
+    if not settings.postgres:
+        part.figures.append(
+            Figure(
+                "BaRS on PostgreSQL",
+                None,
+                "",
+                note="skipped: no --postgres URL given",
+            )
+        )
+    return part
+
+
+def _other_answers(statuses: dict[int, int]) -> str:
+    others = {status: n for status, n in statuses.items() if status not in (200, 409)}
+    if not others:
+        return ""
+    return "other answers: " + ", ".join(
+        f"{n} HTTP {status}" for status, n in sorted(others.items())
+    )
+
+
 PARTS: dict[str, tuple[Callable[[Settings], Part], str]] = {
     "foundation": (foundation, "recommend(); start to first frame beside a bare Textual app"),
     "bare": (bare, "a bare Textual app: keys, a screen pushed, memory (the floors)"),
@@ -664,4 +771,5 @@ PARTS: dict[str, tuple[Callable[[Settings], Part], str]] = {
     "rota": (rota_import, "a rota import of 29,200 and 100,000 rows: total, lock, rows/s"),
     "screens": (screens, "every screen on the big database; peak memory"),
     "desks": (desks, "20 desks at once on PostgreSQL"),
+    "bars": (bars, "BaRS requests: request to acknowledgement, 20 senders at once"),
 }
