@@ -32,7 +32,7 @@ from spr_desk.queue_view import queue_band
 from spr_desk.reference import format_reference, parse_reference
 from spr_desk.referral import Decision, NewReferral, RedirectedCall, decide, initial_status
 from spr_desk.rules import Rules
-from spr_desk.uktime import as_local
+from spr_desk.uktime import as_local, iso_or_none
 from spr_desk.vocabulary import CloseOutcome, Lead, NhsNumberStatus, Status, label
 
 
@@ -267,7 +267,7 @@ def milestone_state(row: Referral) -> dict[str, Any]:
     return {
         **state_of(row),
         **{name: getattr(row, name) for name in _PLAIN},
-        **{name: _iso(getattr(row, name)) for name in _TIMES},
+        **{name: iso_or_none(getattr(row, name)) for name in _TIMES},
     }
 
 
@@ -298,10 +298,6 @@ def undo_milestone(
         f"{MILESTONE_WORDS[target]} taken back",
         state=milestone_state,
     )
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
 
 
 def change_lead(

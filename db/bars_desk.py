@@ -33,7 +33,7 @@ from spr_desk.queue_view import queue_band
 from spr_desk.reference import format_reference, parse_reference
 from spr_desk.referral import PatientDetails, ReferrerDetails
 from spr_desk.rules import Rules
-from spr_desk.uktime import as_local
+from spr_desk.uktime import as_local, iso_or_none
 from spr_desk.vocabulary import (
     CloseOutcome,
     NhsNumberStatus,
@@ -407,7 +407,7 @@ def _update(
     now: datetime,
 ) -> BarsAnswer:
     row = _open_row(session, side, "updated")
-    before = {"due_at": _iso(row.due_at), "version": side.version}
+    before = {"due_at": iso_or_none(row.due_at), "version": side.version}
     row.due_at = _due(row, request.breach_at)
     if side.answer is None:
         row.reply_owed_by = request.breach_at
@@ -424,7 +424,7 @@ def _update(
         referral_id=row.id,
         entity_id=row.reference,
         before=before,
-        after={"due_at": _iso(row.due_at), "version": side.version},
+        after={"due_at": iso_or_none(row.due_at), "version": side.version},
         detail=f"version {side.version} from {request.sender}",
     )
     return _answered(session, row, request, bundle, version=side.version, now=now)
@@ -682,7 +682,3 @@ def _audit_reply(
         entity_id=row.reference if row is not None else "",
         detail=f"{REPLY_WORDS[ReplyKind(reply.kind)]}: {detail}",
     )
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment is not None else None

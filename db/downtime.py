@@ -27,7 +27,7 @@ from spr_desk.downtime.paper import ReservedSheet, SheetState
 from spr_desk.queue_view import claim_holder, queue_band
 from spr_desk.reference import format_reference, parse_reference
 from spr_desk.referral import PatientDetails, ReferrerDetails, holder_name, patient_name
-from spr_desk.uktime import as_local
+from spr_desk.uktime import as_local, iso_or_none
 from spr_desk.validation import format_phone
 from spr_desk.vocabulary import ReferrerRole, Status, label
 
@@ -217,10 +217,6 @@ def last_drill(*, session: Session) -> tuple[datetime, str, dict[str, Any]] | No
 # mutual aid ----------------------------------------------------------------------------------
 
 
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
-
-
 def aid_referrals(*, session: Session, now: datetime) -> list[dict[str, Any]]:
     """Every open referral as the mutual-aid file carries it (`spr_desk.downtime.mutual_aid`)."""
     rows = _open_with_people(session)
@@ -230,7 +226,7 @@ def aid_referrals(*, session: Session, now: datetime) -> list[dict[str, Any]]:
             {
                 "reference": row.reference,
                 "received_at": row.received_at.isoformat(),
-                "due_at": _iso(row.due_at),
+                "due_at": iso_or_none(row.due_at),
                 "status": row.status,
                 "response": row.response,
                 "lead": row.lead,
@@ -252,7 +248,7 @@ def aid_referrals(*, session: Session, now: datetime) -> list[dict[str, Any]]:
                 or (claim_holder(row.claimed_by, row.claimed_at, now) or ""),
                 "nhs_number_status": row.nhs_number_status,
                 "nhs_unavailable_reason": row.nhs_unavailable_reason,
-                "paper_entered_at": _iso(row.paper_entered_at),
+                "paper_entered_at": iso_or_none(row.paper_entered_at),
                 "paper_entered_by": row.paper_entered_by,
                 "referrer": _referrer(referrer),
                 "patient": _patient(patient),

@@ -66,3 +66,8 @@ def uk_days(first: date, last: date) -> tuple[datetime, datetime]:
     start = datetime.combine(first, time(0), tzinfo=LONDON)
     end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=LONDON)
     return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def iso_or_none(moment: datetime | None) -> str | None:
+    """A time as the audit trail and the stored files keep it (ISO with its offset), or None."""
+    return moment.isoformat() if moment is not None else None
