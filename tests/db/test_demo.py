@@ -96,15 +96,20 @@ def test_the_command_writes_the_demo_in_short_transactions_and_twice_adds_nothin
     assert _counts(desk) == counts
 
 
-def test_a_desk_records_calls_in_under_a_second_while_the_demo_is_written(
-    desk: DeskService,
-) -> None:
+def test_a_desk_records_calls_between_the_demos_short_transactions(desk: DeskService) -> None:
+    """While 4 days of demo (about 140 referrals) are written, a desk's calls all succeed and get
+    in between the demo's transactions, not after them. The proof is the order the rows were
+    numbered in: on SQLite a row is numbered under the write lock, so a call's referral follows a
+    demo row, before the demo's last, only if the call took the lock between two of the demo's
+    commits. (In one transaction the demo held the lock 2 s and more; a desk then waited, or
+    failed after 5 s.) How long a call takes is not bounded here: on a busy two-core machine a
+    call beside the writing thread took 1.4 s on PostgreSQL, where the demo holds no lock a call
+    needs, so such a bound measured the machine, not the demo."""
     filling: list[DemoReport] = []
     errors: list[BaseException] = []
 
     def fill() -> None:
         try:
-            # 4 days, about 140 referrals: in one transaction, 2 s and more of lock.
             filling.append(
                 load_demo_in_steps(engine=desk.engine, days=4, now=desk.now(), rules=desk.rules)
             )
@@ -112,16 +117,26 @@ def test_a_desk_records_calls_in_under_a_second_while_the_demo_is_written(
             errors.append(error)
 
     demo = threading.Thread(target=fill)
-    calls: list[float] = []
+    calls = 0
     demo.start()
     try:
-        while demo.is_alive() and len(calls) < 200:
-            began = time.perf_counter()
-            desk.record_referral(crew_call(desk, given=f"Ada{len(calls)}"), by="handler")
-            calls.append(time.perf_counter() - began)
+        while demo.is_alive() and calls < 200:
+            desk.record_referral(crew_call(desk, given=f"Ada{calls}"), by="handler")
+            calls += 1
             time.sleep(0.02)  # leave the demo the interpreter; a call still falls in each step
     finally:
         demo.join(timeout=120)
 
     assert errors == [] and filling and filling[0].referrals_added > 100
-    assert calls and max(calls) < 1.0, f"slowest call {max(calls):.2f} s of {len(calls)}"
+    # The setting, then referrals in steps, then the 999 ones: 3 would be one referral step.
+    assert filling[0].writes > 3, "the demo's referrals were written in one transaction"
+    with Session(desk.engine) as session:
+        numbered = session.exec(select(Referral.id, Referral.is_demo).order_by(Referral.id)).all()
+    last_demo = max(number for number, is_demo in numbered if is_demo)
+    # Each place a call's row follows a demo row, before the demo's last: a gap it got into.
+    gaps = sum(
+        1
+        for (_, was_demo), (number, is_demo) in zip(numbered, numbered[1:], strict=False)
+        if was_demo and not is_demo and number < last_demo
+    )
+    assert calls > 0 and gaps >= 2, f"{calls} calls, in {gaps} gaps between the demo's rows"
