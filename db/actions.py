@@ -110,6 +110,8 @@ def record_referral(
         is_demo=call.is_demo,
         updated_at=now,
         call_started_at=call.received_at,
+        # The handling time `rota check` counts: a call taken live, not a sheet or a 999 triage.
+        call_ended_at=None if paper or completing is not None else now,
         home_from_hospital=call.home_from_hospital,
         community_bed_request=call.community_bed_request,
         records_reviewed=list(call.records_reviewed),
@@ -179,6 +181,7 @@ def record_redirect(
         notes=call.notes,
         updated_at=now,
         call_started_at=call.received_at,
+        call_ended_at=None if paper else now,
         call_record=call.call_record,
         paper_entered_at=now if paper else None,
         paper_entered_by=by if paper else None,

@@ -193,6 +193,12 @@ class Referral(SQLModel, table=True):
     reply_owed_by: datetime | None = None
     """A 999 referral the desk has not yet accepted or sent back: the sender's breach time, by
     which it expects the desk's answer. Cleared when the answer is queued."""
+    ucr_condition: str | None = Field(default=None, max_length=30)
+    """`UcrCondition` of a Rapid referral (asked in the call); None before issue 19 or not Rapid."""
+    ucr_not_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    """Why a Rapid referral is not one of the nine UCR conditions (`UcrCondition.NOT_UCR`)."""
+    call_ended_at: datetime | None = None
+    """When the call was recorded: with `call_started_at`, the handling time `rota check` uses."""
 
     __table_args__ = (
         # The queue: open referrals by due time. A composite index, because SQLite ignores a
@@ -478,3 +484,40 @@ class BarsReply(SQLModel, table=True):
     queued_by: str = Field(max_length=80)
     next_try_at: datetime
     sent_at: datetime | None = None
+
+
+class GpUpdate(SQLModel, table=True):
+    """The end-of-episode update to the patient's GP practice, and its outbox over MESH: drafted
+    (editable), queued, sent (with the MESH message id), then acknowledged by the practice, or
+    expired or failed. Kept through a restart; a referral may have more than one (an update
+    made after it closed is another row, and an event on the referral)."""
+
+    __tablename__ = "gp_update"
+    __table_args__ = (Index("ix_gp_update_state_next", "state", "next_try_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    referral_id: int = Field(foreign_key="referral.id", index=True)
+    state: str = Field(max_length=20)
+    """`vocabulary.GpUpdateState`."""
+    practice: str = Field(default="", max_length=160)
+    """The patient's GP practice as the record has it when the update was drafted."""
+    mailbox: str | None = Field(default=None, max_length=20)
+    """The practice's MESH mailbox id (from configuration), when it was queued."""
+    body: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    """The update as prose, as the handler left it."""
+    local_id: str = Field(max_length=40, unique=True)
+    """Our id for the message (MESH's local id): tracking finds it by this."""
+    mesh_message_id: str | None = Field(default=None, max_length=100)
+    drafted_at: datetime
+    drafted_by: str = Field(max_length=80)
+    due_at: datetime
+    """Acknowledged by then, or "GP update overdue" (default 08:00 the next working day)."""
+    queued_at: datetime | None = None
+    queued_by: str | None = Field(default=None, max_length=80)
+    sent_at: datetime | None = None
+    acknowledged_at: datetime | None = None
+    attempts: int = 0
+    next_try_at: datetime | None = None
+    lease_until: datetime | None = None
+    last_error: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    version: int = 1

@@ -120,6 +120,39 @@ class Source(StrEnum):
     """A 999 ambulance service's Validation Request over BaRS (use case a4t3)."""
 
 
+class UcrCondition(StrEnum):
+    """The nine conditions of the national 2-hour Urgent Community Response (NHS.md section 3),
+    asked in the call when the response is Rapid; `NOT_UCR` carries a reason beside it."""
+
+    FALL_NO_SERIOUS_INJURY = "fall"
+    DECOMPENSATION_OF_FRAILTY = "frailty_decompensation"
+    REDUCED_FUNCTION = "reduced_function"
+    PALLIATIVE_CRISIS = "palliative_crisis"
+    URGENT_EQUIPMENT = "urgent_equipment"
+    CONFUSION_OR_DELIRIUM = "confusion_delirium"
+    URGENT_CATHETER_CARE = "urgent_catheter"
+    URGENT_DIABETES_SUPPORT = "urgent_diabetes"
+    UNPAID_CARER_BREAKDOWN = "carer_breakdown"
+    NOT_UCR = "not_ucr"
+
+
+class GpUpdateState(StrEnum):
+    """Where the end-of-episode update to the patient's GP practice is (issue 19)."""
+
+    DRAFTED = "drafted"
+    """Written (and editable); not yet handed to the outbox."""
+    QUEUED = "queued"
+    """In the outbox, waiting for MESH (kept through a restart)."""
+    SENT = "sent"
+    """Accepted by MESH: it has a MESH message id; the practice has not collected it yet."""
+    ACKNOWLEDGED = "acknowledged"
+    """The practice downloaded and acknowledged it."""
+    EXPIRED = "expired"
+    """MESH gave up: not collected within its 5 days."""
+    FAILED = "failed"
+    """Refused for good (no mailbox for the practice, or MESH said no); needs a person."""
+
+
 class ReferrerRole(StrEnum):
     """The professionals the SPR takes referrals from (reference 001:470-478)."""
 
@@ -264,6 +297,22 @@ LABELS: dict[StrEnum, str] = {
     Status.REDIRECTED: "redirected",
     Status.CANCELLED: "cancelled",
     Source.BARS_999: "999 (BaRS)",
+    UcrCondition.FALL_NO_SERIOUS_INJURY: "fall, no serious injury",
+    UcrCondition.DECOMPENSATION_OF_FRAILTY: "decompensation of frailty",
+    UcrCondition.REDUCED_FUNCTION: "reduced function or deconditioning",
+    UcrCondition.PALLIATIVE_CRISIS: "palliative or end-of-life crisis",
+    UcrCondition.URGENT_EQUIPMENT: "urgent equipment",
+    UcrCondition.CONFUSION_OR_DELIRIUM: "confusion or delirium",
+    UcrCondition.URGENT_CATHETER_CARE: "urgent catheter care",
+    UcrCondition.URGENT_DIABETES_SUPPORT: "urgent diabetes support",
+    UcrCondition.UNPAID_CARER_BREAKDOWN: "unpaid carer breakdown",
+    UcrCondition.NOT_UCR: "not UCR",
+    GpUpdateState.DRAFTED: "drafted",
+    GpUpdateState.QUEUED: "waiting to send",
+    GpUpdateState.SENT: "sent",
+    GpUpdateState.ACKNOWLEDGED: "acknowledged",
+    GpUpdateState.EXPIRED: "expired",
+    GpUpdateState.FAILED: "failed",
     ReferrerRole.WARD_TEAM: "ward team",
     ReferrerRole.GP_OR_PRACTICE_NURSE: "GP or practice nurse",
     ReferrerRole.GP_OUT_OF_HOURS: "GP out-of-hours",
