@@ -15,11 +15,15 @@ from sqlmodel import Session, select
 
 from db import actions, audit, bars, drafts, export, queue, referrals, seed, supervision
 from db.bars_desk import BarsDesk, queue_final
+from db.csds_desk import CsdsDesk
 from db.downtime_desk import DowntimeDesk
+from db.figures_desk import FiguresDesk
+from db.gp_update_desk import GpUpdateDesk
 from db.models import Locality, Patient, Referral, Referrer, StaffMember, Team
 from db.notes import notes_for
 from db.oversight_desk import OversightDesk
 from db.referral_desk import ReferralDesk
+from db.staffing_desk import StaffingDesk
 from db.user_desk import UserDesk
 from db.watch_desk import WatchDesk
 from spr_desk.audit_actions import AuditAction
@@ -72,7 +76,18 @@ CLAIM_LAPSES = timedelta(minutes=CLAIM_MINUTES)
 queue's own rule (`spr_desk.queue_view.claim_holder`), as a time."""
 
 
-class DeskService(ReferralDesk, OversightDesk, WatchDesk, UserDesk, DowntimeDesk, BarsDesk):
+class DeskService(
+    ReferralDesk,
+    OversightDesk,
+    WatchDesk,
+    UserDesk,
+    DowntimeDesk,
+    BarsDesk,
+    GpUpdateDesk,
+    CsdsDesk,
+    StaffingDesk,
+    FiguresDesk,
+):
     """The unit of work for every desk action (the rota, availability and handover ones are in
     `db/watch_desk.py`, the users and sign-in in `db/user_desk.py`, a referral's milestones and
     notes in `db/referral_desk.py`, the supervisor's sign-offs in `db/oversight_desk.py`).

@@ -17,7 +17,17 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, NoReturn
 
 from spr_desk import __version__
-from spr_desk.entrypoints import backup, bars, downtime, safety, serve, users, watch
+from spr_desk.entrypoints import (
+    backup,
+    bars,
+    csds_export,
+    downtime,
+    gp_updates,
+    safety,
+    serve,
+    users,
+    watch,
+)
 from spr_desk.entrypoints.bootstrap import build_app, open_desk
 from spr_desk.entrypoints.output import (
     CommandRefused,
@@ -155,6 +165,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_db_option(referrals, top=False)
     register(referrals, lambda url, args: run_export(url, args.first, args.last, args.output))
+    csds_export.add_csds_command(
+        export_commands, lambda sub: _add_db_option(sub, top=False), open_desk
+    )
     _add_db_option(exporting, top=False)
     watch.add_commands(commands, lambda sub: _add_db_option(sub, top=False), open_desk)
     users.add_commands(commands, lambda sub: _add_db_option(sub, top=False), open_desk)
@@ -162,6 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
     downtime.add_commands(commands, lambda sub: _add_db_option(sub, top=False), open_desk)
     serve.add_command(commands, lambda sub: _add_db_option(sub, top=False))
     bars.add_commands(commands, lambda sub: _add_db_option(sub, top=False), open_desk)
+    gp_updates.add_commands(commands, lambda sub: _add_db_option(sub, top=False), open_desk)
     backup.add_commands(commands, lambda sub: _add_db_option(sub, top=False))
     return parser
 

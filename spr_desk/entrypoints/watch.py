@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from spr_desk.entrypoints import rota_check
 from spr_desk.entrypoints.output import (
     CommandRefused,
     cannot_write,
@@ -77,6 +78,7 @@ def add_commands(
     importing.add_argument("file", metavar="FILE", help="the rota CSV ('-' reads stdin)")
     add_db(importing)
     register(importing, lambda url, args: run_rota_import(lambda: open_desk(url), args.file))
+    rota_check.add_check_command(rota_commands, add_db, open_desk)
     add_db(rota)
 
 
