@@ -11,7 +11,7 @@ from typing import IO, Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from db import actions, audit, bars, drafts, export, queue, referrals, seed, supervision
 from db.bars_desk import BarsDesk, queue_final
@@ -54,6 +54,7 @@ from spr_desk.queue_view import (
     claim_holder,
     is_to_trace,
 )
+from spr_desk.reference_data import CALL_HANDLERS_KIND
 from spr_desk.referral import (
     NewReferral,
     RedirectedCall,
@@ -309,6 +310,8 @@ class DeskService(
             )
             if row.source is not None and target in (Status.CLOSED, Status.CANCELLED):
                 queue_final(session, row, by=by, now=now)  # the 999 sender is owed its outcome
+            if target is Status.CLOSED and not row.gp_updated:
+                self.draft_in(session, row, by=by, now=now)  # the GP is owed the update
             summary = _summary(session, row)
         log.info("%s moved to %s", reference, target.value)
         return summary
@@ -432,48 +435,58 @@ class DeskService(
 
     def detail(self, reference: str) -> ReferralDetail:
         with self._read() as session:
-            row = self._row(session, reference)
-            assert row.id is not None
-            patient = session.get(Patient, row.patient_id) if row.patient_id else None
-            referrer = session.get(Referrer, row.referrer_id) if row.referrer_id else None
-            locality = session.get(Locality, row.locality_id) if row.locality_id else None
-            redirected = row.status == Status.REDIRECTED.value
-            return ReferralDetail(
-                summary=_summary(session, row),
-                pathway=row.pathway,
-                setting=row.setting,
-                locality=locality.name if locality else None,
-                taken_by=row.taken_by,
-                facts=dict(row.facts),
-                reasons=list(row.rec_reasons),
-                notes=row.notes,
-                patient=referrals.patient_details(patient) if patient else None,
-                referrer=referrals.referrer_details(referrer) if referrer else None,
-                history=audit.events_for_referral(session=session, referral_id=row.id),
-                rec_fallback_from=row.rec_fallback_from,
-                bed_needed=row.bed_needed,
-                home_from_hospital=row.home_from_hospital,
-                community_bed_request=row.community_bed_request,
-                records_reviewed=tuple(row.records_reviewed or ()),
-                notes_added=tuple(
-                    notes_for(session=session, referral_ids=[row.id]).get(row.id, ())
-                ),
-                nhs_number_status=row.nhs_number_status,
-                nhs_unavailable_reason=row.nhs_unavailable_reason,
-                to_trace=patient is not None and is_to_trace(row.status, patient.nhs_number),
-                caller_answers=tuple((str(k), str(v)) for k, v in row.caller_answers or ()),
-                red_flags=tuple(row.facts.get("red_flags", ())),
-                advice=row.status_reason if redirected else "",
-                paper_entered_at=row.paper_entered_at,
-                paper_entered_by=row.paper_entered_by,
-                imported_from=row.imported_from,
-                source=row.source,
-                bars=bars.detail_of(session=session, row=row),
-            )
+            return self._detail_of(session, self._row(session, reference))
+
+    def _detail_of(self, session: Session, row: Referral) -> ReferralDetail:
+        """`detail` inside the caller's transaction (the GP update drafted at a close reads it)."""
+        assert row.id is not None
+        patient = session.get(Patient, row.patient_id) if row.patient_id else None
+        referrer = session.get(Referrer, row.referrer_id) if row.referrer_id else None
+        locality = session.get(Locality, row.locality_id) if row.locality_id else None
+        redirected = row.status == Status.REDIRECTED.value
+        return ReferralDetail(
+            summary=_summary(session, row),
+            pathway=row.pathway,
+            setting=row.setting,
+            locality=locality.name if locality else None,
+            taken_by=row.taken_by,
+            facts=dict(row.facts),
+            reasons=list(row.rec_reasons),
+            notes=row.notes,
+            patient=referrals.patient_details(patient) if patient else None,
+            referrer=referrals.referrer_details(referrer) if referrer else None,
+            history=audit.events_for_referral(session=session, referral_id=row.id),
+            rec_fallback_from=row.rec_fallback_from,
+            bed_needed=row.bed_needed,
+            home_from_hospital=row.home_from_hospital,
+            community_bed_request=row.community_bed_request,
+            records_reviewed=tuple(row.records_reviewed or ()),
+            notes_added=tuple(notes_for(session=session, referral_ids=[row.id]).get(row.id, ())),
+            nhs_number_status=row.nhs_number_status,
+            nhs_unavailable_reason=row.nhs_unavailable_reason,
+            to_trace=patient is not None and is_to_trace(row.status, patient.nhs_number),
+            caller_answers=tuple((str(k), str(v)) for k, v in row.caller_answers or ()),
+            red_flags=tuple(row.facts.get("red_flags", ())),
+            advice=row.status_reason if redirected else "",
+            paper_entered_at=row.paper_entered_at,
+            paper_entered_by=row.paper_entered_by,
+            imported_from=row.imported_from,
+            source=row.source,
+            bars=bars.detail_of(session=session, row=row),
+            ucr_condition=row.ucr_condition,
+            ucr_not_reason=row.ucr_not_reason,
+        )
 
     def team_names(self) -> list[str]:
         with self._read() as session:
-            return list(session.exec(select(Team.name).order_by(Team.name)).all())
+            # The desk's call handlers are on the rota but take no referral to visit.
+            return list(
+                session.exec(
+                    select(Team.name)
+                    .where(col(Team.kind) != CALL_HANDLERS_KIND)
+                    .order_by(Team.name)
+                ).all()
+            )
 
     def history(self, reference: str) -> list[AuditEntry]:
         with self._read() as session:

@@ -15,7 +15,7 @@ from sqlalchemy import delete, insert
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from db import notes
+from db import gp_updates, notes
 from db.models import (
     DeskUser,
     Handover,
@@ -258,15 +258,12 @@ def unmark_read(*, session: Session, item_id: int) -> None:
 
 
 def closed_without_gp_update(*, session: Session, since: datetime) -> list[str]:
-    """References closed at or after `since` whose GP has not been told, oldest first."""
+    """References closed at or after `since` whose GP has not been told (the desk's one rule,
+    `db.gp_updates.not_told`: no acknowledged update, no tick), oldest first."""
     return list(
         session.exec(
             select(Referral.reference)
-            .where(
-                Referral.status == Status.CLOSED.value,
-                col(Referral.gp_updated).is_(False),
-                col(Referral.closed_at) >= since,
-            )
+            .where(*gp_updates.not_told(), col(Referral.closed_at) >= since)
             .order_by(col(Referral.closed_at), col(Referral.id))
         ).all()
     )

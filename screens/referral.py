@@ -20,6 +20,7 @@ from screens.bars_rows import bars_rows
 from screens.context import DeskContext, permitted
 from screens.desk_screen import DeskScreen
 from screens.fault_words import failure_words
+from screens.gp_update_modal import GpUpdateModal, state_text
 from screens.milestone_modal import MilestoneAnswer, MilestoneAsk, MilestoneModal
 from screens.nhs_number_modal import NhsNumberModal
 from screens.note_modal import NoteAnswer, NoteModal
@@ -30,9 +31,11 @@ from spr_desk.bars.prefill import triage_form
 from spr_desk.bars.replies import REJECT_WORDS, RejectReason
 from spr_desk.call_form import RECORDS_REVIEWED, CallForm
 from spr_desk.caller_questions import caller_questions
+from spr_desk.csds_ucr import ucr_words
 from spr_desk.downtime.paper import breached_on_paper
 from spr_desk.due import format_time_left, time_left
 from spr_desk.fact_names import fact_name
+from spr_desk.gp_update.views import GpUpdateView
 from spr_desk.lifecycle import LEAD_CHANGE_STATUSES, OPEN_STATUSES, can_transition, why_not
 from spr_desk.nhs_number import format_nhs_number
 from spr_desk.printable import printable, printable_lines
@@ -43,6 +46,7 @@ from spr_desk.urgency_ratchet import is_downward
 from spr_desk.validation import format_phone
 from spr_desk.vocabulary import (
     CloseOutcome,
+    GpUpdateState,
     Lead,
     Need,
     NhsNumberStatus,
@@ -104,6 +108,7 @@ class ReferralScreen(DeskScreen):
         Binding("c", "close", "Close", show=False, id="referral.close"),
         Binding("x", "cancel", "Cancel", show=False, id="referral.cancel"),
         Binding("t", "triage", "Triage", show=False, id="referral.triage"),
+        Binding("g", "gp_update", "GP update", show=False, id="referral.gp-update"),
         Binding("A", "bars_accept", "Accept (999)", show=False, id="referral.bars-accept"),
         Binding("b", "bars_reject", "Send back (999)", show=False, id="referral.bars-reject"),
     ]
@@ -115,11 +120,13 @@ class ReferralScreen(DeskScreen):
         self.teams: list[str] = []
         self.who: WhoIsOn | None = None
         self.undo_refused: str | None = "nothing recorded yet"
+        self.gp_update: GpUpdateView | None = None
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="referral-keys")
         with VerticalScroll(id="referral-body"):
             yield Static("Loading...", id="referral-main")
+            yield Static("", id="referral-gp-update")
             yield Static("", id="referral-history")
 
     def make_footer(self) -> Footer:
@@ -136,22 +143,32 @@ class ReferralScreen(DeskScreen):
     def _load(self) -> None:
         self.load(self._read, group="referral", exclusive=True, then=lambda read: self._show(*read))
 
-    def _read(self) -> tuple[ReferralDetail, str | None]:
-        """The referral and whether its last milestone may be undone (in the worker)."""
+    def _read(self) -> tuple[ReferralDetail, str | None, GpUpdateView | None]:
+        """The referral, whether its last milestone may be undone, and its GP update (in the
+        worker)."""
         detail = self.desk.detail(self.reference)
         if not self.teams:
             # Read here, not on the key press that needs them.
             self.teams = self.desk.team_names()
             self.who = self.desk.who_is_on()
-        return detail, self.desk.undo_refused(self.reference, by=self.ctx.by)
+        undo = self.desk.undo_refused(self.reference, by=self.ctx.by)
+        return detail, undo, self.desk.gp_update(self.reference)
 
-    def _show(self, detail: ReferralDetail, undo_refused: str | None = None) -> None:
+    def _show(
+        self,
+        detail: ReferralDetail,
+        undo_refused: str | None = None,
+        gp_update: GpUpdateView | None = None,
+    ) -> None:
         self.detail = detail
         self.undo_refused = undo_refused
+        self.gp_update = gp_update
         now = self.ctx.clock()
         self.query_one(DeskHeader).now = now
-        self.query_one("#referral-keys", Static).update(Text(keys_line(detail, undo_refused)))
+        keys = keys_line(detail, undo_refused, gp_update=gp_update is not None)
+        self.query_one("#referral-keys", Static).update(Text(keys))
         self.query_one("#referral-main", Static).update(_main_table(detail, now))
+        self.query_one("#referral-gp-update", Static).update(gp_update_line(gp_update, now))
         self.query_one("#referral-history", Static).update(_history_table(detail))
         self.refresh_bindings()
 
@@ -297,7 +314,34 @@ class ReferralScreen(DeskScreen):
             gp_updated=answer.ticked,
             reason=answer.note,
             at=answer.at,
+            # The GP told another way owes no update; else its draft is shown to read and send.
+            then=None if answer.ticked else self.action_gp_update,
         )
+
+    def action_gp_update(self) -> None:
+        self._open_gp_update()
+
+    @work(thread=True, exit_on_error=False, group="referral-action")
+    def _open_gp_update(self) -> None:
+        """The referral's latest update, or a new draft of it (closed or not: on demand)."""
+        try:
+            update = self.desk.gp_update(self.reference)
+            if update is None or update.state in REDRAFT_AFTER:
+                update = self.desk.draft_gp_update(self.reference, by=self.ctx.by)
+        except Refused as refused:
+            self.app.call_from_thread(
+                self.notify, str(refused), severity="error", markup=False, timeout=10
+            )
+            return
+        except Exception as error:  # noqa: BLE001 - a failed read is said, never fatal
+            self.app.call_from_thread(
+                self.notify, f"Not read: {failure_words(error)}", severity="error", markup=False
+            )
+            return
+        modal = GpUpdateModal(
+            self.desk, self.reference, by=self.ctx.by, clock=self.ctx.clock, update=update
+        )
+        self.app.call_from_thread(self.app.push_screen, modal, lambda _: self._load())
 
     def action_cancel(self) -> None:
         if not self._allowed(Status.CANCELLED):
@@ -466,18 +510,23 @@ class ReferralScreen(DeskScreen):
     def _ask(self, modal: ActionModal, then: Callable[[ActionAnswer], None]) -> None:
         self.app.push_screen(modal, lambda answer: then(answer) if answer else None)
 
-    def _move(self, target: Status, **details: Any) -> None:
+    def _move(
+        self, target: Status, *, then: Callable[[], None] | None = None, **details: Any
+    ) -> None:
         version = self.detail.summary.version if self.detail else None
         self._run(
             lambda: self.desk.move(
                 self.reference, target, by=self.ctx.by, expected_version=version, **details
-            )
+            ),
+            then=then,
         )
 
     @work(thread=True, exit_on_error=False, group="referral-action")
-    def _run(self, action: Callable[[], object]) -> None:
+    def _run(self, action: Callable[[], object], then: Callable[[], None] | None = None) -> None:
         try:
             action()
+            if then is not None:
+                self.app.call_from_thread(then)
         except Refused as refused:  # the lifecycle or the desk said no: say why
             self.app.call_from_thread(
                 self.notify, str(refused), severity="error", markup=False, timeout=10
@@ -494,6 +543,18 @@ class ReferralScreen(DeskScreen):
 
 TIME_LABEL = "{what} (now, or type HH:MM or DD/MM/YYYY HH:MM)"
 
+REDRAFT_AFTER = frozenset({GpUpdateState.EXPIRED, GpUpdateState.FAILED})
+"""`g` on a referral whose last update MESH gave up on drafts a new one (an event on the
+referral, closed or not); an acknowledged one is shown as it was sent."""
+
+
+def gp_update_line(update: GpUpdateView | None, now: datetime) -> Text:
+    """The GP update in one line under the referral: none yet, or where it is."""
+    if update is None:
+        return Text("GP update: none yet (g drafts one)", style="dim")
+    return Text.assemble(("GP update: ", "bold"), state_text(update, now))
+
+
 _STEP_KEYS: tuple[tuple[str, Status, str], ...] = (
     ("a", Status.ALLOCATED, "allocate"),
     ("r", Status.RESPONDED, "responded"),
@@ -503,7 +564,7 @@ _STEP_KEYS: tuple[tuple[str, Status, str], ...] = (
 )
 
 
-def keys_line(detail: ReferralDetail, undo_refused: str | None) -> str:
+def keys_line(detail: ReferralDetail, undo_refused: str | None, *, gp_update: bool = False) -> str:
     """The keys this referral's status allows, on one line under the header (the footer
     holds only what fits at 80 columns)."""
     status = detail.summary.status
@@ -517,6 +578,8 @@ def keys_line(detail: ReferralDetail, undo_refused: str | None) -> str:
     if status in LEAD_CHANGE_STATUSES:
         keys.append("l lead")
     keys.append("f note/call")
+    if gp_update or status is Status.CLOSED:
+        keys.append("g GP update")
     if undo_refused is None:
         keys.append("u undo")
     return "Keys: " + " · ".join(keys)
@@ -625,6 +688,9 @@ def _state(detail: ReferralDetail, now: datetime) -> Rows:
     rows.append((fact_name("matrix"), matrix))
     if summary.override_reason:
         rows.append((fact_name("override_reason"), summary.override_reason))
+    if detail.ucr_condition:
+        ucr = ucr_words(detail.ucr_condition, detail.ucr_not_reason)
+        rows.append((fact_name("ucr_condition"), ucr))
     if is_downward(summary.rec_response, summary.response):
         rows.append(("Sign-off", _sign_off_words(summary)))
     rows.append(("Held by", summary.allocated_team or "-"))

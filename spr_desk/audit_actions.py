@@ -58,6 +58,16 @@ class AuditAction(StrEnum):
     BARS_REPLY_QUEUED = "999 reply queued"
     BARS_REPLY_SENT = "999 reply sent"
     BARS_REPLY_REFUSED = "999 reply refused"
+    # the GP update over MESH
+    GP_UPDATE_DRAFTED = "GP update drafted"
+    GP_UPDATE_EDITED = "GP update edited"
+    GP_UPDATE_QUEUED = "GP update queued"
+    GP_UPDATE_SENT = "GP update sent"
+    GP_UPDATE_ACKNOWLEDGED = "GP update acknowledged"
+    GP_UPDATE_FAILED = "GP update failed"
+    GP_UPDATE_EXPIRED = "GP update expired"
+    # the national return
+    CSDS_EXPORTED = "CSDS return exported"
 
     @property
     def label(self) -> str:
@@ -105,6 +115,14 @@ _LABELS: dict[AuditAction, str] = {
     AuditAction.BARS_REPLY_QUEUED: "999 reply queued",
     AuditAction.BARS_REPLY_SENT: "999 reply sent",
     AuditAction.BARS_REPLY_REFUSED: "999 reply refused",
+    AuditAction.GP_UPDATE_DRAFTED: "GP update drafted",
+    AuditAction.GP_UPDATE_EDITED: "GP update edited",
+    AuditAction.GP_UPDATE_QUEUED: "GP update queued",
+    AuditAction.GP_UPDATE_SENT: "GP update sent",
+    AuditAction.GP_UPDATE_ACKNOWLEDGED: "GP update acknowledged",
+    AuditAction.GP_UPDATE_FAILED: "GP update failed",
+    AuditAction.GP_UPDATE_EXPIRED: "GP update expired",
+    AuditAction.CSDS_EXPORTED: "CSDS return exported",
 }
 
 STATUS_PREFIX = "status:"

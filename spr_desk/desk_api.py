@@ -28,10 +28,14 @@ if TYPE_CHECKING:
     from spr_desk.bars.outbox import ReplyKind
     from spr_desk.bars.replies import RejectReason
     from spr_desk.bars.sent import SentDetails
+    from spr_desk.call_profile import StaffingTable
+    from spr_desk.csds import UcrMeasures
     from spr_desk.desk_hours import Boundary, Direction
     from spr_desk.downtime.pack import DowntimePack
     from spr_desk.downtime.paper import PaperEntry, ReservedSheet
     from spr_desk.faults import Fault
+    from spr_desk.figures import ChartSeries
+    from spr_desk.gp_update.views import GpUpdateOwed, GpUpdateView
     from spr_desk.handover import Pack, Sbar
     from spr_desk.matrix import Availability, Recommendation
     from spr_desk.queue_view import QueueFilter
@@ -187,6 +191,10 @@ class ReferralDetail:
     bars: BarsDetail | None = None
     """A 999 referral's sent details and replies."""
     """For a redirected call, the words said to the caller."""
+    ucr_condition: str | None = None
+    """`UcrCondition` asked in the call (a Rapid response only); None when not asked."""
+    ucr_not_reason: str | None = None
+    """Why a Rapid response is not a 2-hour UCR one (with not UCR)."""
 
 
 # ---- The queue, and what the desk knows of a patient
@@ -668,3 +676,25 @@ class Desk(Protocol):
     def paper_calls(self) -> list[PaperCall]: ...
 
     def last_drill(self) -> DrillRow | None: ...
+
+    # the GP update over MESH (db/gp_update_desk.py)
+    def gp_update(self, reference: str) -> GpUpdateView | None: ...
+
+    def draft_gp_update(self, reference: str, *, by: str) -> GpUpdateView: ...
+
+    def edit_gp_update(
+        self, update_id: int, body: str, *, by: str, version: int
+    ) -> GpUpdateView: ...
+
+    def send_gp_update(self, update_id: int, *, by: str) -> GpUpdateView: ...
+
+    def gp_updates_owed(self) -> list[GpUpdateOwed]: ...
+
+    # the national return, staffing and charts (db/csds_desk.py, staffing_desk.py, figures_desk.py)
+    def ucr_measures(self, month: str) -> UcrMeasures: ...
+
+    def staffing_check(
+        self, *, target: float = 0.95, within_seconds: int = 60, floor: int = 1
+    ) -> StaffingTable: ...
+
+    def chart_series(self, *, weeks: int = 8) -> ChartSeries: ...

@@ -1,17 +1,21 @@
 """A GP update owed, for the hazard log (H023), on every backend: a referral closed without the
-GP told (the box left unticked, or answered no) is named "GP update owed" in the next handover
-pack's needs-action summary and in the supervisor's "GP updates outstanding"; one closed with the
-GP told is named in neither."""
+GP told (the box left unticked, or answered no) has its update drafted and is named "GP update
+owed" in the next handover pack's needs-action summary, in the supervisor's "GP updates
+outstanding" and in the desk's owed list, until the practice acknowledges the update; one closed
+with the GP told (another way) is named in none."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
 from tests_support import crew_call
 
 from db.desk import DeskService
+from spr_desk.desk_api import DeskError
+from spr_desk.gp_update.mesh_config import MeshConfig
 from spr_desk.handover import needs_action
-from spr_desk.vocabulary import CloseOutcome, Status
+from spr_desk.vocabulary import CloseOutcome, GpUpdateState, Status
 
 
 def closed(desk: DeskService, family: str, minutes_ago: int, gp_updated: bool | None) -> str:
@@ -64,3 +68,30 @@ def test_an_update_owed_leaves_the_pack_after_a_day_but_stays_in_the_review(
     stored = two_days_on.handover_pack(two_days_on.build_handover(by="handler"))
     assert stored.gp_update_owed == ()
     assert two_days_on.review().gp_updates_outstanding == (owed,)
+
+
+def test_an_update_owed_until_the_practice_acknowledges_it(desk: DeskService) -> None:
+    """Sent is not told: the update is owed while queued and sent, and leaves the pack, the
+    review and the owed list only when the practice acknowledges it over MESH."""
+    told = closed(desk, "Told", 30, gp_updated=True)
+    owed = closed(desk, "Unticked", 10, gp_updated=None)
+    assert desk.gp_update(told) is None
+    update = desk.gp_update(owed)
+    assert update is not None and update.state is GpUpdateState.DRAFTED
+    desk.mesh_config = MeshConfig(
+        path="mesh.toml",
+        url="http://127.0.0.1:1",
+        mailbox="X26ABC1",
+        password="password",
+        shared_key="key",
+        practices={"": "X26ABC2"},
+    )
+    with pytest.raises(DeskError, match="no GP practice on the record"):
+        desk.send_gp_update(update.id, by="nurse")  # the crew gave no practice: still owed
+    assert [o.reference for o in desk.gp_updates_owed()] == [owed]
+
+    desk.gp_update_acknowledged(update.id, desk.now())  # the practice acknowledges it
+    stored = desk.handover_pack(desk.build_handover(by="handler"))
+    assert stored.gp_update_owed == ()
+    assert desk.review().gp_updates_outstanding == ()
+    assert desk.gp_updates_owed() == []

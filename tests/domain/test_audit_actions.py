@@ -43,7 +43,9 @@ def test_values_are_the_strings_stored_in_databases_and_backups() -> None:
         "downtime pack built", "paper sheets released", "open queue exported",
         "open queue imported", "downtime drill ran", "read-only copy written",
         "999 referral received", "999 referral updated", "999 reply queued", "999 reply sent",
-        "999 reply refused",
+        "999 reply refused", "GP update drafted", "GP update edited", "GP update queued",
+        "GP update sent", "GP update acknowledged", "GP update failed", "GP update expired",
+        "CSDS return exported",
     }  # fmt: skip
     assert {action.value for action in AuditAction} == stored
 
