@@ -33,7 +33,7 @@ from spr_desk.reference import format_reference, parse_reference
 from spr_desk.referral import Decision, NewReferral, RedirectedCall, decide, initial_status
 from spr_desk.rules import Rules
 from spr_desk.uktime import as_local, iso_or_none
-from spr_desk.vocabulary import CloseOutcome, Lead, NhsNumberStatus, Status, label
+from spr_desk.vocabulary import CloseOutcome, Lead, NhsNumberStatus, Response, Status, label
 
 
 def record_referral(
@@ -74,6 +74,7 @@ def record_referral(
     due = (
         due_at(call.received_at, decision.response, rules.due_hours) if decision.response else None
     )
+    rapid = decision.response is Response.RAPID
     referrer = referrals.upsert_referrer(session=session, details=call.referrer)
     patient = referrals.upsert_patient(session=session, details=call.patient)
     locality_id = seed.locality_ids(session=session).get(call.locality) if call.locality else None
@@ -119,6 +120,9 @@ def record_referral(
         nhs_number_status=call.nhs_number_status.value,
         nhs_unavailable_reason=_value(call.nhs_number_unavailable),
         caller_answers=[list(pair) for pair in call.caller_answers],
+        # Asked only for a Rapid response (the 2-hour UCR count): not kept on any other.
+        ucr_condition=_value(call.ucr_condition) if rapid else None,
+        ucr_not_reason=(call.ucr_not_reason or None) if rapid else None,
         paper_entered_at=now if paper else None,
         paper_entered_by=by if paper else None,
     )
@@ -425,6 +429,8 @@ _TRIAGED = (
     "nhs_number_status",
     "nhs_unavailable_reason",
     "caller_answers",
+    "ucr_condition",
+    "ucr_not_reason",
 )
 """What the triage of a referral sent by 999 decides: everything but who sent it and when."""
 

@@ -43,6 +43,7 @@ from screens.triage_form import (
     EXTRAS,
     INPUTS,
     TICK_LISTS,
+    UcrChoice,
     paper_line,
     readback,
     urgency_lines,
@@ -72,7 +73,9 @@ from spr_desk.call_form import (
     nhs_number_notice,
     redirected_from,
     referral_from,
+    response_of,
     typed_errors,
+    ucr_errors,
 )
 from spr_desk.caller_questions import caller_questions
 from spr_desk.desk_api import DeskError
@@ -85,7 +88,7 @@ from spr_desk.nhs_number import is_valid_nhs_number, parse_nhs_number
 from spr_desk.reference_data import locality_for_postcode
 from spr_desk.uktime import as_local, short_local
 from spr_desk.validation import InputError, age_on, parse_date_of_birth
-from spr_desk.vocabulary import RedFlag, Status, label
+from spr_desk.vocabulary import RedFlag, Response, Status, label
 
 if TYPE_CHECKING:
     from spr_desk.desk_api import PatientHistory, RecordedReferral
@@ -491,7 +494,7 @@ class TriageScreen(DeskScreen):
         if names & MOVES_MATRIX:
             self._refresh_recommendation()
         if self.problems is not None:
-            self._show_problems(missing_for_record(self.form, today))
+            self._show_problems(missing_for_record(self.form, today) | self._ucr_errors())
         self._save()
 
     @staticmethod
@@ -587,6 +590,20 @@ class TriageScreen(DeskScreen):
             self._due(),
             agreed=self.form.agreed,
         )
+        self._show_ucr()
+
+    def _response(self) -> Response | None:
+        """The response the call would be recorded with: the cell chosen, else the matrix's."""
+        recommended = self.recommendation.response if self.recommendation else None
+        return response_of(self.form, recommended)
+
+    def _ucr_errors(self) -> dict[str, str]:
+        return ucr_errors(self.form, self._response())
+
+    def _show_ucr(self) -> None:
+        """The UCR condition is asked only when the response is Rapid; what was chosen stays on
+        the form either way (recording keeps it only on a Rapid response)."""
+        self._w("ucr_condition", UcrChoice).ask(self._response() is Response.RAPID)
 
     def _due(self) -> datetime | None:
         """The due time of the cell chosen, else of the recommendation (the rules' arithmetic)."""
@@ -971,7 +988,7 @@ class TriageScreen(DeskScreen):
             self._ask_emergency()
             return
         today = as_local(self.ctx.clock()).date()
-        errors = blocking(self.form, self.recommendation, today)
+        errors = blocking(self.form, self.recommendation, today) | self._ucr_errors()
         if errors:
             self._show_problems(errors)
             for name, message in errors.items():
@@ -983,7 +1000,7 @@ class TriageScreen(DeskScreen):
             return
         self._show_problems({})
         try:
-            call = referral_from(self.form, self.received_at, today)
+            call = referral_from(self.form, self.received_at, today, response=self._response())
         except FormErrors as problem:  # the checks above are the same
             self.notify(str(problem), severity="error", markup=False)
             return

@@ -19,6 +19,7 @@ from screens.widgets.form_input import FormInput
 from screens.widgets.ticks import RedFlagList, TickList
 from spr_desk.call_form import NHS_NUMBER_CHECKS, RECORDS_REVIEWED, RED_FLAG_QUESTIONS, CallForm
 from spr_desk.caller_questions import Question, caller_questions
+from spr_desk.csds_ucr import ucr_words
 from spr_desk.fact_names import fact_name
 from spr_desk.matrix import Recommendation
 from spr_desk.milestones import given_time_text
@@ -33,7 +34,9 @@ from spr_desk.vocabulary import (
     NeedGroup,
     Pathway,
     ReferrerRole,
+    Response,
     Setting,
+    UcrCondition,
     Urgency,
     label,
     no_nhs_number_words,
@@ -52,6 +55,7 @@ INPUTS = (
     "gp_practice",
     "access_notes",
     "next_of_kin",
+    "ucr_not_reason",
 )
 """One-line text fields, by the form field each fills."""
 CHOICES = (
@@ -62,6 +66,7 @@ CHOICES = (
     "setting",
     "primary_need",
     "locality",
+    "ucr_condition",
 )
 TICK_LISTS = ("red_flags", "needs", "urgency", "records_reviewed")
 """Tick lists whose ticked values are the form field of the same name."""
@@ -87,6 +92,7 @@ PLACEHOLDERS = {
     "date_of_birth": "(day/month/year)",
     "postcode": "(the patient's postcode)",
     "next_of_kin": "(name, relationship, phone)",
+    "ucr_not_reason": "(why this Rapid response is not a two-hour UCR one)",
 }
 """Grey words that can never be taken for a real number, postcode or date."""
 
@@ -144,6 +150,49 @@ def question_control(question: Question) -> Widget:
     return FormInput(
         id=control_id, placeholder=question.placeholder, compact=True, select_on_focus=False
     )
+
+
+UCR_ASKED = "choose: type, or enter (not UCR: n)"
+UCR_NOT_ASKED = "not asked: the response is not Rapid"
+
+
+class UcrChoice(Choice):
+    """The UCR condition: in the same place on every call (Tab never skips it, so keys typed
+    ahead land where they always do), asked only while the response is Rapid (`asked`).
+    Choosing not UCR shows the reason's field at once, as the value is set: the enter that
+    chose it then moves on into that field, not past it."""
+
+    def __init__(self, reason: Field) -> None:
+        super().__init__(
+            [(label(condition), condition.value) for condition in UcrCondition],
+            prompt=UCR_NOT_ASKED,
+            id="ucr_condition",
+        )
+        self.reason = reason
+        self.asked = False
+
+    def ask(self, asked: bool) -> None:
+        """Asked (the response is Rapid) or not; a choice made stays either way."""
+        if asked != self.asked:
+            self.asked = asked
+            self.prompt = UCR_ASKED if asked else UCR_NOT_ASKED
+            self.refresh()
+        self._show_reason()
+
+    def watch_value(self, value: str) -> None:
+        self._show_reason()
+        super().watch_value(value)
+
+    def _show_reason(self) -> None:
+        self.reason.display = self.asked and self.value == UcrCondition.NOT_UCR.value
+
+
+def ucr_question() -> Iterator[Widget]:
+    """The UCR condition, asked when the response is Rapid, and the reason beside not UCR."""
+    reason = Field(fact_name("ucr_not_reason"), _input("ucr_not_reason"), id="ucr-reason-field")
+    reason.display = False
+    yield _field("ucr_condition", UcrChoice(reason))
+    yield reason
 
 
 def call_sections(rules: Rules) -> Iterator[Widget]:
@@ -212,6 +261,7 @@ def call_sections(rules: Rules) -> Iterator[Widget]:
         Choice([(name, name) for name in (*LOCALITIES, COUNTYWIDE)], id="locality"),
         hint=True,
     )
+    yield from ucr_question()
 
     yield _heading("5 Notes (F7)", "heading-notes")
     yield Field(
@@ -323,6 +373,12 @@ def readback(
         lines.append((fact_name("agreed"), f"{label(decision.response)} / {label(decision.lead)}"))
         if decision.override_reason:
             lines.append((fact_name("override_reason"), decision.override_reason))
+    response = decision.response if decision is not None else None
+    if recommendation is not None and response is None:
+        response = recommendation.response
+    if call.ucr_condition is not None and response is Response.RAPID:
+        ucr = ucr_words(call.ucr_condition, call.ucr_not_reason)
+        lines.append((fact_name("ucr_condition"), ucr))
     if due is not None:
         lines.append((fact_name("due"), short_local(due)))
     extras = [

@@ -40,6 +40,7 @@ from spr_desk.vocabulary import (
     ReferrerRole,
     Response,
     Setting,
+    UcrCondition,
     Urgency,
 )
 
@@ -125,6 +126,10 @@ class CallForm:
     agreed: bool = False
     """The handler agreed the recommended cell with the caller (`a` on the matrix)."""
     override_reason: str = ""
+    ucr_condition: str = ""
+    """A `UcrCondition` (or not UCR), asked only when the response is Rapid."""
+    ucr_not_reason: str = ""
+    """Why a Rapid response is not a 2-hour UCR one (with `not_ucr`)."""
     notes: str = ""
     # a call taken on a paper sheet in downtime (F9), last: a draft saved before these opens
     paper_reference: str = ""
@@ -398,14 +403,54 @@ def _missing(form: CallForm, today: date) -> dict[str, str]:
     return errors
 
 
-def referral_from(form: CallForm, received_at: datetime, today: date) -> NewReferral:
-    """The complete call as a referral to record.
+UCR_CONDITION_NEEDED = (
+    "A Rapid response: choose its UCR condition, or not UCR and say why (national 2-hour count)."
+)
+UCR_REASON_NEEDED = "Not UCR: say why this Rapid response is not a 2-hour UCR one."
+
+
+def response_of(form: CallForm, recommended: Response | None) -> Response | None:
+    """The response the call is recorded with: the cell chosen, else the one recommended."""
+    if (
+        form.chosen_response in Response._value2member_map_
+        and form.chosen_lead in Lead._value2member_map_
+    ):
+        return Response(form.chosen_response)
+    return recommended
+
+
+def ucr_errors(form: CallForm, response: Response | None) -> dict[str, str]:
+    """A Rapid response needs one of the nine UCR conditions, or not UCR with a reason (the
+    national 2-hour standard counts the first); any other response is not asked."""
+    if response is not Response.RAPID:
+        return {}
+    if form.ucr_condition not in UcrCondition._value2member_map_:
+        return {"ucr_condition": UCR_CONDITION_NEEDED}
+    if form.ucr_condition == UcrCondition.NOT_UCR and not plain_text(form.ucr_not_reason).strip():
+        return {"ucr_not_reason": UCR_REASON_NEEDED}
+    return {}
+
+
+def _ucr_of(form: CallForm) -> tuple[UcrCondition | None, str]:
+    """The condition as typed (recording keeps it only on a Rapid response), and the reason
+    beside not UCR."""
+    if form.ucr_condition not in UcrCondition._value2member_map_:
+        return None, ""
+    condition = UcrCondition(form.ucr_condition)
+    return condition, form.ucr_not_reason.strip() if condition is UcrCondition.NOT_UCR else ""
+
+
+def referral_from(
+    form: CallForm, received_at: datetime, today: date, *, response: Response | None = None
+) -> NewReferral:
+    """The complete call as a referral to record. `response`: the response it is recorded with
+    (`response_of`), when the caller knows it: a Rapid one must carry its UCR condition.
 
     Raises:
         FormErrors: every field that is missing or wrong, each with its message.
     """
     form = form.plain()
-    errors = _missing(form, today)
+    errors = _missing(form, today) | ucr_errors(form, response)
     if errors:
         raise FormErrors(errors)
     facts = facts_so_far(form)
@@ -416,6 +461,7 @@ def referral_from(form: CallForm, received_at: datetime, today: date) -> NewRefe
             Response(form.chosen_response), Lead(form.chosen_lead), form.override_reason
         )
     status, unavailable = nhs_number_standing(form)
+    ucr_condition, ucr_not_reason = _ucr_of(form)
     return NewReferral(
         received_at=received_at,
         referrer=referrer_of(form),
@@ -445,6 +491,8 @@ def referral_from(form: CallForm, received_at: datetime, today: date) -> NewRefe
         caller_answers=recorded_answers(
             caller_questions().for_role(form.referrer_role), form.caller_answers, today
         ),
+        ucr_condition=ucr_condition,
+        ucr_not_reason=ucr_not_reason,
     )
 
 

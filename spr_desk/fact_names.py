@@ -36,6 +36,8 @@ FACT_NAMES: dict[str, str] = {
     "matrix": "Matrix says",
     "agreed": "Agreed",
     "override_reason": "Why a different cell",
+    "ucr_condition": "UCR condition (2-hour)",
+    "ucr_not_reason": "Why not UCR",
     "due": "Due by",
     "paper_reference": "Sheet reference",
     "paper_received_at": "Received (written on the sheet)",

@@ -17,6 +17,7 @@ from spr_desk.vocabulary import (
     ReferrerRole,
     Response,
     Status,
+    UcrCondition,
     label,
 )
 
@@ -110,6 +111,10 @@ class NewReferral:
     """Why there is no NHS number (the patient's is then empty): the referral is to be traced."""
     caller_answers: tuple[tuple[str, str], ...] = ()
     """What only this kind of caller was asked: (question key, answer), in the asking order."""
+    ucr_condition: UcrCondition | None = None
+    """The 2-hour UCR condition (or not UCR) asked in the call; kept only on a Rapid response."""
+    ucr_not_reason: str = ""
+    """Why a Rapid response is not UCR (with `UcrCondition.NOT_UCR`)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,7 @@ ETHEL: dict[str, Any] = {
     "urgency": ["unsafe_alone_tonight"],
     "records_reviewed": ["gp_record"],
     "locality": "Aylesbury",
+    "ucr_condition": "frailty_decompensation",
 }
 """Ethel's story (reference 001:533-545): her GP calls from her home; 81, alone, failing."""
 
@@ -56,6 +57,7 @@ REG: dict[str, Any] = {
     "home_from_hospital": True,
     "records_reviewed": ["hospital_record", "community_record"],
     "locality": "Thame",
+    "ucr_condition": "reduced_function",
 }
 """Reg's story (reference 001:523-531): the ward team refers him home after a short illness."""
 

@@ -132,7 +132,7 @@ class UcrCondition(StrEnum):
     CONFUSION_OR_DELIRIUM = "confusion_delirium"
     URGENT_CATHETER_CARE = "urgent_catheter"
     URGENT_DIABETES_SUPPORT = "urgent_diabetes"
-    UNPAID_CARER_BREAKDOWN = "carer_breakdown"
+    UNPAID_CARER_BREAKDOWN = "unpaid_carer_breakdown"
     NOT_UCR = "not_ucr"
 
 

@@ -24,8 +24,13 @@ async def settle(pilot: Pilot[Any]) -> None:
     """Let the screen settle: pending messages, then every worker (database reads and
     writes run in threads), then the repaint they cause."""
     await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    # A worker's result may start another (a write, then the read that shows it): wait until
+    # none is left, not only for those running when the wait began (a loaded machine shows it).
+    for _ in range(20):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if all(worker.is_finished for worker in pilot.app.workers):
+            break
 
 
 def screen(pilot: Pilot[Any]) -> TriageScreen:
@@ -177,6 +182,8 @@ def call_keys(call_screen: TriageScreen, call: dict[str, Any]) -> list[str]:
     keys += tick_keys(options("extras"), [name for name in EXTRAS if call.get(name)]) + ["tab"]
     keys += tick_keys(options("records_reviewed"), call["records_reviewed"]) + ["tab"]
     keys += choice_keys(options("locality"), call["locality"])
+    if "ucr_condition" in call:  # asked on a Rapid response; the field is there on every call
+        keys += choice_keys(options("ucr_condition"), call["ucr_condition"])
     return keys
 
 

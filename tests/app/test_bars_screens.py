@@ -141,6 +141,7 @@ async def test_t_opens_the_call_form_filled_from_what_was_sent_and_records_that_
                 "urgency": ["unsafe_alone_tonight"],
                 "lives_alone": "yes",
                 "locality": "Aylesbury",
+                "ucr_condition": "fall",  # a Rapid response: the 2-hour UCR condition asked
             },
         )
         await settle(pilot)

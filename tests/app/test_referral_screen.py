@@ -327,6 +327,7 @@ async def test_the_view_shows_every_fact_the_call_gave_in_the_handlers_words(
         "Pathway": "step-up (avoid an admission)",
         "Where now": "home",
         "Locality": "Aylesbury",
+        "UCR condition (2-hour)": "decompensation of frailty (2-hour UCR)",
         "Needs": "dehydration, personal care",
         "Primary need": "personal care",
         "Urgency": "alone and unable to manage tonight",
