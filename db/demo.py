@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import random
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -164,6 +165,7 @@ def _record_demo_call(session: Session, demo: DemoCall, rules: Rules) -> None:
     )
     row = referrals.get_by_reference(session=session, reference=recorded.reference)
     assert row is not None
+    row.call_ended_at = demo.call.received_at + _demo_call_length(demo.call.received_at)
     for step in demo.steps:
         actions.move(
             session=session,
@@ -176,6 +178,13 @@ def _record_demo_call(session: Session, demo: DemoCall, rules: Rules) -> None:
             outcome=step.outcome,
             gp_updated=step.gp_updated,
         )
+
+
+def _demo_call_length(received_at: datetime) -> timedelta:
+    """How long a demo call took: 6 to 15 minutes, the same for the same call on every load
+    (seeded by its received time), so `rota check` has handling times to read."""
+    rng = random.Random(f"demo call length {received_at.isoformat()}")
+    return timedelta(seconds=round(rng.uniform(6 * 60, 15 * 60)))
 
 
 def _load_bars_demo(session: Session, now: datetime, rules: Rules) -> int:

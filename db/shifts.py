@@ -14,7 +14,7 @@ from db.models import Locality, Referral, Shift, StaffMember, Team
 from db.wide_select import select_columns
 from spr_desk.availability import RotaShift
 from spr_desk.desk_api import ShiftRow
-from spr_desk.reference_data import COUNTYWIDE
+from spr_desk.reference_data import CALL_HANDLERS_KIND, COUNTYWIDE
 from spr_desk.vocabulary import StaffRole
 
 
@@ -47,6 +47,9 @@ def rota_shifts(*, session: Session, start: datetime, end: datetime) -> list[Rot
         .join(Team, col(Team.id) == col(StaffMember.team_id))
         .join(Locality, col(Locality.id) == col(Team.locality_id), isouter=True)
         .where(col(StaffMember.active))
+        # The desk's own call handlers answer the phone and visit nobody: the board, the
+        # handover and the matrix's availability leave them out (rota check counts them).
+        .where(col(Team.kind) != CALL_HANDLERS_KIND)
         .where(col(Shift.starts_at) < end, col(Shift.ends_at) > start)
         .order_by(col(Shift.starts_at), col(StaffMember.id))
     ).all()

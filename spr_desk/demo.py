@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from spr_desk.facts import TriageFacts
 from spr_desk.matrix import ALL_AVAILABLE, recommend
 from spr_desk.nhs_number import check_digit
-from spr_desk.reference_data import LOCALITIES, TEAMS
+from spr_desk.reference_data import CALL_HANDLERS_TEAM, LOCALITIES, TEAMS
 from spr_desk.referral import NewReferral, PatientDetails, ReferrerDetails
 from spr_desk.roles import Role
 from spr_desk.rules import Rules
@@ -28,6 +28,7 @@ from spr_desk.vocabulary import (
     Setting,
     StaffRole,
     Status,
+    UcrCondition,
     Urgency,
 )
 
@@ -345,9 +346,37 @@ def _steps(
     return tuple(step for step in plan if step.at <= now)
 
 
+UCR_OF_NEED: dict[Need, UcrCondition] = {
+    Need.FALL_NO_INJURY: UcrCondition.FALL_NO_SERIOUS_INJURY,
+    Need.END_OF_LIFE: UcrCondition.PALLIATIVE_CRISIS,
+    Need.CATHETER_CONTINENCE: UcrCondition.URGENT_CATHETER_CARE,
+    Need.CARER_BREAKDOWN: UcrCondition.UNPAID_CARER_BREAKDOWN,
+    Need.EQUIPMENT: UcrCondition.URGENT_EQUIPMENT,
+    Need.REDUCED_MOBILITY: UcrCondition.REDUCED_FUNCTION,
+    Need.TRANSFERS: UcrCondition.REDUCED_FUNCTION,
+    Need.LONG_TERM_CONDITION_EXACERBATION: UcrCondition.DECOMPENSATION_OF_FRAILTY,
+}
+"""The UCR condition a demo Rapid call is given from its needs (the handler's usual answer)."""
+NOT_UCR_REASONS = (
+    "Needs a package of care today, no clinical crisis",
+    "Planned discharge support, not an urgent response",
+)
+
+
+def demo_ucr(rng: random.Random, facts: TriageFacts) -> tuple[UcrCondition, str]:
+    """A demo Rapid call's answer to the UCR question: mostly a condition, a few not UCR."""
+    if rng.random() < 0.08:
+        return UcrCondition.NOT_UCR, rng.choice(NOT_UCR_REASONS)
+    from_needs = [UCR_OF_NEED[need] for need in sorted(facts.needs) if need in UCR_OF_NEED]
+    conditions = [c for c in UcrCondition if c is not UcrCondition.NOT_UCR]
+    return (from_needs[0] if from_needs else rng.choice(conditions)), ""
+
+
 def demo_calls(days: int, now: datetime, rules: Rules, seed: int = 2026) -> list[DemoCall]:
     """`days` of fictional calls before `now`, each with the steps it has taken by `now`."""
     rng = random.Random(seed)
+    # Its own generator: the UCR answers leave every other demo value as it was before them.
+    ucr_rng = random.Random(seed + 19)
     calls: list[DemoCall] = []
     patients: list[PatientDetails] = []
     roles = list(REFERRER_ROLE_WEIGHTS)
@@ -366,16 +395,21 @@ def demo_calls(days: int, now: datetime, rules: Rules, seed: int = 2026) -> list
             organisation=rng.choice(ORGANISATION_OF_ROLE[role]),
             phone=f"01296 {rng.randint(100000, 999999)}",
         )
+        locality = rng.choice(LOCALITIES)
+        response = recommend(facts, ALL_AVAILABLE, received, rules).response
+        rapid = response is Response.RAPID
+        ucr, not_ucr_reason = demo_ucr(ucr_rng, facts) if rapid else (None, "")
         call = NewReferral(
             received_at=received,
             referrer=referrer,
             patient=patient,
             facts=facts,
-            locality=rng.choice(LOCALITIES),
+            locality=locality,
             is_demo=True,
             notes=f"Demo call {index + 1}.",
+            ucr_condition=ucr,
+            ucr_not_reason=not_ucr_reason,
         )
-        response = recommend(facts, ALL_AVAILABLE, received, rules).response
         calls.append(DemoCall(call, _steps(rng, received, response, now)))
     return calls
 
@@ -407,15 +441,27 @@ BAND_OF_ROLE: dict[StaffRole, str] = {
     StaffRole.SOCIAL_WORKER: "6",
     StaffRole.SOCIAL_WORK_ASSISTANT: "4",
 }
+CALL_HANDLER_SHIFTS: tuple[tuple[time, time, bool], ...] = (
+    (time(22), time(8), True),
+    (time(8), time(16), True),
+    (time(14), time(22), True),
+    (time(10), time(18), False),
+    (time(16), time(22), True),
+)
+"""The demo call handlers' shifts, one person each (UK local start, end, and whether at weekends
+too): one handler through the night and until 10:00 (weekends 14:00), then two, and three from
+14:00 to 18:00 on weekdays; two until 22:00."""
 
 
 def demo_staff(seed: int = 2026) -> list[DemoStaff]:
-    """Two of each role in every team, with fictional names that are stable for a seed."""
+    """Two of each role in every team (a call handler for each of `CALL_HANDLER_SHIFTS`), with
+    fictional names that are stable for a seed."""
     rng = random.Random(seed)
     staff: list[DemoStaff] = []
     for team in TEAMS:
+        each = len(CALL_HANDLER_SHIFTS) if team.name == CALL_HANDLERS_TEAM else 2
         for role in team.roles:
-            for _ in range(2):
+            for _ in range(each):
                 name = f"{rng.choice(GIVEN_NAMES)} {rng.choice(FAMILY_NAMES)}"
                 while any(s.team == team.name and s.name == name for s in staff):
                     name = f"{rng.choice(GIVEN_NAMES)} {rng.choice(FAMILY_NAMES)}"
@@ -425,7 +471,9 @@ def demo_staff(seed: int = 2026) -> list[DemoStaff]:
 
 def demo_shifts(staff: list[DemoStaff], first_day: date, last_day: date) -> list[DemoShift]:
     """Shifts in UK local time: days for the localities, nights for the night team, office
-    hours on weekdays for social work; the first of each pair early, the second late."""
+    hours on weekdays for social work; the first of each pair early, the second late; the call
+    handlers round the clock (`CALL_HANDLER_SHIFTS`)."""
+    handlers = [person for person in staff if person.team == CALL_HANDLERS_TEAM]
     night_teams = {team.name for team in TEAMS if team.covers_night}
     office_teams = {
         team.name for team in TEAMS if team.kind in ("hospital_social_work", "care_review")
@@ -434,6 +482,11 @@ def demo_shifts(staff: list[DemoStaff], first_day: date, last_day: date) -> list
     day = first_day
     while day <= last_day:
         for index, person in enumerate(staff):
+            if person.team == CALL_HANDLERS_TEAM:
+                shift = _call_handler_shift(person, day, handlers.index(person))
+                if shift is not None:
+                    shifts.append(shift)
+                continue
             if person.team in night_teams:
                 start, end = NIGHT_SHIFT
                 end_day = day + timedelta(days=1)
@@ -455,6 +508,20 @@ def demo_shifts(staff: list[DemoStaff], first_day: date, last_day: date) -> list
             )
         day += timedelta(days=1)
     return shifts
+
+
+def _call_handler_shift(person: DemoStaff, day: date, ordinal: int) -> DemoShift | None:
+    """The `ordinal`th call handler's shift starting on `day`, if they work that day."""
+    start, end, weekends = CALL_HANDLER_SHIFTS[ordinal % len(CALL_HANDLER_SHIFTS)]
+    if not weekends and day.weekday() >= 5:
+        return None
+    end_day = day + timedelta(days=1) if end <= start else day
+    return DemoShift(
+        person.team,
+        person.name,
+        as_utc(datetime.combine(day, start, tzinfo=LONDON)),
+        as_utc(datetime.combine(end_day, end, tzinfo=LONDON)),
+    )
 
 
 DEMO_PASSWORD = "demo-password"

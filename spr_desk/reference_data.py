@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from spr_desk.vocabulary import StaffRole
 
 COUNTYWIDE = "Countywide"
+CALL_HANDLERS_TEAM = "SPR Desk Call Handlers"
+"""The team that answers the desk's calls, 24 hours a day (issue 19 point 5)."""
+CALL_HANDLERS_KIND = "call_handlers"
 
 LOCALITIES: tuple[str, ...] = (
     "Aylesbury",
@@ -98,9 +101,19 @@ TEAMS: tuple[TeamSpec, ...] = (
         ),
         base="County Hall, Aylesbury",
     ),
+    TeamSpec(
+        name=CALL_HANDLERS_TEAM,
+        organisation="Buckinghamshire Healthcare NHS Trust",
+        kind=CALL_HANDLERS_KIND,
+        # No rota role names a call handler; a coordinator leads no visit, so the matrix and
+        # the allocation offers never count them.
+        roles=(StaffRole.COORDINATOR,),
+        base="SPR desk",
+    ),
 )
 """The ACHT localities, the night team, Bucks Care reablement, the hospital social work teams and
-CR&R, with the roles each has (reference 001:975-1039)."""
+CR&R, with the roles each has (reference 001:975-1039); and the desk's own call handlers, whose
+rota `spr-desk rota check` sets beside the calls (issue 19)."""
 
 POSTCODE_DISTRICT_LOCALITY: dict[str, str] = {
     # Aylesbury and the Vale around it

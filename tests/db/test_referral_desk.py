@@ -7,12 +7,15 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
+# Not "tests.db.test_desk": ciw (the staffing test's simulator) installs a top-level "tests"
+# package that shadows ours; tests/db is on the path as every test folder is.
+from test_desk import RECEIVED, ethel_call
+
 from db.desk import DeskService
 from db.models import AuditEvent, Referral
 from db.notes import notes_for
 from spr_desk.desk_api import DeskError
 from spr_desk.vocabulary import CloseOutcome, NoteKind, Status
-from tests.db.test_desk import RECEIVED, ethel_call
 
 
 def _row(desk: DeskService, reference: str) -> Referral:
