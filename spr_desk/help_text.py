@@ -306,6 +306,32 @@ HELP: dict[str, ScreenHelp] = {
                     "referrals of the days chosen to a CSV file, in the desk's own data "
                     "folder, readable by its owner only (it holds patient details).",
                     "{a} opens the audit trail; {r} reads the figures again.",
+                    "{c} opens the charts. Under the figures: the GP updates owed (each with "
+                    "its due time and state), the month's four national UCR measures (the "
+                    "same rows the CSDS return holds) and the call handlers each hour needs "
+                    "beside those on the rota.",
+                ),
+            ),
+        ),
+    ),
+    "ChartsScreen": ScreenHelp(
+        "the supervisor's charts",
+        (
+            Section(
+                "What it shows",
+                (
+                    "Five charts of the desk's own referrals: by hour of the day, by day, the "
+                    "share met in time by response over the weeks, breaches and overrides "
+                    "over the weeks, and the open queue by lead and locality.",
+                    "Every chart has its numbers as text too: they read without colour.",
+                ),
+            ),
+            Section(
+                "What it does",
+                (
+                    "{1} to {5} choose a chart; {left} and {right} step through them. {t} "
+                    "shows the chart's numbers as text, or the plot again. {r} reads the "
+                    "figures again; {escape} goes back to the supervisor view.",
                 ),
             ),
         ),
