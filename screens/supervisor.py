@@ -1,5 +1,6 @@
-"""The supervisor view: the week's figures, overrides held for sign-off, breaches, the open
-queue, review flags."""
+"""The supervisor view: the week's figures, overrides held for sign-off, breaches, the GP
+updates owed, the month's national UCR measures, the open queue, whether the desk is staffed for
+its calls, review flags; `c` opens the charts."""
 
 from __future__ import annotations
 
@@ -35,7 +36,10 @@ from spr_desk.uktime import as_local, short_local, uk_days
 from spr_desk.vocabulary import Lead, Response, cell_words, label, word_for
 
 if TYPE_CHECKING:
+    from spr_desk.call_profile import StaffingTable
+    from spr_desk.csds import UcrMeasures
     from spr_desk.desk_api import DrillRow, FlagRow, PaperCall
+    from spr_desk.gp_update.views import GpUpdateOwed
 
 CHART_WIDTH = 40
 """Characters of one hour-chart line: `08 ` + bar + count."""
@@ -75,7 +79,10 @@ def summary_text(review: Review, held: int = 0) -> Text:
             "dim",
         ),
         "\n",
-        ("Keys: f flag · e export CSV · d downtime pack · r refresh · a audit trail", "dim"),
+        (
+            "Keys: c charts · f flag · e export CSV · d downtime pack · r refresh · a audit trail",
+            "dim",
+        ),
     )
 
 
@@ -89,17 +96,43 @@ def met_table(review: Review) -> Table:
 
 
 def outcomes_text(review: Review) -> Text:
-    outstanding = review.gp_updates_outstanding
-    text = Text.assemble(
+    return Text.assemble(
         ("Outcomes", "bold"),
         f"\nClosed {review.closed}; no further services {review.no_further_services} "
         f"({percent(review.no_further_services_share)})",
-        ("\nGP updates outstanding ", "bold"),
-        str(len(outstanding)),
     )
-    if outstanding:
-        text.append("\n" + ", ".join(outstanding))
-    return text
+
+
+def gp_owed_rows(owed: list[GpUpdateOwed]) -> list[tuple[str, dict[str, Text]]]:
+    """The GP updates owed, overdue first then soonest due (as the desk lists them)."""
+    rows = []
+    for update in sorted(owed, key=lambda u: not u.overdue)[:LISTED]:
+        due = short_local(update.due_at)
+        rows.append(
+            (
+                update.reference,
+                {
+                    "reference": Text(update.reference),
+                    "state": Text(label(update.state) if update.state else "none drafted"),
+                    "due": Text(
+                        f"OVERDUE {due}" if update.overdue else due,
+                        style=BREACH_STYLE if update.overdue else "",
+                    ),
+                    "patient": Text(update.patient),
+                    "practice": Text(update.practice or "no practice on the record"),
+                },
+            )
+        )
+    return rows
+
+
+GP_OWED_COLUMNS = (
+    ("reference", "Reference", 0, 15),
+    ("state", "State", 1, 15),
+    ("due", "Acknowledged by", 2, 24),
+    ("patient", "Patient", 3, 0),
+    ("practice", "Practice", 4, None),
+)
 
 
 def overrides_table(review: Review) -> Table | Text:
@@ -348,6 +381,14 @@ class SupervisorScreen(DeskScreen):
             id="supervisor.downtime-pack",
         ),
         Binding(
+            "c",
+            "charts",
+            "Charts",
+            tooltip="Referrals by hour and day, met in time by week, breaches, the open queue",
+            show=False,
+            id="supervisor.charts",
+        ),
+        Binding(
             "r",
             "refresh",
             "Refresh",
@@ -371,6 +412,7 @@ class SupervisorScreen(DeskScreen):
         self.last_export: tuple[Path, int] | None = None
         self.flags: list[FlagRow] = []
         self.held: tuple[HeldOverride, ...] = ()
+        self.gp_owed: list[GpUpdateOwed] = []
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="supervisor-body"):
@@ -382,11 +424,16 @@ class SupervisorScreen(DeskScreen):
             yield Static(Text("Breaches", style="bold"), classes="table-title")
             yield Static("", id="supervisor-breaches-note", classes="table-note")
             yield DataTable(id="supervisor-breaches", cursor_type="row")
+            yield Static(Text("GP updates owed", style="bold"), classes="table-title")
+            yield Static("", id="supervisor-gp-owed-note", classes="table-note")
+            yield DataTable(id="supervisor-gp-owed", cursor_type="row")
+            yield Static("", id="supervisor-ucr", classes="section")
             yield Static("", id="supervisor-met", classes="section")
             yield Static("", id="supervisor-outcomes", classes="section")
             yield Static("", id="supervisor-overrides", classes="section")
             yield Static("", id="supervisor-queue", classes="section")
             yield Static("", id="supervisor-hours", classes="section")
+            yield Static("", id="supervisor-staffing", classes="section")
             yield Static("", id="supervisor-flags", classes="section")
             yield Static("", id="supervisor-downtime", classes="section")
 
@@ -408,6 +455,9 @@ class SupervisorScreen(DeskScreen):
                 self.desk.review_flags(),
                 self.desk.last_drill(),
                 self.desk.paper_calls(),
+                self.desk.gp_updates_owed(),
+                self.desk.ucr_measures(as_local(self.ctx.clock()).strftime("%Y-%m")),
+                self.desk.staffing_check(),
             ),
             group="supervisor",
             exclusive=True,
@@ -428,10 +478,17 @@ class SupervisorScreen(DeskScreen):
         flags: list[FlagRow],
         drill: DrillRow | None = None,
         paper: list[PaperCall] | None = None,
+        gp_owed: list[GpUpdateOwed] | None = None,
+        ucr: UcrMeasures | None = None,
+        staffing: StaffingTable | None = None,
     ) -> None:
+        from screens.staffing_panel import staffing_text
+        from screens.ucr_measures import ucr_measures_text
+
         self.review = review
         self.held = held
         self.flags = flags
+        self.gp_owed = gp_owed or []
         self.query_one(DeskHeader).now = review.now
         sections: dict[str, Any] = {
             "#supervisor-summary": summary_text(review, len(held)),
@@ -442,6 +499,8 @@ class SupervisorScreen(DeskScreen):
             "#supervisor-hours": hour_text(review),
             "#supervisor-flags": flags_table(flags),
             "#supervisor-downtime": downtime_text(drill, paper or []),
+            "#supervisor-ucr": ucr_measures_text(ucr) if ucr else Text(""),
+            "#supervisor-staffing": staffing_text(staffing) if staffing else Text(""),
         }
         for selector, renderable in sections.items():
             self.query_one(selector, Static).update(renderable)
@@ -477,6 +536,13 @@ class SupervisorScreen(DeskScreen):
                 len(self.review.breaches),
                 "None.",
             ),
+            (
+                "supervisor-gp-owed",
+                GP_OWED_COLUMNS,
+                gp_owed_rows(self.gp_owed),
+                len(self.gp_owed),
+                "None: every closed referral's GP has acknowledged the update, or was told.",
+            ),
         ):
             table = self.query_one(f"#{table_id}", DataTable)
             fill_table(table, spec, rows, room)
@@ -510,7 +576,9 @@ class SupervisorScreen(DeskScreen):
     def action_open(self) -> None:
         table = self.focused if isinstance(self.focused, DataTable) else None
         if table is None:
-            self.notify("Move to a held override or a breach first (tab).", markup=False)
+            self.notify(
+                "Move to a held override, a breach or a GP update owed first (tab).", markup=False
+            )
             return
         reference = self._cursor_reference(table)
         if reference is not None:
@@ -677,6 +745,11 @@ class SupervisorScreen(DeskScreen):
         from screens.audit import AuditScreen
 
         self.app.push_screen(AuditScreen(self.ctx))
+
+    def action_charts(self) -> None:
+        from screens.charts import ChartsScreen
+
+        self.app.push_screen(ChartsScreen(self.ctx))
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -68,7 +68,16 @@ async def test_the_figures_are_shown(sqlite_demo_desk: DeskService) -> None:
         assert screen.review == figures
         outcomes = shown(screen, "#supervisor-outcomes")
         assert f"Closed {figures.closed}" in outcomes
-        assert f"GP updates outstanding {len(figures.gp_updates_outstanding)}" in outcomes
+        # The GP updates owed are a table of their own, one row each (up to LISTED).
+        owed = sqlite_demo_desk.gp_updates_owed()
+        assert owed  # the demo closes referrals without the GP told
+        table = screen.query_one("#supervisor-gp-owed", DataTable)
+        assert table.row_count == min(len(owed), LISTED)
+        assert str(table.get_row_at(0)[0]) == sorted(owed, key=lambda u: not u.overdue)[0].reference
+        month = sqlite_demo_desk.ucr_measures(sqlite_demo_desk.now().strftime("%Y-%m"))
+        ucr = shown(screen, "#supervisor-ucr")
+        assert f"Referrals received: {month.referrals} " in ucr
+        assert "Handlers needed" in shown(screen, "#supervisor-staffing")
         hours = shown(screen, "#supervisor-hours")
         assert "Referrals by hour" in hours and "\n08 " in hours
         await pilot.press("escape")
