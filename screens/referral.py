@@ -125,8 +125,9 @@ class ReferralScreen(DeskScreen):
     def compose_body(self) -> ComposeResult:
         yield Static("", id="referral-keys")
         with VerticalScroll(id="referral-body"):
-            yield Static("Loading...", id="referral-main")
+            # First once there is one (or the referral is closed): where the GP's update is.
             yield Static("", id="referral-gp-update")
+            yield Static("Loading...", id="referral-main")
             yield Static("", id="referral-history")
 
     def make_footer(self) -> Footer:
@@ -168,7 +169,9 @@ class ReferralScreen(DeskScreen):
         keys = keys_line(detail, undo_refused, gp_update=gp_update is not None)
         self.query_one("#referral-keys", Static).update(Text(keys))
         self.query_one("#referral-main", Static).update(_main_table(detail, now))
-        self.query_one("#referral-gp-update", Static).update(gp_update_line(gp_update, now))
+        line = self.query_one("#referral-gp-update", Static)
+        line.display = gp_update is not None or detail.summary.status is Status.CLOSED
+        line.update(gp_update_line(gp_update, now))
         self.query_one("#referral-history", Static).update(_history_table(detail))
         self.refresh_bindings()
 
@@ -551,7 +554,7 @@ referral, closed or not); an acknowledged one is shown as it was sent."""
 def gp_update_line(update: GpUpdateView | None, now: datetime) -> Text:
     """The GP update in one line under the referral: none yet, or where it is."""
     if update is None:
-        return Text("GP update: none yet (g drafts one)", style="dim")
+        return Text("GP update: none drafted (g drafts one)")
     return Text.assemble(("GP update: ", "bold"), state_text(update, now))
 
 
