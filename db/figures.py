@@ -5,20 +5,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import union_all
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from db.models import Locality, Referral
-from db.wide_select import select_columns
+from db.supervision import recent_or_open
 from spr_desk.figures import FigureRow, overridden
 
 
 def figure_rows(*, session: Session, since: datetime) -> list[FigureRow]:
     """Referrals received from `since`, plus every open one (however old: the open queue).
 
-    Split on being open, as `db.supervision.review_rows` is, so each half reads by an index
-    (`ix_referral_received` for the recent closed ones, the queue's partial index for the open
-    ones) rather than SQLite scanning every referral for an OR.
+    The same two indexed reads as the supervisor's review (`db.supervision.recent_or_open`).
     """
     columns = (
         Referral.received_at,
@@ -33,18 +30,7 @@ def figure_rows(*, session: Session, since: datetime) -> list[FigureRow]:
         Referral.rec_lead,
         Referral.override_reason,
     )
-    on_locality = col(Locality.id) == col(Referral.locality_id)
-    recent_closed = (
-        select_columns(*columns)
-        .join(Locality, on_locality, isouter=True)
-        .where(col(Referral.received_at) >= since, col(Referral.queue_band).is_(None))
-    )
-    every_open = (
-        select_columns(*columns)
-        .join(Locality, on_locality, isouter=True)
-        .where(col(Referral.queue_band).is_not(None))
-    )
-    rows = session.exec(union_all(recent_closed, every_open)).all()  # type: ignore[call-overload]
+    rows = session.exec(recent_or_open(columns, since)).all()  # type: ignore[call-overload]
     return [
         FigureRow(
             received_at=row.received_at,
