@@ -30,7 +30,7 @@ from spr_desk.gp_update.views import GpUpdateOwed, GpUpdateView, OutgoingGpUpdat
 from spr_desk.reference import format_reference, parse_reference
 from spr_desk.referral import patient_name
 from spr_desk.refusal import Refused
-from spr_desk.vocabulary import GpUpdateState
+from spr_desk.vocabulary import GpUpdateState, Status
 
 log = logging.getLogger("spr_desk.desk")
 
@@ -38,10 +38,17 @@ MESH_ACTOR = "MESH"
 """Who the audit trail says did what MESH and the practice did (sent, acknowledged, expired)."""
 
 LEASE = timedelta(seconds=120)
-"""An update handed to a sender is not handed out again for this long: two senders never both
-send it; one that died frees it after this."""
+"""An update handed to a sender (one at a time, each just before it is sent: a send's two tries
+at 30 s each fit well inside) is not handed out again for this long."""
+
+SENDER_STOPPED = (
+    "the sender stopped while sending it: MESH may have it. Check with the practice before "
+    "sending it again (g drafts it again, with these words)"
+)
 
 MAX_BODY = 20_000
+
+GIVEN_UP = frozenset({GpUpdateState.FAILED.value, GpUpdateState.EXPIRED.value})
 
 
 class GpUpdateDesk:
@@ -72,10 +79,15 @@ class GpUpdateDesk:
             assert row.id is not None
             update = gp_updates.latest_for(session=session, referral_id=row.id)
             if update is None or update.state != GpUpdateState.DRAFTED.value:
-                update = self.draft_in(session, row, by=by, now=self.now())
+                # One MESH gave up on is drafted again in the words the handler sent.
+                again = update is not None and update.state in GIVEN_UP
+                body = update.body if update is not None and again else None
+                update = self.draft_in(session, row, by=by, now=self.now(), body=body)
             return self._view(session, row, update)
 
-    def draft_in(self, session: Session, row: Referral, *, by: str, now: datetime) -> GpUpdate:
+    def draft_in(
+        self, session: Session, row: Referral, *, by: str, now: datetime, body: str | None = None
+    ) -> GpUpdate:
         """Draft the referral's update inside the caller's transaction (the close's, or
         `draft_gp_update`'s), with its audit event."""
         from spr_desk.gp_update.prose import draft_update
@@ -88,7 +100,7 @@ class GpUpdateDesk:
             referral_id=row.id,
             state=GpUpdateState.DRAFTED.value,
             practice=(patient.gp_practice if patient else "")[:160],
-            body=draft_update(detail, now=now),
+            body=draft_update(detail, now=now) if body is None else body,
             local_id=str(uuid.uuid4()),
             drafted_at=now,
             drafted_by=by[:80],
@@ -196,13 +208,30 @@ class GpUpdateDesk:
 
     # the sender's side ----------------------------------------------------------------------
 
-    def gp_updates_to_send(self, limit: int = 20) -> list[OutgoingGpUpdate]:
-        """Queued updates whose time to be tried has come, each leased to the caller."""
+    def gp_updates_to_send(self, limit: int = 1) -> list[OutgoingGpUpdate]:
+        """Queued updates whose time to be tried has come, each leased to the caller (its
+        `lease_until` set until the send's outcome is recorded).
+
+        One whose lease ran out with no outcome recorded was handed to a sender that stopped
+        mid-send: MESH may hold it, so it is never sent again by itself; it fails, for a
+        person to check (a GP sent the same letter twice is also an error).
+        """
         with self._write() as session:
             now = self.now()
             handed: list[OutgoingGpUpdate] = []
             for update in gp_updates.due_to_send(session=session, now=now, limit=limit):
-                update.next_try_at = now + LEASE
+                if update.lease_until is not None:
+                    row = session.get(Referral, update.referral_id, with_for_update=True)
+                    assert row is not None
+                    update.state = GpUpdateState.FAILED.value
+                    update.last_error = SENDER_STOPPED
+                    update.next_try_at = update.lease_until = None
+                    update.version += 1
+                    _audit(
+                        session, row, AuditAction.GP_UPDATE_FAILED, MESH_ACTOR, now, SENDER_STOPPED
+                    )
+                    continue
+                update.next_try_at = update.lease_until = now + LEASE
                 row = session.get(Referral, update.referral_id)
                 patient = session.get(Patient, row.patient_id) if row and row.patient_id else None
                 assert update.id is not None and row is not None and update.mailbox
@@ -238,7 +267,7 @@ class GpUpdateDesk:
             update.sent_at = now
             update.attempts += 1
             update.last_error = ""
-            update.next_try_at = None
+            update.next_try_at = update.lease_until = None
             update.version += 1
             _audit(
                 session,
@@ -259,6 +288,7 @@ class GpUpdateDesk:
             now = self.now()
             update.attempts += 1
             update.last_error = error[:300]
+            update.lease_until = None
             if for_good:
                 update.state = GpUpdateState.FAILED.value
                 update.next_try_at = None
@@ -275,6 +305,7 @@ class GpUpdateDesk:
             if update.state == GpUpdateState.QUEUED.value:
                 update.last_error = error[:300]
                 update.next_try_at = self.now()
+                update.lease_until = None
 
     def gp_updates_to_track(self) -> list[TrackedGpUpdate]:
         """Updates MESH accepted that the practice has not acknowledged yet."""
@@ -292,18 +323,24 @@ class GpUpdateDesk:
             ]
 
     def gp_update_acknowledged(self, update_id: int, at: datetime) -> None:
-        """The practice acknowledged it: the GP is told (the referral's `gp_updated`)."""
+        """The practice acknowledged it: the GP is told (the referral's `gp_updated`). Only a
+        sent update can be acknowledged, and only the referral's latest tells the GP: an
+        interim one sent before the close leaves the final one owed."""
         with self._write() as session:
             update, row = _update(session, update_id)
-            if update.state == GpUpdateState.ACKNOWLEDGED.value:
+            if update.state != GpUpdateState.SENT.value:
                 return
+            assert row.id is not None
+            latest = gp_updates.latest_for(session=session, referral_id=row.id)
+            is_latest = latest is not None and latest.id == update.id
             now = self.now()
             update.state = GpUpdateState.ACKNOWLEDGED.value
             update.acknowledged_at = at
             update.version += 1
-            row.gp_updated = True
-            row.version += 1
-            row.updated_at = now
+            if is_latest:
+                row.gp_updated = True
+                row.version += 1
+                row.updated_at = now
             _audit(
                 session,
                 row,
@@ -360,7 +397,11 @@ class GpUpdateDesk:
             mesh_message_id=update.mesh_message_id,
             acknowledged_at=acknowledged_at,
             last_error=update.last_error,
-            overdue=is_overdue(update.due_at, acknowledged_at, self.now()),
+            # Overdue only while the GP is owed it (`gp_updates.not_told`): an interim update on
+            # an open referral, or one after the GP was told another way, is never overdue.
+            overdue=row.status == Status.CLOSED.value
+            and not row.gp_updated
+            and is_overdue(update.due_at, acknowledged_at, self.now()),
             version=update.version,
         )
 

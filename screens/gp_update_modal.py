@@ -7,7 +7,6 @@ said at the text, and the text stays as typed: nothing the handler wrote is lost
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import ClassVar, Protocol
 
 from rich.text import Text
@@ -38,7 +37,7 @@ class GpUpdates(Protocol):
     def send_gp_update(self, update_id: int, *, by: str) -> GpUpdateView: ...
 
 
-def state_text(update: GpUpdateView, now: datetime) -> Text:
+def state_text(update: GpUpdateView) -> Text:
     """Where the update is, in one or two lines: its state, its due time and what it waits on."""
     text = Text(f"{label(update.state)}", style="bold")
     if update.state is GpUpdateState.DRAFTED:
@@ -50,7 +49,7 @@ def state_text(update: GpUpdateView, now: datetime) -> Text:
     elif update.state is GpUpdateState.ACKNOWLEDGED and update.acknowledged_at is not None:
         text.append(f" by the practice {short_local(update.acknowledged_at)}")
     if update.state is not GpUpdateState.ACKNOWLEDGED:
-        overdue = update.overdue or update.due_at <= now
+        overdue = update.overdue  # the desk's rule: closed, the GP not told, past due
         text.append("  ·  ")
         text.append(
             f"GP update overdue since {short_local(update.due_at)}"
@@ -71,14 +70,11 @@ class GpUpdateModal(DeskModal[None]):
         Binding("escape", "cancel", "Keep", id="gp-update-modal.cancel"),
     ]
 
-    def __init__(
-        self, desk: GpUpdates, reference: str, *, by: str, clock: ClockLike, update: GpUpdateView
-    ) -> None:
+    def __init__(self, desk: GpUpdates, reference: str, *, by: str, update: GpUpdateView) -> None:
         super().__init__()
         self.desk = desk
         self.reference = reference
         self.by = by
-        self.clock = clock
         self.update = update
         self.busy = False
 
@@ -93,7 +89,7 @@ class GpUpdateModal(DeskModal[None]):
                 Text(f"GP update for {self.reference} to {update.practice or 'no practice'}"),
                 classes="dialog-title",
             )
-            yield Static(state_text(update, self.clock()), id="gp-update-state")
+            yield Static(state_text(update), id="gp-update-state")
             yield TextArea(
                 update.body, id="gp-update-body", soft_wrap=True, read_only=not self.editable
             )
@@ -127,18 +123,20 @@ class GpUpdateModal(DeskModal[None]):
             return
         if not self.busy:
             self.busy = True
-            self._store(send=True)
+            self._store(self._typed(), send=True)
 
     def action_cancel(self) -> None:
-        if self.editable and self._typed() != self.update.body and not self.busy:
+        if self.busy:
+            return  # a save is under way: its end closes the dialog (a second close would not)
+        if self.editable and self._typed() != self.update.body:
             self.busy = True
-            self._store(send=False)
+            self._store(self._typed(), send=False)
             return
         self.dismiss(None)
 
     @work(thread=True, exit_on_error=False, group="gp-update")
-    def _store(self, *, send: bool) -> None:
-        body = self._typed()
+    def _store(self, body: str, *, send: bool) -> None:
+        """`body` is read on the UI thread; this runs in a worker."""
         update = self.update
         try:
             if body != update.body:
@@ -171,7 +169,3 @@ class GpUpdateModal(DeskModal[None]):
             markup=False,
         )
         self.dismiss(None)
-
-
-class ClockLike(Protocol):
-    def __call__(self) -> datetime: ...

@@ -171,7 +171,7 @@ class ReferralScreen(DeskScreen):
         self.query_one("#referral-main", Static).update(_main_table(detail, now))
         line = self.query_one("#referral-gp-update", Static)
         line.display = gp_update is not None or detail.summary.status is Status.CLOSED
-        line.update(gp_update_line(gp_update, now))
+        line.update(gp_update_line(gp_update))
         self.query_one("#referral-history", Static).update(_history_table(detail))
         self.refresh_bindings()
 
@@ -341,9 +341,7 @@ class ReferralScreen(DeskScreen):
                 self.notify, f"Not read: {failure_words(error)}", severity="error", markup=False
             )
             return
-        modal = GpUpdateModal(
-            self.desk, self.reference, by=self.ctx.by, clock=self.ctx.clock, update=update
-        )
+        modal = GpUpdateModal(self.desk, self.reference, by=self.ctx.by, update=update)
         self.app.call_from_thread(self.app.push_screen, modal, lambda _: self._load())
 
     def action_cancel(self) -> None:
@@ -551,11 +549,11 @@ REDRAFT_AFTER = frozenset({GpUpdateState.EXPIRED, GpUpdateState.FAILED})
 referral, closed or not); an acknowledged one is shown as it was sent."""
 
 
-def gp_update_line(update: GpUpdateView | None, now: datetime) -> Text:
+def gp_update_line(update: GpUpdateView | None) -> Text:
     """The GP update in one line under the referral: none yet, or where it is."""
     if update is None:
         return Text("GP update: none drafted (g drafts one)")
-    return Text.assemble(("GP update: ", "bold"), state_text(update, now))
+    return Text.assemble(("GP update: ", "bold"), state_text(update))
 
 
 _STEP_KEYS: tuple[tuple[str, Status, str], ...] = (

@@ -379,6 +379,19 @@ def test_a_bad_idle_time_stops_the_desk_in_one_line(tmp_path: Path) -> None:
     )
 
 
+def test_a_bad_gp_update_due_hour_stops_the_desk_before_any_close_needs_it(
+    tmp_path: Path,
+) -> None:
+    result = spr_desk(
+        "--db", f"sqlite:///{tmp_path / 'desk.db'}", env={"SPR_DESK_GP_UPDATE_DUE_HOUR": "8am"}
+    )
+    assert result.returncode == 1
+    [said] = result.stderr.splitlines()
+    assert (
+        said.startswith("spr-desk: ") and "SPR_DESK_GP_UPDATE_DUE_HOUR must be a whole hour" in said
+    )
+
+
 def test_user_password_disable_and_enable_from_the_command_line(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'desk.db'}"
     add = ("user", "add", "jsmith", "--role", "handler", "--password-stdin", "--db", url)

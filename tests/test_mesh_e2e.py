@@ -210,8 +210,8 @@ def test_a_mesh_stopped_mid_send_leaves_the_update_queued_then_delivers_it(
     assert "Traceback" not in offline.stderr
     [said] = offline.stderr.splitlines()
     assert said == (
-        f"spr-desk: MESH at {sandbox.url} could not be reached: 1 GP update(s) stay queued "
-        "for the next pass"
+        f"spr-desk: MESH at {sandbox.url} could not be reached (ConnectionError): the GP "
+        "updates stay queued for the next pass"
     )
     assert state_of(desk, reference) is GpUpdateState.QUEUED
 
@@ -270,3 +270,29 @@ def test_a_practice_is_found_ignoring_case_and_spaces(tmp_path: Path) -> None:
     config = read_mesh_config(str(mesh_config(tmp_path / "mesh.toml", "http://127.0.0.1:1")))
     assert config.mailbox_for("  vale   SURGERY ") == PRACTICE_MAILBOX
     assert config.mailbox_for("Hill Surgery") is None
+
+
+def test_no_answer_after_sending_is_kept_apart_from_no_connection() -> None:
+    """A timeout after the request went (MESH may hold the letter) is never retried by itself;
+    a connection refused before anything was sent is simply tried on the next pass."""
+    import requests.exceptions
+    import urllib3.exceptions
+
+    from spr_desk.entrypoints.gp_updates import _sorted
+
+    pool = urllib3.HTTPConnectionPool("127.0.0.1", 1)
+    refused = requests.exceptions.ConnectionError(
+        urllib3.exceptions.MaxRetryError(
+            pool, "/", urllib3.exceptions.NewConnectionError(pool, "refused")
+        )
+    )
+    dropped = requests.exceptions.ConnectionError(
+        urllib3.exceptions.ProtocolError("Connection aborted.", ConnectionResetError())
+    )
+    assert _sorted(refused)[0] == "unreachable"
+    assert _sorted(requests.exceptions.ConnectTimeout())[0] == "unreachable"
+    assert _sorted(requests.exceptions.ReadTimeout())[0] == "maybe sent"
+    assert _sorted(dropped)[0] == "maybe sent"
+    assert _sorted(urllib3.exceptions.ReadTimeoutError(pool, "/", "read timed out"))[0] == (
+        "maybe sent"
+    )

@@ -310,10 +310,12 @@ def run_app(url: str | None) -> int:
     from datetime import timedelta
 
     from spr_desk.downtime.html_copy import copy_minutes_from_env
+    from spr_desk.gp_update.due import due_hour_from_env
     from spr_desk.sign_in import idle_from_env
 
     idle = idle_from_env(os.environ)  # a bad SPR_DESK_IDLE_MINUTES stops here, in one line
     minutes = copy_minutes_from_env(os.environ)  # and a bad SPR_DESK_COPY_MINUTES
+    due_hour_from_env(os.environ)  # and SPR_DESK_GP_UPDATE_DUE_HOUR, before a close needs it
     copy_every = timedelta(minutes=minutes) if minutes else None
     app = build_app(lambda: open_desk(url), idle_lock=idle, copy_every=copy_every)
     app.run()

@@ -147,10 +147,29 @@ def _client(config: MeshConfig) -> MeshClient:
     )
 
 
+PER_PASS = 20
+"""Updates sent in one pass at most (each leased just before it is sent)."""
+
+
 def _send_all(desk: DeskService, config: MeshConfig, client: MeshClient) -> bool:
-    """Send the due updates; False when MESH could not be reached (all stay queued)."""
-    handed = desk.gp_updates_to_send()
-    for number, update in enumerate(handed):
+    """Send the due updates; False when MESH could not be reached (all stay queued).
+
+    The desk's login is checked first: a wrong password or an expired certificate is said once
+    and leaves every update queued (a refusal of the login is not a refusal of the letters).
+    """
+    try:
+        client.handshake()  # type: ignore[no-untyped-call]
+    except Exception as error:  # noqa: BLE001 - said in one line; the next pass tries again
+        kind, words = _sorted(error)
+        why = "could not be reached" if kind == "unreachable" else "did not accept the desk"
+        _say(f"MESH at {config.url} {why} ({words}): the GP updates stay queued for the "
+             "next pass")  # fmt: skip
+        return False
+    for _ in range(PER_PASS):
+        handed = desk.gp_updates_to_send(limit=1)
+        if not handed:
+            break
+        [update] = handed
         try:
             message_id = client.send_message(
                 update.mailbox,
@@ -163,12 +182,13 @@ def _send_all(desk: DeskService, config: MeshConfig, client: MeshClient) -> bool
         except Exception as error:  # noqa: BLE001 - every failure is sorted, none escapes
             kind, words = _sorted(error)
             if kind == "unreachable":
-                for left in handed[number:]:
-                    desk.gp_update_not_tried(left.id, words)
-                _say(f"MESH at {config.url} could not be reached: {len(handed) - number} GP "
-                     "update(s) stay queued for the next pass")  # fmt: skip
+                desk.gp_update_not_tried(update.id, words)
+                _say(f"MESH at {config.url} could not be reached ({words}): the GP updates "
+                     "stay queued for the next pass")  # fmt: skip
                 return False
-            desk.gp_update_not_sent(update.id, words, for_good=kind == "refused")
+            if kind == "maybe sent":  # never sent again by itself: a person checks first
+                words = f"no answer after sending ({words}): MESH may have it. {CHECK_FIRST}"
+            desk.gp_update_not_sent(update.id, words, for_good=kind != "later")
             _say(f"{update.reference}: GP update not sent ({words})")
             continue
         desk.gp_update_sent(update.id, message_id)
@@ -217,25 +237,66 @@ def _payload(update: OutgoingGpUpdate, config: MeshConfig) -> bytes:
     )
 
 
+CHECK_FIRST = "Check with the practice before sending it again (g drafts it again)."
+
+
 def _sorted(error: Exception) -> tuple[str, str]:
-    """("unreachable" | "refused" | "later", words): no connection; MESH said no (a 4xx, or its
-    own error); anything else, tried again later. Never the message's contents."""
+    """("unreachable" | "maybe sent" | "refused" | "later", words): no connection made; the
+    request went but no answer came back (a read timeout, a dropped connection), so MESH may
+    hold it; MESH said no (a 4xx, or its own error); anything else, tried again later. Never
+    the message's contents."""
+    import requests.exceptions
     import urllib3.exceptions
     from mesh_client import MeshError
+
+    from spr_desk.bars.outbox import REFUSED_FOR_GOOD
 
     if isinstance(error, MeshError):
         return "refused", f"MESH refused it: {str(error)[:200]}"
     response = getattr(error, "response", None)
     status = getattr(response, "status_code", None)
     if isinstance(status, int):
-        if 400 <= status < 500 and status not in (408, 425, 429):
+        if status in REFUSED_FOR_GOOD:
             return "refused", f"MESH refused it (HTTP {status})"
         return "later", f"MESH answered HTTP {status}"
-    # No answer at all: requests' connection errors and timeouts (OSErrors), or urllib3's own
+    name = type(error).__name__
+    if isinstance(
+        error, requests.exceptions.ConnectTimeout | urllib3.exceptions.NewConnectionError
+    ):
+        return "unreachable", name
+    if _answer_lost(error):
+        return "maybe sent", name
+    # No connection at all: requests' connection errors (OSErrors), or urllib3's own
     # (mesh-client's retry lets a refused connection through unwrapped).
     if isinstance(error, OSError | urllib3.exceptions.HTTPError):
-        return "unreachable", type(error).__name__
-    return "later", type(error).__name__
+        return "unreachable", name
+    return "later", name
+
+
+def _answer_lost(error: BaseException) -> bool:
+    """The request was sent and its answer never came: a read timeout or a connection dropped
+    mid-answer, however requests, urllib3 or mesh-client's retry wrapped it."""
+    import requests.exceptions
+    import urllib3.exceptions
+
+    lost = (
+        requests.exceptions.ReadTimeout,
+        requests.exceptions.ChunkedEncodingError,
+        urllib3.exceptions.ReadTimeoutError,
+        urllib3.exceptions.ProtocolError,
+    )
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [error]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, lost):
+            return True
+        pending += [current.__cause__, current.__context__, getattr(current, "reason", None)]
+        pending += [arg for arg in current.args if isinstance(arg, BaseException)]
+    return False
 
 
 def _say(line: str) -> None:

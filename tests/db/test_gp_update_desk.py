@@ -195,3 +195,49 @@ def test_an_unacknowledged_update_goes_overdue_at_its_due_time(desk: DeskService
     desk.clock = lambda: DUE + timedelta(hours=1)
     told = desk.gp_update(reference)
     assert told is not None and not told.overdue
+
+
+def test_an_update_a_sender_stopped_sending_is_never_sent_again_by_itself(
+    desk: DeskService,
+) -> None:
+    """Handed out and no outcome recorded (the sender died mid-send): MESH may have it, so once
+    its lease runs out it fails for a person to check; g drafts it again in the sent words."""
+    reference = closed(desk)
+    update = desk.gp_update(reference)
+    assert update is not None
+    edited = desk.edit_gp_update(update.id, "Seen; all well.", by="nurse", version=update.version)
+    desk.send_gp_update(update.id, by="nurse")
+    [handed] = desk.gp_updates_to_send()
+    desk.clock = lambda: FROZEN + timedelta(minutes=1)
+    assert desk.gp_updates_to_send() == []  # still leased to the sender
+    desk.clock = lambda: FROZEN + timedelta(minutes=3)
+    assert desk.gp_updates_to_send() == []  # never handed out again
+    failed = desk.gp_update(reference)
+    assert failed is not None and failed.state is GpUpdateState.FAILED
+    assert "MESH may have it" in failed.last_error
+    assert [o.state for o in desk.gp_updates_owed()] == [GpUpdateState.FAILED]
+    again = desk.draft_gp_update(reference, by="nurse")
+    assert again.id != handed.id and again.state is GpUpdateState.DRAFTED
+    assert again.body == edited.body == "Seen; all well."
+
+
+def test_only_the_latest_sent_update_acknowledged_tells_the_gp(desk: DeskService) -> None:
+    """A drafted update cannot be acknowledged; an earlier update acknowledged after a newer one
+    was drafted leaves the newer one owed (the practice has not read what was said last)."""
+    reference = closed(desk)
+    first = desk.gp_update(reference)
+    assert first is not None
+    desk.gp_update_acknowledged(first.id, desk.now())  # drafted: nothing to acknowledge
+    drafted = desk.gp_update(reference)
+    assert drafted is not None and drafted.state is GpUpdateState.DRAFTED
+    desk.send_gp_update(first.id, by="nurse")
+    desk.gp_update_sent(desk.gp_updates_to_send()[0].id, "MSG-4")
+    second = desk.draft_gp_update(reference, by="nurse")  # more to say: a new draft
+    assert second.id != first.id
+    desk.gp_update_acknowledged(first.id, desk.now())
+    latest = desk.gp_update(reference)
+    assert latest is not None and latest.id == second.id
+    assert latest.state is GpUpdateState.DRAFTED
+    assert [o.reference for o in desk.gp_updates_owed()] == [reference]
+    assert desk.summary(reference).gp_updated is False
+    assert "GP update acknowledged" in actions_of(desk, reference)  # the first one's, kept

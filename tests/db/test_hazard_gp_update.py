@@ -9,9 +9,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from sqlmodel import select
 from tests_support import crew_call
 
 from db.desk import DeskService
+from db.models import GpUpdate, Patient, Referral
 from spr_desk.desk_api import DeskError
 from spr_desk.gp_update.mesh_config import MeshConfig
 from spr_desk.handover import needs_action
@@ -71,8 +73,8 @@ def test_an_update_owed_leaves_the_pack_after_a_day_but_stays_in_the_review(
 
 
 def test_an_update_owed_until_the_practice_acknowledges_it(desk: DeskService) -> None:
-    """Sent is not told: the update is owed while queued and sent, and leaves the pack, the
-    review and the owed list only when the practice acknowledges it over MESH."""
+    """Sent is not told: the update is owed while drafted, refused, queued and sent, and leaves
+    the pack, the review and the owed list only when the practice acknowledges it over MESH."""
     told = closed(desk, "Told", 30, gp_updated=True)
     owed = closed(desk, "Unticked", 10, gp_updated=None)
     assert desk.gp_update(told) is None
@@ -84,11 +86,23 @@ def test_an_update_owed_until_the_practice_acknowledges_it(desk: DeskService) ->
         mailbox="X26ABC1",
         password="password",
         shared_key="key",
-        practices={"": "X26ABC2"},
+        practices={"vale surgery": "X26ABC2"},
     )
     with pytest.raises(DeskError, match="no GP practice on the record"):
         desk.send_gp_update(update.id, by="nurse")  # the crew gave no practice: still owed
+    desk.gp_update_acknowledged(update.id, desk.now())  # a drafted one cannot be
     assert [o.reference for o in desk.gp_updates_owed()] == [owed]
+
+    with desk._write() as session:  # the practice added to the patient's record
+        row = session.exec(select(Referral).where(Referral.reference == owed)).one()
+        session.get_one(Patient, row.patient_id).gp_practice = "Vale Surgery"
+    update = desk.draft_gp_update(owed, by="nurse")  # the same draft
+    with desk._write() as session:
+        session.get_one(GpUpdate, update.id).practice = "Vale Surgery"
+    desk.send_gp_update(update.id, by="nurse")
+    [handed] = desk.gp_updates_to_send()
+    desk.gp_update_sent(handed.id, "MESSAGE-1")
+    assert [o.reference for o in desk.gp_updates_owed()] == [owed]  # sent, not yet told
 
     desk.gp_update_acknowledged(update.id, desk.now())  # the practice acknowledges it
     stored = desk.handover_pack(desk.build_handover(by="handler"))
