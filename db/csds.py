@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlmodel import Session, col
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
-from db.models import Referral, Referrer, Team
+from db.models import AuditEvent, Referral, Referrer, Team
 from db.wide_select import select_columns
-from spr_desk.csds import NOT_TAKEN, CsdsSource
+from spr_desk.audit_actions import status_action
+from spr_desk.csds import CsdsSource
 from spr_desk.vocabulary import Status
 
 
@@ -22,7 +24,20 @@ def _aware(moment: datetime | None) -> datetime | None:
 
 def month_sources(*, session: Session, start: datetime, end: datetime) -> list[CsdsSource]:
     """Every referral received from `start` up to (not including) `end`, oldest first; drafts
-    are not referrals yet."""
+    are not referrals yet.
+
+    A cancelled referral ended when it was cancelled (its latest "status:cancelled" event: a
+    note added later moves `updated_at`, never this); a redirected call ended in the call, at
+    its received time (the sheet's, for one entered from paper)."""
+    cancelled_at = (
+        select(func.max(AuditEvent.at))
+        .where(
+            col(AuditEvent.referral_id) == col(Referral.id),
+            AuditEvent.action == status_action(Status.CANCELLED),
+        )
+        .correlate(Referral)
+        .scalar_subquery()
+    )
     statement = (
         select_columns(
             Referral.reference,
@@ -36,7 +51,7 @@ def month_sources(*, session: Session, start: datetime, end: datetime) -> list[C
             Team.name,
             Referral.responded_at,
             Referral.closed_at,
-            Referral.updated_at,
+            cancelled_at,
         )
         .join(Referrer, col(Referrer.id) == col(Referral.referrer_id), isouter=True)
         .join(Team, col(Team.id) == col(Referral.allocated_team_id), isouter=True)
@@ -58,7 +73,7 @@ def month_sources(*, session: Session, start: datetime, end: datetime) -> list[C
         team,
         responded,
         closed,
-        updated,
+        cancelled,
     ) in session.exec(statement):
         received_at = _aware(received)
         assert received_at is not None
@@ -75,7 +90,16 @@ def month_sources(*, session: Session, start: datetime, end: datetime) -> list[C
                 team=team,
                 responded_at=_aware(responded),
                 closed_at=_aware(closed),
-                ended_at=_aware(updated) if status in NOT_TAKEN else None,
+                ended_at=_ended(status, received_at, _aware(cancelled)),
             )
         )
     return sources
+
+
+def _ended(status: str, received_at: datetime, cancelled_at: datetime | None) -> datetime | None:
+    """When a referral the service did not take ended: None for one it took."""
+    if status == Status.REDIRECTED.value:
+        return received_at
+    if status == Status.CANCELLED.value:
+        return cancelled_at or received_at  # every cancel is audited: only a fallback
+    return None

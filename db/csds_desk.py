@@ -43,7 +43,7 @@ class CsdsDesk:
     _write: Callable[[], AbstractContextManager[Session]]
 
     population: int = DEFAULT_POPULATION
-    """The referral rate's population (`csds_codes.DEFAULT_POPULATION`); a desk may set another."""
+    """The referral rate's population (`csds_codes.DEFAULT_POPULATION`)."""
 
     def csds_return(self, month: str, *, provider: str = DEFAULT_PROVIDER) -> CsdsReturn:
         """The month's CSDS rows (`YYYY-MM`, UK local days), read in one snapshot.
@@ -62,7 +62,7 @@ class CsdsDesk:
         Raises:
             DeskError: `month` is not a month.
         """
-        return ucr_measures_of(self.csds_return(month), self.population)
+        return ucr_measures_of(self.csds_return(month), self.population, now=self.now())
 
     def export_csds(
         self,

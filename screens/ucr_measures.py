@@ -30,6 +30,15 @@ def ucr_measures_text(measures: UcrMeasures) -> Text:
         f"2-hour UCR referrals per 100,000 population: {measures.rate_per_100k:.1f} "
         f"(population {measures.population:,})",
     ]
+    if measures.two_hour_in_progress:
+        lines.append(
+            f"Still inside their 2 hours, not yet counted: {measures.two_hour_in_progress}"
+        )
+    if measures.rapid_without_condition:
+        lines.append(
+            f"Rapid referrals with no UCR answer (not in the 2-hour figures): "
+            f"{measures.rapid_without_condition}"
+        )
     text = Text("\n".join(lines))
     text.stylize("bold", 0, len(lines[0]))
     return text

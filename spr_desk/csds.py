@@ -58,7 +58,7 @@ def parse_month(text: str) -> date:
     if found is None:
         raise MonthError(f"--month: not a month (expected YYYY-MM): {text!r}")
     year, month = int(found[1]), int(found[2])
-    if not 1 <= month <= 12 or year < 1900:
+    if not 1 <= month <= 12 or not 1900 <= year <= 9998:  # 9999-12 has no month after it
         raise MonthError(f"--month: no such month: {text!r}")
     return date(year, month, 1)
 
@@ -98,6 +98,9 @@ class CsdsReturn:
     cyp101: list[Row] = field(default_factory=list)
     cyp102: list[Row] = field(default_factory=list)
     cyp201: list[Row] = field(default_factory=list)
+    rapid_without_condition: list[str] = field(default_factory=list)
+    """Rapid referrals recorded with no UCR answer (from paper, or decided Rapid only as the
+    call was recorded): not in the 2-hour count, and said so beside the measures."""
 
     @property
     def row_count(self) -> int:
@@ -135,6 +138,8 @@ def csds_rows(
         reference = safe_text(source.reference)
         rapid = source.response == Response.RAPID.value
         condition = source.ucr_condition if rapid else None
+        if rapid and not condition:
+            result.rapid_without_condition.append(source.reference)
         result.cyp101.append(
             {
                 "service_request_identifier": reference,
@@ -207,6 +212,11 @@ class UcrMeasures:
     """First care contacts delivered for the month's referrals."""
     two_hour_contacts: int
     population: int
+    two_hour_in_progress: int = 0
+    """2-hour referrals not yet reached and received under 2 hours ago: not yet met or missed,
+    so not counted yet (the current month, read live)."""
+    rapid_without_condition: int = 0
+    """Rapid referrals with no UCR answer: not in the 2-hour figures."""
 
     @property
     def percent_met(self) -> float | None:
@@ -228,8 +238,12 @@ def local_instant(day: str, clock: str) -> datetime:
     return local.astimezone(UTC)  # in UTC: across a clock change the difference is real time
 
 
-def ucr_measures_of(rows: CsdsReturn, population: int = DEFAULT_POPULATION) -> UcrMeasures:
-    """The four measures, read from the month's rows alone (the CSV's cells)."""
+def ucr_measures_of(
+    rows: CsdsReturn, population: int = DEFAULT_POPULATION, *, now: datetime | None = None
+) -> UcrMeasures:
+    """The four measures, read from the month's rows alone (the CSV's cells). Given `now` (a
+    live figure), a 2-hour referral not yet reached and still inside its 2 hours is left out of
+    the count until it is met or missed."""
     contact_of = {
         row["service_request_identifier"]: local_instant(
             row["care_contact_date"], row["care_contact_time"]
@@ -244,13 +258,18 @@ def ucr_measures_of(rows: CsdsReturn, population: int = DEFAULT_POPULATION) -> U
         for row in rows.cyp101
         if row["primary_reason_for_referral_community_care"] in UCR_REASON_CODES
     ]
-    counted = [row for row in two_hour if row["service_request_identifier"] not in rejected]
-    met = 0
-    for row in counted:
+    taken = [row for row in two_hour if row["service_request_identifier"] not in rejected]
+    counted: list[Row] = []
+    in_progress = met = 0
+    for row in taken:
         contact = contact_of.get(row["service_request_identifier"])
         received = local_instant(
             row["referral_request_received_date"], row["referral_request_received_time"]
         )
+        if contact is None and now is not None and now - received < TWO_HOURS:
+            in_progress += 1
+            continue
+        counted.append(row)
         if contact is not None and contact - received <= TWO_HOURS:
             met += 1
     two_hour_ids = {row["service_request_identifier"] for row in two_hour}
@@ -263,4 +282,6 @@ def ucr_measures_of(rows: CsdsReturn, population: int = DEFAULT_POPULATION) -> U
         contacts=len(rows.cyp201),
         two_hour_contacts=sum(1 for key in contact_of if key in two_hour_ids),
         population=population,
+        two_hour_in_progress=in_progress,
+        rapid_without_condition=len(rows.rapid_without_condition),
     )

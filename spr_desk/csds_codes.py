@@ -130,5 +130,4 @@ ACHT teams the desk allocates to (`reference_data.TEAMS`); `--provider` gives an
 
 DEFAULT_POPULATION = 553_100
 """The referral rate's population: Buckinghamshire's usual residents at Census 2021 (ONS,
-553,100), the county the seven ACHT localities cover; `--population` or the desk's caller
-gives another."""
+553,100), the county the seven ACHT localities cover (`CsdsDesk.population` sets another)."""

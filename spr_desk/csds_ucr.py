@@ -17,8 +17,3 @@ def ucr_words(condition: str, not_reason: str | None = None) -> str:
     if member is UcrCondition.NOT_UCR:
         return f"not UCR: {not_reason or 'no reason given'}"
     return f"{label(member)} (2-hour UCR)"
-
-
-def is_two_hour(condition: UcrCondition | None) -> bool:
-    """One of the nine conditions: counted against the national 2-hour standard."""
-    return condition is not None and condition is not UcrCondition.NOT_UCR

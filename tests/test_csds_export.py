@@ -179,3 +179,23 @@ def test_recording_keeps_the_condition_on_a_rapid_referral_only(sqlite_desk: Des
         "fast": (Response.FAST, None, None),
         "not_ucr": (Response.RAPID, "not_ucr", "Planned support"),
     }
+
+
+def test_a_cancelled_referral_is_rejected_on_the_day_it_was_cancelled_not_of_a_later_note(
+    sqlite_desk: DeskService,
+) -> None:
+    """A note at any status moves the row's updated_at; the rejection date stays the cancel's."""
+    from spr_desk.vocabulary import NoteKind, Status
+
+    received = sqlite_desk.now()
+    form = CallForm.from_dict({**ETHEL, "red_flags_cleared": True})
+    call = referral_from(form, received, as_local(received).date())
+    reference = sqlite_desk.record_referral(call, by="h1").reference
+    sqlite_desk.move(reference, Status.CANCELLED, by="h1", reason="Admitted before the visit")
+    later = received + timedelta(days=12)
+    sqlite_desk.now = lambda: later  # type: ignore[method-assign]
+    sqlite_desk.add_note(reference, kind=NoteKind.NOTE, text="Family rang to thank us", by="h1")
+
+    rows = sqlite_desk.csds_return(as_local(received).strftime("%Y-%m"))
+    [team] = [row for row in rows.cyp102 if row["service_request_identifier"] == reference]
+    assert team["referral_rejection_date"] == as_local(received).date().isoformat()

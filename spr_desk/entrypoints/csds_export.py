@@ -11,6 +11,7 @@ import argparse
 import contextlib
 import csv
 import getpass
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -105,6 +106,10 @@ def write_csds(rows: CsdsReturn, folder: Path) -> None:
         ):
             handle = files.enter_context(written_whole(folder / name))
             _write_table(handle, columns, table)
+            # On disk now, so only the renames are left for the exit (which runs in reverse:
+            # a full disk at a later file's last flush must not follow a rename).
+            handle.flush()
+            os.fsync(handle.fileno())
 
 
 def _write_table(handle: TextIO, columns: tuple[str, ...], table: list[Row]) -> None:

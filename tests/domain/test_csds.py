@@ -221,3 +221,22 @@ def test_a_demo_answer_follows_the_needs_when_they_name_a_condition() -> None:
     )
     answers = {demo_ucr(random.Random(seed), facts)[0] for seed in range(40)}
     assert answers == {UcrCondition.FALL_NO_SERIOUS_INJURY, UcrCondition.NOT_UCR}
+
+
+def test_a_live_figure_leaves_out_a_referral_still_inside_its_two_hours() -> None:
+    sources = [
+        rapid("reached", responded_at=T + timedelta(minutes=50)),
+        rapid("waiting", received=T + timedelta(hours=1)),  # 1 h old at NOW: still in time
+        rapid("missed", received=T - timedelta(hours=3)),  # 4 h old, never reached: missed
+        rapid("unanswered", ucr_condition=None),  # Rapid with no UCR answer
+    ]
+    rows = csds_rows(sources, "2026-11")
+    assert rows.rapid_without_condition == ["unanswered"]
+    now = T + timedelta(hours=2)
+    live = ucr_measures_of(rows, now=now)
+    assert (live.two_hour_counted, live.two_hour_met, live.two_hour_in_progress) == (2, 1, 1)
+    assert live.rapid_without_condition == 1
+    assert ucr_measures_of(rows).two_hour_counted == 3  # the return as filed: every one counts
+    words = ucr_measures_text(live).plain
+    assert "Still inside their 2 hours, not yet counted: 1" in words
+    assert "Rapid referrals with no UCR answer (not in the 2-hour figures): 1" in words
