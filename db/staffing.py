@@ -7,11 +7,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from db.models import Referral, Shift, StaffMember, Team
 from spr_desk.call_profile import TakenCall
 from spr_desk.reference_data import CALL_HANDLERS_KIND
+
+_LIVE = (
+    col(Referral.paper_entered_at).is_(None),
+    col(Referral.source).is_(None),
+    col(Referral.imported_from).is_(None),
+)
+"""A call a handler took live on the desk's phone."""
 
 
 def live_calls(*, session: Session, start: datetime, end: datetime) -> list[TakenCall]:
@@ -21,9 +29,7 @@ def live_calls(*, session: Session, start: datetime, end: datetime) -> list[Take
     rows = session.exec(
         select(Referral.received_at, Referral.call_started_at, Referral.call_ended_at)
         .where(col(Referral.received_at) >= start, col(Referral.received_at) < end)
-        .where(col(Referral.paper_entered_at).is_(None))
-        .where(col(Referral.source).is_(None))
-        .where(col(Referral.imported_from).is_(None))
+        .where(*_LIVE)
     ).all()
     calls = []
     for received_at, started_at, ended_at in rows:
@@ -31,6 +37,11 @@ def live_calls(*, session: Session, start: datetime, end: datetime) -> list[Take
         seconds = (ended_at - began).total_seconds() if ended_at is not None else None
         calls.append(TakenCall(received_at, seconds))
     return calls
+
+
+def first_live_call(*, session: Session) -> datetime | None:
+    """When the desk took its first live call (as `live_calls` counts them), or None."""
+    return session.exec(select(func.min(Referral.received_at)).where(*_LIVE)).one()
 
 
 def call_handler_shifts(

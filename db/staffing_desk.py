@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from db import staffing
 from spr_desk.call_profile import (
+    HOUR,
     ROTA_DAYS,
     WINDOW,
     StaffingTable,
@@ -46,13 +47,15 @@ class StaffingDesk:
         today = as_local(now).date()
         rota_start, rota_end = uk_days(today, today + timedelta(days=ROTA_DAYS - 1))
         with self._read() as session:
-            calls = staffing.live_calls(session=session, start=now - WINDOW, end=now)
+            # From the whole hour before: the profile's window starts on the hour.
+            calls = staffing.live_calls(session=session, start=now - WINDOW - HOUR, end=now)
+            first_call = staffing.first_live_call(session=session)
             # From a week before: a day not entered yet takes that week's shape.
             shifts = staffing.call_handler_shifts(
                 session=session, start=rota_start - timedelta(days=ROTA_DAYS), end=rota_end
             )
         return staffing_table(
-            call_profile(calls, now=now),
+            call_profile(calls, now=now, first_call=first_call),
             shifts,
             first_day=today,
             target=target,

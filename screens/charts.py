@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -20,13 +20,17 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
-from textual_plotext.plotext._figure import _figure_class as Plot
 
 from screens.context import DeskContext
 from screens.desk_screen import DeskScreen
 from screens.fault_words import failure_words
 from screens.widgets.desk_header import DeskHeader
 from spr_desk.figures import DEFAULT_WEEKS, ChartSeries, Panel, series_text, value_words
+
+if TYPE_CHECKING:
+    # A private module of textual-plotext, named for the type only: an upgrade that moves it
+    # must not stop the desk from starting.
+    from textual_plotext.plotext._figure import _figure_class as Plot
 
 BAR = "hd"
 """Half blocks: neighbouring bars keep a gap between them, where full blocks run together."""

@@ -17,11 +17,6 @@ def staffing_text(table: StaffingTable, *, weekday: int | None = None) -> Text:
     day = as_local(table.rota_start).weekday() if weekday is None else weekday
     rows = table.for_weekday(day)
     text = Text()
-    text.append(
-        f"Handlers needed for {table.target:.0%} of calls answered within "
-        f"{table.within_seconds} s (Erlang C; at least {table.floor}), beside the rota\n",
-        style="bold",
-    )
     text.append(table_heading(table) + "\n", style="bold")
     for row in rows:
         line = row_line(row)

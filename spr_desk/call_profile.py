@@ -22,6 +22,9 @@ DEFAULT_HANDLING_SECONDS = 600.0
 HOURLY_HANDLING_MIN_CALLS = 5
 """An hour's own mean handling time is used once it has this many timed calls; below that one
 or two long calls would set it, so the window's mean stands in."""
+MAX_HANDLING_SECONDS = 3600.0
+"""A call timed at more than an hour was a draft resumed later, not an hour on the phone: its
+time is left out of the means (the call itself still counts)."""
 ROTA_DAYS = 7
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 HOUR = timedelta(hours=1)
@@ -82,17 +85,22 @@ def call_profile(
     now: datetime,
     window: timedelta = WINDOW,
     default_handling_seconds: float = DEFAULT_HANDLING_SECONDS,
+    first_call: datetime | None = None,
 ) -> CallProfile:
     """The profile of the calls received in the `window` of whole hours before `now`.
 
     A desk with less history than the window is not diluted by weeks it never worked: the
-    window then starts at UK midnight of the day of its first call inside it.
+    window then starts at UK midnight of the day of its first call ever (`first_call`; by
+    default the earliest of `calls`), never at a quiet night inside a desk's full history.
     """
     end = _hour_floor(now)
     start = end - window
+    calls = list(calls)
     kept = [c for c in calls if start <= as_utc(c.received_at) < end]
-    if kept:
-        first_day = as_local(min(as_utc(c.received_at) for c in kept)).date()
+    if first_call is None and calls:
+        first_call = min(as_utc(c.received_at) for c in calls)
+    if first_call is not None and as_utc(first_call) > start:
+        first_day = as_local(first_call).date()
         start = max(start, uk_days(first_day, first_day)[0])
     hours_seen = _weekday_hours(start, end)
     counts: Counter[tuple[int, int]] = Counter()
@@ -100,8 +108,9 @@ def call_profile(
     for taken in kept:
         key = _weekday_hour(taken.received_at)
         counts[key] += 1
-        if taken.handling_seconds is not None and taken.handling_seconds >= 0:
-            timed[key].append(taken.handling_seconds)
+        seconds = taken.handling_seconds
+        if seconds is not None and 0 <= seconds <= MAX_HANDLING_SECONDS:
+            timed[key].append(seconds)
     all_timed = [seconds for times in timed.values() for seconds in times]
     overall = sum(all_timed) / len(all_timed) if all_timed else default_handling_seconds
     hours = []
@@ -148,10 +157,6 @@ class StaffingTable:
     rota_repeated: tuple[date, ...] = ()
     """Days of the rota week with no call handler's shift entered yet: their shifts are those of
     the same day a week before (the week's shape), and the table says so."""
-
-    @property
-    def short_rows(self) -> tuple[StaffingRow, ...]:
-        return tuple(row for row in self.rows if row.short)
 
     def for_weekday(self, weekday: int) -> tuple[StaffingRow, ...]:
         return tuple(row for row in self.rows if row.weekday == weekday)

@@ -19,6 +19,7 @@ Scope of each series:
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -89,8 +90,6 @@ class ChartSeries:
 
     now: datetime
     weeks: int
-    window_start: datetime
-    """00:00 UK on the Monday of the first of the `weeks` ISO weeks."""
     by_hour: Panel
     by_weekday: Panel
     by_day: Panel
@@ -209,7 +208,6 @@ def chart_series(
     return ChartSeries(
         now=now,
         weeks=weeks,
-        window_start=start,
         by_hour=_counts(
             f"Referrals by hour of day, last {weeks} weeks",
             "Hour of day (UK time)",
@@ -308,9 +306,9 @@ def value_words(panel: Panel, value: float | None) -> str:
     """`12`, `83%`, or `-` for no point."""
     if value is None:
         return NO_POINT
-    if panel.percent:
-        return f"{round(value)}%"
-    return str(round(value))
+    # Halves up, as a reader rounds (5 of 8 is 63%), not Python's halves to even.
+    shown = math.floor(value + 0.5)
+    return f"{shown}%" if panel.percent else str(shown)
 
 
 def panel_text(panel: Panel) -> list[str]:

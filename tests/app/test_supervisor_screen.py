@@ -77,7 +77,7 @@ async def test_the_figures_are_shown(sqlite_demo_desk: DeskService) -> None:
         month = sqlite_demo_desk.ucr_measures(sqlite_demo_desk.now().strftime("%Y-%m"))
         ucr = shown(screen, "#supervisor-ucr")
         assert f"Referrals received: {month.referrals} " in ucr
-        assert "Handlers needed" in shown(screen, "#supervisor-staffing")
+        assert "Call handlers needed for 95% of calls" in shown(screen, "#supervisor-staffing")
         hours = shown(screen, "#supervisor-hours")
         assert "Referrals by hour" in hours and "\n08 " in hours
         await pilot.press("escape")

@@ -164,3 +164,22 @@ def test_the_printed_table_fits_80_columns_and_marks_short_hours() -> None:
     assert rows[10].split()[3:8] == ["10:00", "3.00", "10.0", "3", "0"]
     assert lines[-1] == "SHORT in 24 of 24 hours."
     assert len([line for line in staffing_lines(table) if line[:3] in ("Mon", "Sun")]) == 48
+
+
+def test_a_quiet_first_night_in_a_full_history_does_not_shorten_the_window() -> None:
+    # The desk has taken calls for months; nobody rang in the window's first two weeks (it
+    # opens Monday 28 Sep 11:00 UTC): the window still holds 8 of each weekday hour, not 6.
+    calls = [TakenCall(local(day, 10, 15), 600) for day in mondays(8)[1:]]
+    profile = call_profile(calls, now=NOW, first_call=datetime(2026, 6, 1, tzinfo=UTC))
+    assert profile.window_start == datetime(2026, 9, 28, 11, tzinfo=UTC)
+    assert profile.hour(MONDAY, 23).hours_seen == 8
+    assert profile.hour(MONDAY, 10).calls_per_hour == 7 / 8
+
+
+def test_a_call_timed_at_over_an_hour_counts_but_not_its_time() -> None:
+    calls = [
+        TakenCall(local(date(2026, 11, 20), 9), 600),
+        TakenCall(local(date(2026, 11, 20), 10), 20 * 3600),  # a draft finished the next day
+    ]
+    profile = call_profile(calls, now=NOW)
+    assert (profile.calls, profile.timed_calls, profile.handling_seconds) == (2, 1, 600)
