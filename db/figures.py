@@ -9,7 +9,8 @@ from sqlmodel import Session
 
 from db.models import Locality, Referral
 from db.supervision import recent_or_open
-from spr_desk.figures import FigureRow, overridden
+from spr_desk.figures import FigureRow
+from spr_desk.supervision import departs_from_matrix
 
 
 def figure_rows(*, session: Session, since: datetime) -> list[FigureRow]:
@@ -41,7 +42,7 @@ def figure_rows(*, session: Session, since: datetime) -> list[FigureRow]:
             due_at=row.due_at,
             responded_at=row.responded_at,
             response_met=row.response_met,
-            override=overridden(
+            override=departs_from_matrix(
                 row.response, row.lead, row.rec_response, row.rec_lead, row.override_reason or ""
             ),
         )

@@ -25,22 +25,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from spr_desk.due import is_breached
-from spr_desk.lifecycle import AWAITING_RESPONSE, OPEN_STATUSES
+from spr_desk.lifecycle import OPEN_STATUSES
+from spr_desk.supervision import RESPONSES, is_late, largest_first
 from spr_desk.uktime import as_local, as_utc, uk_days
 from spr_desk.vocabulary import Lead, Response, label
 
 DEFAULT_WEEKS = 8
 DAYS = 28
 """The by-day chart's days: four weeks, today included."""
-RESPONSES: tuple[Response, ...] = (Response.RAPID, Response.FAST, Response.NORMAL)
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 NO_LEAD = "No lead yet"
 NO_LOCALITY = "No locality"
 NO_POINT = "-"
 """How a point with nothing to divide by reads (a share with no responded referral)."""
 _OPEN = frozenset(status.value for status in OPEN_STATUSES)
-_AWAITING = frozenset(status.value for status in AWAITING_RESPONSE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,29 +109,6 @@ class ChartSeries:
         )
 
 
-def overridden(
-    response: str | None,
-    lead: str | None,
-    rec_response: str | None,
-    rec_lead: str | None,
-    reason: str,
-) -> bool:
-    """As the supervisor view counts an override (`spr_desk.supervision.is_override`): the
-    agreed cell differs from the recommended one, or the handler gave a reason."""
-    if reason.strip():
-        return True
-    if rec_response is None and rec_lead is None:
-        return False  # no recommendation to depart from (emergency, redirect, escalate)
-    return response != rec_response or lead != rec_lead
-
-
-def is_breach(row: FigureRow, now: datetime) -> bool:
-    """Responded late, or still awaiting its first response past its due time at `now`."""
-    if row.response_met is False:
-        return True
-    return row.status in _AWAITING and row.due_at is not None and is_breached(now, row.due_at)
-
-
 def week_monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
@@ -199,7 +174,7 @@ def chart_series(
         week = week_index[week_monday(local.date())]
         by_hour[local.hour] += 1
         by_weekday[local.weekday()] += 1
-        breaches[week] += int(is_breach(row, now))
+        breaches[week] += int(is_late(row.response_met, row.status, row.due_at, now))
         overrides[week] += int(row.override)
         if row.response is not None and row.response_met is not None:
             responded[(row.response, week)] += 1
@@ -295,7 +270,7 @@ def _lead_words(value: str) -> str:
 
 
 def _largest_first(counter: Counter[str]) -> tuple[tuple[str, ...], tuple[int, ...]]:
-    ordered = sorted(counter.items(), key=lambda item: (-item[1], item[0]))
+    ordered = largest_first(counter)
     return tuple(name for name, _ in ordered), tuple(count for _, count in ordered)
 
 

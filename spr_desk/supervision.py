@@ -126,13 +126,33 @@ class Review:
         return self.no_further_services / self.closed if self.closed else None
 
 
-def is_override(row: SupervisionRow) -> bool:
-    """The agreed cell differs from the recommended one, or the handler gave a reason."""
-    if row.override_reason.strip():
+def departs_from_matrix(
+    response: str | None,
+    lead: str | None,
+    rec_response: str | None,
+    rec_lead: str | None,
+    reason: str,
+) -> bool:
+    """An override: the agreed cell differs from the recommended one, or the handler gave a
+    reason (the review and the charts count the same ones)."""
+    if reason.strip():
         return True
-    if row.rec_response is None and row.rec_lead is None:
+    if rec_response is None and rec_lead is None:
         return False  # no recommendation to depart from (emergency, redirect, escalate)
-    return row.response != row.rec_response or row.lead != row.rec_lead
+    return response != rec_response or lead != rec_lead
+
+
+def is_override(row: SupervisionRow) -> bool:
+    return departs_from_matrix(
+        row.response, row.lead, row.rec_response, row.rec_lead, row.override_reason
+    )
+
+
+def is_late(response_met: bool | None, status: str, due_at: datetime | None, now: datetime) -> bool:
+    """A breach: responded late, or still awaiting its first response past its due time."""
+    if response_met is False:
+        return True
+    return status in _AWAITING and due_at is not None and is_breached(now, due_at)
 
 
 def is_emergency_redirect(row: SupervisionRow) -> bool:
@@ -141,16 +161,16 @@ def is_emergency_redirect(row: SupervisionRow) -> bool:
 
 
 def breach_of(row: SupervisionRow, now: datetime) -> Breach | None:
+    if not is_late(row.response_met, row.status, row.due_at, now):
+        return None
     if row.response_met is False:
         return Breach(
             row.reference, row.response, row.due_at, awaiting=False, reason=row.breach_reason or ""
         )
-    if row.status in _AWAITING and row.due_at is not None and is_breached(now, row.due_at):
-        return Breach(row.reference, row.response, row.due_at, awaiting=True)
-    return None
+    return Breach(row.reference, row.response, row.due_at, awaiting=True)
 
 
-def _counted(counter: Counter[str]) -> tuple[tuple[str, int], ...]:
+def largest_first(counter: Counter[str]) -> tuple[tuple[str, int], ...]:
     """Largest first, then by name, so the order is stable."""
     return tuple(sorted(counter.items(), key=lambda item: (-item[1], item[0])))
 
@@ -225,8 +245,8 @@ def review(
         breaches=tuple(breaches),
         overrides=tuple(overrides),
         open_total=sum(by_lead.values()),
-        queue_by_lead=_counted(by_lead),
-        queue_by_locality=_counted(by_locality),
+        queue_by_lead=largest_first(by_lead),
+        queue_by_locality=largest_first(by_locality),
         met_in_time=tuple(MetShare(r, met[r.value], responded[r.value]) for r in RESPONSES),
         by_hour=tuple(by_hour),
         closed=closed,

@@ -13,14 +13,13 @@ from spr_desk.figures import (
     FigureRow,
     Panel,
     chart_series,
-    overridden,
     panel_text,
     read_since,
     series_text,
     value_words,
     window_start,
 )
-from spr_desk.supervision import SupervisionRow, is_override
+from spr_desk.supervision import SupervisionRow, departs_from_matrix, is_override
 from spr_desk.vocabulary import Status
 
 NOW = datetime(2026, 11, 23, 11, 0, tzinfo=UTC)
@@ -164,14 +163,15 @@ def test_the_text_lines_carry_the_same_numbers(series: ChartSeries) -> None:
 
 
 def test_an_override_is_counted_as_the_supervisor_view_counts_it() -> None:
+    """The charts count overrides with the review's own rule (`departs_from_matrix`)."""
     cases = [
-        ("rapid", "nurse", "rapid", "nurse", ""),
-        ("fast", "nurse", "rapid", "nurse", "family present"),
-        ("rapid", "therapist", "rapid", "nurse", ""),
-        ("rapid", None, None, None, ""),
-        ("rapid", "nurse", "rapid", "nurse", "  "),
+        (("rapid", "nurse", "rapid", "nurse", ""), False),
+        (("fast", "nurse", "rapid", "nurse", "family present"), True),
+        (("rapid", "therapist", "rapid", "nurse", ""), True),
+        (("rapid", None, None, None, ""), False),  # no recommendation to depart from
+        (("rapid", "nurse", "rapid", "nurse", "  "), False),
     ]
-    for response, lead, rec_response, rec_lead, reason in cases:
+    for (response, lead, rec_response, rec_lead, reason), expected in cases:
         row = SupervisionRow(
             "R",
             NOW,
@@ -182,4 +182,5 @@ def test_an_override_is_counted_as_the_supervisor_view_counts_it() -> None:
             rec_lead=rec_lead,
             override_reason=reason,
         )
-        assert overridden(response, lead, rec_response, rec_lead, reason) == is_override(row)
+        assert departs_from_matrix(response, lead, rec_response, rec_lead, reason) is expected
+        assert is_override(row) is expected
