@@ -171,7 +171,7 @@ class ReferralScreen(DeskScreen):
         self.query_one("#referral-main", Static).update(_main_table(detail, now))
         line = self.query_one("#referral-gp-update", Static)
         line.display = gp_update is not None or detail.summary.status is Status.CLOSED
-        line.update(gp_update_line(gp_update))
+        line.update(gp_update_line(gp_update) if line.display else "")
         self.query_one("#referral-history", Static).update(_history_table(detail))
         self.refresh_bindings()
 

@@ -24,13 +24,22 @@ async def settle(pilot: Pilot[Any]) -> None:
     """Let the screen settle: pending messages, then every worker (database reads and
     writes run in threads), then the repaint they cause."""
     await pilot.pause()
-    # A worker's result may start another (a write, then the read that shows it): wait until
-    # none is left, not only for those running when the wait began (a loaded machine shows it).
-    for _ in range(20):
+    # A worker's result may start another (a write, then the read that shows it), and a dialog's
+    # answer reaches the screen under it as a message: wait until no worker runs and no message
+    # waits anywhere on screen, not only for what ran when the wait began (a loaded machine
+    # shows the difference).
+    for _ in range(50):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
-        if all(worker.is_finished for worker in pilot.app.workers):
+        if not _busy(pilot.app):
             break
+
+
+def _busy(app: Any) -> bool:
+    if not all(worker.is_finished for worker in app.workers):
+        return True
+    pumps = [app, *app.screen_stack, *app.screen.walk_children()]
+    return any(not pump._message_queue.empty() for pump in pumps)
 
 
 def screen(pilot: Pilot[Any]) -> TriageScreen:

@@ -94,7 +94,7 @@ async def test_a_accepts_naming_the_clinician_and_b_sends_back_with_a_coded_reas
         await settle(pilot)
         detail = sqlite_desk.detail(accepted)
         assert detail.bars is not None and detail.bars.answer == ReplyKind.ACCEPT.value
-        assert any("accepted: queued" in line for line in shown(app))
+        assert any("accepted: queued" in line for line in shown(app)), shown(app)
         assert not any(line.startswith("Keys:") and "A accept" in line for line in shown(app))
 
         await pilot.press("escape")

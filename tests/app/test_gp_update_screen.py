@@ -48,6 +48,7 @@ def shown(pilot: Pilot[Any], selector: str) -> str:
 
 
 async def close_without_the_tick(pilot: Pilot[Any]) -> None:
+    await settle(pilot)  # the queue read
     await pilot.press("enter")  # the queue's first referral
     await settle(pilot)
     assert isinstance(pilot.app.screen, ReferralScreen)
