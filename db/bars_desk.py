@@ -30,7 +30,6 @@ from spr_desk.bars.request import MessageReason, RequestStatus, ValidationReques
 from spr_desk.bars.sent import sent_details
 from spr_desk.desk_api import DeskError
 from spr_desk.queue_view import queue_band
-from spr_desk.reference import format_reference, parse_reference
 from spr_desk.referral import PatientDetails, ReferrerDetails
 from spr_desk.rules import Rules
 from spr_desk.uktime import as_local, iso_or_none
@@ -600,22 +599,21 @@ def _update_patient(session: Session, row: Referral, request: ValidationRequest)
 
 
 def _answerable(session: Session, reference: str) -> tuple[Referral, BarsReferral]:
-    try:
-        wanted = format_reference(*parse_reference(reference))
-    except ValueError as wrong:
-        raise DeskError(str(wrong)) from None
-    row = referrals.get_by_reference(session=session, reference=wanted, for_update=True)
-    if row is None or row.id is None:
-        raise DeskError(f"No referral {wanted}.")
+    row = referrals.typed_referral(session=session, typed=reference, for_update=True)
+    assert row.id is not None
     side = bars.of_referral(session=session, referral_id=row.id)
     if side is None:
-        raise DeskError(f"{wanted} did not come from 999 over BaRS: there is no one to answer.")
+        raise DeskError(
+            f"{row.reference} did not come from 999 over BaRS: there is no one to answer."
+        )
     if side.answer is not None:
         raise DeskError(
-            f"{wanted} has been answered already ({REPLY_WORDS[ReplyKind(side.answer)]})."
+            f"{row.reference} has been answered already ({REPLY_WORDS[ReplyKind(side.answer)]})."
         )
     if row.queue_band is None:
-        raise DeskError(f"{wanted} is {label(Status(row.status))}: nothing more can be said.")
+        raise DeskError(
+            f"{row.reference} is {label(Status(row.status))}: nothing more can be said."
+        )
     return row, side
 
 

@@ -27,7 +27,6 @@ from spr_desk.desk_api import DeskError, ReferralDetail
 from spr_desk.gp_update.due import due_hour_from_env, is_overdue, update_due
 from spr_desk.gp_update.mesh_config import MeshConfig, config_path, read_mesh_config
 from spr_desk.gp_update.views import GpUpdateOwed, GpUpdateView, OutgoingGpUpdate, TrackedGpUpdate
-from spr_desk.reference import format_reference, parse_reference
 from spr_desk.referral import patient_name
 from spr_desk.refusal import Refused
 from spr_desk.vocabulary import GpUpdateState, Status
@@ -67,7 +66,7 @@ class GpUpdateDesk:
     def gp_update(self, reference: str) -> GpUpdateView | None:
         """The referral's latest update, or None when none was drafted."""
         with self._read() as session:
-            row = _referral(session, reference)
+            row = referrals.typed_referral(session=session, typed=reference)
             assert row.id is not None
             update = gp_updates.latest_for(session=session, referral_id=row.id)
             return None if update is None else self._view(session, row, update)
@@ -75,7 +74,7 @@ class GpUpdateDesk:
     def draft_gp_update(self, reference: str, *, by: str) -> GpUpdateView:
         """The latest update if it is still drafted, else a new draft (open or closed)."""
         with self._write() as session:
-            row = _referral(session, reference, for_update=True)
+            row = referrals.typed_referral(session=session, typed=reference, for_update=True)
             assert row.id is not None
             update = gp_updates.latest_for(session=session, referral_id=row.id)
             if update is None or update.state != GpUpdateState.DRAFTED.value:
@@ -410,17 +409,6 @@ def _title(detail: ReferralDetail) -> str:
     from spr_desk.gp_update.prose import update_title
 
     return update_title(detail)
-
-
-def _referral(session: Session, reference: str, *, for_update: bool = False) -> Referral:
-    try:
-        wanted = format_reference(*parse_reference(reference))
-    except ValueError as wrong:
-        raise DeskError(str(wrong)) from None
-    row = referrals.get_by_reference(session=session, reference=wanted, for_update=for_update)
-    if row is None or row.id is None:
-        raise DeskError(f"No referral {wanted}.")
-    return row
 
 
 def _update(session: Session, update_id: int) -> tuple[GpUpdate, Referral]:

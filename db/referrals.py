@@ -14,7 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, SQLModel, col, select
 
 from db.models import Patient, ReferenceCounter, Referral, Referrer
-from spr_desk.reference import format_reference
+from spr_desk.reference import format_reference, parse_reference
 from spr_desk.referral import PatientDetails, ReferrerDetails
 from spr_desk.vocabulary import ReferrerRole, Status
 
@@ -157,3 +157,21 @@ def next_to_allocate(*, session: Session, claims_after: datetime) -> Referral | 
         .limit(1)
         .with_for_update(skip_locked=True)
     ).first()
+
+
+def typed_referral(*, session: Session, typed: str, for_update: bool = False) -> Referral:
+    """The referral a handler's typed reference names (`spr-2026-42` finds SPR-2026-000042).
+
+    Raises:
+        DeskError: not a reference, or no such referral (in words for the handler).
+    """
+    from spr_desk.desk_api import DeskError
+
+    try:
+        wanted = format_reference(*parse_reference(typed))
+    except ValueError as wrong:
+        raise DeskError(str(wrong)) from None
+    row = get_by_reference(session=session, reference=wanted, for_update=for_update)
+    if row is None or row.id is None:
+        raise DeskError(f"No referral {wanted}.")
+    return row
