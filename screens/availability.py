@@ -17,7 +17,7 @@ from textual.widgets import Static
 from screens.context import DeskContext
 from screens.desk_screen import DeskScreen
 from screens.fault_words import failure_words
-from screens.palette import BREACHED
+from screens.palette import BREACHED, theme_colour
 from screens.widgets.desk_header import DeskHeader
 from screens.widgets.tables import report_table
 from spr_desk.availability import AvailabilityBoard, RotaShift
@@ -29,10 +29,11 @@ if TYPE_CHECKING:
     from spr_desk.desk_api import WhoIsOn
 
 NO_STYLE = f"bold reverse {BREACHED}"  # the letter N says it without colour
+"""In the palette's colour; the screen passes its theme's."""
 LEAD_LETTERS = {Lead.NURSE: "N", Lead.THERAPIST: "T", Lead.SOCIAL_CARE: "S"}
 
 
-def matrix_table(board: AvailabilityBoard) -> Table | Group:
+def matrix_table(board: AvailabilityBoard, no_style: str = NO_STYLE) -> Table | Group:
     """One line per locality: Y or N for each of the nine cells, Rapid then Fast then Normal."""
     heads = [f"{response.value.title()} {'/'.join(LEAD_LETTERS.values())}" for response in Response]
     table = report_table("Can be offered now (N: nobody to send in time)", "Locality", *heads)
@@ -43,7 +44,7 @@ def matrix_table(board: AvailabilityBoard) -> Table | Group:
             cell = Text()
             for index, lead in enumerate(Lead):
                 can = availability.can(response, lead)
-                cell.append("Y" if can else "N", "" if can else NO_STYLE)
+                cell.append("Y" if can else "N", "" if can else no_style)
                 if index < len(Lead) - 1:
                     cell.append(" ")
             cells.append(cell)
@@ -58,7 +59,9 @@ def matrix_table(board: AvailabilityBoard) -> Table | Group:
     return Group(warning, table)
 
 
-def people_table(title: str, shifts: list[RotaShift], *, starting: bool) -> Table | Text:
+def people_table(
+    title: str, shifts: list[RotaShift], *, starting: bool, no_style: str = NO_STYLE
+) -> Table | Text:
     if not shifts:
         return Text(f"{title}: nobody.")
     when = "Starts" if starting else "Until"
@@ -87,7 +90,7 @@ def people_table(title: str, shifts: list[RotaShift], *, starting: bool) -> Tabl
             Text(shift.name),
             Text(label(shift.role)),
             Text(moment.strftime("%a %H:%M") if starting else moment.strftime("%H:%M")),
-            Text(load + (" FULL" if full else ""), style=NO_STYLE if full else ""),
+            Text(load + (" FULL" if full else ""), style=no_style if full else ""),
             Text(shift.team),
         )
     return table
@@ -145,12 +148,15 @@ class AvailabilityScreen(DeskScreen):
     def _show(self, who: WhoIsOn) -> None:
         self.who = who
         self.query_one(DeskHeader).now = who.board.at
-        self.query_one("#availability-matrix", Static).update(matrix_table(who.board))
+        no_style = f"bold reverse {theme_colour(self.app, 'breached')}"
+        self.query_one("#availability-matrix", Static).update(matrix_table(who.board, no_style))
         self.query_one("#availability-now", Static).update(
-            people_table("On shift now", who.on_now, starting=False)
+            people_table("On shift now", who.on_now, starting=False, no_style=no_style)
         )
         self.query_one("#availability-later", Static).update(
-            people_table("Starting in the next 24 hours", who.starting, starting=True)
+            people_table(
+                "Starting in the next 24 hours", who.starting, starting=True, no_style=no_style
+            )
         )
 
     def action_rota(self) -> None:

@@ -23,7 +23,7 @@ from screens.export_modal import ExportModal, ExportRange
 from screens.exports import export_path, open_private
 from screens.fault_words import failure_words
 from screens.flag_modal import FlagAnswer, FlagModal
-from screens.palette import BREACHED
+from screens.palette import BREACHED, theme_colour
 from screens.sign_off_modal import SignOffModal
 from screens.widgets.desk_header import DeskHeader
 from screens.widgets.fitted_columns import Column, fit_columns, needed
@@ -44,13 +44,14 @@ if TYPE_CHECKING:
 CHART_WIDTH = 40
 """Characters of one hour-chart line: `08 ` + bar + count."""
 BREACH_STYLE = f"bold {BREACHED}"  # with the word BREACHED beside it
+"""In the palette's colour; the screen passes its theme's (`SupervisorScreen.breach_style`)."""
 LISTED = 50
 """Breaches and overrides listed on screen (those awaiting a response first); the summary
 counts them all and the export holds every one. Hundreds of rows read as nothing on a screen,
 and laying them out took a third of a second."""
 
 
-def summary_text(review: Review, held: int = 0) -> Text:
+def summary_text(review: Review, held: int = 0, late_style: str = BREACH_STYLE) -> Text:
     """Today's and the last 7 days' figures, each with its redirects, and what they count."""
     late = len(review.breaches)
     first = short_local(review.week_start)[:10] if review.week_start else "a week ago"
@@ -65,10 +66,10 @@ def summary_text(review: Review, held: int = 0) -> Text:
         str(review.open_total),
         "\n",
         ("Breaches ", "bold"),
-        (str(late), BREACH_STYLE if late else ""),
+        (str(late), late_style if late else ""),
         "  ·  ",
         ("Held for sign-off ", "bold"),
-        (str(held), BREACH_STYLE if held else ""),
+        (str(held), late_style if held else ""),
         "  ·  ",
         ("Overrides ", "bold"),
         str(len(review.overrides)),
@@ -103,7 +104,9 @@ def outcomes_text(review: Review) -> Text:
     )
 
 
-def gp_owed_rows(owed: list[GpUpdateOwed]) -> list[tuple[str, dict[str, Text]]]:
+def gp_owed_rows(
+    owed: list[GpUpdateOwed], late_style: str = BREACH_STYLE
+) -> list[tuple[str, dict[str, Text]]]:
     """The GP updates owed, overdue first then soonest due (as the desk lists them)."""
     rows = []
     for update in sorted(owed, key=lambda u: not u.overdue)[:LISTED]:
@@ -116,7 +119,7 @@ def gp_owed_rows(owed: list[GpUpdateOwed]) -> list[tuple[str, dict[str, Text]]]:
                     "state": Text(label(update.state) if update.state else "none drafted"),
                     "due": Text(
                         f"OVERDUE {due}" if update.overdue else due,
-                        style=BREACH_STYLE if update.overdue else "",
+                        style=late_style if update.overdue else "",
                     ),
                     "patient": Text(update.patient),
                     "practice": Text(update.practice or "no practice on the record"),
@@ -195,7 +198,9 @@ def flags_table(flags: list[FlagRow]) -> Table | Text:
     return table
 
 
-def downtime_text(drill: DrillRow | None, paper: list[PaperCall]) -> Text:
+def downtime_text(
+    drill: DrillRow | None, paper: list[PaperCall], late_style: str = BREACH_STYLE
+) -> Text:
     """When the downtime drill last ran and how it went, and the calls entered from paper, with
     the due times that passed on paper named (never hidden)."""
     text = Text("Downtime", style="bold")
@@ -217,7 +222,7 @@ def downtime_text(drill: DrillRow | None, paper: list[PaperCall]) -> Text:
         return text
     late = [call for call in paper if call.breached_on_paper]
     text.append(f"\nEntered from paper: {len(paper)}; breached on paper: ")
-    text.append(str(len(late)), BREACH_STYLE if late else "")
+    text.append(str(len(late)), late_style if late else "")
     for call in late[:LISTED]:
         due = short_local(call.due_at) if call.due_at else "-"
         text.append(
@@ -227,7 +232,9 @@ def downtime_text(drill: DrillRow | None, paper: list[PaperCall]) -> Text:
     return text
 
 
-def breach_rows(review: Review) -> list[tuple[str, dict[str, Text]]]:
+def breach_rows(
+    review: Review, late_style: str = BREACH_STYLE
+) -> list[tuple[str, dict[str, Text]]]:
     """The breaches listed, those still awaiting their first response first (they can still
     be put right): (reference, cells by column key)."""
     rows = []
@@ -239,7 +246,7 @@ def breach_rows(review: Review) -> list[tuple[str, dict[str, Text]]]:
                     "reference": Text(breach.reference),
                     "state": Text(
                         "BREACHED, awaiting" if breach.awaiting else "responded late",
-                        style=BREACH_STYLE if breach.awaiting else "",
+                        style=late_style if breach.awaiting else "",
                     ),
                     "why": Text(breach.reason or "-"),
                     "due": Text(short_local(breach.due_at) if breach.due_at else "-"),
@@ -260,7 +267,9 @@ BREACH_COLUMNS = (
 )
 
 
-def held_rows(held: tuple[HeldOverride, ...], now: datetime) -> list[tuple[str, dict[str, Text]]]:
+def held_rows(
+    held: tuple[HeldOverride, ...], now: datetime, late_style: str = BREACH_STYLE
+) -> list[tuple[str, dict[str, Text]]]:
     """The overrides held for sign-off, soonest due first."""
     rows = []
     for override in held[:LISTED]:
@@ -275,9 +284,7 @@ def held_rows(held: tuple[HeldOverride, ...], now: datetime) -> list[tuple[str, 
                 {
                     "reference": Text(override.reference),
                     "cell": Text(cell),
-                    "left": Text(
-                        format_time_left(left), style=BREACH_STYLE if left.days < 0 else ""
-                    ),
+                    "left": Text(format_time_left(left), style=late_style if left.days < 0 else ""),
                     "reason": Text(override.reason),
                     "by": Text(override.recorded_by),
                     "when": Text(short_local(override.recorded_at)),
@@ -491,14 +498,14 @@ class SupervisorScreen(DeskScreen):
         self.gp_owed = gp_owed or []
         self.query_one(DeskHeader).now = review.now
         sections: dict[str, Any] = {
-            "#supervisor-summary": summary_text(review, len(held)),
+            "#supervisor-summary": summary_text(review, len(held), self.breach_style()),
             "#supervisor-met": met_table(review),
             "#supervisor-outcomes": outcomes_text(review),
             "#supervisor-overrides": overrides_table(review),
             "#supervisor-queue": queue_tables(review),
             "#supervisor-hours": hour_text(review),
             "#supervisor-flags": flags_table(flags),
-            "#supervisor-downtime": downtime_text(drill, paper or []),
+            "#supervisor-downtime": downtime_text(drill, paper or [], self.breach_style()),
             "#supervisor-ucr": ucr_measures_text(ucr) if ucr else Text(""),
             "#supervisor-staffing": staffing_text(staffing) if staffing else Text(""),
         }
@@ -511,6 +518,10 @@ class SupervisorScreen(DeskScreen):
             # The figures stay in view: focusing a table low on the page would scroll to it
             # (and whether that landed before the first frame depended on the machine's load).
             (held_table if held_table.row_count else breaches).focus(scroll_visible=False)
+
+    def breach_style(self) -> str:
+        """`BREACH_STYLE` in the current theme's `$breached`."""
+        return f"bold {theme_colour(self.app, 'breached')}"
 
     def _room(self) -> int:
         """The cells a table has across: the screen less the body's padding and scrollbar
@@ -525,21 +536,21 @@ class SupervisorScreen(DeskScreen):
             (
                 "supervisor-held",
                 HELD_COLUMNS,
-                held_rows(self.held, self.review.now),
+                held_rows(self.held, self.review.now, self.breach_style()),
                 len(self.held),
                 "None: every response set lower than the facts asked for is signed off.",
             ),
             (
                 "supervisor-breaches",
                 BREACH_COLUMNS,
-                breach_rows(self.review),
+                breach_rows(self.review, self.breach_style()),
                 len(self.review.breaches),
                 "None.",
             ),
             (
                 "supervisor-gp-owed",
                 GP_OWED_COLUMNS,
-                gp_owed_rows(self.gp_owed),
+                gp_owed_rows(self.gp_owed, self.breach_style()),
                 len(self.gp_owed),
                 "None: every closed referral's GP has acknowledged the update, or was told.",
             ),

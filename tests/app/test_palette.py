@@ -6,13 +6,21 @@ from rich.style import Style
 
 from screens.availability import NO_STYLE
 from screens.palette import BREACHED, DUE_SOON
+from screens.themes import SPR_DARK
 from screens.widgets.queue_board import STATE_STYLES
 from spr_desk.due import DueState
 from spr_desk.entrypoints.bootstrap import build_app
 
 
 def test_the_palette_is_a_theme_variable_for_css() -> None:
-    variables = build_app(lambda: None).get_css_variables()  # type: ignore[arg-type, return-value]
+    app = build_app(lambda: None)  # type: ignore[arg-type, return-value]
+    variables = app.get_css_variables()  # the desk's own theme sets its own (AAA) values
+    assert (variables["breached"], variables["due-soon"]) == (
+        SPR_DARK.variables["breached"],
+        SPR_DARK.variables["due-soon"],
+    )
+    app.theme = "nord"  # a theme that sets none: the palette's
+    variables = app.get_css_variables()
     assert variables["breached"] == BREACHED
     assert variables["due-soon"] == DUE_SOON
 
