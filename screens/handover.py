@@ -23,12 +23,13 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
 
 from screens.action_modal import ActionAnswer, ActionModal
+from screens.announcer import tick_seconds
 from screens.context import DeskContext, DeskHost
 from screens.desk_screen import DeskScreen
 from screens.exports import export_path, open_private
 from screens.fault_words import failure_words
 from screens.handover_modals import AcknowledgeModal, SbarModal
-from screens.palette import BREACHED, DUE_SOON
+from screens.palette import theme_colour
 from screens.widgets.desk_header import DeskHeader
 from spr_desk.desk_hours import DIRECTION_WORDS
 from spr_desk.handover import (
@@ -52,7 +53,8 @@ from spr_desk.who_receives import receive_refusal
 if TYPE_CHECKING:
     from spr_desk.desk_api import PackRow, ReadMark, StoredPack
 
-STATE_STYLES = {"BREACHED": f"bold reverse {BREACHED}", "DUE SOON": f"bold {DUE_SOON}"}
+STATE_LOOKS = {"BREACHED": ("bold reverse", "breached"), "DUE SOON": ("bold", "due-soon")}
+"""Each state's style and the theme variable it is drawn in (the word says it without)."""
 NEW_SHOWN = 6
 """New-since-handover references named on the summary line; the rest are counted."""
 
@@ -248,7 +250,7 @@ class HandoverScreen(DeskScreen):
         self.query_one(DeskHeader).title = "Handover"
         self.query_one(DataTable).focus()
         self.set_class(self.size.height < self.SHORT, "-short")
-        self.set_interval(TICK_SECONDS, self.tick)
+        self.set_interval(tick_seconds(self.app, TICK_SECONDS), self.tick)
         self._load(self.handover_id)
 
     # reading ----------------------------------------------------------------------------------
@@ -296,11 +298,16 @@ class HandoverScreen(DeskScreen):
         self.query_one("#handover-summary", Static).update(pack_summary(stored, now))
         self._fill(stored, 0, at, now)
 
+    def _state_style(self, words: str) -> str:
+        """A state's style in the current theme's colours, read as it is drawn."""
+        look = STATE_LOOKS.get(words)
+        return f"{look[0]} {theme_colour(self.app, look[1])}" if look else ""
+
     def _row(self, item: PackItem, now: datetime) -> list[Text]:
         cells = []
         for column in self.columns:
             words = cell_words(item, column.key, now)
-            style = STATE_STYLES.get(words, "") if column.key == "state" else ""
+            style = self._state_style(words) if column.key == "state" else ""
             cells.append(Text(words, style=style))
         return cells
 
@@ -344,7 +351,7 @@ class HandoverScreen(DeskScreen):
             for key in ("left", "state"):
                 if key in shown:
                     words = cell_words(item, key, now)
-                    style = STATE_STYLES.get(words, "") if key == "state" else ""
+                    style = self._state_style(words) if key == "state" else ""
                     table.update_cell(item.reference, key, Text(words, style=style))
         self._show_item()
 

@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.widget import AwaitMount
 from textual.widgets import Footer, Input, Select, Static
 
+from screens.announcer import announce, banner_shown, ring_bell, tick_seconds
 from screens.context import DeskContext, permitted
 from screens.desk_screen import DeskScreen
 from screens.fault_words import failure_words
@@ -28,6 +29,7 @@ from screens.take_next_modal import TakeNextModal
 from screens.widgets.desk_header import DeskHeader
 from screens.widgets.form_input import FormInput
 from screens.widgets.queue_board import WINDOW, QueueBoard
+from spr_desk.announcements import Bell, breached_words
 from spr_desk.faults import Fault, FaultKind, fault_of
 from spr_desk.lifecycle import OPEN_STATUSES
 from spr_desk.queue_view import FINISHED, REDIRECTED, TO_TRACE, ClaimRefused, QueueFilter
@@ -190,6 +192,9 @@ class QueueScreen(DeskScreen):
         """When the rows on the board were read (the desk's clock)."""
         self.stale: Fault | None = None
         """Why the board is not up to date (the last read or poll failed); None when it is."""
+        self.breached_said: int | None = None
+        """The open queue's breaches as last said on the screen-reader mode's status line."""
+        self.bell = Bell()
 
     def make_header(self) -> DeskHeader:
         return DeskHeader(id="header")
@@ -226,7 +231,7 @@ class QueueScreen(DeskScreen):
         }
         board.focus()
         self.action_refresh_queue()
-        self.set_interval(COUNTDOWN_SECONDS, self._tick)
+        self.set_interval(tick_seconds(self.app, COUNTDOWN_SECONDS), self._tick)
         self.set_interval(POLL_SECONDS, self._poll)
 
     # reading ----------------------------------------------------------------------------------
@@ -289,6 +294,10 @@ class QueueScreen(DeskScreen):
         if self.open_first and message.read.number >= self.filter_read:
             self.open_first = False
             board.action_open()
+        if wanted.is_empty:  # the open queue as it is, not a filter's share of it
+            self._say_breaches(counts.breached)
+            if self.bell.look(page.rows, page.now) and ring_bell(self.app):
+                self.app.bell()
         if wanted.searches_everywhere:
             summary = (
                 f"{counts.matching} found at any status · {counts.awaiting} awaiting a first "
@@ -307,9 +316,16 @@ class QueueScreen(DeskScreen):
                 f"{counts.matching} open · {counts.awaiting} awaiting a first response · "
                 f"{counts.breached} breached"
             )
+
             if not message.read.wanted.is_empty:
                 summary += f"  (filtered from {counts.open})"
         self.query_one("#queue-summary", Static).update(Text(summary))
+
+    def _say_breaches(self, breached: int) -> None:
+        """Said when the open queue's breaches change."""
+        if breached != self.breached_said:
+            self.breached_said = breached
+            announce(self.app, breached_words(breached))
 
     def on_queue_failed(self, message: QueueFailed) -> None:
         """Said once, in the banner, for as long as it lasts: never a notice per poll."""
@@ -317,8 +333,10 @@ class QueueScreen(DeskScreen):
             return
         self.stale = message.fault
         banner = self.query_one("#queue-stale", Static)
-        banner.update(Text(stale_words(message.fault, self.read_at)))
+        words = stale_words(message.fault, self.read_at)
+        banner.update(Text(words))
         banner.set_class(True, "-shown")
+        banner_shown(banner, words)
 
     def _up_to_date(self) -> None:
         if self.stale is None:
@@ -327,6 +345,7 @@ class QueueScreen(DeskScreen):
         banner = self.query_one("#queue-stale", Static)
         banner.update("")
         banner.set_class(False, "-shown")
+        announce(self.app, "The queue is up to date again.")
 
     @on(QueueBoard.WindowWanted)
     def _window_wanted(self, event: QueueBoard.WindowWanted) -> None:

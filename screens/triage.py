@@ -27,6 +27,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
 from textual.worker import get_current_worker
 
+from screens.announcer import announce, banner_shown, screen_reader_on, tick_seconds
 from screens.confirm_call_modal import ConfirmCallModal
 from screens.context import DeskContext
 from screens.desk_screen import DeskScreen
@@ -56,6 +57,7 @@ from screens.widgets.field import Field
 from screens.widgets.matrix_grid import MatrixGrid
 from screens.widgets.recommendation_panel import RecommendationPanel
 from screens.widgets.ticks import TickList
+from spr_desk.announcements import recorded_words
 from spr_desk.availability import AvailabilityBoard
 from spr_desk.call import (
     MOVES_MATRIX,
@@ -361,7 +363,7 @@ class TriageScreen(DeskScreen):
 
     def _run(self) -> None:
         self._tick()
-        self.set_interval(1, self._tick)
+        self.set_interval(tick_seconds(self.app, 1), self._tick)
         self._load_referrers()
         self._load_board()
 
@@ -391,6 +393,7 @@ class TriageScreen(DeskScreen):
         self._w("header", DeskHeader).now = now
         timer = self._w("call-timer", CallTimer)
         timer.started = self.opened_at  # a paper call's clock is the typing's, not the sheet's
+        timer.in_words = screen_reader_on(self.app)
         timer.now = now
 
     @property
@@ -658,6 +661,10 @@ class TriageScreen(DeskScreen):
             lines.insert(0, open_line)
         banner.update(Text("\n".join(lines)))
         banner.set_class(bool(history.open_referrals), "-warning")
+        if history.open_referrals:
+            banner_shown(banner, lines[0])
+        else:
+            announce(self.app, lines[0])
 
     def _fill_from_record(self, history: PatientHistory) -> list[str]:
         """Fill the empty fields from what is on record; never overwrite what was typed."""
@@ -913,6 +920,10 @@ class TriageScreen(DeskScreen):
         banner = self._w("drafts-failing", Static)
         banner.update(Text(f"Drafts are not being saved: {fault}") if fault else "")
         banner.set_class(fault is not None, "-shown")
+        if fault is not None:
+            banner_shown(banner, f"Drafts are not being saved: {fault}")
+        else:
+            announce(self.app, "Drafts are being saved again.")
 
     # recording --------------------------------------------------------------------------------
 
@@ -1080,6 +1091,11 @@ class TriageScreen(DeskScreen):
         )
         self.app.push_screen(modal, finished)
         self.post_message(CallRecorded(recorded.reference))
+        decision = recorded.decision
+        due = as_local(recorded.due_at).strftime("%H:%M") if recorded.due_at else ""
+        announce(
+            self.app, recorded_words(recorded.reference, decision.response, decision.lead, due)
+        )
 
     def _passed_on_paper(self, recorded: RecordedReferral) -> str:
         """Words for a paper call whose due time passed before it was entered; else empty. The

@@ -20,12 +20,16 @@ class CallTimer(Widget):
     """The caller's own clock ("Crew waiting"), or empty."""
     left: reactive[int | None] = reactive(None)
     """Things still to complete since the handler last tried to record; None before."""
+    in_words: bool = False
+    """The screen-reader mode: whole minutes in words (`Call 3 min`), moved once a minute."""
 
     def render(self) -> Text:
         if self.started is None or self.now is None:
             return Text("")
         seconds = max(0, int((self.now - self.started).total_seconds()))
-        clock = f"{seconds // 60:02d}:{seconds % 60:02d}"
+        clock = (
+            _minutes_words(seconds) if self.in_words else f"{seconds // 60:02d}:{seconds % 60:02d}"
+        )
         # A crew waits from the moment the call starts: its clock is the call's, named so.
         parts = [
             Text(f" {self.waiting} {clock} ", style="bold reverse")
@@ -41,3 +45,8 @@ class CallTimer(Widget):
         if line.cell_len + 3 + keys.cell_len <= self.size.width:
             line = Text.assemble(line, " · ", keys)
         return line
+
+
+def _minutes_words(seconds: int) -> str:
+    minutes = seconds // 60
+    return "under 1 min" if minutes < 1 else f"{minutes} min"

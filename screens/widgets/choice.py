@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 from rich.text import Text
 from textual import events
+from textual.geometry import Offset
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -239,6 +240,10 @@ class Choice(Widget, can_focus=True):
             self.close()
 
     # drawing ----------------------------------------------------------------------------
+
+    def cursor_line(self) -> Offset:
+        """The highlighted choice while the list is open, else the choice's one line."""
+        return Offset(0, 1 + self._highlighted if self.expanded else 0)
 
     def render(self) -> Text:
         style = self.get_component_rich_style

@@ -13,6 +13,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.geometry import Offset
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -291,6 +292,13 @@ class MatrixGrid(Widget, can_focus=True):
         if self.agreed:
             return Text.assemble(recommended, " · a to agree")
         return Text.assemble(recommended, " · ", ("[✓]", self._style("chosen")), " chosen")
+
+    def cursor_line(self) -> Offset:
+        """The cell under the cursor."""
+        response, lead = self.cursor
+        return Offset(
+            LABEL_WIDTH + CELL_WIDTH * COLUMNS.index(lead), HEADER_LINES + ROWS.index(response)
+        )
 
     def render(self) -> Text:
         heading = self._style("heading")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import lru_cache
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -19,14 +20,14 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Offset, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
-from screens.palette import BREACHED, DUE_SOON
+from screens.palette import BREACHED, DUE_SOON, theme_colour
 from spr_desk.due import STATE_WORDS, DueState, format_time_left, time_left
 from spr_desk.lifecycle import OPEN_STATUSES
 from spr_desk.nhs_number import format_nhs_number
@@ -106,6 +107,17 @@ STATE_STYLES: dict[DueState, Style] = {
     DueState.DUE_SOON: Style(bold=True, color=DUE_SOON),
     DueState.BREACHED: Style(bold=True, reverse=True, color=BREACHED),
 }
+"""In the palette's colours; the board draws them in its theme's (`themed_styles`)."""
+
+
+@lru_cache(maxsize=8)
+def themed_styles(breached: str, due_soon: str) -> dict[DueState, Style]:
+    """`STATE_STYLES` in a theme's `$breached` and `$due-soon`, made once per theme."""
+    return {
+        DueState.DUE: Style(),
+        DueState.DUE_SOON: Style(bold=True, color=due_soon),
+        DueState.BREACHED: Style(bold=True, reverse=True, color=breached),
+    }
 
 
 def due_words(due: datetime | None, now: datetime) -> str:
@@ -124,7 +136,10 @@ STILL_STYLE = Style(bold=True, underline=True)
 
 
 def row_cells(
-    row: QueueRow, now: datetime, thresholds: Mapping[str, int] | None = None
+    row: QueueRow,
+    now: datetime,
+    thresholds: Mapping[str, int] | None = None,
+    styles: Mapping[DueState, Style] = STATE_STYLES,
 ) -> dict[str, tuple[str, Style]]:
     """One row's cells by column key, as plain strings (never markup) with their styles. Each
     state has a symbol beside its word (`STATE_SYMBOLS`) and over its threshold the no-movement
@@ -138,7 +153,7 @@ def row_cells(
         if state in Status._value2member_map_
         else state
     )
-    style = STATE_STYLES[due] if due is not None else Style()
+    style = styles[due] if due is not None else Style()
     if due is not None and row.due_at is not None:
         left = format_time_left(time_left(now, row.due_at))
     else:
@@ -316,6 +331,10 @@ class QueueBoard(ScrollView, can_focus=True):
             return self.rows[index - self.first]
         return None
 
+    def cursor_line(self) -> Offset | None:
+        """The cursor's row, under the headings (`screens.cursor_spot`)."""
+        return Offset(0, self.cursor + 1) if self.total else None
+
     @property
     def current(self) -> QueueRow | None:
         return self.row_at(self.cursor) if self.total else None
@@ -339,7 +358,10 @@ class QueueBoard(ScrollView, can_focus=True):
                 if self.redirects:
                     cells = redirect_cells(row, self.now)
                 else:
-                    cells = row_cells(row, self.now, self.thresholds)
+                    styles = themed_styles(
+                        theme_colour(self.app, "breached"), theme_colour(self.app, "due-soon")
+                    )
+                    cells = row_cells(row, self.now, self.thresholds, styles)
                 text = line_text(cells, cursor=here, columns=self.columns)
             if here:
                 text.stylize(self.get_component_rich_style("queue-board--cursor"))

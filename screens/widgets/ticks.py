@@ -12,6 +12,7 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.content import Content
+from textual.geometry import Offset
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Checkbox
@@ -198,6 +199,10 @@ class TickList(Widget, can_focus=True):
         pass
 
     # drawing ----------------------------------------------------------------------------
+
+    def cursor_line(self) -> Offset | None:
+        """The highlighted line (headings count as lines)."""
+        return Offset(0, self._highlighted) if self._lines else None
 
     def render(self) -> Text:
         style = self.get_component_rich_style

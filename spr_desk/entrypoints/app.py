@@ -26,6 +26,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from screens import too_small
+from screens.accessible_app import AccessibleApp
 from screens.call_desk import QUEUE, CallDesk
 from screens.context import DeskContext
 from screens.draft_offer import DraftOffer
@@ -34,6 +35,7 @@ from screens.opening import OpeningScreen
 from screens.palette import THEME_VARIABLES
 from screens.queue import QueueScreen
 from screens.sign_out_modal import SIGN_OUT_KEY
+from spr_desk.access import Access
 from spr_desk.faults import FaultKind, fault_of
 from spr_desk.roles import Role
 from spr_desk.sign_in import IDLE_LOCK, SignedIn, is_idle
@@ -67,7 +69,7 @@ TEXTUAL_COMMANDS_KEPT = frozenset({"Quit", "Keys", "Maximize", "Minimize"})
 NO_SCREENSHOTS = "The desk does not save pictures of its screen: they would hold patient details."
 
 
-class SprDeskApp(CallDesk):
+class SprDeskApp(CallDesk, AccessibleApp):
     """SPR Desk. Takes the desk (engine, clock, rules), or a way to open one; built by
     `spr_desk.entrypoints.bootstrap.build_app`, where the desk service is checked to be one."""
 
@@ -144,12 +146,15 @@ class SprDeskApp(CallDesk):
         clock: Callable[[], datetime] = utc_now,
         idle_lock: timedelta = IDLE_LOCK,
         copy_every: timedelta | None = None,
+        access: Access | None = None,
     ) -> None:
         """With no `user`, the desk asks someone to sign in (the command always does this).
         Tests and benchmarks hand in who is signed in; a bare name is an administrator.
         `copy_every`: how often the read-only copy is written to the data folder (None: never;
-        the command passes SPR_DESK_COPY_MINUTES, default 5)."""
+        the command passes SPR_DESK_COPY_MINUTES, default 5). `access`: the screen-reader
+        mode, the bell and the theme (`spr_desk/access.py`)."""
         super().__init__()
+        self._init_access(access or Access())
         # No smooth scrolling: a keyboard-first desk shows where a key took it in the next
         # frame, not after a glide (and nothing moves that a handler did not move).
         self.animation_level = "none"
@@ -234,6 +239,7 @@ class SprDeskApp(CallDesk):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, ACTIVITY) and not event.is_forwarded:
             self._last_activity = self.clock()
+            self._someone_acted()
         if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
             # One key at a time, each handled before the next is read (screens/key_order.py).
             await self._read_key(event)
@@ -270,6 +276,7 @@ class SprDeskApp(CallDesk):
 
     def on_mount(self) -> None:
         self.screen_change_signal.subscribe(self, lambda _screen: too_small.fit(self))
+        self._watch_screens()
         if self.desk is not None:
             self._start(self.desk)
         else:

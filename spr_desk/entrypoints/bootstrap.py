@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from spr_desk.access import Access
 from spr_desk.sign_in import IDLE_LOCK, SignedIn
 from spr_desk.uktime import utc_now
 
@@ -46,12 +47,16 @@ def build_app(
     clock: Callable[[], datetime] = utc_now,
     idle_lock: timedelta = IDLE_LOCK,
     copy_every: timedelta | None = None,
+    access: Access | None = None,
 ) -> SprDeskApp:
     """The desk's app around `desk`, or around a way to open one (the app paints first and
     opens it in a worker). With no `user` it asks someone to sign in; a bare name is an
     administrator (tests and benchmarks). `clock` is the idle lock's; the screens read the
-    desk's own. `copy_every`: how often the read-only copy is written (None: never)."""
+    desk's own. `copy_every`: how often the read-only copy is written (None: never).
+    `access`: the screen-reader mode, the bell and the theme."""
     from spr_desk.entrypoints.app import SprDeskApp
 
     handed: Desk | Callable[[], Desk] = desk  # where DeskService is checked to be a Desk
-    return SprDeskApp(handed, user=user, clock=clock, idle_lock=idle_lock, copy_every=copy_every)
+    return SprDeskApp(
+        handed, user=user, clock=clock, idle_lock=idle_lock, copy_every=copy_every, access=access
+    )

@@ -83,13 +83,44 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {printable(message)}\n")
 
 
+def _add_access_options(parser: argparse.ArgumentParser) -> None:
+    """The desk's own options (not its commands'): how it is drawn for the person at it."""
+    parser.add_argument(
+        "--screen-reader",
+        action="store_true",
+        help=(
+            "for a screen reader or braille display: the cursor shown on the focus, countdowns "
+            "once a minute in words, each change said on one status line "
+            "(also SPR_DESK_SCREEN_READER=1)"
+        ),
+    )
+    parser.add_argument(
+        "--bell",
+        action="store_true",
+        help=(
+            "ring the terminal's bell, at most once a minute, for a new Rapid referral or one "
+            "due within 15 minutes (also SPR_DESK_BELL=1)"
+        ),
+    )
+    parser.add_argument(
+        "--theme",
+        metavar="NAME",
+        default=None,
+        help=(
+            "spr-dark (the default) or spr-light: every colour at least 7:1 against what it is "
+            "drawn on, WCAG AAA (also SPR_DESK_THEME)"
+        ),
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     # Typed as its base so the command modules take `_SubParsersAction[ArgumentParser]`;
     # argparse still makes every sub-command's parser a `_Parser` (the type of its parent).
     parser: argparse.ArgumentParser = _Parser(prog="spr-desk", description=DESCRIPTION)
     parser.add_argument("--version", action="version", version=f"spr-desk {__version__}")
     _add_db_option(parser, top=True)
-    register(parser, lambda url, _args: run_app(url))  # no command: the desk itself
+    _add_access_options(parser)
+    register(parser, lambda url, args: run_app(url, args))  # no command: the desk itself
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     recommend = commands.add_parser(
@@ -305,10 +336,12 @@ def _log_to_file() -> None:
     logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
 
 
-def run_app(url: str | None) -> int:
+def run_app(url: str | None, args: argparse.Namespace | None = None) -> int:
     _log_to_file()
     from datetime import timedelta
 
+    from screens.themes import THEME_NAMES
+    from spr_desk.access import access_from
     from spr_desk.downtime.html_copy import copy_minutes_from_env
     from spr_desk.gp_update.due import due_hour_from_env
     from spr_desk.sign_in import idle_from_env
@@ -316,8 +349,15 @@ def run_app(url: str | None) -> int:
     idle = idle_from_env(os.environ)  # a bad SPR_DESK_IDLE_MINUTES stops here, in one line
     minutes = copy_minutes_from_env(os.environ)  # and a bad SPR_DESK_COPY_MINUTES
     due_hour_from_env(os.environ)  # and SPR_DESK_GP_UPDATE_DUE_HOUR, before a close needs it
+    access = access_from(  # and a bad theme or SPR_DESK_SCREEN_READER
+        os.environ,
+        THEME_NAMES,
+        screen_reader=bool(args and args.screen_reader),
+        bell=bool(args and args.bell),
+        theme=args.theme if args else None,
+    )
     copy_every = timedelta(minutes=minutes) if minutes else None
-    app = build_app(lambda: open_desk(url), idle_lock=idle, copy_every=copy_every)
+    app = build_app(lambda: open_desk(url), idle_lock=idle, copy_every=copy_every, access=access)
     app.run()
     return app.return_code or 0
 
