@@ -29,6 +29,8 @@ from spr_desk.access import Access
 
 SHOW_CURSOR = "\x1b[?25h"
 """Textual hides the terminal's cursor when it starts: shown again in the screen-reader mode."""
+ANNOUNCEMENTS_KEPT = 500
+"""A long shift's worth; the oldest go first."""
 SEVERITY_WORDS: dict[str, str] = {"warning": "Warning: ", "error": "Error: "}
 """A notice's colour says how serious it is; the status line says it in words."""
 
@@ -116,11 +118,18 @@ class AccessibleApp(App[None]):
         if not words or not self.screen_reader:
             return
         self.announcements.append(words)
+        del self.announcements[:-ANNOUNCEMENTS_KEPT]
         try:
             screen = self.screen
         except Exception:  # noqa: BLE001 - no screen yet: said when the first one comes
             return
         self._add_status_line(screen)
+
+    def start_afresh(self, words: str) -> None:
+        """Forget what was said (it names patients) and say `words` instead: at the lock and
+        at sign-out, so whoever comes to the desk next reads nothing of the last person's."""
+        self.announcements.clear()
+        self.announce(words)
 
     def _add_status_line(self, screen: Screen[Any]) -> None:
         if not screen.is_attached:

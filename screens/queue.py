@@ -316,7 +316,6 @@ class QueueScreen(DeskScreen):
                 f"{counts.matching} open · {counts.awaiting} awaiting a first response · "
                 f"{counts.breached} breached"
             )
-
             if not message.read.wanted.is_empty:
                 summary += f"  (filtered from {counts.open})"
         self.query_one("#queue-summary", Static).update(Text(summary))

@@ -414,6 +414,7 @@ class SprDeskApp(CallDesk, AccessibleApp):
         assert self.desk is not None and self.signed_in is not None
         self.locked = True
         self.refresh_bindings()
+        self.start_afresh("The desk is locked: sign in to go on.")
         self.push_screen(LockScreen(self.desk, self.signed_in, self.idle_lock), self._unlocked)
 
     def _unlocked(self, _who: SignedIn | None) -> None:
@@ -446,6 +447,7 @@ class SprDeskApp(CallDesk, AccessibleApp):
         if who is None or desk is None or self._leaving:
             return
         self._leaving = True
+        self.start_afresh(f"{who.shown_as} signed out.")
         calls = list(self._calls.values())
         for call in calls:  # the last keys' changes wait for a frame: into the draft now
             call.save_now()

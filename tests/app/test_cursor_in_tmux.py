@@ -24,6 +24,8 @@ import pytest
 
 COLUMNS, LINES = 80, 24
 WAIT_SECONDS = 15.0
+STEADY_SECONDS = 0.15
+"""How long the cursor must stay put to be read as where a key left it."""
 MARK = "▶"
 
 pytestmark = pytest.mark.skipif(
@@ -77,8 +79,8 @@ class Tmux:
         """The cursor once it has stayed put for a moment (the frame after a key is written
         with the cursor's move at its end)."""
         last, since = self.cursor(), time.monotonic()
-        while time.monotonic() - since < 0.3:
-            time.sleep(0.05)
+        while time.monotonic() - since < STEADY_SECONDS:
+            time.sleep(0.03)
             now = self.cursor()
             if now != last:
                 last, since = now, time.monotonic()
@@ -177,10 +179,9 @@ def test_the_cursor_is_on_the_focused_item_through_ticks_and_moves(desk_in_tmux:
     for _tick in range(20):
         spot = on_the_mark(tmux, lines)
         assert "Stroke signs" in lines[spot[1]], lines[spot[1]]
-        clocks.add(call_clock(lines))
-        time.sleep(1)
-        lines = tmux.lines()
-    assert len(clocks) >= 15, clocks  # the clock did repaint under it
+        clocks.add(shown := call_clock(lines))
+        lines = tmux.wait("the clock's next tick", lambda lines, c=shown: call_clock(lines) != c)
+    assert len(clocks) == 20, clocks  # the clock repainted under it, once a second
 
     # The red-flag list: the cursor on the highlighted question through 10 moves.
     for move in range(10):  # down the seven questions, then back up four

@@ -7,10 +7,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from call_script import ETHEL, record, settle, start_call, take_call
+from test_sign_in import JO, Clock
 from textual.widgets import Input
 
 from db.desk import DeskService
 from screens.queue import QueueScreen
+from screens.sign_in import LockScreen
 from screens.widgets.status_line import StatusLine
 from spr_desk.access import Access
 from spr_desk.announcements import SCREEN_READER_TICK_SECONDS
@@ -74,3 +76,24 @@ async def test_without_the_mode_there_is_no_status_line_and_the_call_clock_count
         assert not app.screen.query(StatusLine)
         assert str(triage.query_one("#call-timer").render()).startswith("Call 00:0")
         assert app.announcements == []
+
+
+async def test_the_lock_and_the_sign_out_forget_what_was_said(sqlite_desk: DeskService) -> None:
+    """What the line said names patients: the next person at the desk reads none of it."""
+    clock = Clock(sqlite_desk.now())
+    app = build_app(
+        sqlite_desk, user=JO, clock=clock, idle_lock=timedelta(minutes=10), access=SCREEN_READER
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.announce("Known patient: Ethel Webb, born 02/03/1944")
+        clock.at += timedelta(minutes=11)
+        app.lock_if_idle()
+        await settle(pilot)
+        assert isinstance(app.screen, LockScreen)
+        assert app.announcements == ["The desk is locked: sign in to go on."]
+        assert said(app) == "The desk is locked: sign in to go on."
+        app.sign_out()
+        await settle(pilot)
+        assert app.announcements == ["Jo Smith signed out."]
+        assert "Ethel" not in said(app)

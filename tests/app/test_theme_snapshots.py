@@ -63,7 +63,7 @@ def test_main_screens_in_the_spr_themes(
     assert snap_compare(app, terminal_size=SIZE, run_before=SCREENS[screen])
 
 
-@pytest.mark.parametrize("screen", ["queue", "supervisor"])
+@pytest.mark.parametrize("screen", SCREENS)
 def test_with_no_color_states_read_in_words_and_symbols(
     snap_compare, sqlite_demo_desk: DeskService, monkeypatch: pytest.MonkeyPatch, screen: str
 ) -> None:  # type: ignore[no-untyped-def]
