@@ -181,13 +181,14 @@ class GpUpdateDesk:
         log.info("%s GP update queued", row.reference)
         return view
 
-    def gp_updates_owed(self) -> list[GpUpdateOwed]:
-        """Every closed referral whose GP is not yet told, oldest due first."""
+    def gp_updates_owed(self, limit: int | None = None) -> list[GpUpdateOwed]:
+        """The closed referrals whose GP is not yet told, oldest due first: every one, or the
+        first `limit` (a screen's list; `gp_updates_owed_count` says how many in all)."""
         with self._read() as session:
             now = self.now()
             hour = due_hour_from_env(os.environ)
             owed: list[GpUpdateOwed] = []
-            for row, patient, update in gp_updates.owed(session=session):
+            for row, patient, update in gp_updates.owed(session=session, limit=limit):
                 due_at = update.due_at if update else update_due(row.closed_at or now, hour=hour)
                 owed.append(
                     GpUpdateOwed(
@@ -204,6 +205,11 @@ class GpUpdateDesk:
                     )
                 )
         return sorted(owed, key=lambda o: (o.due_at, o.reference))
+
+    def gp_updates_owed_count(self) -> int:
+        """How many closed referrals' GPs are not yet told."""
+        with self._read() as session:
+            return gp_updates.owed_count(session=session)
 
     # the sender's side ----------------------------------------------------------------------
 

@@ -11,16 +11,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func
+from sqlalchemy import TextClause, func, literal_column, text
 from sqlmodel import Session, col, select
 
-from db.models import GpUpdate, Patient, Referral
-from spr_desk.vocabulary import GpUpdateState, Status
+from db.models import GP_OWED_INDEX, GP_OWED_WHERE, GpUpdate, Patient, Referral
+from spr_desk.vocabulary import GpUpdateState
 
 
-def not_told() -> tuple[ColumnElement[bool], ...]:
-    """The referrals whose GP is owed an update (closed, not told), as WHERE conditions."""
-    return (Referral.status == Status.CLOSED.value, col(Referral.gp_updated).is_(False))  # type: ignore[return-value]
+def not_told() -> tuple[TextClause, ...]:
+    """The referrals whose GP is owed an update (closed, not told), as WHERE conditions: the
+    partial index's own words (`db.models.GP_OWED_WHERE`), so SQLite reads along it."""
+    return (text(GP_OWED_WHERE),)
 
 
 def latest_for(*, session: Session, referral_id: int, for_update: bool = False) -> GpUpdate | None:
@@ -63,20 +64,49 @@ def in_flight(*, session: Session, limit: int = 500) -> list[tuple[GpUpdate, str
     return [(update, reference) for update, reference in session.exec(found).all()]
 
 
-def owed(*, session: Session) -> list[tuple[Referral, Patient | None, GpUpdate | None]]:
-    """Every referral not yet told, with its patient and its latest update (None: none drafted,
-    as for one closed before the desk drafted updates)."""
+def _owed_source(session: Session) -> TextClause:
+    """The referral table as the owed reads take it: along `ix_referral_gp_owed`. SQLite, left
+    to itself, reads along the status index instead, every closed referral (the count took
+    0.6 s at 1M closed against 5 ms), so it is told which index to read."""
+    if session.get_bind().dialect.name == "sqlite":
+        return text(f"referral INDEXED BY {GP_OWED_INDEX}")
+    return text("referral")
+
+
+def owed(
+    *, session: Session, limit: int | None = None
+) -> list[tuple[Referral, Patient | None, GpUpdate | None]]:
+    """The referrals not yet told, longest closed (soonest due) first, every one or the first
+    `limit`, with each one's patient and latest update (None: none drafted, as for one closed
+    before the desk drafted updates). The first `limit` are found along the partial index,
+    then read by id."""
     latest = (
-        select(GpUpdate.referral_id, func.max(GpUpdate.id).label("latest_id"))
-        .group_by(col(GpUpdate.referral_id))
-        .subquery()
+        select(func.max(GpUpdate.id))
+        .where(col(GpUpdate.referral_id) == col(Referral.id))
+        .correlate(Referral)
+        .scalar_subquery()
     )
     found: Any = (
         select(Referral, Patient, GpUpdate)
         .join(Patient, col(Patient.id) == col(Referral.patient_id), isouter=True)
-        .join(latest, latest.c.referral_id == col(Referral.id), isouter=True)
-        .join(GpUpdate, col(GpUpdate.id) == latest.c.latest_id, isouter=True)
-        .where(*not_told())
+        .join(GpUpdate, col(GpUpdate.id) == latest, isouter=True)
         .order_by(col(Referral.closed_at), col(Referral.id))
     )
+    if limit is None:
+        found = found.where(*not_told())
+    else:
+        first: Any = (
+            select(literal_column("id"))
+            .select_from(_owed_source(session))
+            .where(*not_told())
+            .order_by(text("closed_at, id"))
+            .limit(limit)
+        )
+        found = found.where(col(Referral.id).in_(list(session.exec(first).all())))
     return [(row, patient, update) for row, patient, update in session.exec(found).all()]
+
+
+def owed_count(*, session: Session) -> int:
+    """How many referrals are not yet told: the partial index's entries, counted."""
+    counted: Any = select(func.count()).select_from(_owed_source(session)).where(*not_told())
+    return int(session.exec(counted).one())

@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # imported lazily at run time (start-up need not load Alembic
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-HEAD_REVISION = "0016_gp_update_csds"
+HEAD_REVISION = "0017_gp_owed_index"
 """The newest revision id; a test proves it equals Alembic's head."""
 AUDIT_TRIGGERS_REVISION = "0006_audit_append_only"
 """The migration that makes the audit trail append-only with triggers (its SQL is reused here)."""

@@ -29,6 +29,10 @@ REDIRECTED_INDEX_WHERE = "status = 'redirected'"
 """The redirected calls' index holds only them (migration 0011 says the same)."""
 UNSIGNED_OVERRIDE_WHERE = "override_reason != '' AND override_signed_at IS NULL"
 """Overrides nobody has signed off yet: the few the supervisor's list reads (migration 0012)."""
+GP_OWED_INDEX = "ix_referral_gp_owed"
+GP_OWED_WHERE = "status = 'closed' AND gp_updated = false"
+"""Closed referrals whose GP is not yet told (`db.gp_updates.not_told`, migration 0017): written
+as text, never with bound values, so SQLite matches the partial index to the queries."""
 
 
 class Locality(SQLModel, table=True):
@@ -234,6 +238,15 @@ class Referral(SQLModel, table=True):
         ),
         # The overrides held for a supervisor's sign-off: few, so the list reads them alone
         # rather than every referral; a fixed condition, so SQLite matches it.
+        # The GP updates owed (the supervisor's list, its count, the handover's summary): a
+        # desk's years of closed referrals are not read to find the few not yet told.
+        Index(
+            GP_OWED_INDEX,
+            "closed_at",
+            "id",
+            sqlite_where=text(GP_OWED_WHERE),
+            postgresql_where=text(GP_OWED_WHERE),
+        ),
         Index(
             "ix_referral_unsigned_override",
             "received_at",

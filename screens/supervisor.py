@@ -420,6 +420,7 @@ class SupervisorScreen(DeskScreen):
         self.flags: list[FlagRow] = []
         self.held: tuple[HeldOverride, ...] = ()
         self.gp_owed: list[GpUpdateOwed] = []
+        self.gp_owed_total = 0
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="supervisor-body"):
@@ -462,9 +463,10 @@ class SupervisorScreen(DeskScreen):
                 self.desk.review_flags(),
                 self.desk.last_drill(),
                 self.desk.paper_calls(),
-                self.desk.gp_updates_owed(),
+                self.desk.gp_updates_owed(LISTED),
                 self.desk.ucr_measures(as_local(self.ctx.clock()).strftime("%Y-%m")),
                 self.desk.staffing_check(),
+                self.desk.gp_updates_owed_count(),
             ),
             group="supervisor",
             exclusive=True,
@@ -488,7 +490,9 @@ class SupervisorScreen(DeskScreen):
         gp_owed: list[GpUpdateOwed] | None = None,
         ucr: UcrMeasures | None = None,
         staffing: StaffingTable | None = None,
+        gp_owed_total: int | None = None,
     ) -> None:
+        """`gp_owed`: the first `LISTED` updates owed, of `gp_owed_total` (None: all of them)."""
         from screens.staffing_panel import staffing_text
         from screens.ucr_measures import ucr_measures_text
 
@@ -496,6 +500,7 @@ class SupervisorScreen(DeskScreen):
         self.held = held
         self.flags = flags
         self.gp_owed = gp_owed or []
+        self.gp_owed_total = len(self.gp_owed) if gp_owed_total is None else gp_owed_total
         self.query_one(DeskHeader).now = review.now
         sections: dict[str, Any] = {
             "#supervisor-summary": summary_text(review, len(held), self.breach_style()),
@@ -551,7 +556,7 @@ class SupervisorScreen(DeskScreen):
                 "supervisor-gp-owed",
                 GP_OWED_COLUMNS,
                 gp_owed_rows(self.gp_owed, self.breach_style()),
-                len(self.gp_owed),
+                self.gp_owed_total,
                 "None: every closed referral's GP has acknowledged the update, or was told.",
             ),
         ):

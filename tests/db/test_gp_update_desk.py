@@ -241,3 +241,43 @@ def test_only_the_latest_sent_update_acknowledged_tells_the_gp(desk: DeskService
     assert [o.reference for o in desk.gp_updates_owed()] == [reference]
     assert desk.summary(reference).gp_updated is False
     assert "GP update acknowledged" in actions_of(desk, reference)  # the first one's, kept
+
+
+def test_the_owed_list_stops_at_a_screens_worth_and_the_count_says_how_many(
+    desk: DeskService,
+) -> None:
+    references = [closed(desk) for _ in range(3)]
+    assert [owed.reference for owed in desk.gp_updates_owed(2)] == references[:2]
+    assert [owed.reference for owed in desk.gp_updates_owed()] == references
+    assert desk.gp_updates_owed_count() == 3
+    closed(desk, gp_updated=True)  # told at the close: not owed, not counted
+    assert desk.gp_updates_owed_count() == 3
+
+
+def test_the_owed_list_and_its_count_read_the_partial_index_only(
+    sqlite_desk: DeskService,
+) -> None:
+    """A desk's years of closed referrals are not read to find the few not yet told."""
+    from sqlalchemy import event
+
+    closed(sqlite_desk)
+    sent: list[tuple[str, object]] = []
+
+    def capture(_c: object, _cur: object, sql: str, params: object, *_: object) -> None:
+        if "gp_updated = false" in sql:
+            sent.append((sql, params))
+
+    event.listen(sqlite_desk.engine, "before_cursor_execute", capture)
+    try:
+        sqlite_desk.gp_updates_owed(50)
+        sqlite_desk.gp_updates_owed_count()
+    finally:
+        event.remove(sqlite_desk.engine, "before_cursor_execute", capture)
+    assert len(sent) == 2
+    with sqlite_desk.engine.connect() as connection:
+        for sql, params in sent:
+            plan = " | ".join(
+                row[-1]
+                for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", params)  # type: ignore[arg-type]
+            )
+            assert "ix_referral_gp_owed" in plan and "TEMP B-TREE" not in plan, plan
