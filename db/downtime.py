@@ -4,7 +4,7 @@ prints it, the drills, and the open queue as a neighbouring desk takes it. Never
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -103,11 +103,16 @@ def sheets(
     return [sheet_of(row) for row in rows]
 
 
+PAPER_SINCE = datetime(2000, 1, 1, tzinfo=UTC)
+"""Before any call could have been entered from paper into the desk."""
+
+
 def paper_calls(
     *, session: Session
 ) -> list[tuple[str, datetime, datetime | None, str | None, datetime, str, datetime | None]]:
     """Every referral entered from paper: reference, received and due times, response, when
-    and by whom it was entered, and its first response (if any), in the order received."""
+    and by whom it was entered, and its first response (if any), in the order received (then by
+    reference)."""
     rows = session.exec(
         select_columns(
             Referral.reference,
@@ -118,14 +123,16 @@ def paper_calls(
             Referral.paper_entered_by,
             Referral.responded_at,
         )
-        .where(col(Referral.paper_entered_at).is_not(None))
-        .order_by(col(Referral.received_at), col(Referral.id))
+        # A range SQLite answers from ix_referral_paper_entered (the few entered from paper);
+        # asked IS NOT NULL, or in received order, it read every referral (0.4-0.9 s at 1M).
+        .where(col(Referral.paper_entered_at) >= PAPER_SINCE)
     ).all()
-    return [
+    found = [
         (reference, received, due, response, entered, by or "", responded)
         for reference, received, due, response, entered, by, responded in rows
         if entered is not None
     ]
+    return sorted(found, key=lambda row: (row[1], row[0]))
 
 
 # the pack's queue ----------------------------------------------------------------------------

@@ -192,3 +192,30 @@ def test_a_signed_file_needs_the_shared_key_and_a_clash_of_references_adds_nothi
         with pytest.raises(DeskError, match="is another referral on this desk"):
             other.import_open_queue(signed, by="sup2", key=b"shared secret")
         assert len(other.open_queue()) == 1
+
+
+def test_the_calls_entered_from_paper_are_read_along_their_index_only(
+    sqlite_desk: DeskService,
+) -> None:
+    """The supervisor's view lists the few calls entered from paper: never by reading every
+    referral the desk has (at 1M closed that took 0.4-0.9 s)."""
+    from sqlalchemy import event
+
+    sent: list[tuple[str, object]] = []
+
+    def capture(_c: object, _cur: object, sql: str, params: object, *_: object) -> None:
+        if "paper_entered_at >=" in sql:
+            sent.append((sql, params))
+
+    event.listen(sqlite_desk.engine, "before_cursor_execute", capture)
+    try:
+        assert sqlite_desk.paper_calls() == []
+    finally:
+        event.remove(sqlite_desk.engine, "before_cursor_execute", capture)
+    ((sql, params),) = sent
+    with sqlite_desk.engine.connect() as connection:
+        plan = " | ".join(
+            row[-1]
+            for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", params)  # type: ignore[arg-type]
+        )
+    assert "USING INDEX ix_referral_paper_entered" in plan, plan
