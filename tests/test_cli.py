@@ -392,6 +392,21 @@ def test_a_bad_gp_update_due_hour_stops_the_desk_before_any_close_needs_it(
     )
 
 
+def test_a_bad_theme_or_screen_reader_switch_stops_the_desk_in_one_line(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'desk.db'}"
+    result = spr_desk("--db", url, "--theme", "nord")
+    assert (result.returncode, result.stderr) == (
+        1,
+        "spr-desk: ValueError: --theme must be one of spr-dark, spr-light, not 'nord'\n",
+    )
+    result = spr_desk("--db", url, env={"SPR_DESK_SCREEN_READER": "maybe"})
+    assert (result.returncode, result.stderr) == (
+        1,
+        "spr-desk: ValueError: SPR_DESK_SCREEN_READER must be 1 or 0, not 'maybe'\n",
+    )
+    assert not (tmp_path / "desk.db").exists()  # refused before the database is opened
+
+
 def test_user_password_disable_and_enable_from_the_command_line(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'desk.db'}"
     add = ("user", "add", "jsmith", "--role", "handler", "--password-stdin", "--db", url)
