@@ -40,7 +40,6 @@ class AccessibleApp(App[None]):
 
     def _init_access(self, access: Access) -> None:
         self.access = access
-        self.screen_reader = access.screen_reader
         self.announcements: list[str] = []
         """Everything the status line has said since the desk started, oldest first."""
         self._pointed: Widget | None = None
@@ -84,7 +83,7 @@ class AccessibleApp(App[None]):
     def _screen_changed(self, screen: Screen[Any]) -> None:
         if isinstance(screen, ModalScreen):
             self.call_after_refresh(self._point_at_dialog, screen)
-        if self.screen_reader:
+        if self.access.screen_reader:
             self.call_after_refresh(self._add_status_line, screen)
 
     def _point_at_dialog(self, screen: Screen[Any]) -> None:
@@ -99,7 +98,7 @@ class AccessibleApp(App[None]):
     # the screen-reader mode ---------------------------------------------------------------
 
     def on_ready(self) -> None:
-        if self.screen_reader:
+        if self.access.screen_reader:
             self._show_cursor()
             self.app_resume_signal.subscribe(self, lambda _app: self._show_cursor())
 
@@ -109,13 +108,13 @@ class AccessibleApp(App[None]):
             self._driver.flush()
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        if self.screen_reader and isinstance(event.widget, Input | TextArea):
+        if self.access.screen_reader and isinstance(event.widget, Input | TextArea):
             event.widget.cursor_blink = False  # a blinking caret is a change every half second
 
     def announce(self, words: str) -> None:
         """Say `words` on the status line of whatever is on screen."""
         words = " ".join(words.split())
-        if not words or not self.screen_reader:
+        if not words or not self.access.screen_reader:
             return
         self.announcements.append(words)
         del self.announcements[:-ANNOUNCEMENTS_KEPT]
@@ -156,7 +155,7 @@ class AccessibleApp(App[None]):
         markup: bool = True,
     ) -> None:
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
-        if self.screen_reader:
+        if self.access.screen_reader:
             words = _plain(message) if markup else message
             self.announce(SEVERITY_WORDS.get(severity, "") + words)
 

@@ -15,9 +15,8 @@ from spr_desk.announcements import SCREEN_READER_TICK_SECONDS
 
 @runtime_checkable
 class Announcer(Protocol):
-    screen_reader: bool
-    """The screen-reader mode is on: countdowns once a minute, in words."""
     access: Access
+    """The screen-reader mode, the bell and the theme the desk was started with."""
 
     def announce(self, words: str) -> None:
         """Say `words` on the status line (kept in order in `announcements`)."""
@@ -42,7 +41,7 @@ def banner_shown(banner: Widget, words: str) -> None:
 
 
 def screen_reader_on(app: App[object]) -> bool:
-    return isinstance(app, Announcer) and app.screen_reader
+    return isinstance(app, Announcer) and app.access.screen_reader
 
 
 def ring_bell(app: App[object]) -> bool:
