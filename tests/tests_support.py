@@ -126,3 +126,28 @@ RED_FLAG_QUESTIONS_AS_ASKED = (
 )
 """The red-flag questions as the call asks them, written out here so the card's and the pack's
 tests do not read the table the card is built from (spr_desk/call_form.py)."""
+
+
+def sqlite_plans(desk: DeskService, marked: str, run: Callable[[], object]) -> list[str]:
+    """SQLite's plan (EXPLAIN QUERY PLAN, steps joined by ` | `) of each statement `run` sends
+    whose SQL holds `marked`, in the order sent."""
+    from sqlalchemy import event
+
+    sent: list[tuple[str, Any]] = []
+
+    def capture(_c: object, _cur: object, sql: str, params: Any, *_: object) -> None:
+        if marked in sql:
+            sent.append((sql, params))
+
+    event.listen(desk.engine, "before_cursor_execute", capture)
+    try:
+        run()
+    finally:
+        event.remove(desk.engine, "before_cursor_execute", capture)
+    with desk.engine.connect() as connection:
+        return [
+            " | ".join(
+                row[-1] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", params)
+            )
+            for sql, params in sent
+        ]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from desk_databases import opened_desk
-from tests_support import crew_call
+from tests_support import crew_call, sqlite_plans
 
 from db.desk import DeskService
 from spr_desk.desk_api import DeskError
@@ -199,23 +199,11 @@ def test_the_calls_entered_from_paper_are_read_along_their_index_only(
 ) -> None:
     """The supervisor's view lists the few calls entered from paper: never by reading every
     referral the desk has (at 1M closed that took 0.4-0.9 s)."""
-    from sqlalchemy import event
-
-    sent: list[tuple[str, object]] = []
-
-    def capture(_c: object, _cur: object, sql: str, params: object, *_: object) -> None:
-        if "paper_entered_at >=" in sql:
-            sent.append((sql, params))
-
-    event.listen(sqlite_desk.engine, "before_cursor_execute", capture)
-    try:
-        assert sqlite_desk.paper_calls() == []
-    finally:
-        event.remove(sqlite_desk.engine, "before_cursor_execute", capture)
-    ((sql, params),) = sent
-    with sqlite_desk.engine.connect() as connection:
-        plan = " | ".join(
-            row[-1]
-            for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", params)  # type: ignore[arg-type]
-        )
+    (plan,) = sqlite_plans(
+        sqlite_desk, "paper_entered_at >=", lambda: assert_none_from_paper(sqlite_desk)
+    )
     assert "USING INDEX ix_referral_paper_entered" in plan, plan
+
+
+def assert_none_from_paper(desk: DeskService) -> None:
+    assert desk.paper_calls() == []

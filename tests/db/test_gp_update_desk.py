@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from tests_support import crew_call
+from tests_support import crew_call, sqlite_plans
 
 from db.desk import DeskService
 from spr_desk.desk_api import DeskError
@@ -258,26 +258,13 @@ def test_the_owed_list_and_its_count_read_the_partial_index_only(
     sqlite_desk: DeskService,
 ) -> None:
     """A desk's years of closed referrals are not read to find the few not yet told."""
-    from sqlalchemy import event
-
     closed(sqlite_desk)
-    sent: list[tuple[str, object]] = []
 
-    def capture(_c: object, _cur: object, sql: str, params: object, *_: object) -> None:
-        if "gp_updated = false" in sql:
-            sent.append((sql, params))
-
-    event.listen(sqlite_desk.engine, "before_cursor_execute", capture)
-    try:
+    def read() -> None:
         sqlite_desk.gp_updates_owed(50)
         sqlite_desk.gp_updates_owed_count()
-    finally:
-        event.remove(sqlite_desk.engine, "before_cursor_execute", capture)
-    assert len(sent) == 2
-    with sqlite_desk.engine.connect() as connection:
-        for sql, params in sent:
-            plan = " | ".join(
-                row[-1]
-                for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", params)  # type: ignore[arg-type]
-            )
-            assert "ix_referral_gp_owed" in plan and "TEMP B-TREE" not in plan, plan
+
+    plans = sqlite_plans(sqlite_desk, "gp_updated = false", read)
+    assert len(plans) == 2
+    for plan in plans:
+        assert "ix_referral_gp_owed" in plan and "TEMP B-TREE" not in plan, plan
