@@ -12,7 +12,9 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from screens.announcer import screen_reader_on
 from screens.deliberate import Deliberate
+from screens.widgets.status_line import STATUS_LINE_HEIGHT
 
 
 class ConfirmCallModal(Deliberate, ModalScreen[bool]):
@@ -61,11 +63,19 @@ class ConfirmCallModal(Deliberate, ModalScreen[bool]):
 
     def on_resize(self) -> None:
         self._fit()
+        # Again once laid out: a warning that wraps takes lines only measurable then.
+        self.call_after_refresh(self._fit)
 
     def _fit(self) -> None:
-        # The facts scroll in what the window leaves once the title and the keys are drawn.
+        # The facts scroll in what the window leaves once the dialog's border and padding (4),
+        # its title and the keys (each with a line of space), any warning and the
+        # screen-reader mode's status line (docked under the dialog) are drawn.
         facts = self.query_one("#confirm-facts")
-        facts.styles.max_height = max(3, self.size.height - (10 if self.warning else 8))
+        taken = 8 + (STATUS_LINE_HEIGHT if screen_reader_on(self.app) else 0)
+        if self.warning:
+            drawn = self.query_one("#confirm-warning").outer_size.height
+            taken += max(drawn, 1) + 1  # its margin below
+        facts.styles.max_height = max(3, self.size.height - taken)
 
     def action_record(self) -> None:
         self.dismiss(True)

@@ -8,6 +8,9 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+STATUS_LINE_HEIGHT = 1
+"""One line, always: a dialog that fits itself to the window leaves it room."""
+
 
 class StatusLine(Static):
     DEFAULT_CSS = """

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from call_script import ETHEL, record, settle, start_call, take_call
+from cut_off import screen_lines
 from test_sign_in import JO, Clock
 from textual.widgets import Input
 
 from db.desk import DeskService
+from screens.confirm_call_modal import ConfirmCallModal
 from screens.queue import QueueScreen
 from screens.sign_in import LockScreen
 from screens.widgets.status_line import StatusLine
@@ -97,3 +100,23 @@ async def test_the_lock_and_the_sign_out_forget_what_was_said(sqlite_desk: DeskS
         await settle(pilot)
         assert app.announcements == ["Jo Smith signed out."]
         assert "Ethel" not in said(app)
+
+
+@pytest.mark.parametrize("mode", [SCREEN_READER, Access()], ids=["screen-reader", "plain"])
+async def test_the_read_back_keeps_its_keys_on_screen_with_a_warning_at_80x24(
+    sqlite_desk: DeskService, mode: Access
+) -> None:
+    """The facts scroll in what is left: a warning that wraps, and the mode's status line under
+    the dialog, never push the keys that record the call off the screen."""
+    app = build_app(sqlite_desk, user="handler1", access=mode)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_call(pilot)
+        await take_call(pilot, ETHEL)
+        await record(pilot)
+        await start_call(pilot)  # Ethel again: her open referral is the read-back's warning
+        await take_call(pilot, ETHEL)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmCallModal) and app.screen.warning
+        lines = screen_lines(app)
+        assert any("enter  record" in line for line in lines), "\n".join(lines)
