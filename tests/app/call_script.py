@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from textual import events
@@ -33,6 +34,19 @@ async def settle(pilot: Pilot[Any]) -> None:
         await pilot.pause()
         if not _busy(pilot.app):
             break
+
+
+async def until(
+    pilot: Pilot[Any], done: Callable[[], bool], what: str, seconds: float = 30
+) -> None:
+    """Settle until `done()` holds, as a handler waits to see what a key did before the next:
+    on a loaded machine a write's reload can come after the workers `settle` saw finish."""
+    end = time.monotonic() + seconds
+    await settle(pilot)
+    while not done():
+        assert time.monotonic() < end, f"waited {seconds} s for {what}"
+        await pilot.pause(0.05)
+        await settle(pilot)
 
 
 def _busy(app: Any) -> bool:

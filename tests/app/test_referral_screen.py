@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from call_script import settle
+from call_script import settle, until
 from sqlmodel import Session, select
 from tests_support import context_of
 from textual.pilot import Pilot
@@ -54,6 +54,20 @@ async def pick(pilot: Pilot[Any], label: str) -> None:
     await pilot.pause()
 
 
+async def view_shows(pilot: Pilot[Any], screen: ReferralScreen, status: Status) -> None:
+    """The view on screen again (its dialog gone) and showing `status`, as a handler sees it
+    before the next key."""
+    await until(
+        pilot,
+        lambda: (
+            pilot.app.screen is screen
+            and screen.detail is not None
+            and screen.detail.summary.status is status
+        ),
+        f"the view to show {status.value}",
+    )
+
+
 def actions(desk: DeskService, reference: str) -> list[str]:
     return [entry.action for entry in desk.history(reference)]
 
@@ -75,6 +89,7 @@ async def test_a_referral_goes_through_its_whole_life_from_the_keyboard(
         await settle(pilot)
         summary = sqlite_desk.summary(reference)
         assert (summary.status, summary.allocated_team) == (Status.ALLOCATED, "ACHT Aylesbury")
+        await view_shows(pilot, screen, Status.ALLOCATED)
 
         await pilot.press("r")
         await settle(pilot)
@@ -84,12 +99,14 @@ async def test_a_referral_goes_through_its_whole_life_from_the_keyboard(
         assert summary.status is Status.RESPONDED and summary.response_met is True
         assert summary.responded_at == sqlite_desk.now().replace(second=0)
         assert summary.responded_by == "Crew 12"
+        await view_shows(pilot, screen, Status.RESPONDED)
 
         await pilot.press("s")
         await settle(pilot)
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert sqlite_desk.summary(reference).status is Status.IN_SERVICE
+        await view_shows(pilot, screen, Status.IN_SERVICE)
 
         await pilot.press("l")
         await settle(pilot)
@@ -99,6 +116,11 @@ async def test_a_referral_goes_through_its_whole_life_from_the_keyboard(
         await settle(pilot)
         summary = sqlite_desk.summary(reference)
         assert (summary.lead, summary.status) == ("therapist", Status.IN_SERVICE)
+        await until(
+            pilot,
+            lambda: screen.detail is not None and screen.detail.summary.lead == "therapist",
+            "the view to show the new lead",
+        )
 
         await pilot.press("c")
         await settle(pilot)
